@@ -1,0 +1,1 @@
+"""Sub-commands of `cchc`, one module each (see `cchc_rules.cli`)."""

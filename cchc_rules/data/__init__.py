@@ -1,0 +1,1 @@
+"""Datasets: reading folders and workbooks, checking them against a rulebook."""

@@ -1,0 +1,1 @@
+"""The rulebook language: models, loading (with `extends`/`changes`), validation, JSON Schema."""

@@ -1,0 +1,1 @@
+"""The vectorised scoring engine: compile a rulebook to arrays, score, explain."""

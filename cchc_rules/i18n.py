@@ -1,0 +1,36 @@
+"""Languages: every text a person reads exists in Vietnamese (default) and English."""
+
+from __future__ import annotations
+
+import os
+from typing import Literal, Mapping
+
+Lang = Literal["vi", "en"]
+LANGS: tuple[Lang, ...] = ("vi", "en")
+DEFAULT_LANG: Lang = "vi"
+
+
+def resolve_lang(lang: str | None = None) -> Lang:
+    """The language asked for, else `CCHC_LANG`, else Vietnamese."""
+    value = (lang or os.environ.get("CCHC_LANG") or DEFAULT_LANG).strip().lower()
+    if value not in LANGS:
+        raise ValueError(f"language must be one of {', '.join(LANGS)}, not {value!r}")
+    return value  # type: ignore[return-value]
+
+
+def pick(text: str | Mapping[str, str] | None, lang: str | None = None) -> str:
+    """A rulebook text (a string or a map language → string) in `lang`, falling back to the other."""
+    if text is None:
+        return ""
+    if isinstance(text, str):
+        return text
+    want = resolve_lang(lang)
+    for key in (want, *LANGS, *text.keys()):
+        if text.get(key):
+            return text[key]
+    return ""
+
+
+def both(text: str | Mapping[str, str] | None) -> dict[str, str]:
+    """A text as {vi, en}; a plain string serves both languages."""
+    return {lang: pick(text, lang) for lang in LANGS}
