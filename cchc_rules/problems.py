@@ -8,10 +8,11 @@ the whole table (the habit of pandera's lazy validation).
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator, Literal
+from typing import Any, Literal
 
-from cchc_rules.i18n import Lang, resolve_lang
+from cchc_rules.i18n import resolve_lang
 
 Severity = Literal["error", "warning", "note"]
 

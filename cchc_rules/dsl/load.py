@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from cchc_rules.dsl.models import Rulebook
+from cchc_rules.dsl.source import YAML_DUPLICATE, read_yaml
 from cchc_rules.problems import CchcError, Problem, Problems
-from cchc_rules.dsl.source import read_yaml
 
 
 def check_rulebook(path: Path | str) -> tuple[Rulebook | None, list[Problem]]:
@@ -18,7 +18,10 @@ def check_rulebook(path: Path | str) -> tuple[Rulebook | None, list[Problem]]:
     derivation = None
     if raw is not None and "extends" in raw:
         raw, derivation = derive.resolve(raw, Path(path), problems)
-    rulebook = validate.build(raw, problems) if raw is not None and not problems.errors else None
+    # Duplicate keys leave a usable document (the first value is kept): check it all the same,
+    # so that every mistake of the file is reported in one run.
+    usable = raw is not None and all(p.code == YAML_DUPLICATE for p in problems.errors)
+    rulebook = validate.build(raw, problems) if usable else None
     if rulebook is not None:
         rulebook._derivation = derivation
     return (None if problems.errors else rulebook), list(problems)

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Any, Iterator, Literal, Optional
+from collections.abc import Iterator
+from typing import Annotated, Any, Literal, Optional
 
 from pydantic import (
     BaseModel,
@@ -66,9 +67,12 @@ def _check_id(value: str) -> str:
 
 
 class Located(BaseModel):
-    """Base of every model of a user-written file: extra keys forbidden, position kept."""
+    """Base of every model of a user-written file: extra keys forbidden, position kept.
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    Strict: a number is never read from text (`max: "2"`), a boolean is only true/false.
+    """
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, strict=True)
     _pos: Optional[Pos] = PrivateAttr(default=None)
     _src: Any = PrivateAttr(default=None)
 
@@ -104,7 +108,7 @@ class LadderStep(Located):
     share: Optional[float] = Field(default=None, ge=0, le=1)
 
     @model_validator(mode="after")
-    def _one_amount(self) -> "LadderStep":
+    def _one_amount(self) -> LadderStep:
         if (self.points is None) == (self.share is None):
             raise PydanticCustomError("ladder_amount", "a ladder step needs exactly one of 'points' or 'share'")
         return self
@@ -115,7 +119,7 @@ class Linear(Located):
     to: float
 
     @model_validator(mode="after")
-    def _distinct(self) -> "Linear":
+    def _distinct(self) -> Linear:
         if self.from_ == self.to:
             raise PydanticCustomError("linear_span", "'from' and 'to' must differ")
         return self
@@ -170,7 +174,7 @@ class Rule(Located):
     relative: Optional[Relative] = None
 
     @model_validator(mode="after")
-    def _exactly_one(self) -> "Rule":
+    def _exactly_one(self) -> Rule:
         given = [k for k in RULE_KINDS if getattr(self, k) is not None]
         if len(given) != 1:
             raise PydanticCustomError(
@@ -204,7 +208,8 @@ Id = Annotated[StrictStr, PlainValidator(lambda v: _check_id(_strict_str(v))), W
 
 def _strict_str(value: Any) -> str:
     if not isinstance(value, str):
-        raise PydanticCustomError("id_type", "an id must be a quoted string, not {kind}", {"kind": type(value).__name__})
+        kind = type(value).__name__
+        raise PydanticCustomError("id_type", "an id must be a quoted string, not {kind}", {"kind": kind})
     return value
 
 
@@ -232,7 +237,7 @@ class Node(Located):
     max: Optional[float] = Field(default=None, ge=0)
     floor: float = Field(default=0, ge=0)
     aggregate: Literal["sum", "capped"] | Best = "sum"
-    children: Optional[list["Node"]] = Field(default=None, min_length=1)
+    children: Optional[list[Node]] = Field(default=None, min_length=1)
     rule: Optional[Rule] = None
     reference: Optional[NodeReference | list[NodeReference]] = None
     evidence: list[Text] = Field(default_factory=list)
@@ -240,7 +245,7 @@ class Node(Located):
     missing: Optional[MissingPolicy] = None
 
     @model_validator(mode="after")
-    def _default_max(self) -> "Node":
+    def _default_max(self) -> Node:
         """A parent's `max` defaults to the sum of its children's (the k largest under best-of-k)."""
         if self.children and self.max is None and self.aggregate != "capped":
             maxima = sorted((c.max or 0.0 for c in self.children), reverse=True)
@@ -263,7 +268,7 @@ class Node(Located):
             return []
         return self.reference if isinstance(self.reference, list) else [self.reference]
 
-    def walk(self, depth: int = 0, parent: "Node | None" = None) -> Iterator[tuple["Node", "Node | None", int]]:
+    def walk(self, depth: int = 0, parent: Node | None = None) -> Iterator[tuple[Node, Node | None, int]]:
         """This node and every node under it, depth first, with parent and depth."""
         yield self, parent, depth
         for child in self.children or ():
@@ -276,9 +281,11 @@ class AdjustmentRule(Located):
     deduct_each: Optional[float] = Field(default=None, gt=0)
 
     @model_validator(mode="after")
-    def _exactly_one(self) -> "AdjustmentRule":
+    def _exactly_one(self) -> AdjustmentRule:
         if (self.points is None) == (self.deduct_each is None):
-            raise PydanticCustomError("adjustment_rule", "an adjustment rule is either 'points: {}' or 'deduct_each: p'")
+            raise PydanticCustomError(
+                "adjustment_rule", "an adjustment rule is either 'points: {}' or 'deduct_each: p'"
+            )
         return self
 
 
@@ -304,7 +311,7 @@ class Gate(Located):
     max_zero_leaves: Optional[int] = Field(default=None, ge=0)
 
     @model_validator(mode="after")
-    def _form(self) -> "Gate":
+    def _form(self) -> Gate:
         node_tests = [self.min_share, self.min, self.max_zero_leaves]
         if (self.flag is None) == (self.node is None):
             raise PydanticCustomError("gate_subject", "a gate names exactly one of 'flag' or 'node'")

@@ -1,15 +1,17 @@
 """Reading YAML with the place of every node kept, so every later error can point into it.
 
 Mappings load as `LDict` and sequences as `LList`; both remember their own position and the
-position of each key and value. Duplicate keys are refused. Booleans follow YAML 1.2
-(`true`/`false` only), so a level or answer named `no` or `yes` stays a string.
+position of each key and value. Duplicate keys are refused. Booleans and numbers follow the
+YAML 1.2 core schema: only `true`/`false` are booleans (a level or answer named `no` or `yes`
+stays a string), `010` is ten (not octal eight) and `8:30` is text (not 510 minutes).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import yaml
 
@@ -35,6 +37,20 @@ YAML_UNREADABLE = define(
     "Cannot read the file: {reason}",
     "Kiểm tra đường dẫn và bảng mã (UTF-8).",
     "Check the path and that the file is UTF-8.",
+)
+YAML_NOT_UTF8 = define(
+    "Y005",
+    "Tệp không phải UTF-8: byte 0x{byte} ở dòng {line} không đọc được",
+    "The file is not UTF-8: byte 0x{byte} on line {line} cannot be read",
+    "Lưu lại tệp với bảng mã UTF-8 (trong trình soạn thảo: Save with Encoding → UTF-8).",
+    "Save the file again as UTF-8 (in the editor: Save with Encoding → UTF-8).",
+)
+YAML_MISSING_FILE = define(
+    "Y006",
+    "Không có tệp này",
+    "There is no such file",
+    "Kiểm tra đường dẫn (tương đối so với thư mục đang làm việc hoặc tệp gọi đến nó).",
+    "Check the path (relative to the working folder, or to the file that names it).",
 )
 YAML_NOT_MAPPING = define(
     "Y004",
@@ -82,12 +98,28 @@ class _Loader(yaml.SafeLoader):
     pass
 
 
-_BOOL = "tag:yaml.org,2002:bool"
+_BOOL, _INT, _FLOAT = "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
 _Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != _BOOL]
+    first: [(tag, rx) for tag, rx in resolvers if tag not in (_BOOL, _INT, _FLOAT)]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 _Loader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+_Loader.add_implicit_resolver(_INT, re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"), list("-+0123456789"))
+_Loader.add_implicit_resolver(
+    _FLOAT,
+    re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
+    list("-+.0123456789"),
+)
+
+
+def _int12(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
+    text = loader.construct_scalar(node)
+    if text.startswith(("0o", "0x")):
+        return int(text[2:], 8 if text[1] == "o" else 16)
+    return int(text, 10)
+
+
+_Loader.add_constructor(_INT, _int12)
 
 
 def _pos(file: str, mark: yaml.Mark) -> Pos:
@@ -125,7 +157,13 @@ class _Builder:
                 if isinstance(item, yaml.ScalarNode) and not isinstance(seq[-1], str):
                     seq.raw[i] = item.value
             return seq
-        return self.loader.construct_object(node, deep=True)
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except yaml.MarkedYAMLError as exc:  # e.g. an unknown tag such as !!python/object
+            self.problems.add(YAML_SYNTAX, _pos(self.file, node.start_mark), problem=exc.problem or str(exc))
+            return None
+        except ValueError:  # an impossible date such as 2023-13-01: keep the text, the model reports it
+            return node.value
 
 
 def parse_yaml(text: str, file: str, problems: Problems) -> Any:
@@ -149,9 +187,18 @@ def read_yaml(path: Path | str, problems: Problems) -> LDict | None:
     path = Path(path)
     file = str(path)
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        problems.add(YAML_UNREADABLE, Pos(file), reason=str(exc))
+        data = path.read_bytes()
+    except FileNotFoundError:
+        problems.add(YAML_MISSING_FILE, Pos(file))
+        return None
+    except OSError as exc:
+        problems.add(YAML_UNREADABLE, Pos(file), reason=exc.strerror or str(exc))
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        problems.add(YAML_NOT_UTF8, Pos(file, line), byte=f"{data[exc.start]:02x}", line=line)
         return None
     data = parse_yaml(text, file, problems)
     if data is None and not problems.errors:

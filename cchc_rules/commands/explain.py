@@ -1,0 +1,25 @@
+"""`cchc explain RULEBOOK DATASET UNIT_ID [--stage S]`: how one unit's index, band and rank came
+about (the ledger), in the chosen language. An unknown unit id is an error naming the nearest ids."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from cchc_rules.commands.score import compute
+
+
+def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    p = subparsers.add_parser("explain", parents=[common], help="explain one unit's score (the ledger)")
+    p.add_argument("rulebook", type=Path, help="the rulebook YAML")
+    p.add_argument("dataset", type=Path, help="a dataset folder or XLSX workbook")
+    p.add_argument("unit_id", help="the unit to explain")
+    p.add_argument("--stage", default=None, help="score at this stage (default: the last value of each leaf)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    result = compute(args.rulebook, args.dataset, args.stage)
+    print(result.explain(args.unit_id, args.lang).format())
+    return 0

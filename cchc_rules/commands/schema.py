@@ -1,0 +1,45 @@
+"""`cchc schema [--out FILE]`: print (or write) the JSON Schema of the rulebook language."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from cchc_rules.dsl.schema import json_schema
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    parser = sub.add_parser(
+        "schema",
+        parents=[common],
+        help="JSON Schema of the rulebook language (for editors) / JSON Schema của ngôn ngữ bộ tiêu chí",
+    )
+    parser.add_argument("--out", type=Path, default=None, help="write to this file instead of stdout")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    text = json.dumps(json_schema(args.lang), ensure_ascii=False, indent=2) + "\n"
+    if args.out is None:
+        sys.stdout.buffer.write(text.encode("utf-8"))
+        sys.stdout.flush()
+        return 0
+    _write_atomically(args.out, text)
+    return 0
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write to a temporary file beside `path`, then rename: a crash leaves no half file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,135 @@
+"""`cchc score RULEBOOK DATASET [--stage S] [--json] [--out DIR]`: score every unit.
+
+Prints a table per unit group sorted by rank (the published figure, the band's label and the
+rank, in the chosen language), or with `--json` the spec's JSON with unrounded numbers.
+`--out DIR` writes units.csv, nodes.csv, ledger.csv (every unit's ledger) and results.xlsx into a
+temporary folder beside DIR and renames it only when everything was written, so a failure
+leaves nothing behind. Bad input raises `CchcError` (every problem; nothing written).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from cchc_rules.i18n import pick
+
+HEADERS = {
+    "vi": {"unit_id": "Mã", "name": "Đơn vị", "group": "Nhóm", "published": "Chỉ số", "band": "Xếp loại",
+           "rank": "Hạng", "title": "Kết quả chấm điểm", "stage": "giai đoạn", "units": "đơn vị"},
+    "en": {"unit_id": "ID", "name": "Unit", "group": "Group", "published": "Index", "band": "Band",
+           "rank": "Rank", "title": "Scores", "stage": "stage", "units": "units"},
+}
+
+
+def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    p = subparsers.add_parser("score", parents=[common], help="score a dataset with a rulebook")
+    p.add_argument("rulebook", type=Path, help="the rulebook YAML")
+    p.add_argument("dataset", type=Path, help="a dataset folder or XLSX workbook")
+    p.add_argument("--stage", default=None, help="score at this stage (default: the last value of each leaf)")
+    p.add_argument("--json", action="store_true", help="print the result as JSON (unrounded numbers)")
+    p.add_argument("--out", type=Path, default=None, help="write units, nodes, ledger (CSV) and results.xlsx here")
+    p.set_defaults(func=run)
+
+
+def compute(rulebook_path: Path, dataset_path: Path, stage: str | None):
+    """Load, check and score (raises `CchcError` listing every problem)."""
+    from cchc_rules.data.load import load_dataset
+    from cchc_rules.dsl.load import load_rulebook
+    from cchc_rules.engine.score import score
+
+    rulebook = load_rulebook(rulebook_path)
+    dataset = load_dataset(dataset_path, rulebook)
+    return score(rulebook, dataset, stage)
+
+
+def run(args: argparse.Namespace) -> int:
+    result = compute(args.rulebook, args.dataset, args.stage)
+    if args.out is not None:
+        write_outputs(result, args.out, args.lang)
+    if args.json:
+        print(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
+    else:
+        print(table(result, args.lang))
+    return 0
+
+
+def table(result: Any, lang: str) -> str:
+    """The ranking as text: one block per group, by rank (unranked units last, by index)."""
+    h = HEADERS[lang]
+    rb = result.rulebook
+    units = result.units.copy()
+    units["_ranked"] = units["rank"].isna()
+    blocks = [f"{h['title']}: {pick(rb.title, lang)} ({h['stage']}: {result.stage}, {len(units)} {h['units']})"]
+    columns = ["unit_id", "name", "group", "published", "band", "rank"]
+    for group, members in units.groupby(units["group"].astype(str), sort=False, observed=True):
+        members = members.sort_values(["_ranked", "rank", "index"], ascending=[True, True, False], kind="stable")
+        rows = [
+            [
+                str(r.unit_id), str(r.name), pick(rb.groups[group], lang), str(r.published),
+                result.band_label(str(r.band), lang) if pd.notna(r.band) else "—",
+                "—" if pd.isna(r.rank) else str(int(r.rank)),
+            ]
+            for r in members.itertuples(index=False)
+        ]
+        blocks.append(f"\n{pick(rb.groups[group], lang)}\n" + _render([h[c] for c in columns], rows, numeric={3, 5}))
+    return "\n".join(blocks)
+
+
+def _render(header: list[str], rows: list[list[str]], numeric: set[int]) -> str:
+    widths = [max(len(x) for x in col) for col in zip(header, *rows)]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(c.rjust(w) if i in numeric else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths)))
+
+    return "\n".join([line(header), "  ".join("-" * w for w in widths), *(line(r) for r in rows)]).rstrip()
+
+
+def ledgers(result: Any, lang: str) -> pd.DataFrame:
+    """Every unit's ledger in one table (built only here: it is the slow part)."""
+    frames = []
+    for unit_id in result.units["unit_id"].astype(str):
+        rows = result.explain(unit_id, lang).rows.copy()
+        rows.insert(0, "unit_id", unit_id)
+        frames.append(rows)
+    return pd.concat(frames, ignore_index=True)
+
+
+def write_outputs(result: Any, out: Path, lang: str) -> None:
+    """units.csv, nodes.csv, ledger.csv and results.xlsx, all or nothing."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        result.units.to_csv(tmp / "units.csv", index=False)
+        result.nodes.to_csv(tmp / "nodes.csv", index=False)
+        ledgers(result, lang).to_csv(tmp / "ledger.csv", index=False)
+        _workbook(result, tmp / "results.xlsx", lang)
+        if out.exists():
+            old = out.with_name(f".{out.name}.old")
+            os.replace(out, old)
+            os.replace(tmp, out)
+            shutil.rmtree(old)
+        else:
+            os.replace(tmp, out)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp)
+
+
+def _workbook(result: Any, path: Path, lang: str) -> None:
+    try:
+        from cchc_rules.documents.results import write_results_workbook
+    except ImportError:
+        with pd.ExcelWriter(path) as writer:
+            result.units.to_excel(writer, sheet_name="units", index=False)
+            result.nodes.to_excel(writer, sheet_name="nodes", index=False)
+        return
+    write_results_workbook(result, path, lang=lang)

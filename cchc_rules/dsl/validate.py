@@ -1,0 +1,1037 @@
+"""Rulebook validation: shape errors and cross-document checks, all reported in one run.
+
+`build(raw, problems)` checks a raw located document (`dsl.source`) in two passes that do not
+depend on each other: (a) the pydantic models, whose errors are translated into located,
+bilingual problems (R10x–R12x); (b) checks across the document (ids, references, maxima,
+ladders, bands, R13x–R15x), run on the raw document and skipping whatever is malformed (pass
+(a) reports that), so a rulebook with ten mistakes gets ten messages at once. Warnings (R19x)
+never stop a rulebook from loading. Paths are written like the change paths of spec §7:
+`criteria/3.1/rule/ladder/1/min`, `bands/excellent/min`, `adjustments/bonus/cap`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import types
+import typing
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from cchc_rules.dsl import models
+from cchc_rules.dsl.models import Rulebook
+from cchc_rules.dsl.source import LDict, LList, locate
+from cchc_rules.problems import Pos, Problems, define, nearest
+
+# ------------------------------------------------------------------ shape problems (pydantic)
+SHAPE = define(
+    "R100",
+    "Giá trị không hợp lệ: {message}",
+    "Invalid value: {message}",
+    "Sửa giá trị theo đặc tả ngôn ngữ bộ tiêu chí (docs/LANGUAGE.md).",
+    "Correct the value as the rulebook language specifies (docs/LANGUAGE.md).",
+)
+UNKNOWN_KEY = define(
+    "R101",
+    "Khoá '{key}' không có trong {where_vi}",
+    "Unknown key '{key}' in {where_en}",
+    "{hint_vi}Các khoá được phép: {allowed}.",
+    "{hint_en}Allowed keys: {allowed}.",
+)
+UNKNOWN_KIND = define(
+    "R102",
+    "Không có loại quy tắc '{key}'",
+    "There is no rule kind '{key}'",
+    "{hint_vi}Các loại quy tắc: {allowed}.",
+    "{hint_en}Rule kinds: {allowed}.",
+)
+MISSING_KEY = define(
+    "R103",
+    "Thiếu khoá bắt buộc '{key}' trong {where_vi}",
+    "Required key '{key}' is missing in {where_en}",
+    "Thêm '{key}: ...' vào mục này.",
+    "Add '{key}: ...' to this entry.",
+)
+WRONG_TYPE = define(
+    "R104",
+    "Cần {expected_vi}, nhưng gặp {found}",
+    "Expected {expected_en}, found {found}",
+    "Viết {expected_vi} ở đây.",
+    "Write {expected_en} here.",
+)
+ID_NOT_TEXT = define(
+    "R105",
+    "Mã '{raw}' không phải chuỗi trong ngoặc kép: YAML đọc nó thành {found}",
+    "The id {raw} is not a quoted string: YAML reads it as {found}",
+    'Viết mã trong ngoặc kép: "{raw}".',
+    'Quote the id: "{raw}".',
+)
+NOT_A_CHOICE = define(
+    "R106",
+    "'{value}' không phải một lựa chọn hợp lệ",
+    "'{value}' is not one of the allowed values",
+    "{hint_vi}Chọn một trong: {choices}.",
+    "{hint_en}Use one of: {choices}.",
+)
+OUT_OF_RANGE = define(
+    "R107",
+    "Giá trị {value} nằm ngoài khoảng cho phép",
+    "The value {value} is out of range",
+    "Giá trị phải {op} {limit}.",
+    "The value must be {op} {limit}.",
+)
+BAD_SLUG = define(
+    "R108",
+    "Mã bộ tiêu chí '{value}' không hợp lệ",
+    "The rulebook id '{value}' is not a valid slug",
+    "Chỉ dùng chữ thường không dấu, chữ số, '.', '_' hoặc '-', ví dụ par-departments-2024.",
+    "Use lowercase letters, digits, '.', '_' or '-' only, e.g. par-departments-2024.",
+)
+NO_FORM = define(
+    "R109",
+    "'{key}' không đúng dạng nào được phép",
+    "'{key}' has none of the allowed forms",
+    "Viết theo một trong các dạng: {forms}.",
+    "Write one of these forms: {forms}.",
+)
+RULE_KINDS = define(
+    "R110",
+    "Một quy tắc phải có đúng một loại; ở đây có: {found}",
+    "A rule has exactly one kind; this one has: {found}",
+    "Giữ đúng một trong: {kinds}.",
+    "Keep exactly one of: {kinds}.",
+)
+LADDER_AMOUNT = define(
+    "R111",
+    "Một bậc của thang điểm cần đúng một trong 'points' hoặc 'share'",
+    "A ladder step needs exactly one of 'points' or 'share'",
+    "Viết {{min: 80, points: 1}} (điểm) hoặc {{min: 80, share: 0.5}} (tỉ lệ của điểm tối đa).",
+    "Write {{min: 80, points: 1}} (points) or {{min: 80, share: 0.5}} (a share of the max).",
+)
+LINEAR_SPAN = define(
+    "R112",
+    "Trong quy tắc tuyến tính 'from' và 'to' bằng nhau",
+    "In a linear rule 'from' and 'to' are equal",
+    "Chọn hai mốc khác nhau, ví dụ {{from: 50, to: 100}}.",
+    "Choose two different ends, e.g. {{from: 50, to: 100}}.",
+)
+SURVEY_OPTIONS = define(
+    "R113",
+    "Phiếu khảo sát không có phương án trả lời nào",
+    "The survey has no answer options",
+    "Liệt kê các phương án với trọng số, ví dụ options: {{A: 1, B: 0.6, C: 0.2, D: 0}}.",
+    "List the options with their weights, e.g. options: {{A: 1, B: 0.6, C: 0.2, D: 0}}.",
+)
+SURVEY_WEIGHT = define(
+    "R114",
+    "Trọng số của phương án {bad} nằm ngoài [0, 1]",
+    "The weight of option(s) {bad} is outside [0, 1]",
+    "Trọng số là tỉ lệ: 1 = trọn điểm, 0.6 = 60%, 0 = không điểm.",
+    "A weight is a share: 1 = full points, 0.6 = 60%, 0 = none.",
+)
+GATE_SUBJECT = define(
+    "R115",
+    "Một điều kiện phải nêu đúng một trong 'flag' hoặc 'node'",
+    "A gate names exactly one of 'flag' or 'node'",
+    'Viết {{flag: discipline, is: false}} hoặc {{node: "8", min_share: 0.8}}.',
+    'Write {{flag: discipline, is: false}} or {{node: "8", min_share: 0.8}}.',
+)
+GATE_FLAG = define(
+    "R116",
+    "Điều kiện theo cờ cần 'is' và không có min, min_share, max_zero_leaves",
+    "A flag gate needs 'is' and no min, min_share or max_zero_leaves",
+    "Viết {{flag: tên_cờ, is: true}} hoặc {{flag: tên_cờ, is: false}}.",
+    "Write {{flag: name, is: true}} or {{flag: name, is: false}}.",
+)
+GATE_NODE = define(
+    "R117",
+    "Điều kiện theo tiêu chí cần min_share, min hoặc max_zero_leaves (và không có 'is')",
+    "A node gate needs min_share, min or max_zero_leaves (and no 'is')",
+    'Ví dụ {{node: "8", min_share: 0.8}}.',
+    'For example {{node: "8", min_share: 0.8}}.',
+)
+ADJUSTMENT_RULE = define(
+    "R118",
+    "Quy tắc điểm thưởng/trừ phải là đúng một trong 'points: {{}}' hoặc 'deduct_each: p'",
+    "An adjustment rule is exactly one of 'points: {{}}' or 'deduct_each: p'",
+    "Viết rule: {{points: {{}}}} (nhập điểm) hoặc rule: {{deduct_each: 0.5}} (mỗi lỗi trừ 0,5).",
+    "Write rule: {{points: {{}}}} (points entered) or rule: {{deduct_each: 0.5}} (0.5 per fault).",
+)
+TEXT_FORM = define(
+    "R119",
+    "Cần một đoạn văn bản hoặc bảng ngôn ngữ → văn bản, nhưng gặp {found}",
+    "Expected a text or a map language → text, found {found}",
+    'Viết "..." hoặc {{vi: "...", en: "..."}}.',
+    'Write "..." or {{vi: "...", en: "..."}}.',
+)
+CODE_FORM = define(
+    "R120",
+    "Số hiệu {found} không phải chuỗi",
+    "The code {found} is not a string",
+    'Viết số hiệu trong ngoặc kép, ví dụ code: "1.10".',
+    'Quote the code, e.g. code: "1.10".',
+)
+TOO_FEW = define(
+    "R121",
+    "Danh sách hoặc bảng này trống",
+    "This list or map is empty",
+    "Cần ít nhất {min} mục.",
+    "At least {min} item(s) needed.",
+)
+BAD_DATE = define(
+    "R122",
+    "'{found}' không phải một ngày hợp lệ",
+    "'{found}' is not a valid date",
+    "Viết ngày theo dạng YYYY-MM-DD, ví dụ 2023-10-09.",
+    "Write the date as YYYY-MM-DD, e.g. 2023-10-09.",
+)
+ID_FORM = define(
+    "R123",
+    "Mã '{value}' không hợp lệ: mã không được rỗng, chứa '/' hoặc có khoảng trắng ở đầu/cuối",
+    "The id '{value}' is not valid: an id is not empty, has no '/' and no surrounding spaces",
+    "Đặt một mã ngắn như \"3.1\" hoặc \"tthc\".",
+    'Use a short id such as "3.1" or "tthc".',
+)
+
+# ------------------------------------------------------------------ cross-document problems
+DUPLICATE_NODE = define(
+    "R130",
+    "Mã tiêu chí '{id}' trùng (lần đầu ở dòng {first})",
+    "Node id '{id}' is used twice (first at line {first})",
+    "Mỗi tiêu chí cần một mã riêng trong cả bộ tiêu chí.",
+    "Give every node an id of its own, unique in the rulebook.",
+)
+DUPLICATE_BAND = define(
+    "R131",
+    "Mã xếp loại '{id}' trùng trong danh sách này (lần đầu ở dòng {first})",
+    "Band id '{id}' is used twice in this list (first at line {first})",
+    "Mỗi mức xếp loại trong một danh sách cần một mã riêng.",
+    "Give every band of a list an id of its own.",
+)
+DUPLICATE_ADJUSTMENT = define(
+    "R132",
+    "Mã điểm thưởng/trừ '{id}' trùng (lần đầu ở dòng {first})",
+    "Adjustment id '{id}' is used twice (first at line {first})",
+    "Mỗi khoản điểm thưởng/trừ cần một mã riêng.",
+    "Give every adjustment an id of its own.",
+)
+ADJUSTMENT_IS_NODE = define(
+    "R133",
+    "Mã điểm thưởng/trừ '{id}' trùng với mã một tiêu chí (dòng {first})",
+    "Adjustment id '{id}' is also a node id (line {first})",
+    "Đổi mã: dữ liệu chấm điểm dùng chung một cột criterion_id cho cả hai.",
+    "Rename it: assessment data uses one criterion_id column for both.",
+)
+CHILDREN_AND_RULE = define(
+    "R134",
+    "Tiêu chí '{id}' có cả 'children' lẫn 'rule'",
+    "Node '{id}' has both 'children' and a 'rule'",
+    "Tiêu chí có tiêu chí con thì cộng điểm từ các con: bỏ 'rule', hoặc bỏ 'children'.",
+    "A parent adds up its children: remove the 'rule', or remove the 'children'.",
+)
+LEAF_WITHOUT_RULE = define(
+    "R135",
+    "Tiêu chí '{id}' không có 'children' cũng không có 'rule'",
+    "Node '{id}' has neither 'children' nor a 'rule'",
+    "Thêm cách chấm, ví dụ rule: {{binary: {{}}}}, hoặc các tiêu chí con.",
+    "Add how it is scored, e.g. rule: {{binary: {{}}}}, or its children.",
+)
+LEAF_WITHOUT_MAX = define(
+    "R136",
+    "Tiêu chí '{id}' không có điểm tối đa ('max')",
+    "Leaf '{id}' has no maximum ('max')",
+    "Thêm 'max: ...' (điểm tối đa của tiêu chí).",
+    "Add 'max: ...' (the leaf's maximum points).",
+)
+SUM_MISMATCH = define(
+    "R137",
+    "Điểm tối đa của '{id}' là {given}, nhưng tổng điểm tối đa của các tiêu chí con là {total} ({parts})",
+    "The max of '{id}' is {given}, but its children's maxima add up to {total} ({parts})",
+    "Sửa 'max' thành {total}, bỏ 'max' (tự tính), hoặc dùng aggregate: capped nếu có trần điểm.",
+    "Set 'max' to {total}, leave it out (it is then computed), or use aggregate: capped for a ceiling.",
+)
+CAPPED_WITHOUT_MAX = define(
+    "R138",
+    "'{id}' dùng aggregate: capped nhưng không có 'max'",
+    "'{id}' uses aggregate: capped but has no 'max'",
+    "Thêm 'max: ...': đó là trần điểm của nhóm này.",
+    "Add 'max: ...': it is the ceiling of this group.",
+)
+BEST_TOO_MANY = define(
+    "R139",
+    "'{id}' lấy {k} tiêu chí con tốt nhất nhưng chỉ có {n}",
+    "'{id}' takes the best {k} children but has only {n}",
+    "Đặt best không quá {n}.",
+    "Set best to at most {n}.",
+)
+LADDER_ORDER = define(
+    "R140",
+    "Thang điểm phải giảm dần theo 'min': bậc này có min {min}, bậc trước có min {previous}",
+    "Ladder steps go in strictly descending 'min': this step has min {min}, the one before {previous}",
+    "Sắp các bậc từ ngưỡng cao nhất xuống thấp nhất, không trùng ngưỡng.",
+    "Order the steps from the highest threshold to the lowest, without repeating one.",
+)
+LADDER_OPEN_STEP = define(
+    "R141",
+    "Chỉ bậc cuối của thang điểm được bỏ 'min' (bậc {index} không có 'min')",
+    "Only the last ladder step may leave out 'min' (step {index} has none)",
+    "Thêm 'min' cho bậc này, hoặc chuyển nó xuống cuối.",
+    "Give this step a 'min', or move it to the end.",
+)
+LADDER_ABOVE_MAX = define(
+    "R142",
+    "Bậc thang cho {points} điểm, vượt điểm tối đa {max} của '{id}'",
+    "The ladder step gives {points} points, above the max {max} of '{id}'",
+    "Điểm của một bậc không vượt 'max'; dùng share để tính theo tỉ lệ.",
+    "A step's points cannot exceed 'max'; use share for a proportion of it.",
+)
+LEVEL_ABOVE_MAX = define(
+    "R143",
+    "Mức '{level}' cho {points} điểm, vượt điểm tối đa {max} của '{id}'",
+    "Level '{level}' gives {points} points, above the max {max} of '{id}'",
+    "Điểm của một mức không vượt 'max'.",
+    "A level's points cannot exceed 'max'.",
+)
+BAND_ORDER = define(
+    "R145",
+    "Các mức xếp loại phải giảm dần theo 'min': '{id}' có min {min}, mức trước có min {previous}",
+    "Bands go best first in strictly descending 'min': '{id}' has min {min}, the one before {previous}",
+    "Sắp các mức từ cao xuống thấp, mỗi mức một ngưỡng riêng.",
+    "Order the bands from best to worst, each with its own threshold.",
+)
+BAND_NO_FLOOR = define(
+    "R146",
+    "Mức xếp loại cuối '{id}' bắt đầu từ {min}: đơn vị dưới {min} điểm không được xếp loại",
+    "The last band '{id}' starts at {min}: a unit below {min} gets no band",
+    "Đặt min: 0 cho mức cuối (hoặc thêm một mức 'Yếu' với min: 0).",
+    "Set min: 0 on the last band (or add a 'weak' band with min: 0).",
+)
+UNKNOWN_GROUP = define(
+    "R147",
+    "Không có nhóm đơn vị '{name}'",
+    "There is no unit group '{name}'",
+    "Dùng một nhóm khai báo trong 'groups' (gần nhất: {near}).",
+    "Use a group declared under 'groups' (nearest: {near}).",
+)
+UNKNOWN_FLAG = define(
+    "R148",
+    "Không có cờ '{name}'",
+    "There is no flag '{name}'",
+    "Dùng một cờ khai báo trong 'flags' (gần nhất: {near}), hoặc khai báo nó.",
+    "Use a flag declared under 'flags' (nearest: {near}), or declare it.",
+)
+UNKNOWN_REFERENCE = define(
+    "R149",
+    "Không có văn bản tham chiếu '{name}'",
+    "There is no reference '{name}'",
+    "Dùng một khoá trong 'references' (gần nhất: {near}), hoặc khai báo văn bản đó.",
+    "Use a key of 'references' (nearest: {near}), or declare the source there.",
+)
+UNKNOWN_TIE_BREAK = define(
+    "R150",
+    "Tiêu chí phân định đồng hạng '{name}' không tồn tại",
+    "The tie-break node '{name}' does not exist",
+    "Dùng mã một tiêu chí có trong bộ (gần nhất: {near}).",
+    "Use the id of a node of the rulebook (nearest: {near}).",
+)
+UNKNOWN_GATE_NODE = define(
+    "R151",
+    "Điều kiện xếp loại nêu tiêu chí '{name}' không tồn tại",
+    "The gate names node '{name}', which does not exist",
+    "Dùng mã một tiêu chí có trong bộ (gần nhất: {near}).",
+    "Use the id of a node of the rulebook (nearest: {near}).",
+)
+UNKNOWN_QUOTA_BAND = define(
+    "R152",
+    "Hạn mức nêu mức xếp loại '{name}' không có trong danh sách này",
+    "The quota names band '{name}', which is not in this band list",
+    "Dùng mã các mức trong cùng danh sách (gần nhất: {near}).",
+    "Use ids of bands in the same list (nearest: {near}).",
+)
+SKIP_IS_OPTION = define(
+    "R153",
+    "Câu trả lời '{answer}' vừa là phương án tính điểm vừa nằm trong 'skip'",
+    "Answer '{answer}' is both a scored option and listed in 'skip'",
+    "Bỏ nó khỏi 'skip' hoặc khỏi 'options'.",
+    "Remove it from 'skip' or from 'options'.",
+)
+FORM_WEIGHT = define(
+    "R154",
+    "Trọng số của mẫu phiếu '{form}' là {weight}: phải lớn hơn 0",
+    "The weight of respondent form '{form}' is {weight}: it must be above 0",
+    "Dùng một trọng số dương, hoặc bỏ mẫu phiếu khỏi 'forms' (mặc định 1).",
+    "Use a positive weight, or leave the form out of 'forms' (default 1).",
+)
+DUPLICATE_STAGE = define(
+    "R155",
+    "Vòng chấm '{name}' được liệt kê hai lần",
+    "Stage '{name}' is listed twice",
+    "Mỗi vòng chấm chỉ nêu một lần, theo thứ tự.",
+    "List each stage once, in order.",
+)
+DUPLICATE_TIE_BREAK = define(
+    "R156",
+    "Tiêu chí phân định đồng hạng '{name}' được nêu hai lần",
+    "Tie-break node '{name}' is listed twice",
+    "Nêu mỗi tiêu chí một lần.",
+    "List each node once.",
+)
+
+# ------------------------------------------------------------------ warnings
+TOP_NOT_SCALE = define(
+    "R190",
+    "Tổng điểm tối đa các lĩnh vực là {total}, khác thang điểm {scale}",
+    "The top-level maxima add up to {total}, not to the scale {scale}",
+    "Chỉ số vẫn quy về {scale}; nếu không chủ ý, hãy sửa điểm tối đa các lĩnh vực.",
+    "The index still lands on {scale}; if this is not intended, correct the top-level maxima.",
+)
+RELATIVE_RULE = define(
+    "R191",
+    "Điểm của '{id}' phụ thuộc các đơn vị khác trong cùng bộ dữ liệu (quy tắc relative)",
+    "The points of '{id}' depend on the other units in the same dataset (relative rule)",
+    "Lưu ý khi so sánh giữa các năm hoặc khi chấm một đơn vị riêng lẻ.",
+    "Keep this in mind when comparing years or scoring a unit alone.",
+)
+UNREACHABLE_MAX = define(
+    "R192",
+    "Không giá trị nào đạt điểm tối đa {max} của '{id}': cao nhất là {best}",
+    "No value reaches the max {max} of '{id}': the best is {best}",
+    "Sửa 'max' thành {best}, hoặc nâng điểm của bậc/mức/phương án cao nhất.",
+    "Set 'max' to {best}, or raise the points of the best step, level or option.",
+)
+CAPPED_UNREACHABLE = define(
+    "R193",
+    "Các tiêu chí con của '{id}' cộng lại tối đa {total}, không đạt 'max' {max}",
+    "The children of '{id}' add up to at most {total}, below its max {max}",
+    "Hạ 'max' xuống {total} hoặc thêm điểm cho các tiêu chí con.",
+    "Lower 'max' to {total} or give the children more points.",
+)
+
+_MODEL_NAMES: dict[type, tuple[str, str]] = {
+    models.Rulebook: ("bộ tiêu chí", "the rulebook"),
+    models.Node: ("một tiêu chí", "a node"),
+    models.Rule: ("một quy tắc chấm", "a rule"),
+    models.LadderStep: ("một bậc thang điểm", "a ladder step"),
+    models.Linear: ("quy tắc tuyến tính", "a linear rule"),
+    models.Ratio: ("quy tắc tỉ lệ", "a ratio rule"),
+    models.Deduct: ("quy tắc trừ điểm", "a deduct rule"),
+    models.Survey: ("quy tắc khảo sát", "a survey rule"),
+    models.Relative: ("quy tắc so sánh tương đối", "a relative rule"),
+    models.Empty: ("quy tắc không tham số (phải là {})", "a rule without parameters (must be {})"),
+    models.NodeReference: ("một trích dẫn", "a reference of a node"),
+    models.Best: ("aggregate: {best: k}", "aggregate: {best: k}"),
+    models.AdjustmentRule: ("quy tắc điểm thưởng/trừ", "an adjustment rule"),
+    models.Adjustment: ("một khoản điểm thưởng/trừ", "an adjustment"),
+    models.Gate: ("một điều kiện xếp loại", "a gate"),
+    models.Quota: ("một hạn mức", "a quota"),
+    models.Band: ("một mức xếp loại", "a band"),
+    models.Ranking: ("phần xếp hạng", "the ranking"),
+    models.Display: ("phần hiển thị", "the display settings"),
+    models.Reference: ("một văn bản tham chiếu", "a reference"),
+    models.Decision: ("phần quyết định ban hành", "the decision"),
+}
+
+_EXPECTED: dict[str, tuple[str, str]] = {
+    "string_type": ("một chuỗi văn bản", "a text"),
+    "float_type": ("một số", "a number"),
+    "int_type": ("một số nguyên", "a whole number"),
+    "bool_type": ("true hoặc false", "true or false"),
+    "list_type": ("một danh sách", "a list"),
+    "dict_type": ("một bảng khoá: giá trị", "a mapping (key: value)"),
+    "model_type": ("một bảng khoá: giá trị", "a mapping (key: value)"),
+    "model_attributes_type": ("một bảng khoá: giá trị", "a mapping (key: value)"),
+    "finite_number": ("một số hữu hạn", "a finite number"),
+}
+_RANGE_OPS = {"greater_than": (">", "gt"), "greater_than_equal": ("≥", "ge"), "less_than": ("<", "lt"),
+              "less_than_equal": ("≤", "le")}
+_CUSTOM = {"ladder_amount": LADDER_AMOUNT, "linear_span": LINEAR_SPAN, "survey_options": SURVEY_OPTIONS,
+           "gate_subject": GATE_SUBJECT, "gate_flag": GATE_FLAG, "gate_node": GATE_NODE,
+           "adjustment_rule": ADJUSTMENT_RULE}
+
+
+def build(raw: Any, problems: Problems) -> Rulebook | None:
+    """The rulebook model of a raw (located) document, or None; every problem goes to `problems`."""
+    if not isinstance(raw, LDict):
+        raw = _located(raw)
+    before = len(problems.errors)
+    model: Rulebook | None = None
+    try:
+        model = Rulebook.model_validate(raw)
+    except ValidationError as exc:
+        _shape(raw, exc.errors(), problems)
+    _Checks(raw, problems).run()
+    return model if len(problems.errors) == before else None
+
+
+# ------------------------------------------------------------------ (a) shape
+def _shape(raw: LDict, errors: list[Any], problems: Problems) -> None:
+    errors = _resolve_unions(errors)
+    unknown = {tuple(e["loc"][:-1]) for e in errors if e["type"] == "extra_forbidden"}
+    for err in errors:
+        loc = tuple(err["loc"])
+        if err["type"] == "rule_kinds" and err.get("ctx", {}).get("found") == "none" and loc in unknown:
+            continue  # the unknown kind is the real problem, already reported
+        _translate(raw, err, problems)
+
+
+def _is_tag(part: Any) -> bool:
+    """A union member name pydantic puts in a loc ("literal['a','b']", "function-wrap[...]", "Best")."""
+    return isinstance(part, str) and part != "[key]" and ("[" in part or part[:1].isupper())
+
+
+def _resolve_unions(errors: list[Any]) -> list[Any]:
+    """Keep, for each union, the errors of the member that matched deepest, or one 'no form' error."""
+    out: list[Any] = []
+    groups: dict[tuple, list[Any]] = {}
+    for err in errors:
+        loc = tuple(err["loc"])
+        at = next((i for i, part in enumerate(loc) if _is_tag(part)), None)
+        if at is None:
+            out.append(err)
+        else:
+            groups.setdefault(loc[:at], []).append((at, err))
+    for prefix, members in groups.items():
+        deepest = max(len(err["loc"]) - at for at, err in members)
+        if deepest <= 1:
+            out.append({"type": "no_form", "loc": prefix, "msg": "", "input": members[0][1].get("input")})
+            continue
+        branch = next(err["loc"][at] for at, err in members if len(err["loc"]) - at == deepest)
+        out.extend(
+            {**err, "loc": prefix + tuple(err["loc"][at + 1:])} for at, err in members if err["loc"][at] == branch
+        )
+    return out
+
+
+def _translate(raw: LDict, err: Any, problems: Problems) -> None:
+    loc, kind, ctx = tuple(err["loc"]), err["type"], err.get("ctx") or {}
+    pos, path = locate(raw, loc), doc_path(raw, loc)
+    value = err.get("input")
+    if kind == "extra_forbidden":
+        key = loc[-1]
+        parent = _at(raw, loc[:-1])
+        pos = parent.key_pos.get(key, pos) if isinstance(parent, LDict) else pos
+        model = _model_at(loc[:-1])
+        allowed = [f.alias or name for name, f in model.model_fields.items()] if model else []
+        code = UNKNOWN_KIND if model is models.Rule else UNKNOWN_KEY
+        problems.add(code, pos, path, key=key, allowed=allowed, **_where(model), **_hint(key, allowed))
+    elif kind == "missing":
+        problems.add(MISSING_KEY, pos, path, key=loc[-1], **_where(_model_at(loc[:-1])))
+    elif kind == "id_type":
+        parent = _at(raw, loc[:-1])
+        text = parent.raw.get(loc[-1], _short(value)) if isinstance(parent, (LDict, LList)) else _short(value)
+        problems.add(ID_NOT_TEXT, pos, path, raw=text, found=_short(value))
+    elif kind == "id_form":
+        problems.add(ID_FORM, pos, path, value=value)
+    elif kind == "string_pattern_mismatch" and loc == ("id",):
+        problems.add(BAD_SLUG, pos, path, value=value)
+    elif kind == "literal_error":
+        choices = _choices(ctx.get("expected", ""))
+        problems.add(NOT_A_CHOICE, pos, path, value=_short(value), choices=choices, **_hint(str(value), choices))
+    elif kind in _RANGE_OPS:
+        op, key = _RANGE_OPS[kind]
+        problems.add(OUT_OF_RANGE, pos, path, value=_short(value), op=op, limit=_num_text(ctx.get(key)))
+    elif kind == "too_short":
+        problems.add(TOO_FEW, pos, path, min=ctx.get("min_length", 1))
+    elif kind == "no_form":
+        problems.add(NO_FORM, pos, path, key=loc[-1] if loc else "", forms=_forms(loc))
+    elif kind == "rule_kinds":
+        problems.add(RULE_KINDS, pos, path, found=ctx.get("found", ""), kinds=list(models.RULE_KINDS))
+    elif kind == "survey_weight":
+        problems.add(SURVEY_WEIGHT, pos, path, bad=ctx.get("bad", []))
+    elif kind == "text":
+        problems.add(TEXT_FORM, pos, path, found=_short(value))
+    elif kind == "code_type":
+        problems.add(CODE_FORM, pos, path, found=_short(value))
+    elif kind.startswith("date"):
+        problems.add(BAD_DATE, pos, path, found=_short(value))
+    elif kind in _EXPECTED:
+        vi, en = _EXPECTED[kind]
+        problems.add(WRONG_TYPE, pos, path, expected_vi=vi, expected_en=en, found=_short(value))
+    elif kind in _CUSTOM:
+        problems.add(_CUSTOM[kind], pos, path)
+    else:
+        problems.add(SHAPE, pos, path, message=err.get("msg", kind))
+
+
+def _where(model: type | None) -> dict[str, str]:
+    vi, en = _MODEL_NAMES.get(model, ("mục này", "this entry"))
+    return {"where_vi": vi, "where_en": en}
+
+
+def _hint(name: str, allowed: list[str]) -> dict[str, str]:
+    close = difflib.get_close_matches(str(name), allowed, n=1, cutoff=0.6)
+    if not close:
+        return {"hint_vi": "", "hint_en": ""}
+    return {"hint_vi": f"Có phải '{close[0]}'? ", "hint_en": f"Did you mean '{close[0]}'? "}
+
+
+def _choices(expected: str) -> list[str]:
+    return [part.strip().strip("'") for part in re.split(r",\s*|\s+or\s+", expected) if part.strip()]
+
+
+def _short(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, dict):
+        return "{…}"
+    if isinstance(value, list):
+        return "[…]"
+    text = str(value)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _num_text(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+# ------------------------------------------------------------------ models and paths behind a loc
+def _members(tp: Any) -> list[Any]:
+    """The alternatives of a type, with Optional, Annotated and unions flattened."""
+    origin = typing.get_origin(tp)
+    if origin is typing.Annotated:
+        return _members(typing.get_args(tp)[0])
+    if origin is typing.Union or origin is types.UnionType:
+        return [m for arg in typing.get_args(tp) for m in _members(arg)]
+    return [] if tp is type(None) else [tp]
+
+
+def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The model class that describes the part of a rulebook at `loc` (None if no model)."""
+    current: list[Any] = [Rulebook]
+    for part in loc:
+        if _is_tag(part):
+            continue
+        step: list[Any] = []
+        for tp in (m for c in current for m in _members(c)):
+            origin = typing.get_origin(tp)
+            if isinstance(tp, type) and issubclass(tp, BaseModel):
+                field = next((f for n, f in tp.model_fields.items() if part in (n, f.alias)), None)
+                if field is not None:
+                    step.append(field.annotation)
+            elif origin is list and isinstance(part, int):
+                step.append(typing.get_args(tp)[0])
+            elif origin is dict:
+                step.append(typing.get_args(tp)[1])
+        current = step
+    return next((m for c in current for m in _members(c) if isinstance(m, type) and issubclass(m, BaseModel)), None)
+
+
+def _forms(loc: tuple[Any, ...]) -> list[str]:
+    """The allowed forms of a union field, written as YAML (language-neutral)."""
+    parent = _model_at(loc[:-1])
+    field = parent.model_fields.get(str(loc[-1])) if parent and loc else None
+    return [_form(m) for m in _members(field.annotation)] if field else []
+
+
+def _form(tp: Any) -> str:
+    if typing.get_origin(tp) is typing.Literal:
+        return " | ".join(str(a) for a in typing.get_args(tp))
+    if typing.get_origin(tp) is list:
+        return f"[{_form(typing.get_args(tp)[0])}, …]"
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        keys = [f.alias or n for n, f in tp.model_fields.items()]
+        return "{" + ", ".join(f"{k}: …" for k in keys) + "}"
+    return getattr(tp, "__name__", str(tp))
+
+
+def _at(raw: Any, loc: tuple[Any, ...]) -> Any:
+    cur = raw
+    for part in loc:
+        if isinstance(cur, dict) and part in cur:
+            cur = cur[part]
+        elif isinstance(cur, list) and isinstance(part, int) and 0 <= part < len(cur):
+            cur = cur[part]
+        elif not _is_tag(part):
+            return None
+    return cur
+
+
+def doc_path(raw: Any, loc: tuple[Any, ...]) -> str:
+    """A loc written like a change path: nodes, bands and adjustments by id (criteria/3.1/rule)."""
+    out: list[str] = []
+    cur, lists, node_named = raw, "", False
+    for depth, part in enumerate(loc):
+        if _is_tag(part):
+            continue
+        if isinstance(cur, list) and isinstance(part, int) and 0 <= part < len(cur):
+            item = cur[part]
+            ident = _ident(item)
+            if lists and ident is not None:
+                out = ["criteria", ident] if lists == "node" else [*out, ident]
+            else:
+                out.append(str(part))
+            node_named = lists == "node" and ident is not None
+            cur, lists = item, ("node-item" if lists == "node" else "")
+            continue
+        if lists == "node-item" and part == "children":
+            if not node_named or depth == len(loc) - 1:
+                out.append("children")
+            lists = "node"
+        elif depth == 0 and part in ("criteria", "bands", "adjustments"):
+            out.append(str(part))
+            lists = {"criteria": "node", "bands": "band", "adjustments": "adjustment"}[part]
+        elif depth == 1 and loc[0] == "bands_by_group":
+            out.append(str(part))
+            lists = "band"
+        else:
+            out.append(str(part))
+            lists = ""
+        cur = cur.get(part) if isinstance(cur, dict) else None
+    return "/".join(out)
+
+
+def _ident(item: Any) -> str | None:
+    """An item's id as written (the source text of an unquoted id such as 1.10)."""
+    if not isinstance(item, dict) or "id" not in item:
+        return None
+    ident = item["id"]
+    if isinstance(ident, str):
+        return ident
+    raw = getattr(item, "raw", {})
+    return raw.get("id") if "id" in raw else None
+
+
+def _located(data: Any) -> Any:
+    """Plain dicts and lists as located containers without positions (for documents built in code)."""
+    if isinstance(data, dict):
+        out = LDict({k: _located(v) for k, v in data.items()}, pos=getattr(data, "pos", None))
+        return out
+    if isinstance(data, list):
+        seq = LList([_located(v) for v in data], pos=getattr(data, "pos", None))
+        seq.item_pos = [seq.pos] * len(seq)
+        return seq
+    return data
+
+
+# ------------------------------------------------------------------ (b) cross-document checks
+def _num(value: Any) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def _nonneg(value: Any) -> float | None:
+    number = _num(value)
+    return number if number is not None and number >= 0 else None
+
+
+def _dicts(value: Any) -> Iterator[tuple[int, LDict]]:
+    if isinstance(value, LList):
+        yield from ((i, item) for i, item in enumerate(value) if isinstance(item, LDict))
+
+
+def _strings(value: Any) -> Iterator[tuple[int, str]]:
+    if isinstance(value, LList):
+        yield from ((i, item) for i, item in enumerate(value) if isinstance(item, str))
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.9g}"
+
+
+@dataclass
+class _Node:
+    d: LDict
+    path: str
+    id: str | None
+    children: list[_Node]
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.d.get("children") is None
+
+
+class _Checks:
+    """The checks across a raw document; each method skips what is malformed."""
+
+    def __init__(self, raw: LDict, problems: Problems):
+        self.raw, self.problems = raw, problems
+        self.nodes: list[_Node] = []
+        self.top = self._nodes(raw.get("criteria"), "criteria", "criteria")
+        self.ids = list(dict.fromkeys(n.id for n in self.nodes if n.id is not None))  # document order
+        self.groups = raw.get("groups") if isinstance(raw.get("groups"), LDict) else None
+        self.flags = raw.get("flags") if isinstance(raw.get("flags"), LDict) else LDict()
+        self.refs = raw.get("references") if isinstance(raw.get("references"), LDict) else LDict()
+        self._max: dict[int, float | None] = {}
+
+    def add(self, code: str, pos: Pos | None, path: str, severity: str = "error", **params: Any) -> None:
+        self.problems.add(code, pos, path, severity, **params)  # type: ignore[arg-type]
+
+    def run(self) -> None:
+        self.node_ids()
+        for node in self.nodes:
+            self.node(node)
+        self.adjustments()
+        self.bands_all()
+        self.ranking()
+        self.stages()
+        self.scale()
+
+    def _nodes(self, items: Any, prefix: str, list_path: str) -> list[_Node]:
+        out = []
+        for i, d in _dicts(items):
+            ident = _ident(d)
+            path = f"criteria/{ident}" if ident is not None else f"{list_path}/{i}"
+            node = _Node(d, path, ident, [])
+            self.nodes.append(node)
+            node.children = self._nodes(d.get("children"), path, f"{path}/children")
+            out.append(node)
+        return out
+
+    # -- ids
+    def node_ids(self) -> None:
+        seen: dict[str, Pos] = {}
+        for node in self.nodes:
+            if node.id is None:
+                continue
+            if node.id in seen:
+                self.add(DUPLICATE_NODE, node.d.where("id"), node.path, id=node.id, first=seen[node.id].line)
+            else:
+                seen[node.id] = node.d.where("id")
+        self.node_pos = seen
+
+    # -- one node
+    def node(self, n: _Node) -> None:
+        d = n.d
+        label = n.id or n.path
+        has_children = isinstance(d.get("children"), LList) and len(d["children"]) > 0
+        if has_children and d.get("rule") is not None:
+            self.add(CHILDREN_AND_RULE, d.where("rule"), f"{n.path}/rule", id=label)
+        if n.is_leaf and d.get("rule") is None and "children" not in d:
+            self.add(LEAF_WITHOUT_RULE, d.pos, n.path, id=label)
+        if n.is_leaf and d.get("max") is None and "children" not in d:
+            self.add(LEAF_WITHOUT_MAX, d.pos, n.path, id=label)
+        self.applies_to(n)
+        self.references(n)
+        if has_children:
+            self.parent(n)
+        elif isinstance(d.get("rule"), LDict):
+            self.rule(n, d["rule"])
+
+    def applies_to(self, n: _Node) -> None:
+        if self.groups is None:
+            return
+        groups = n.d.get("applies_to")
+        for i, name in _strings(groups):
+            if name not in self.groups:
+                self.add(UNKNOWN_GROUP, groups.where(i), f"{n.path}/applies_to/{i}", name=name,
+                         near=nearest(name, self.groups))
+
+    def references(self, n: _Node) -> None:
+        ref = n.d.get("reference")
+        items = [(f"{n.path}/reference", ref)] if isinstance(ref, LDict) else [
+            (f"{n.path}/reference/{i}", r) for i, r in _dicts(ref)]
+        for path, item in items:
+            name = item.get("ref")
+            if isinstance(name, str) and name not in self.refs:
+                self.add(UNKNOWN_REFERENCE, item.where("ref"), f"{path}/ref", name=name, near=nearest(name, self.refs))
+
+    def max_of(self, n: _Node) -> float | None:
+        """A node's maximum as the model will compute it (None when malformed or unknown)."""
+        key = id(n.d)
+        if key not in self._max:
+            self._max[key] = None  # guards against cycles in malformed input
+            given = _nonneg(n.d.get("max"))
+            agg = n.d.get("aggregate", "sum")
+            if given is not None or not n.children or agg == "capped":
+                self._max[key] = given
+            else:
+                maxima = [self.max_of(c) for c in n.children]
+                if all(m is not None for m in maxima):
+                    self._max[key] = sum(sorted(maxima, reverse=True)[: self._best(agg) or len(maxima)])
+        return self._max[key]
+
+    @staticmethod
+    def _best(agg: Any) -> int | None:
+        k = agg.get("best") if isinstance(agg, LDict) else None
+        return k if isinstance(k, int) and not isinstance(k, bool) and k >= 1 else None
+
+    def parent(self, n: _Node) -> None:
+        d, label = n.d, n.id or n.path
+        agg = d.get("aggregate", "sum")
+        given = _nonneg(d.get("max"))
+        maxima = [self.max_of(c) for c in n.children]
+        known = all(m is not None for m in maxima) and len(n.children) == len(d["children"])
+        total = sum(m for m in maxima if m is not None)
+        if agg == "sum" and given is not None and known and abs(given - total) > 1e-9:
+            parts = " + ".join(f"{c.id or c.path} ({_fmt(m)})" for c, m in zip(n.children, maxima))
+            self.add(SUM_MISMATCH, d.where("max"), f"{n.path}/max", id=label, given=_fmt(given), total=_fmt(total),
+                     parts=parts)
+        elif agg == "capped" and d.get("max") is None:
+            self.add(CAPPED_WITHOUT_MAX, d.where("aggregate"), f"{n.path}/aggregate", id=label)
+        elif agg == "capped" and given is not None and known and total < given - 1e-9:
+            self.add(CAPPED_UNREACHABLE, d.where("max"), f"{n.path}/max", "warning", id=label, total=_fmt(total),
+                     max=_fmt(given))
+        k = self._best(agg)
+        if k is not None and k > len(d["children"]):
+            self.add(BEST_TOO_MANY, agg.where("best"), f"{n.path}/aggregate/best", id=label, k=k,
+                     n=len(d["children"]))
+        elif k is not None and given is not None and known:
+            best = sum(sorted(maxima, reverse=True)[:k])  # type: ignore[type-var]
+            if best < given - 1e-9:
+                self.add(CAPPED_UNREACHABLE, d.where("max"), f"{n.path}/max", "warning", id=label, total=_fmt(best),
+                         max=_fmt(given))
+
+    # -- leaf rules
+    def rule(self, n: _Node, rule: LDict) -> None:
+        top = _nonneg(n.d.get("max"))
+        path, label = f"{n.path}/rule", n.id or n.path
+        if isinstance(rule.get("ladder"), LList):
+            self.ladder(rule["ladder"], f"{path}/ladder", label, top)
+        if isinstance(rule.get("levels"), LDict):
+            levels = rule["levels"]
+            points = {k: v for k, v in levels.items() if _num(v) is not None}
+            for name, value in points.items():
+                if top is not None and value > top + 1e-9:
+                    self.add(LEVEL_ABOVE_MAX, levels.where(name), f"{path}/levels/{name}", level=name,
+                             points=_fmt(value), max=_fmt(top), id=label)
+            if top is not None and points and max(points.values()) < top - 1e-9:
+                self.add(UNREACHABLE_MAX, n.d.where("max"), f"{n.path}/max", "warning", id=label, max=_fmt(top),
+                         best=_fmt(max(points.values())))
+        if isinstance(rule.get("survey"), LDict):
+            self.survey(rule["survey"], f"{path}/survey", n, top)
+        if "relative" in rule:
+            self.add(RELATIVE_RULE, rule.where("relative"), f"{path}/relative", "warning", id=label)
+
+    def ladder(self, steps: LList, path: str, label: str, top: float | None) -> None:
+        previous: float | None = None
+        best: float | None = None
+        for i, step in _dicts(steps):
+            low = _num(step.get("min"))
+            if step.get("min") is None and i != len(steps) - 1:
+                self.add(LADDER_OPEN_STEP, steps.where(i), f"{path}/{i}", index=i)
+            if low is not None and previous is not None and not low < previous:
+                self.add(LADDER_ORDER, step.where("min"), f"{path}/{i}/min", min=_fmt(low), previous=_fmt(previous))
+            previous = low if low is not None else previous
+            points = _num(step.get("points"))
+            share = _num(step.get("share"))
+            amount = points if points is not None else (share * top if share is not None and top is not None else None)
+            if points is not None and top is not None and points > top + 1e-9:
+                self.add(LADDER_ABOVE_MAX, step.where("points"), f"{path}/{i}/points", points=_fmt(points),
+                         max=_fmt(top), id=label)
+            if amount is not None:
+                best = amount if best is None else max(best, amount)
+        if top is not None and best is not None and best < top - 1e-9:
+            self.add(UNREACHABLE_MAX, steps.pos, path, "warning", id=label, max=_fmt(top), best=_fmt(best))
+
+    def survey(self, survey: LDict, path: str, n: _Node, top: float | None) -> None:
+        options = survey.get("options") if isinstance(survey.get("options"), LDict) else LDict()
+        skip = survey.get("skip")
+        for i, answer in _strings(skip):
+            if answer in options:
+                self.add(SKIP_IS_OPTION, skip.where(i), f"{path}/skip/{i}", answer=answer)
+        forms = survey.get("forms")
+        if isinstance(forms, LDict):
+            for form, weight in forms.items():
+                if _num(weight) is not None and weight <= 0:
+                    self.add(FORM_WEIGHT, forms.where(form), f"{path}/forms/{form}", form=form, weight=_fmt(weight))
+        weights = [w for w in (_num(v) for v in options.values()) if w is not None and 0 <= w <= 1]
+        if top is not None and weights and max(weights) < 1:
+            self.add(UNREACHABLE_MAX, n.d.where("max"), f"{n.path}/max", "warning", id=n.id or n.path,
+                     max=_fmt(top), best=_fmt(top * max(weights)))
+
+    # -- adjustments, bands, ranking, stages, scale
+    def adjustments(self) -> None:
+        seen: dict[str, Pos] = {}
+        for _, d in _dicts(self.raw.get("adjustments")):
+            ident = _ident(d)
+            if ident is None:
+                continue
+            path = f"adjustments/{ident}"
+            if ident in seen:
+                self.add(DUPLICATE_ADJUSTMENT, d.where("id"), path, id=ident, first=seen[ident].line)
+            elif ident in self.node_pos:
+                self.add(ADJUSTMENT_IS_NODE, d.where("id"), path, id=ident, first=self.node_pos[ident].line)
+            seen.setdefault(ident, d.where("id"))
+
+    def bands_all(self) -> None:
+        self.bands(self.raw.get("bands"), "bands")
+        by_group = self.raw.get("bands_by_group")
+        if not isinstance(by_group, LDict):
+            return
+        for group, bands in by_group.items():
+            if self.groups is not None and group not in self.groups:
+                self.add(UNKNOWN_GROUP, by_group.key_pos.get(group), f"bands_by_group/{group}", name=group,
+                         near=nearest(str(group), self.groups))
+            self.bands(bands, f"bands_by_group/{group}")
+
+    def bands(self, bands: Any, prefix: str) -> None:
+        items = list(_dicts(bands))
+        ids = [_ident(d) for _, d in items]
+        seen: dict[str, Pos] = {}
+        previous: float | None = None
+        for (i, d), ident in zip(items, ids):
+            path = f"{prefix}/{ident if ident is not None else i}"
+            if ident is not None:
+                if ident in seen:
+                    self.add(DUPLICATE_BAND, d.where("id"), path, id=ident, first=seen[ident].line)
+                seen.setdefault(ident, d.where("id"))
+            low = _num(d.get("min"))
+            if low is not None and previous is not None and not low < previous:
+                self.add(BAND_ORDER, d.where("min"), f"{path}/min", id=ident or i, min=_fmt(low),
+                         previous=_fmt(previous))
+            previous = low if low is not None else previous
+            self.gates(d.get("when"), f"{path}/when")
+            self.quota(d.get("quota"), f"{path}/quota", [x for x in ids if x is not None])
+        if items and len(items) == len(bands):
+            last = items[-1][1]
+            low = _num(last.get("min"))
+            if low is not None and low > 0:
+                ident = ids[-1] if ids[-1] is not None else len(items) - 1
+                self.add(BAND_NO_FLOOR, last.where("min"), f"{prefix}/{ident}/min", id=ident, min=_fmt(low))
+
+    def gates(self, gates: Any, path: str) -> None:
+        for i, gate in _dicts(gates):
+            flag, node = gate.get("flag"), gate.get("node")
+            if isinstance(flag, str) and flag not in self.flags:
+                self.add(UNKNOWN_FLAG, gate.where("flag"), f"{path}/{i}/flag", name=flag,
+                         near=nearest(flag, self.flags))
+            if isinstance(node, str) and node not in self.ids:
+                self.add(UNKNOWN_GATE_NODE, gate.where("node"), f"{path}/{i}/node", name=node,
+                         near=nearest(node, self.ids))
+
+    def quota(self, quota: Any, path: str, band_ids: list[str]) -> None:
+        if not isinstance(quota, LDict):
+            return
+        for i, name in _strings(quota.get("of")):
+            if name not in band_ids:
+                self.add(UNKNOWN_QUOTA_BAND, quota["of"].where(i), f"{path}/of/{i}", name=name,
+                         near=nearest(name, band_ids))
+
+    def ranking(self) -> None:
+        ranking = self.raw.get("ranking")
+        if not isinstance(ranking, LDict):
+            return
+        ties = ranking.get("tie_break")
+        seen: set[str] = set()
+        for i, name in _strings(ties):
+            if name not in self.ids:
+                self.add(UNKNOWN_TIE_BREAK, ties.where(i), f"ranking/tie_break/{i}", name=name,
+                         near=nearest(name, self.ids))
+            elif name in seen:
+                self.add(DUPLICATE_TIE_BREAK, ties.where(i), f"ranking/tie_break/{i}", name=name)
+            seen.add(name)
+        flag = ranking.get("exclude_flag")
+        if isinstance(flag, str) and flag not in self.flags:
+            self.add(UNKNOWN_FLAG, ranking.where("exclude_flag"), "ranking/exclude_flag", name=flag,
+                     near=nearest(flag, self.flags))
+
+    def stages(self) -> None:
+        stages = self.raw.get("stages")
+        seen: set[str] = set()
+        for i, name in _strings(stages):
+            if name in seen:
+                self.add(DUPLICATE_STAGE, stages.where(i), f"stages/{i}", name=name)
+            seen.add(name)
+
+    def scale(self) -> None:
+        scale = _num(self.raw.get("scale", 100))
+        maxima = [self.max_of(n) for n in self.top]
+        if scale is None or scale <= 0 or not maxima or any(m is None for m in maxima):
+            return
+        total = sum(m for m in maxima if m is not None)
+        if abs(total - scale) > 1e-9:
+            where = self.raw.where("scale") if "scale" in self.raw else self.raw.where("criteria")
+            self.add(TOP_NOT_SCALE, where, "scale" if "scale" in self.raw else "criteria", "warning",
+                     total=_fmt(total), scale=_fmt(scale))

@@ -1,0 +1,312 @@
+"""The explanation ledger of one unit, built only when asked (`Result.explain`).
+
+Rows, in order: every leaf (value as a person reads it, stage used, matched step or level,
+points, max, clamped, missing policy applied, why it is out of the maximum), every adjustment
+with a value, the index arithmetic, the unit's band and every failed gate or threshold of the
+better bands it missed, every quota demotion, and every tie-break that separated it from a unit
+with the same index. Texts in Vietnamese or English.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from cchc_rules.data.model import NA, VALUE
+from cchc_rules.data.model import ZERO_TOTAL as ST_ZERO_TOTAL
+from cchc_rules.engine import score as sc
+from cchc_rules.engine.grading import gate_holds, zero_leaves
+from cchc_rules.engine.rounding import NANO
+from cchc_rules.i18n import pick as pick_text
+from cchc_rules.i18n import resolve_lang
+
+if TYPE_CHECKING:
+    from cchc_rules.engine.result import Result
+
+COLUMNS = ["section", "id", "code", "name", "kind", "stage", "value", "matched", "points", "max", "clamped",
+           "missing", "out", "detail"]
+
+TEXT: dict[str, dict[str, str]] = {
+    "vi": {
+        "yes": "có", "no": "không", "none": "—", "ladder_rest": "còn lại",
+        "leaf": "tiêu chí", "adjustment": "điều chỉnh", "index": "chỉ số", "band": "xếp loại",
+        "gate": "điều kiện", "quota": "hạn mức", "tie_break": "phân định đồng điểm", "rank": "thứ hạng",
+        "out_1": "không áp dụng cho nhóm", "out_2": "NA: loại khỏi điểm tối đa",
+        "out_4": "tổng bằng 0: loại khỏi điểm tối đa",
+        "out_9": "không có giá trị: coi như NA",
+        "na_zero": "NA: tính 0 điểm", "zt_max": "tổng bằng 0: tính điểm tối đa", "zt_zero": "tổng bằng 0: tính 0 điểm",
+        "miss_zero": "không có giá trị: 0 điểm", "miss_max": "không có giá trị: điểm tối đa", "miss_na": "na",
+        "relative": "so với nhóm: kém nhất {low}, tốt nhất {high}",
+        "linear": "{share} của khoảng {lo} → {hi}", "deduct": "{count} × {per}",
+        "index_calc": "{earned} / {possible} × {scale} = {base}; điều chỉnh {adj};"
+                      " chỉ số {index} → công bố {published}",
+        "band_got": "xếp loại: {band}", "band_none": "không đạt mức xếp loại nào",
+        "below": "mức {band}: chỉ số {key} < ngưỡng {min}",
+        "gate_flag": "mức {band}: cần cờ '{flag}' = {want}, thực tế {got}",
+        "gate_share": "mức {band}: nút {node} đạt {share} < tỉ lệ tối thiểu {min}",
+        "gate_min": "mức {band}: nút {node} đạt {points} < {min} điểm",
+        "gate_zero": "mức {band}: nút {node} có {zeros} tiêu chí 0 điểm > tối đa {max}",
+        "demoted": "hạn mức mức {band}: được {allowed}/{count} đơn vị; thứ hạng {rank}{tied} → {to}",
+        "tied": " (đồng hạng tại ranh giới)",
+        "tb_won": "cùng chỉ số với {other}: phân định bằng nút {node} ({mine} > {theirs})",
+        "tb_lost": "cùng chỉ số với {other}: phân định bằng nút {node} ({mine} < {theirs})",
+        "tb_equal": "cùng chỉ số và cùng điểm các nút phân định với {other}: đồng hạng",
+        "rank_is": "thứ hạng {rank}", "unranked": "không xếp hạng",
+        "head": "Đơn vị {unit} ({name}), nhóm {group}, giai đoạn {stage}: chỉ số {published}, {band}, {rank}",
+    },
+    "en": {
+        "yes": "yes", "no": "no", "none": "—", "ladder_rest": "the rest",
+        "leaf": "criterion", "adjustment": "adjustment", "index": "index", "band": "band",
+        "gate": "gate", "quota": "quota", "tie_break": "tie-break", "rank": "rank",
+        "out_1": "does not apply to the group", "out_2": "NA: out of the maximum",
+        "out_4": "zero total: out of the maximum",
+        "out_9": "no value: treated as NA",
+        "na_zero": "NA: counts 0", "zt_max": "zero total: counts the max", "zt_zero": "zero total: counts 0",
+        "miss_zero": "no value: 0 points", "miss_max": "no value: the max", "miss_na": "na",
+        "relative": "against the group: worst {low}, best {high}",
+        "linear": "{share} of the span {lo} → {hi}", "deduct": "{count} × {per}",
+        "index_calc": "{earned} / {possible} × {scale} = {base}; adjustments {adj};"
+                      " index {index} → published {published}",
+        "band_got": "band: {band}", "band_none": "no band qualifies",
+        "below": "band {band}: index {key} < threshold {min}",
+        "gate_flag": "band {band}: needs flag '{flag}' = {want}, has {got}",
+        "gate_share": "band {band}: node {node} has share {share} < minimum {min}",
+        "gate_min": "band {band}: node {node} has {points} < {min} points",
+        "gate_zero": "band {band}: node {node} has {zeros} zero leaves > at most {max}",
+        "demoted": "quota of band {band}: {allowed} of {count} units allowed; rank {rank}{tied} → {to}",
+        "tied": " (tied at the boundary)",
+        "tb_won": "same index as {other}: separated by node {node} ({mine} > {theirs})",
+        "tb_lost": "same index as {other}: separated by node {node} ({mine} < {theirs})",
+        "tb_equal": "same index and tie-break points as {other}: they share the place",
+        "rank_is": "rank {rank}", "unranked": "not ranked",
+        "head": "Unit {unit} ({name}), group {group}, stage {stage}: index {published}, {band}, {rank}",
+    },
+}
+_MISSING = {sc.MISS_ZERO: "zero", sc.MISS_MAX: "max", sc.MISS_NA: "na"}
+_NOTE = {
+    sc.STRUCTURAL: "out_1", sc.NA_RESCALE: "out_2", sc.ZT_NA: "out_4", sc.MISS_NA: "out_9", sc.NA_ZERO: "na_zero",
+    sc.ZT_MAX: "zt_max", sc.ZT_ZERO: "zt_zero", sc.MISS_ZERO: "miss_zero", sc.MISS_MAX: "miss_max",
+}
+
+
+@dataclass
+class Ledger:
+    """How one unit was scored: `rows` (a DataFrame, columns `COLUMNS`) and `format()` text."""
+
+    unit_id: str
+    lang: str
+    head: str
+    rows: pd.DataFrame
+
+    def format(self) -> str:
+        lines = [self.head]
+        for r in self.rows.itertuples(index=False):
+            if r.section == "leaf":
+                amount = "" if pd.isna(r.points) else f"{_num(r.points)}/{_num(r.max)}"
+                extra = "; ".join(x for x in (r.matched, r.out, r.detail) if x)
+                stage = f"[{r.stage}] " if r.stage else ""
+                lines.append(f"  {r.code} {r.name}: {stage}{r.value} → {amount or '—'}{'  ' + extra if extra else ''}")
+            else:
+                label = TEXT[self.lang][r.section]
+                amount = "" if pd.isna(r.points) else f" {_num(r.points)}"
+                lines.append(f"  [{label}]{amount} {r.detail}".rstrip())
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.format()
+
+
+def _num(x: float) -> str:
+    return f"{x:.9f}".rstrip("0").rstrip(".")
+
+
+def _signed(x: float) -> str:
+    return ("+" if x >= 0 else "-") + _num(abs(x))
+
+
+def build_ledger(result: Result, u: int, lang: str | None = None) -> Ledger:
+    lang = resolve_lang(lang)
+    t = TEXT[lang]
+    rows = [*_leaf_rows(result, u, lang), *_adjustment_rows(result, u, lang), _index_row(result, u, t)]
+    rows += _band_rows(result, u, lang)
+    rows += _tie_rows(result, u, t)
+    unit = result.units.iloc[u]
+    band = t["band_none"] if pd.isna(unit["band"]) else result.band_label(unit["band"], lang)
+    rank = t["unranked"] if pd.isna(unit["rank"]) else t["rank_is"].format(rank=unit["rank"])
+    head = t["head"].format(unit=unit["unit_id"], name=unit["name"], group=unit["group"], stage=result.stage,
+                            published=unit["published"], band=band, rank=rank)
+    table = pd.DataFrame([{k: r.get(k) for k in COLUMNS} for r in rows], columns=COLUMNS)
+    return Ledger(str(unit["unit_id"]), lang, head, table)
+
+
+def _leaf_rows(result: Result, u: int, lang: str) -> list[dict[str, Any]]:
+    c, sel, lv = result.compiled, result.selected, result.leaves
+    t = TEXT[lang]
+    g = result.group_codes[u]
+    out = []
+    for j, leaf_id in enumerate(c.leaf_ids):
+        node = c.nodes[c.leaf_node[j]]
+        reason = int(lv.reason[u, j])
+        stage = int(sel.stage_used[u, j])
+        applicable = bool(lv.applicable[u, j])
+        out.append({
+            "section": "leaf", "id": leaf_id, "code": node.label, "name": pick_text(node.name, lang),
+            "kind": node.rule.kind, "stage": c.rulebook.stages[stage] if stage >= 0 else "",
+            "value": _value_text(result, u, j, t),
+            "matched": _matched(result, u, j, g, t) if reason == sc.OK else "",
+            "points": lv.points[u, j] / NANO if applicable else np.nan,
+            "max": c.leaf_max[j] if applicable else np.nan,
+            "clamped": bool(lv.clamped[u, j]),
+            "missing": _MISSING.get(reason, ""),
+            "out": t[_NOTE[reason]] if reason in _NOTE else "",
+            "detail": "",
+        })
+    return out
+
+
+def _value_text(result: Result, u: int, j: int, t: dict[str, str]) -> str:
+    status = int(result.selected.status[u, j])
+    if status == NA:
+        return "NA"
+    if status == ST_ZERO_TOTAL:
+        return "…/0"
+    rule = result.compiled.nodes[result.compiled.leaf_node[j]].rule
+    if status != VALUE:
+        answers = int(result.inputs.survey_n[u, j])
+        return f"{t['none']} (n={answers})" if rule.survey is not None and answers else t["none"]
+    v = float(result.selected.value[u, j])
+    if rule.binary is not None:
+        return t["yes"] if v >= 1 else t["no"]
+    if rule.levels is not None:
+        return list(rule.levels)[int(v)]
+    if rule.survey is not None:
+        return f"{_num(v)} (n={int(result.inputs.survey_n[u, j])})"
+    return _num(v)
+
+
+def _matched(result: Result, u: int, j: int, g: int, t: dict[str, str]) -> str:
+    c = result.compiled
+    rule = c.nodes[c.leaf_node[j]].rule
+    v = float(result.selected.value[u, j])
+    if rule.ladder is not None:
+        for step in rule.ladder:
+            if step.min is None or v >= step.min:
+                return f"≥ {_num(step.min)}" if step.min is not None else t["ladder_rest"]
+        return t["none"]
+    if rule.levels is not None:
+        return list(rule.levels)[int(v)]
+    if rule.linear is not None:
+        share = min(max((v - rule.linear.from_) / (rule.linear.to - rule.linear.from_), 0.0), 1.0)
+        return t["linear"].format(share=_num(share), lo=_num(rule.linear.from_), hi=_num(rule.linear.to))
+    if rule.deduct is not None:
+        return t["deduct"].format(count=_num(v), per=_num(rule.deduct.per))
+    if rule.relative is not None:
+        return t["relative"].format(low=_num(result.leaves.rel_low[g, j]), high=_num(result.leaves.rel_high[g, j]))
+    return ""
+
+
+def _adjustment_rows(result: Result, u: int, lang: str) -> list[dict[str, Any]]:
+    c, sel = result.compiled, result.selected
+    out = []
+    for a, adj in enumerate(c.rulebook.adjustments):
+        v = sel.adjustment[u, a]
+        if np.isnan(v):
+            continue
+        stage = c.rulebook.stages[int(sel.adjustment_stage[u, a])]
+        out.append({
+            "section": "adjustment", "id": adj.id, "code": adj.id, "name": pick_text(adj.name, lang),
+            "kind": "points" if adj.rule.points is not None else "deduct_each", "stage": stage, "value": _num(v),
+            "points": result.totals.adjustments[u, a] / NANO, "max": adj.cap,
+            "detail": f"{pick_text(adj.name, lang)} [{stage}] = {_num(v)}",
+        })
+    return out
+
+
+def _index_row(result: Result, u: int, t: dict[str, str]) -> dict[str, Any]:
+    c, tot = result.compiled, result.totals
+    earned, possible = tot.earned[u] / NANO, tot.possible[u] / NANO
+    base = earned / possible * c.rulebook.scale
+    detail = t["index_calc"].format(
+        earned=_num(earned), possible=_num(possible), scale=_num(c.rulebook.scale), base=_num(base),
+        adj=_signed(tot.adjustments[u].sum() / NANO), index=_num(tot.index[u] / NANO),
+        published=result.units["published"].iat[u],
+    )
+    return {"section": "index", "id": "index", "points": np.nan, "max": c.rulebook.scale,
+            "detail": detail}
+
+
+def _band_rows(result: Result, u: int, lang: str) -> list[dict[str, Any]]:
+    c, gr, ns = result.compiled, result.graded, result.node_scores
+    t = TEXT[lang]
+    table = c.band_tables[result.group_codes[u]]
+    final = int(gr.band[u])
+    rows: list[dict[str, Any]] = []
+    label = (t["band_none"] if final < 0 else
+             t["band_got"].format(band=result.band_label(c.band_ids[final], lang)))
+    rows.append({"section": "band", "id": c.band_ids[final] if final >= 0 else "", "detail": label})
+    pts, mx, app = (x[u: u + 1] for x in (ns.points, ns.max, ns.applicable))
+    flags = sc.flag_matrix(c, result.inputs)[u: u + 1]
+    key = int(gr.key[u])
+    for band in table:
+        if band.code == final:
+            break
+        name = pick_text(band.band.label, lang)
+        if key < band.min_nano:
+            rows.append({"section": "gate", "id": band.band.id,
+                         "detail": t["below"].format(band=name, key=_num(key / NANO), min=_num(band.band.min))})
+        for gate in band.gates:
+            if not gate_holds(gate, pts, mx, app, flags)[0]:
+                rows.append({"section": "gate", "id": band.band.id, "detail": _gate_text(c, gate, name, pts, mx, app,
+                                                                                        flags, t)})
+    names = {b.code: pick_text(b.band.label, lang) for b in table}
+    for d in gr.demotions:
+        if d.unit == u:
+            rows.append({"section": "quota", "id": c.band_ids[d.band_from], "detail": t["demoted"].format(
+                band=names[d.band_from], allowed=d.allowed, count=d.count, rank=d.rank,
+                tied=t["tied"] if d.tied else "", to=names.get(d.band_to, t["band_none"]))})
+    return rows
+
+
+def _gate_text(c, gate, band: str, pts, mx, app, flags, t: dict[str, str]) -> str:
+    if gate.kind == "flag":
+        return t["gate_flag"].format(band=band, flag=c.flag_ids[gate.flag], want=t["yes" if gate.is_ else "no"],
+                                     got=t["yes" if flags[0, gate.flag] else "no"])
+    node = c.nodes[gate.node].label
+    n = gate.node
+    if gate.kind == "min_share":
+        return t["gate_share"].format(band=band, node=node, share=_num(pts[0, n] / mx[0, n]),
+                                      min=_num(gate.threshold))
+    if gate.kind == "min":
+        return t["gate_min"].format(band=band, node=node, points=_num(pts[0, n] / NANO),
+                                    min=_num(gate.threshold_nano / NANO))
+    return t["gate_zero"].format(band=band, node=node, zeros=int(zero_leaves(gate, pts, app)[0]),
+                                 max=int(gate.threshold))
+
+
+def _tie_rows(result: Result, u: int, t: dict[str, str]) -> list[dict[str, Any]]:
+    c, gr = result.compiled, result.graded
+    rows: list[dict[str, Any]] = []
+    if not gr.ranked[u]:
+        return rows
+    same = gr.ranked & (gr.key == gr.key[u])
+    if c.rank_within_group:
+        same &= result.group_codes == result.group_codes[u]
+    same[u] = False
+    pts = result.node_scores.points
+    ids = result.units["unit_id"]
+    for other in np.flatnonzero(same):
+        entry = {"section": "tie_break", "id": str(ids.iat[other]),
+                 "detail": t["tb_equal"].format(other=ids.iat[other])}
+        for n in c.tie_break:
+            mine, theirs = pts[u, n], pts[other, n]
+            if mine != theirs:
+                key = "tb_won" if mine > theirs else "tb_lost"
+                entry["detail"] = t[key].format(other=ids.iat[other], node=c.nodes[n].label, mine=_num(mine / NANO),
+                                                theirs=_num(theirs / NANO))
+                break
+        rows.append(entry)
+    rows.append({"section": "rank", "id": "rank", "detail": t["rank_is"].format(rank=int(gr.rank[u]))})
+    return rows

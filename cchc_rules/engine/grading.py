@@ -1,0 +1,153 @@
+"""Bands (thresholds, gates, quotas), per group, and ranks with tie-breaks (spec §5, §6).
+
+Bands and ranks compare the index in nano-points (9 decimals), or the published figure
+(back in nano-points) when `display.rank_on: published`. A unit that qualifies for no band
+(possible only when the last band has gates) gets no band (−1).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_FLOOR
+
+import numpy as np
+
+from cchc_rules.engine.compile import Compiled, CompiledBand, CompiledGate
+from cchc_rules.engine.rounding import published_nano
+
+
+@dataclass(frozen=True)
+class Demotion:
+    """A unit moved down by a band's quota."""
+
+    unit: int  # row in the inputs
+    band_from: int  # code in Compiled.band_ids
+    band_to: int  # −1 when no later band qualifies
+    allowed: int
+    count: int
+    rank: int
+    tied: bool  # fell because it was tied in rank across the boundary (ties: drop_all)
+
+
+@dataclass
+class Graded:
+    key: np.ndarray  # int64 nano: what bands and ranks compare
+    band: np.ndarray  # int64 code in Compiled.band_ids, −1 none
+    rank: np.ndarray  # int64, 0 when not ranked
+    ranked: np.ndarray  # bool
+    demotions: list[Demotion]
+
+
+def grade(
+    c: Compiled, index: np.ndarray, pts: np.ndarray, mx: np.ndarray, app: np.ndarray, groups: np.ndarray,
+    flags: np.ndarray,
+) -> Graded:
+    """Bands and ranks of every unit."""
+    key = published_nano(index, c.decimals) if c.rank_on_published else index
+    ranked = ~flags[:, c.exclude_flag] if c.exclude_flag >= 0 else np.ones(index.size, dtype=bool)
+    pool = groups if c.rank_within_group else np.zeros_like(groups)
+    rank = rank_units(key, pts[:, c.tie_break], pool, ranked)
+    band = np.full(index.size, -1, dtype=np.int64)
+    demotions: list[Demotion] = []
+    for g, table in enumerate(c.band_tables):
+        rows = np.flatnonzero(groups == g)
+        if rows.size == 0:
+            continue
+        q = qualify(table, key, pts, mx, app, flags)[rows]  # whole columns: cheaper than gathering rows first
+        local = np.where(q.any(axis=1), q.argmax(axis=1), -1)
+        local = _quotas(table, rows, local, q, rank[rows], ranked[rows], demotions)
+        codes = np.array([b.code for b in table] + [-1], dtype=np.int64)
+        band[rows] = codes[local]
+    return Graded(key, band, rank, ranked, demotions)
+
+
+def qualify(
+    table: tuple[CompiledBand, ...], key: np.ndarray, pts: np.ndarray, mx: np.ndarray, app: np.ndarray,
+    flags: np.ndarray,
+) -> np.ndarray:
+    """Units × bands of the table: the threshold is met and every gate holds."""
+    out = np.zeros((key.size, len(table)), dtype=bool)
+    for b, band in enumerate(table):
+        ok = key >= band.min_nano
+        for gate in band.gates:
+            ok &= gate_holds(gate, pts, mx, app, flags)
+        out[:, b] = ok
+    return out
+
+
+def gate_holds(gate: CompiledGate, pts: np.ndarray, mx: np.ndarray, app: np.ndarray, flags: np.ndarray) -> np.ndarray:
+    """Per unit, whether the gate holds; a gate on a node out of the unit's maximum holds."""
+    if gate.kind == "flag":
+        return flags[:, gate.flag] == gate.is_
+    n = gate.node
+    out = ~app[:, n]
+    if gate.kind == "min_share":
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return out | (pts[:, n] / mx[:, n] >= gate.threshold)
+    if gate.kind == "min":
+        return out | (pts[:, n] >= gate.threshold_nano)
+    return out | (zero_leaves(gate, pts, app) <= gate.threshold)
+
+
+def zero_leaves(gate: CompiledGate, pts: np.ndarray, app: np.ndarray) -> np.ndarray:
+    """Applicable leaves with 0 points under a max_zero_leaves gate's node, per unit."""
+    return ((pts[:, gate.leaves] == 0) & app[:, gate.leaves]).sum(axis=1)
+
+
+def rank_units(key: np.ndarray, tie: np.ndarray, pool: np.ndarray, ranked: np.ndarray) -> np.ndarray:
+    """Ranks (1 = best) within each pool, ties sharing the best place (1, 2, 2, 4); 0 when not ranked.
+
+    Order: key descending, then each tie-break column descending.
+    """
+    rank = np.zeros(key.size, dtype=np.int64)
+    sel = np.flatnonzero(ranked)
+    if sel.size == 0:
+        return rank
+    cols = [key[sel], *(tie[sel, j] for j in range(tie.shape[1]))]
+    order = np.lexsort([*(-col for col in reversed(cols)), pool[sel]])
+    ps = pool[sel][order]
+    pos = np.arange(sel.size)
+    new_pool = np.r_[True, ps[1:] != ps[:-1]]
+    new_tie = new_pool.copy()
+    for col in cols:
+        s = col[order]
+        new_tie[1:] |= s[1:] != s[:-1]
+    pool_start = np.maximum.accumulate(np.where(new_pool, pos, 0))
+    tie_start = np.maximum.accumulate(np.where(new_tie, pos, 0))
+    rank[sel[order]] = tie_start - pool_start + 1
+    return rank
+
+
+def _quotas(
+    table: tuple[CompiledBand, ...], rows: np.ndarray, local: np.ndarray, q: np.ndarray, rank: np.ndarray,
+    ranked: np.ndarray, demotions: list[Demotion],
+) -> np.ndarray:
+    """Apply the table's quotas, best band first, to the ranked units of one group (rank order)."""
+    local = local.copy()
+    for b, band in enumerate(table):
+        if band.max_share is None:
+            continue
+        counted = ranked if band.of is None else ranked & np.isin(local, band.of)
+        count = int(counted.sum())
+        allowed = int((band.max_share * count).to_integral_value(rounding=ROUND_FLOOR))
+        holders = np.flatnonzero(ranked & (local == b))
+        if holders.size <= allowed:
+            continue
+        holders = holders[np.argsort(rank[holders], kind="stable")]
+        r = rank[holders]
+        fall = np.arange(holders.size) >= allowed
+        tied = np.zeros(holders.size, dtype=bool)
+        if allowed > 0 and r[allowed - 1] == r[allowed]:
+            at_boundary = r == r[allowed]
+            if band.keep_ties:
+                fall &= ~at_boundary
+            else:
+                tied = at_boundary & ~fall
+                fall |= at_boundary
+        later = q[holders[fall], b + 1:]
+        to = np.where(later.any(axis=1), b + 1 + later.argmax(axis=1), -1)
+        for unit, dest, was_tied, rk in zip(holders[fall], to, tied[fall], r[fall]):
+            dest_code = table[dest].code if dest >= 0 else -1
+            demotions.append(Demotion(int(rows[unit]), band.code, dest_code, allowed, count, int(rk), bool(was_tied)))
+        local[holders[fall]] = to
+    return local

@@ -1,0 +1,185 @@
+"""The result of scoring: tidy tables, arrays for analysis code, JSON, and the ledger on demand."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from cchc_rules.engine.rounding import NANO, publish
+from cchc_rules.i18n import pick
+from cchc_rules.problems import Problems, define, nearest
+
+if TYPE_CHECKING:
+    from cchc_rules.data.model import Inputs
+    from cchc_rules.dsl.models import Rulebook
+    from cchc_rules.engine.compile import Compiled
+    from cchc_rules.engine.explain import Ledger
+    from cchc_rules.engine.grading import Graded
+    from cchc_rules.engine.score import IndexScores, LeafScores, NodeScores, Selected
+
+UNKNOWN_UNIT = define(
+    "E405",
+    "Không có đơn vị '{unit}' trong kết quả",
+    "There is no unit '{unit}' in the result",
+    "Chọn một mã đơn vị có trong dữ liệu, ví dụ: {near}.",
+    "Choose a unit id of the dataset, e.g. {near}.",
+)
+UNKNOWN_BAND = define(
+    "E406",
+    "Không có mức xếp loại '{band}' (các mức: {bands})",
+    "There is no band '{band}' (the bands: {bands})",
+    "Chọn một trong các mức: {bands}.",
+    "Choose one of the bands: {bands}.",
+)
+
+
+class Result:
+    """Scores of every unit of a dataset under one rulebook, at one stage.
+
+    `units`: one row per unit (unit_id, name, group, index, published, band, rank, points, max,
+    adjustment, then the points of each top-level node, NaN when out of the unit's maximum).
+    `nodes`: one row per node × unit (unit_id, node_id, points, max, applicable, share), built on first use.
+    Numbers are unrounded (9 decimals); `published` is the index rounded half up for display.
+    """
+
+    def __init__(
+        self, compiled: Compiled, inputs: Inputs, selected: Selected, leaves: LeafScores, node_scores: NodeScores,
+        totals: IndexScores, graded: Graded, groups: np.ndarray,
+    ):
+        self.compiled = compiled
+        self.inputs = inputs
+        self.selected = selected
+        self.leaves = leaves
+        self.node_scores = node_scores
+        self.totals = totals
+        self.graded = graded
+        self.group_codes = groups
+        self.units = self._units_table()
+
+    @property
+    def rulebook(self) -> Rulebook:
+        return self.compiled.rulebook
+
+    @property
+    def stage(self) -> str:
+        return self.rulebook.stages[self.selected.stage]
+
+    @property
+    def node_ids(self) -> list[str]:
+        return self.compiled.node_ids
+
+    @cached_property
+    def node_points(self) -> np.ndarray:
+        """Units × nodes, points (NaN when out of the unit's maximum)."""
+        ns = self.node_scores
+        return np.where(ns.applicable, ns.points / NANO, np.nan)
+
+    @cached_property
+    def node_max(self) -> np.ndarray:
+        """Units × nodes, the applicable maximum (0 when out)."""
+        return self.node_scores.max / NANO
+
+    @cached_property
+    def leaf_points(self) -> np.ndarray:
+        """Units × leaves (in `compiled.leaf_ids` order), points (NaN when out)."""
+        return self.node_points[:, self.compiled.leaf_node]
+
+    @cached_property
+    def index(self) -> np.ndarray:
+        return self.totals.index / NANO
+
+    def _units_table(self) -> pd.DataFrame:
+        c, t, g = self.compiled, self.totals, self.graded
+        src = self.inputs.units
+        rank = pd.array(g.rank, dtype="Int64")
+        rank[~g.ranked] = pd.NA
+        ns = self.node_scores
+        top = np.where(ns.applicable[:, c.top], ns.points[:, c.top] / NANO, np.nan)
+        table = {
+            "unit_id": src["unit_id"].to_numpy(),
+            "name": src["name"].to_numpy() if "name" in src else src["unit_id"].to_numpy(),
+            "group": pd.Categorical.from_codes(self.group_codes, categories=c.group_ids),
+            "index": self.index,
+            "published": publish(t.index, c.decimals),
+            "band": pd.Categorical.from_codes(g.band, categories=c.band_ids),
+            "rank": rank,
+            "points": t.earned / NANO,
+            "max": t.possible / NANO,
+            "adjustment": t.adjustments.sum(axis=1) / NANO,
+        }
+        for j, n in enumerate(c.top):
+            table.setdefault(c.node_ids[n], top[:, j])
+        return pd.DataFrame(table)
+
+    @cached_property
+    def nodes(self) -> pd.DataFrame:
+        """One row per node × unit (node-major: the engine's layout, so no column is copied twice), built on
+        first use."""
+        n_units, n_nodes = self.node_scores.points.shape
+        ids = pd.Categorical(self.units["unit_id"])
+        # The units × nodes arrays are views of nodes × units ones: ravel in F order is free.
+        mx = self.node_max.ravel(order="F")
+        pts = self.node_points.ravel(order="F")
+        with np.errstate(invalid="ignore", divide="ignore"):
+            share = pts / mx
+        return pd.DataFrame(
+            {
+                "unit_id": pd.Categorical.from_codes(np.tile(ids.codes.astype(np.int32), n_nodes), dtype=ids.dtype),
+                "node_id": pd.Categorical.from_codes(np.repeat(np.arange(n_nodes, dtype=np.int32), n_units),
+                                                     categories=self.node_ids),
+                "points": pts,
+                "max": mx,
+                "applicable": self.node_scores.applicable.ravel(order="F"),
+                "share": share,
+            }
+        )
+
+    def row_of(self, unit_id: str) -> int:
+        """The row of a unit (E405 when unknown)."""
+        ids = self.units["unit_id"].astype(str)
+        hit = np.flatnonzero(ids.to_numpy() == str(unit_id))
+        if hit.size == 0:
+            problems = Problems()
+            problems.add(UNKNOWN_UNIT, path=f"units/{unit_id}", unit=unit_id, near=nearest(str(unit_id), ids))
+            problems.raise_if_errors()
+        return int(hit[0])
+
+    def band_label(self, band_id: str, lang: str | None = None) -> str:
+        """The label of a band in a language (the first band list that has the id)."""
+        rb = self.rulebook
+        for band in [*rb.bands, *(b for bands in rb.bands_by_group.values() for b in bands)]:
+            if band.id == band_id:
+                return pick(band.label, lang)
+        problems = Problems()
+        problems.add(UNKNOWN_BAND, path=f"bands/{band_id}", band=band_id, bands=self.compiled.band_ids)
+        problems.raise_if_errors()
+        return ""
+
+    def explain(self, unit_id: str, lang: str | None = None) -> Ledger:
+        """How one unit's index, band and rank came about, in Vietnamese or English."""
+        from cchc_rules.engine.explain import build_ledger
+
+        return build_ledger(self, self.row_of(unit_id), lang)
+
+    def to_json(self) -> dict[str, Any]:
+        """`{"rulebook": id, "units": [...]}` with unrounded numbers; nodes out of the maximum are null."""
+        u = self.units
+        pts = self.node_points
+        columns = [u[k].astype(object).where(u[k].notna(), None).tolist() for k in ("unit_id", "group", "band", "rank")]
+        out = []
+        for i, (unit_id, group, band, rank) in enumerate(zip(*columns)):
+            out.append(
+                {
+                    "unit_id": unit_id,
+                    "group": group,
+                    "index": float(self.index[i]),
+                    "published": u["published"].iat[i],
+                    "band": band,
+                    "rank": None if rank is None else int(rank),
+                    "nodes": {nid: (None if np.isnan(p) else float(p)) for nid, p in zip(self.node_ids, pts[i])},
+                }
+            )
+        return {"rulebook": self.rulebook.id, "units": out}
