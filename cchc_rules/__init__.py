@@ -1,18 +1,24 @@
 """cchc-rules: rulebooks and simulation for Vietnam's administrative reform index (PAR INDEX).
 
-The stable Python API: `load_rulebook`, `load_dataset`, `score`.
+The stable Python API: `load_rulebook`, `load_dataset`, `score`; for simulation `compare`,
+`sweep`, `sweep_summary` and `uncertainty`.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__all__ = ["load_rulebook", "load_dataset", "score"]
+__all__ = ["load_rulebook", "load_dataset", "score", "compare", "Comparison", "sweep", "sweep_summary", "uncertainty"]
 
 _API = {
     "load_rulebook": "cchc_rules.dsl.load",
     "load_dataset": "cchc_rules.data.load",
     "score": "cchc_rules.engine.score",
+    "compare": "cchc_rules.analysis.compare",
+    "Comparison": "cchc_rules.analysis.compare",
+    "sweep": "cchc_rules.analysis.sweep",
+    "sweep_summary": "cchc_rules.analysis.sweep",
+    "uncertainty": "cchc_rules.analysis.uncertainty",
 }
 
 if TYPE_CHECKING:  # pragma: no cover

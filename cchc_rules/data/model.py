@@ -28,13 +28,15 @@ class DatasetMeta:
 
 @dataclass
 class Dataset:
-    """A dataset as read: every cell text (NFC, trimmed; 'NA' kept), with its source row.
+    """A dataset as read: every cell text (NFC, trimmed; 'NA' kept; None = empty cell).
 
     `units`: unit_id, name, group, flags (tuple of str), then any other columns as attributes.
-    `assessments`: unit_id, criterion_id, one column per stage (None = empty cell), optional
-    note_<stage> and evidence columns, and `_file`, `_row` (where each row was read).
-    `survey`: respondent_id, form, unit_id, criterion_id, answer, respondent_unit, `_file`, `_row`;
-    None when there is no survey.
+    `assessments`: unit_id, criterion_id, one column per stage, optional note_<stage> and
+    evidence columns. `survey`: respondent_id, form, unit_id, criterion_id, answer,
+    respondent_unit; None when there is no survey. Every table also has `_file` and `_row` (where
+    each row was read, the header being row 1) and, from a workbook, `_sheet`; `attrs["header"]`
+    keeps the file's column order. Build one in code with `data.load.dataset_from_frames`.
+    `_inputs` caches the parsed Inputs per rulebook (see `data.parse.inputs_for`).
     """
 
     units: pd.DataFrame
@@ -42,7 +44,7 @@ class Dataset:
     survey: pd.DataFrame | None = None
     meta: DatasetMeta = field(default_factory=DatasetMeta)
     path: Path | None = None
-    _inputs: dict[Any, "Inputs"] = field(default_factory=dict, repr=False)
+    _inputs: dict[Any, Inputs] = field(default_factory=dict, repr=False)
 
 
 @dataclass

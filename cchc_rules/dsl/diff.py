@@ -158,7 +158,7 @@ def differences(rulebook: Rulebook) -> list[Difference]:
 def compare_rulebooks(base: Rulebook, variant: Rulebook) -> list[Difference]:
     """Every difference between two rulebooks, criteria first (in the variant's order), then
     removed criteria, adjustments, bands and settings."""
-    matched = _match(base.nodes(), variant.nodes())
+    matched = match_nodes(base.nodes(), variant.nodes())
     back = {old: new for new, old in matched.items()}
     out = list(_nodes(base, variant, matched))
     out += _items(base.adjustments, variant.adjustments, "adjustments", "adjustment")
@@ -181,7 +181,7 @@ def compare_rulebooks(base: Rulebook, variant: Rulebook) -> list[Difference]:
 
 
 # ---------------------------------------------------------------- criteria
-def _match(base: dict[str, Node], variant: dict[str, Node]) -> dict[str, str]:
+def match_nodes(base: dict[str, Node], variant: dict[str, Node]) -> dict[str, str]:
     """Variant id → base id: same id first, then the first base id the variant node's `was` names."""
     matched = {vid: vid for vid in variant if vid in base}
     used = set(matched.values())

@@ -1,0 +1,369 @@
+"""Reading a dataset (spec §9) into text tables: a folder of CSV files or one XLSX workbook.
+
+Every cell becomes text: Unicode NFC, trimmed, an empty cell None, `NA` kept as `NA`. Numbers
+are parsed later, per rulebook (`data.parse`), so that the decimal setting and each rule's
+meaning apply there. Each row keeps where it was read: `_file`, `_row` (as a spreadsheet shows
+it: the header is row 1) and, for workbooks, `_sheet`; each table keeps its header order in
+`attrs["header"]` so that problems can name the column number.
+
+Extension: a CSV whose header line holds more `;` (or tabs) than commas is read with that
+separator, as Excel writes CSV where the decimal mark is a comma.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from cchc_rules.data import problems as dp
+from cchc_rules.data.model import Dataset, DatasetMeta
+from cchc_rules.dsl.source import LDict, read_yaml
+from cchc_rules.problems import Pos, Problems, nearest
+
+UNITS = ("unit_id", "name", "group")
+ASSESSMENTS = ("unit_id", "criterion_id")
+SURVEY = ("respondent_id", "form", "unit_id", "criterion_id", "answer")
+CROSSWALK = ("old_unit_id", "new_unit_id")
+META_KEYS = ("year", "source", "description", "decimal", "crosswalk")
+TABLES = {"units": UNITS, "assessments": ASSESSMENTS, "survey": SURVEY}
+SELF_ASSESSMENT_SHEET = "_cchc"
+
+
+# ---------------------------------------------------------------- cells and tables
+def cell_text(value: Any) -> str:
+    """A cell as text, without float noise (2.0 → "2", 0.1 → "0.1"); None → ""."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))
+    if isinstance(value, (float, np.floating)):
+        if value != value:  # NaN: an empty cell of a frame built in code
+            return ""
+        if float(value).is_integer():
+            return str(int(value))
+        return np.format_float_positional(float(value), trim="-")
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return unicodedata.normalize("NFC", str(value))
+
+
+def tidy(df: pd.DataFrame) -> pd.DataFrame:
+    """Trim every text cell, make empty cells None and drop empty rows.
+
+    `df` holds text cells (str) and its `_file`, `_row` (and maybe `_sheet`) columns.
+    """
+    header = _unique([unicodedata.normalize("NFC", str(c)).strip() for c in df.columns])
+    df = df.copy()
+    df.columns = header
+    cells = [c for c in header if not c.startswith("_")]
+    empty = {}
+    for col in cells:
+        values = texts(df[col].to_numpy(dtype=object))
+        empty[col] = values == ""
+        df[col] = pd.Series(np.where(empty[col], None, values), index=df.index, dtype=object)
+    blank = [c for c in cells if not c and empty[c].all()]
+    if blank:  # a trailing separator on every line (Excel writes them): no header, no cell
+        df = df.drop(columns=blank)
+        cells = [c for c in cells if c not in blank]
+    keep = ~np.logical_and.reduce([empty[c] for c in cells]) if cells else np.zeros(len(df), dtype=bool)
+    df = df[keep].reset_index(drop=True)
+    df.attrs["header"] = cells
+    return df
+
+
+_SPACES = (" ", "\t", "\r", "\n", "\xa0", "\u3000")
+
+
+def _needs_strip(joined: str) -> bool:
+    """Some cell of a NUL-joined column starts or ends with a space (substring searches run in C)."""
+    edges = (joined[:1], joined[-1:])
+    return any(ws in edges or ws + "\x00" in joined or "\x00" + ws in joined for ws in _SPACES)
+
+
+def texts(values: np.ndarray) -> np.ndarray:
+    """Text cells NFC-normalised and trimmed; whole columns at once where nothing needs doing.
+
+    Joining a column into one string lets C code check it (no composition crosses the NUL),
+    so a clean column of a million cells costs a few milliseconds.
+    """
+    values = np.array([v if isinstance(v, str) else cell_text(v) for v in values], dtype=object) \
+        if pd.api.types.infer_dtype(values, skipna=False) != "string" else values
+    if not len(values):
+        return values
+    joined = "\x00".join(values)
+    if not unicodedata.is_normalized("NFC", joined):
+        values = np.array(unicodedata.normalize("NFC", joined).split("\x00"), dtype=object)
+    if _needs_strip(joined):
+        values = np.array([v.strip() for v in values], dtype=object)
+    return values
+
+
+def located(df: pd.DataFrame, file: str, rows: Any, sheet: str | None = None) -> pd.DataFrame:
+    """Add where each row was read: `_file`, `_row` and, for a workbook, `_sheet`."""
+    df = df.copy()
+    df["_file"] = file
+    df["_row"] = np.asarray(rows, dtype=np.int64)
+    if sheet is not None:
+        df["_sheet"] = sheet
+    return df
+
+
+def _unique(names: list[str]) -> list[str]:
+    """A header with repeated names made unique ("x", "x (2)"), so the repeat shows as its own column."""
+    out: list[str] = []
+    for name in names:
+        new, k = name, 1
+        while new in out:
+            k += 1
+            new = f"{name} ({k})"
+        out.append(new)
+    return out
+
+
+def require(df: pd.DataFrame, required: tuple[str, ...], pos: Pos, problems: Problems) -> bool:
+    """Every required column is there (a problem for each missing one)."""
+    header = [c for c in df.columns if not c.startswith("_")]
+    missing = [c for c in required if c not in df.columns]
+    for name in missing:
+        problems.add(dp.MISSING_COLUMN, pos, column=name, name=name, required=list(required), found=header)
+    return not missing
+
+
+def split_flags(df: pd.DataFrame) -> pd.DataFrame:
+    """The `flags` column as tuples of names (`;`-separated in files); absent → ()."""
+    raw = df["flags"] if "flags" in df.columns else pd.Series([None] * len(df), index=df.index, dtype=object)
+    df = df.copy()
+    df["flags"] = [tuple(f for f in (p.strip() for p in v.split(";")) if f) if isinstance(v, str)
+                   else tuple(v) if isinstance(v, (tuple, list)) else () for v in raw]
+    return df
+
+
+def shape(kind: str, df: pd.DataFrame) -> pd.DataFrame:
+    """Give a tidied table the columns the Dataset contract names (optional ones added empty)."""
+    attrs = dict(df.attrs)
+    if kind == "units":
+        df = split_flags(df)
+        first = [*UNITS, "flags"]
+        df = df[first + [c for c in df.columns if c not in first]]
+    elif kind == "survey" and "respondent_unit" not in df.columns:
+        df = df.assign(respondent_unit=None)
+    df.attrs.update(attrs)
+    return df
+
+
+# ---------------------------------------------------------------- CSV
+def decode(path: Path, problems: Problems) -> str | None:
+    """The text of a UTF-8 file (BOM or not); a problem naming a likely encoding otherwise."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        problems.add(dp.UNREADABLE, Pos(str(path)), reason=exc.strerror or str(exc))
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        problems.add(dp.NOT_UTF8, Pos(str(path), line), line=line, guess=guess_encoding(data))
+        return None
+    return text
+
+
+def guess_encoding(data: bytes) -> str:
+    """A likely name for the encoding of bytes that are not UTF-8 (for the message only)."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return "UTF-16 (Unicode)"
+    for name, label in (("cp1258", "Windows-1258 (tiếng Việt)"), ("cp1252", "Windows-1252 / Latin-1")):
+        try:
+            data.decode(name)
+            return label
+        except UnicodeDecodeError:
+            continue
+    return "Latin-1"
+
+
+def _separator(text: str) -> str:
+    head = text.split("\n", 1)[0]
+    counts = {sep: head.count(sep) for sep in (",", ";", "\t")}
+    return max(counts, key=lambda s: (counts[s], s == ","))
+
+
+def read_csv(path: Path, problems: Problems) -> pd.DataFrame | None:
+    """A CSV file as a tidy text table, or None (with a problem) when it cannot be read."""
+    text = decode(path, problems)
+    if text is None:
+        return None
+    if not text.strip():
+        return tidy(located(pd.DataFrame(), str(path), []))
+    try:
+        df = pd.read_csv(io.StringIO(text), dtype=object, keep_default_na=False, skip_blank_lines=False,
+                         sep=_separator(text), header=None)
+    except (pd.errors.ParserError, ValueError) as exc:
+        problems.add(dp.UNREADABLE, Pos(str(path)), reason=str(exc).strip())
+        return None
+    body = df.iloc[1:].reset_index(drop=True)
+    body.columns = list(df.iloc[0])
+    return tidy(located(body, str(path), range(2, len(body) + 2)))
+
+
+# ---------------------------------------------------------------- XLSX
+def is_self_assessment(path: Path) -> bool:
+    """A workbook made by `cchc workbook` (it has the hidden `_cchc` sheet); False when unreadable."""
+    import openpyxl
+
+    if path.suffix.lower() != ".xlsx":
+        return False
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True)
+    except Exception:  # a damaged file: `read_workbook_tables` reports it
+        return False
+    try:
+        return SELF_ASSESSMENT_SHEET in wb.sheetnames
+    finally:
+        wb.close()
+
+
+def read_sheet(ws: Any, file: str) -> pd.DataFrame:
+    rows = ws.iter_rows(values_only=True)
+    header_cells = next(rows, ())
+    header = [cell_text(v) for v in header_cells]
+    while header and not header[-1].strip():
+        header.pop()
+    width = len(header)
+    body, numbers = [], []
+    for n, row in enumerate(rows, start=2):
+        cells = [cell_text(v) for v in row[:width]]
+        cells += [""] * (width - len(cells))
+        body.append(cells)
+        numbers.append(n)
+    df = pd.DataFrame(body, columns=header, dtype=object) if header else pd.DataFrame()
+    return tidy(located(df, file, numbers, ws.title))
+
+
+def read_workbook_tables(path: Path, problems: Problems) -> dict[str, pd.DataFrame] | None:
+    """The sheets units, assessments and survey of a workbook (sheet names matched in any case)."""
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file
+        problems.add(dp.UNREADABLE, Pos(str(path)), reason=f"{type(exc).__name__}: {exc}")
+        return None
+    try:
+        by_name = {name.strip().casefold(): name for name in wb.sheetnames}
+        out = {}
+        for kind in TABLES:
+            name = by_name.get(kind)
+            if name is None:
+                if kind != "survey":
+                    problems.add(dp.MISSING_FILE, Pos(str(path)), what="sheet", name=kind, found=wb.sheetnames)
+                continue
+            out[kind] = read_sheet(wb[name], str(path))
+        return out
+    finally:
+        wb.close()
+
+
+# ---------------------------------------------------------------- folder and dataset.yaml
+def read_folder_tables(folder: Path, problems: Problems) -> dict[str, pd.DataFrame]:
+    present = sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+    out = {}
+    for kind in TABLES:
+        file = folder / f"{kind}.csv"
+        if not file.is_file():
+            if kind != "survey":
+                problems.add(dp.MISSING_FILE, Pos(str(folder)), what="file", name=file.name, found=present)
+            continue
+        table = read_csv(file, problems)
+        if table is not None:
+            out[kind] = table
+    return out
+
+
+def read_meta(folder: Path, problems: Problems) -> DatasetMeta:
+    """dataset.yaml (optional): year, source, description, decimal, crosswalk."""
+    file = folder / "dataset.yaml"
+    meta = DatasetMeta()
+    if not file.is_file():
+        return meta
+    raw = read_yaml(file, problems)
+    if not isinstance(raw, LDict):
+        return meta
+    for key, value in raw.items():
+        pos = raw.where(key)
+        if key not in META_KEYS:
+            problems.add(dp.META_KEY, raw.key_pos.get(key, pos), key=key, allowed=list(META_KEYS),
+                         nearest=nearest(str(key), META_KEYS))
+        elif key == "year":
+            if isinstance(value, int) and not isinstance(value, bool):
+                meta.year = value
+            else:
+                _bad_meta(problems, pos, key, value, "một năm, ví dụ 2024", "a year, e.g. 2024")
+        elif key == "decimal":
+            if value in (",", "."):
+                meta.decimal = value
+            else:
+                _bad_meta(problems, pos, key, value, 'decimal: "," hoặc decimal: "."', 'decimal: "," or decimal: "."')
+        elif key == "crosswalk":
+            if isinstance(value, str) and value.strip():
+                meta.crosswalk = read_crosswalk(folder / value, pos, problems)
+            else:
+                _bad_meta(problems, pos, key, value, "đường dẫn tệp CSV, ví dụ crosswalk.csv",
+                          "the path of a CSV file, e.g. crosswalk.csv")
+        elif value is not None:
+            setattr(meta, key, str(value))
+    return meta
+
+
+def _bad_meta(problems: Problems, pos: Pos, key: str, value: Any, right_vi: str, right_en: str) -> None:
+    problems.add(dp.META_VALUE, pos, key=key, value=value, right_vi=f"Ghi {right_vi}.", right_en=f"Write {right_en}.")
+
+
+def read_crosswalk(file: Path, pos: Pos, problems: Problems) -> pd.DataFrame | None:
+    if not file.is_file():
+        problems.add(dp.MISSING_FILE, pos, what="file", name=str(file), found="—")
+        return None
+    table = read_csv(file, problems)
+    if table is None or not require(table, CROSSWALK, Pos(str(file), 1), problems):
+        return None
+    return table
+
+
+# ---------------------------------------------------------------- a whole dataset
+def read_dataset(path: Path, problems: Problems) -> Dataset | None:
+    """Read a dataset folder or workbook into text tables; None when a required table is unusable."""
+    if path.is_dir():
+        tables = read_folder_tables(path, problems)
+        meta = read_meta(path, problems)
+    elif path.suffix.lower() == ".xlsx" and path.is_file():
+        tables = read_workbook_tables(path, problems) or {}
+        meta = DatasetMeta()
+    else:
+        problems.add(dp.UNREADABLE, Pos(str(path)), reason="not a dataset folder nor an .xlsx workbook")
+        return None
+    ok = True
+    for kind, table in tables.items():
+        header_pos = Pos(_source(path, kind), 1, sheet=kind if path.suffix.lower() == ".xlsx" else None)
+        ok &= require(table, TABLES[kind], header_pos, problems)
+    if not ok or "units" not in tables or "assessments" not in tables:
+        return None
+    return Dataset(
+        units=shape("units", tables["units"]),
+        assessments=shape("assessments", tables["assessments"]),
+        survey=shape("survey", tables["survey"]) if "survey" in tables else None,
+        meta=meta,
+        path=path,
+    )
+
+
+def _source(path: Path, kind: str) -> str:
+    return str(path) if path.suffix.lower() == ".xlsx" else str(path / f"{kind}.csv")

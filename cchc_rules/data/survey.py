@@ -1,0 +1,69 @@
+"""Survey aggregation (spec §3, survey rules): answers → one mean weight per unit × leaf.
+
+A pure, vectorised function over a table of parsed answers, so that a Monte Carlo can resample
+respondents (`Answers.take`) and aggregate again cheaply.
+
+- pooled: Σ form_weight · weight ÷ Σ form_weight over the counted answers;
+- by_form: each form's plain mean, then the mean of those means weighted by the form weights;
+- `counted` is False for `skip` answers and for answers about the respondent's own unit when
+  the rule says `exclude_own_unit`; the count of counted answers is returned beside the mean.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Answers:
+    """One row per answer; every array has the same length."""
+
+    unit: np.ndarray  # int64: unit index (row of Inputs.units)
+    leaf: np.ndarray  # int64: leaf index (Inputs.leaf_ids)
+    respondent: np.ndarray  # int64: respondent code (equal codes = the same respondent)
+    form: np.ndarray  # int64: form code
+    weight: np.ndarray  # float64: the option's weight (NaN for an answer not counted)
+    form_weight: np.ndarray  # float64: the weight of the answer's form under its leaf's rule
+    counted: np.ndarray  # bool
+
+    def __len__(self) -> int:
+        return len(self.unit)
+
+    def take(self, index: np.ndarray) -> Answers:
+        """The answers at `index` (e.g. a bootstrap resample of rows)."""
+        return Answers(*(getattr(self, f)[index] for f in self.__dataclass_fields__))
+
+    @staticmethod
+    def empty() -> Answers:
+        i, f = np.zeros(0, np.int64), np.zeros(0, np.float64)
+        return Answers(i, i, i, i, f, f, np.zeros(0, bool))
+
+
+def aggregate(answers: Answers, by_form: np.ndarray, n_units: int, n_leaves: int) -> tuple[np.ndarray, np.ndarray]:
+    """The aggregated weight (NaN where nothing was counted) and the count, both units × leaves.
+
+    `by_form[leaf]` is True where the leaf's rule says `aggregate: by_form`.
+    """
+    size = n_units * n_leaves
+    c = answers.counted
+    key = (answers.unit * n_leaves + answers.leaf)[c]
+    w, fw, form = answers.weight[c], answers.form_weight[c], answers.form[c]
+    count = np.bincount(key, minlength=size)
+
+    with np.errstate(invalid="ignore", divide="ignore"):
+        pooled = np.bincount(key, fw * w, minlength=size) / np.bincount(key, fw, minlength=size)
+        mean = pooled
+        if by_form.any() and len(key):
+            # one group per (unit × leaf, form): the form's plain mean, then weighted across forms
+            n_forms = int(form.max()) + 1
+            groups, inverse = np.unique(key * n_forms + form, return_inverse=True)
+            form_mean = np.bincount(inverse, w) / np.bincount(inverse)
+            g_fw = np.empty(len(groups))
+            g_fw[inverse] = fw  # the answers of a group share their leaf and form, hence the form weight
+            g_key = groups // n_forms
+            by = np.bincount(g_key, g_fw * form_mean, minlength=size) / np.bincount(g_key, g_fw, minlength=size)
+            leaf_of = np.arange(size) % n_leaves
+            mean = np.where(by_form[leaf_of], by, pooled)
+    return mean.reshape(n_units, n_leaves), count.reshape(n_units, n_leaves).astype(np.int64)

@@ -1,0 +1,200 @@
+"""The results workbook a Department of Home Affairs publishes: a ranking table per group.
+
+Each group's sheet lists its units by rank with the published index (rounded half up as the
+rulebook's `display` says), the band, the change on last year when an earlier result is given
+(matched by unit_id), and each field's sub-index in %. A last sheet keeps the unrounded numbers
+for analysts.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from cchc_rules.documents.xlsx import THIN, header_row, save_workbook, sheet_title, title_rows
+from cchc_rules.engine.rounding import publish1
+from cchc_rules.i18n import pick, resolve_lang
+
+_L = {
+    "vi": {
+        "title": "Kết quả Chỉ số cải cách hành chính: {title}",
+        "stage": "Kết quả tại bước: {stage}",
+        "sample": "TÀI LIỆU MẪU: bộ tiêu chí minh hoạ, không phải kết quả chính thức.",
+        "rank": "Xếp hạng",
+        "unit_id": "Mã đơn vị",
+        "name": "Tên đơn vị",
+        "index": "Chỉ số",
+        "band": "Xếp loại",
+        "prev_index": "Chỉ số năm trước",
+        "delta_index": "Tăng (+) / giảm (−) chỉ số",
+        "prev_rank": "Hạng năm trước",
+        "delta_rank": "Tăng (+) / giảm (−) bậc",
+        "sub": "{code}. {name} (%)",
+        "unranked": "Không xếp hạng",
+        "out": "—",
+        "footnote": "Chỉ số thành phần (%) = điểm đạt ÷ điểm tối đa áp dụng; — : không áp dụng với đơn vị.",
+        "data": "Dữ liệu",
+        "points": "Điểm đạt",
+        "max": "Tối đa áp dụng",
+        "adjustment": "Điểm thưởng/trừ",
+        "group": "Nhóm",
+        "exact": "Chỉ số (chưa làm tròn)",
+    },
+    "en": {
+        "title": "PAR index results: {title}",
+        "stage": "Results at stage: {stage}",
+        "sample": "SAMPLE DOCUMENT: an illustrative criteria set, not official results.",
+        "rank": "Rank",
+        "unit_id": "Unit id",
+        "name": "Unit",
+        "index": "Index",
+        "band": "Band",
+        "prev_index": "Index last year",
+        "delta_index": "Change in index",
+        "prev_rank": "Rank last year",
+        "delta_rank": "Places up (+) / down (−)",
+        "sub": "{code}. {name} (%)",
+        "unranked": "Not ranked",
+        "out": "—",
+        "footnote": "Sub-index (%) = points earned ÷ applicable maximum; —: does not apply to the unit.",
+        "data": "Data",
+        "points": "Points earned",
+        "max": "Applicable max",
+        "adjustment": "Bonus/penalty",
+        "group": "Group",
+        "exact": "Index (unrounded)",
+    },
+}
+
+
+def _fmt(decimals: int, signed: bool = False) -> str:
+    body = "0" + ("." + "0" * decimals if decimals else "")
+    return f"+{body};-{body};{body}" if signed else body
+
+
+def write_results_workbook(result: Any, path: Path | str, lang: str | None = None, previous: Any = None) -> Path:
+    """Write the publishable results XLSX of `result` (an engine Result); `previous`: last year's Result."""
+    lang = resolve_lang(lang)
+    lab = _L[lang]
+    rb = result.rulebook
+    d = rb.display.decimals
+    units = result.units
+    prev = previous.units.set_index(previous.units["unit_id"].astype(str)) if previous is not None else None
+    top = list(rb.criteria)
+    node_col = {nid: j for j, nid in enumerate(result.node_ids)}
+    wb = Workbook()
+    wb.remove(wb.active)
+    taken: set[str] = set()
+    headers = [lab["rank"], lab["unit_id"], lab["name"], lab["index"], lab["band"]]
+    widths = [9, 12, 40, 10, 14]
+    if prev is not None:
+        headers += [lab["prev_index"], lab["delta_index"], lab["prev_rank"], lab["delta_rank"]]
+        widths += [11, 12, 10, 11]
+    headers += [lab["sub"].format(code=n.label, name=pick(n.name, lang)) for n in top]
+    widths += [16] * len(top)
+    for group in units["group"].cat.categories:  # the rulebook's group order
+        rows = units[units["group"].astype(str) == str(group)]
+        if rows.empty:
+            continue
+        ws = wb.create_sheet(sheet_title(pick(rb.groups.get(str(group)), lang) or str(group), taken))
+        lines = [lab["title"].format(title=pick(rb.title, lang)), lab["stage"].format(stage=result.stage)]
+        if rb.illustrative:
+            lines.append(lab["sample"])
+        title_rows(ws, lines)
+        head = len(lines) + 2
+        header_row(ws, head, headers, widths)
+        ws.row_dimensions[head].height = 45
+        ws.freeze_panes = ws.cell(row=head + 1, column=4)
+        order = rows.assign(_r=rows["rank"].astype("Float64").fillna(np.inf)).sort_values(
+            ["_r", "index"], ascending=[True, False], kind="stable"
+        )
+        r = head
+        for i in order.index:
+            r += 1
+            u = units.loc[i]
+            ranked = not pd.isna(u["rank"])
+            cells: list[tuple[Any, str | None]] = [
+                (int(u["rank"]) if ranked else lab["unranked"], None),
+                (str(u["unit_id"]), None),
+                (str(u["name"]), None),
+                (float(u["published"]), _fmt(d)),
+                (result.band_label(str(u["band"]), lang), None),
+            ]
+            if prev is not None:
+                cells += _change(u, prev, d)
+            row_index = result.row_of(str(u["unit_id"]))
+            for n in top:
+                j = node_col[n.id]
+                pts, mx = result.node_points[row_index, j], result.node_max[row_index, j]
+                if np.isnan(pts) or mx == 0:
+                    cells.append((lab["out"], None))
+                else:
+                    cells.append((float(publish1(pts / mx * 100, d)), _fmt(d)))
+            for col, (value, fmt) in enumerate(cells, start=1):
+                cell = ws.cell(row=r, column=col, value=value)
+                cell.border = THIN
+                if fmt:
+                    cell.number_format = fmt
+        ws.cell(row=r + 2, column=1, value=lab["footnote"]).font = Font(italic=True)
+    _data_sheet(wb, result, lang, taken)
+    return save_workbook(wb, path)
+
+
+def _change(u: pd.Series, prev: pd.DataFrame, d: int) -> list[tuple[Any, str | None]]:
+    """Last year's index and rank, and the change (index unrounded until published; places up positive)."""
+    uid = str(u["unit_id"])
+    if uid not in prev.index:
+        return [(None, None)] * 4
+    p = prev.loc[uid]
+    delta = float(publish1(float(u["index"]) - float(p["index"]), d))
+    rank, prank = u["rank"], p["rank"]
+    both = not pd.isna(rank) and not pd.isna(prank)
+    return [
+        (float(p["published"]), _fmt(d)),
+        (delta, _fmt(d, signed=True)),
+        (int(prank) if not pd.isna(prank) else None, None),
+        (int(prank) - int(rank) if both else None, "+0;-0;0"),
+    ]
+
+
+def _data_sheet(wb: Workbook, result: Any, lang: str, taken: set[str]) -> None:
+    lab = _L[lang]
+    rb = result.rulebook
+    ws = wb.create_sheet(sheet_title(lab["data"], taken))
+    top = [n.id for n in rb.criteria]
+    headers = [
+        lab["unit_id"],
+        lab["name"],
+        lab["group"],
+        lab["exact"],
+        lab["index"],
+        lab["band"],
+        lab["rank"],
+        lab["points"],
+        lab["max"],
+        lab["adjustment"],
+        *top,
+    ]
+    header_row(ws, 1, headers, [12, 36, 18, 14, 9, 12, 9, 11, 11, 11, *([10] * len(top))])
+    ws.freeze_panes = "C2"
+    for _, u in result.units.iterrows():
+        ws.append(
+            [
+                str(u["unit_id"]),
+                str(u["name"]),
+                pick(rb.groups.get(str(u["group"])), lang) or str(u["group"]),
+                float(u["index"]),
+                str(u["published"]),
+                result.band_label(str(u["band"]), lang),
+                None if pd.isna(u["rank"]) else int(u["rank"]),
+                float(u["points"]),
+                float(u["max"]),
+                float(u["adjustment"]),
+                *(None if pd.isna(u[t]) else float(u[t]) for t in top),
+            ]
+        )
