@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from cchc_rules.atomic import atomic_folder
 from cchc_rules.i18n import pick
 
 HEADERS = {
@@ -104,24 +102,11 @@ def ledgers(result: Any, lang: str) -> pd.DataFrame:
 
 def write_outputs(result: Any, out: Path, lang: str) -> None:
     """units.csv, nodes.csv, ledger.csv and results.xlsx, all or nothing."""
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
+    with atomic_folder(out) as tmp:
         result.units.to_csv(tmp / "units.csv", index=False)
         result.nodes.to_csv(tmp / "nodes.csv", index=False)
         ledgers(result, lang).to_csv(tmp / "ledger.csv", index=False)
         _workbook(result, tmp / "results.xlsx", lang)
-        if out.exists():
-            old = out.with_name(f".{out.name}.old")
-            os.replace(out, old)
-            os.replace(tmp, out)
-            shutil.rmtree(old)
-        else:
-            os.replace(tmp, out)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp)
 
 
 def _workbook(result: Any, path: Path, lang: str) -> None:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +9,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from cchc_rules.atomic import atomic_folder
 from cchc_rules.data import problems as dp
 from cchc_rules.data.model import Dataset, DatasetMeta
 from cchc_rules.data.parse import parse
@@ -143,9 +141,7 @@ def write_dataset(dataset: Dataset, folder: Path | str) -> Path:
     the old folder (or nothing).
     """
     folder = Path(folder)
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
-    try:
+    with atomic_folder(folder) as tmp:
         units = split_flags(dataset.units)
         units["flags"] = [";".join(f) for f in units["flags"]]
         _write_csv(units, tmp / "units.csv")
@@ -159,10 +155,6 @@ def write_dataset(dataset: Dataset, folder: Path | str) -> Path:
             _write_csv(meta.crosswalk, tmp / "crosswalk.csv")
             doc["crosswalk"] = "crosswalk.csv"
         (tmp / "dataset.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
-        _replace(tmp, folder)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return folder
 
 
@@ -171,16 +163,3 @@ def _write_csv(table: pd.DataFrame, path: Path) -> None:
     cells.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
 
 
-def _replace(new: Path, folder: Path) -> None:
-    if not folder.exists():
-        os.replace(new, folder)
-        return
-    old = Path(tempfile.mkdtemp(prefix=f".{folder.name}.old.", dir=folder.parent))
-    os.replace(folder, old / folder.name)
-    try:
-        os.replace(new, folder)
-    except BaseException:
-        os.replace(old / folder.name, folder)
-        raise
-    finally:
-        shutil.rmtree(old, ignore_errors=True)

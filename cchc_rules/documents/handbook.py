@@ -13,8 +13,9 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from cchc_rules.atomic import write_text
 from cchc_rules.documents import rule_text as rt
-from cchc_rules.documents.xlsx import GROUP_FILL, WRAP, header_row, save_workbook, title_rows, write_atomic
+from cchc_rules.documents.xlsx import GROUP_FILL, WRAP, header_row, save_workbook, title_rows
 from cchc_rules.dsl.models import Node, Rulebook
 from cchc_rules.i18n import pick, resolve_lang
 from cchc_rules.problems import CchcError, Pos, Problem, define
@@ -545,4 +546,4 @@ def write_handbook(rulebook: Rulebook, path: Path | str, lang: str | None = None
     if suffix == ".xlsx":
         return save_workbook(to_xlsx(book), path)
     text = to_markdown(book) if suffix == ".md" else to_html(book)
-    return write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    return write_text(path, text)
