@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install demo test lint lab bench clean
+.PHONY: install browser demo test lab bench clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -13,16 +13,27 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# Debian's Chromium for the browser test (Playwright drives it; its own browser download does not work
+# offline). Without root, outside CI, the browser test is skipped instead.
+browser:
+	sh scripts/install-browser.sh || [ "$$CI" != "true" ]
+
 demo: install  ## the main job on the bundled sample data
 	$(BIN)/cchc demo
 
-test: install  ## the whole test suite
+test: install browser  ## the whole test suite
 	$(BIN)/ruff check cchc_rules tests benchmarks
 	$(BIN)/pytest
 
-bench: install
+lab: install  ## JupyterLab on the workbench, opened on the trainer's notebook
+	$(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR) $(if $(filter 0,$(shell id -u)),--allow-root,) notebooks/01_scoring_walkthrough.ipynb
+
+bench: install  ## speed and memory, each beside its baseline; figures in benchmarks/RESULTS.md
 	$(BIN)/pip install -q -e '.[bench]'
 	$(BIN)/python -m benchmarks
+	$(BIN)/python -m benchmarks.bench_uncertainty
+	$(BIN)/python -m benchmarks.bench_batch
+	$(BIN)/python -m benchmarks.bench_widgets
 
 clean:
 	rm -rf $(VENV) out

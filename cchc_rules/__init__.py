@@ -1,14 +1,17 @@
 """cchc-rules: rulebooks and simulation for Vietnam's administrative reform index (PAR INDEX).
 
 The stable Python API: `load_rulebook`, `load_dataset`, `score`; for simulation `compare`,
-`sweep`, `sweep_summary` and `uncertainty`.
+`sweep`, `sweep_summary`, `uncertainty`, `remove_one` and `dead_criteria`.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__all__ = ["load_rulebook", "load_dataset", "score", "compare", "Comparison", "sweep", "sweep_summary", "uncertainty"]
+__all__ = [
+    "load_rulebook", "load_dataset", "score",
+    "compare", "Comparison", "sweep", "sweep_summary", "uncertainty", "remove_one", "dead_criteria",
+]
 
 _API = {
     "load_rulebook": "cchc_rules.dsl.load",
@@ -19,9 +22,15 @@ _API = {
     "sweep": "cchc_rules.analysis.sweep",
     "sweep_summary": "cchc_rules.analysis.sweep",
     "uncertainty": "cchc_rules.analysis.uncertainty",
+    "remove_one": "cchc_rules.analysis.sensitivity",
+    "dead_criteria": "cchc_rules.analysis.sensitivity",
 }
 
 if TYPE_CHECKING:  # pragma: no cover
+    from cchc_rules.analysis.compare import Comparison, compare
+    from cchc_rules.analysis.sensitivity import dead_criteria, remove_one
+    from cchc_rules.analysis.sweep import sweep, sweep_summary
+    from cchc_rules.analysis.uncertainty import uncertainty
     from cchc_rules.data.load import load_dataset
     from cchc_rules.dsl.load import load_rulebook
     from cchc_rules.engine.score import score

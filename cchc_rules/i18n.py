@@ -35,3 +35,16 @@ def pick(text: str | Mapping[str, str] | None, lang: str | None = None) -> str:
 def both(text: str | Mapping[str, str] | None) -> dict[str, str]:
     """A text as {vi, en}; a plain string serves both languages."""
     return {lang: pick(text, lang) for lang in LANGS}
+
+
+_STAGES = {
+    "self": {"vi": "Tự đánh giá", "en": "Self-assessment"},
+    "appraisal": {"vi": "Thẩm định", "en": "Appraisal"},
+    "appraisal_1": {"vi": "Thẩm định vòng 1", "en": "Appraisal, round 1"},
+    "appraisal_2": {"vi": "Thẩm định vòng 2", "en": "Appraisal, round 2"},
+}
+
+
+def stage_label(stage: str, lang: str | None = None) -> str:
+    """A stage as people name it (the usual stage ids; any other id is shown as written)."""
+    return _STAGES.get(stage, {}).get(resolve_lang(lang), stage)

@@ -17,7 +17,7 @@ from cchc_rules.atomic import write_text
 from cchc_rules.documents import rule_text as rt
 from cchc_rules.documents.xlsx import GROUP_FILL, WRAP, header_row, save_workbook, title_rows
 from cchc_rules.dsl.models import Node, Rulebook
-from cchc_rules.i18n import pick, resolve_lang
+from cchc_rules.i18n import pick, resolve_lang, stage_label
 from cchc_rules.problems import CchcError, Pos, Problem, define
 
 UNKNOWN_FORMAT = define(
@@ -230,7 +230,7 @@ def _about(rulebook: Rulebook, lang: str) -> list[tuple[str, str]]:
             text += f", {lab['supersedes']} {d.supersedes}"
         rows.append((lab["decision"], text))
     rows.append((lab["groups"], "; ".join(pick(t, lang) for t in rulebook.groups.values())))
-    rows.append((lab["stages"], " → ".join(rt.stage_label(s, lang) for s in rulebook.stages)))
+    rows.append((lab["stages"], " → ".join(stage_label(s, lang) for s in rulebook.stages)))
     rows.append((lab["scale"], rt.num(rulebook.scale, lang)))
     rows.append((lab["not_applicable"], lab["na_" + rulebook.not_applicable]))
     rows.append((lab["missing"], rt.missing_text(rulebook.missing, lang)))

@@ -151,19 +151,6 @@ def words(lang: str | None = None) -> dict:
     return _W[resolve_lang(lang)]
 
 
-_STAGES = {
-    "self": {"vi": "Tự đánh giá", "en": "Self-assessment"},
-    "appraisal": {"vi": "Thẩm định", "en": "Appraisal"},
-    "appraisal_1": {"vi": "Thẩm định vòng 1", "en": "Appraisal, round 1"},
-    "appraisal_2": {"vi": "Thẩm định vòng 2", "en": "Appraisal, round 2"},
-}
-
-
-def stage_label(stage: str, lang: str | None = None) -> str:
-    """A stage as people name it (the usual stage ids; any other id is shown as written)."""
-    return _STAGES.get(stage, {}).get(resolve_lang(lang), stage)
-
-
 def num(value: float, lang: str | None = None) -> str:
     """A number as a person writes it: no float noise, no trailing zeros; decimal comma in Vietnamese."""
     text = format(Decimal(repr(round(float(value), 9))).normalize(), "f")

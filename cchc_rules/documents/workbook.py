@@ -46,7 +46,7 @@ from cchc_rules.documents.xlsx import (
     title_rows,
 )
 from cchc_rules.dsl.models import Node, Rulebook
-from cchc_rules.i18n import pick, resolve_lang
+from cchc_rules.i18n import pick, resolve_lang, stage_label
 from cchc_rules.problems import CchcError, Pos, Problem, Problems, define
 
 FORMAT = "cchc-self-assessment"
@@ -541,7 +541,7 @@ class _UnitSheet:
 
     def write(self) -> None:
         ws, lay, lab, rb = self.ws, self.lay, self.lab, self.rb
-        stage_labels = [f"{rt.stage_label(s, self.lang)}\n[{s}]" for s in rb.stages]
+        stage_labels = [f"{stage_label(s, self.lang)}\n[{s}]" for s in rb.stages]
         labels = [
             "id",
             lab["code"],

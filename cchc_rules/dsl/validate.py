@@ -26,6 +26,10 @@ from cchc_rules.dsl.models import Rulebook
 from cchc_rules.dsl.source import LDict, LList, locate
 from cchc_rules.problems import Pos, Problems, define, nearest
 
+# Maxima made by reweight/transfer are rounded to 9 decimals each, so their sums may be off by
+# a few nano-points: sums of maxima are compared to a micro-point.
+MAXIMA_TOLERANCE = 1e-6
+
 # ------------------------------------------------------------------ shape problems (pydantic)
 SHAPE = define(
     "R100",
@@ -854,7 +858,7 @@ class _Checks:
         maxima = [self.max_of(c) for c in n.children]
         known = all(m is not None for m in maxima) and len(n.children) == len(d["children"])
         total = sum(m for m in maxima if m is not None)
-        if agg == "sum" and given is not None and known and abs(given - total) > 1e-9:
+        if agg == "sum" and given is not None and known and abs(given - total) > MAXIMA_TOLERANCE:
             parts = " + ".join(f"{c.id or c.path} ({_fmt(m)})" for c, m in zip(n.children, maxima))
             self.add(SUM_MISMATCH, d.where("max"), f"{n.path}/max", id=label, given=_fmt(given), total=_fmt(total),
                      parts=parts)
@@ -1031,7 +1035,7 @@ class _Checks:
         if scale is None or scale <= 0 or not maxima or any(m is None for m in maxima):
             return
         total = sum(m for m in maxima if m is not None)
-        if abs(total - scale) > 1e-9:
+        if abs(total - scale) > MAXIMA_TOLERANCE:
             where = self.raw.where("scale") if "scale" in self.raw else self.raw.where("criteria")
             self.add(TOP_NOT_SCALE, where, "scale" if "scale" in self.raw else "criteria", "warning",
                      total=_fmt(total), scale=_fmt(scale))

@@ -21,7 +21,7 @@ from cchc_rules.engine import score as sc
 from cchc_rules.engine.grading import gate_holds, zero_leaves
 from cchc_rules.engine.rounding import NANO
 from cchc_rules.i18n import pick as pick_text
-from cchc_rules.i18n import resolve_lang
+from cchc_rules.i18n import resolve_lang, stage_label
 
 if TYPE_CHECKING:
     from cchc_rules.engine.result import Result
@@ -136,7 +136,8 @@ def build_ledger(result: Result, u: int, lang: str | None = None) -> Ledger:
     unit = result.units.iloc[u]
     band = t["band_none"] if pd.isna(unit["band"]) else result.band_label(unit["band"], lang)
     rank = t["unranked"] if pd.isna(unit["rank"]) else t["rank_is"].format(rank=unit["rank"])
-    head = t["head"].format(unit=unit["unit_id"], name=unit["name"], group=unit["group"], stage=result.stage,
+    head = t["head"].format(unit=unit["unit_id"], name=unit["name"], group=unit["group"],
+                            stage=stage_label(result.stage, lang),
                             published=unit["published"], band=band, rank=rank)
     table = pd.DataFrame([{k: r.get(k) for k in COLUMNS} for r in rows], columns=COLUMNS)
     return Ledger(str(unit["unit_id"]), lang, head, table)

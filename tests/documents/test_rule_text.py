@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cchc_rules.documents import rule_text as rt
+from cchc_rules.i18n import stage_label
 
 
 def leaf(rulebook, node_id):
@@ -110,6 +111,6 @@ def test_missing_policies_in_words():
 
 
 def test_stage_labels():
-    assert rt.stage_label("appraisal_1", "vi") == "Thẩm định vòng 1"
-    assert rt.stage_label("self", "en") == "Self-assessment"
-    assert rt.stage_label("council", "en") == "council"
+    assert stage_label("appraisal_1", "vi") == "Thẩm định vòng 1"
+    assert stage_label("self", "en") == "Self-assessment"
+    assert stage_label("council", "en") == "council"

@@ -371,33 +371,3 @@ def test_every_message_renders_in_both_languages():
         for lang in ("vi", "en"):
             assert problem.what(lang), code
             problem.fix(lang)  # a literal brace in a template would raise here
-
-
-def render_codes() -> str:
-    """The message-code table of docs/LANGUAGE.md: every Y, R and X code in both languages."""
-    import cchc_rules.dsl.derive  # noqa: F401  (registers the X2xx codes)
-    import cchc_rules.dsl.source  # noqa: F401
-    import cchc_rules.dsl.validate  # noqa: F401
-    from cchc_rules.problems import CATALOGUE
-
-    def cell(code: str, lang: str) -> str:
-        return Problem(code).what(lang).replace("|", "\\|").replace("\n", " ")
-
-    rows = ["| code | what is wrong (en) | sai ở đâu (vi) |", "|---|---|---|"]
-    for code in sorted(c for c in CATALOGUE if c[0] in "YRX"):
-        rows.append(f"| {code} | {cell(code, 'en')} | {cell(code, 'vi')} |")
-    return "\n".join(rows)
-
-
-def test_language_doc_lists_every_code():
-    import os
-    import re
-
-    doc_path = Path(__file__).resolve().parents[2] / "docs" / "LANGUAGE.md"
-    text = doc_path.read_text(encoding="utf-8")
-    block = f"<!-- codes:start -->\n{render_codes()}\n<!-- codes:end -->"
-    fresh = re.sub(r"<!-- codes:start -->.*<!-- codes:end -->", lambda _: block, text, flags=re.S)
-    if os.environ.get("CCHC_WRITE_DOCS") == "1":
-        doc_path.write_text(fresh, encoding="utf-8")
-        text = fresh
-    assert text == fresh, "docs/LANGUAGE.md is out of date: rerun this test with CCHC_WRITE_DOCS=1"

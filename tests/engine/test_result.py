@@ -143,8 +143,8 @@ def test_ledger_records_quota_demotions(eng):
 def test_ledger_in_both_languages(result):
     en = result.explain("D", "en").format()
     vi = result.explain("D", "vi").format()
-    assert en.startswith("Unit D (Đơn vị D), group b, stage appraisal: index 0.00, Weak, rank 1")
-    assert vi.startswith("Đơn vị D (Đơn vị D), nhóm b, giai đoạn appraisal: chỉ số 0.00, Yếu, thứ hạng 1")
+    assert en.startswith("Unit D (Đơn vị D), group b, stage Appraisal: index 0.00, Weak, rank 1")
+    assert vi.startswith("Đơn vị D (Đơn vị D), nhóm b, giai đoạn Thẩm định: chỉ số 0.00, Yếu, thứ hạng 1")
     assert "Communication" in en and "Truyền thông" in vi
     assert "không áp dụng cho nhóm" in vi
 

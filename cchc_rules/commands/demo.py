@@ -1,0 +1,110 @@
+"""`cchc demo [--out DIR] [--jobs N] [--lang]`: everything the project ships, end to end.
+
+1. validates every shipped rulebook (one line each);
+2. scores every sample dataset with its rulebook and writes the results (as `cchc score --out`)
+   under DIR/results/<dataset>/;
+3. runs every scenario of scenarios/ into DIR/scenarios/ (reports, tables, index.html);
+4. prints where the index and the results are.
+The exit code is non-zero when anything failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+DEFAULT_OUT = Path("out/demo")
+# Which shipped rulebook scores each sample dataset (datasets/README.md).
+SAMPLES = {
+    "sample-province-2023": "par-province-2024",
+    "sample-province-2024": "par-province-2024",
+    "sample-communes-2024": "par-communes-2024",
+    "sample-province-2025": "par-province-2025",
+}
+
+_TEXT = {
+    "vi": {
+        "validate": "1. Kiểm tra các bộ tiêu chí", "score": "2. Chấm điểm các bộ dữ liệu mẫu",
+        "run": "3. Chạy các kịch bản", "valid": "✓ {file}: hợp lệ", "invalid": "✗ {file}: {errors} lỗi",
+        "scored": "✓ {dataset} ({rulebook}): {units} đơn vị → {out}", "failed": "✗ {dataset} ({rulebook}): lỗi",
+        "unknown": "✗ {dataset}: không biết chấm bằng bộ tiêu chí nào (thêm vào SAMPLES trong {file})",
+        "results": "Kết quả chấm điểm: {path}", "done": "Demo xong.", "problems": "Demo có lỗi (xem ở trên).",
+    },
+    "en": {
+        "validate": "1. Validating the rulebooks", "score": "2. Scoring the sample datasets",
+        "run": "3. Running the scenarios", "valid": "✓ {file}: valid", "invalid": "✗ {file}: {errors} errors",
+        "scored": "✓ {dataset} ({rulebook}): {units} units → {out}", "failed": "✗ {dataset} ({rulebook}): failed",
+        "unknown": "✗ {dataset}: no rulebook known to score it (add it to SAMPLES in {file})",
+        "results": "Scores: {path}", "done": "Demo done.", "problems": "The demo had failures (see above).",
+    },
+}
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("demo", parents=[common], help="validate, score and run every shipped example / chạy thử",
+                       description="Validate every shipped rulebook, score every sample dataset, run every scenario.")
+    p.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"output folder (default {DEFAULT_OUT})")
+    p.add_argument("--jobs", type=int, default=2, help="scenarios run at the same time (default 2)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    text, lang, out = _TEXT[args.lang], args.lang, Path(args.out)
+    print(text["validate"])
+    ok = validate_rulebooks(REPO / "rulebooks", lang)
+    print(text["score"])
+    ok = score_samples(REPO / "datasets", REPO / "rulebooks", out / "results", lang) and ok
+    print(text["run"])
+    from cchc_rules.commands.run import report, run_all
+
+    scenarios = sorted((REPO / "scenarios").glob("*.yaml"))
+    ok = report(run_all(scenarios, out / "scenarios", args.jobs, lang), out / "scenarios", lang) and ok
+    print(text["results"].format(path=(out / "results").resolve()))
+    print(text["done"] if ok else text["problems"], file=sys.stdout if ok else sys.stderr)
+    return 0 if ok else 1
+
+
+def validate_rulebooks(folder: Path, lang: str) -> bool:
+    """One line per rulebook (problems on stderr); True when all are valid."""
+    from cchc_rules.commands.validate import rulebook_files
+    from cchc_rules.dsl.load import check_rulebook
+
+    ok = True
+    for file in rulebook_files(folder):
+        _, problems = check_rulebook(file)
+        errors = [p for p in problems if p.severity == "error"]
+        shown = file.relative_to(REPO) if file.is_relative_to(REPO) else file
+        if errors:
+            print("\n".join(p.format(lang) for p in errors), file=sys.stderr)
+            print(_TEXT[lang]["invalid"].format(file=shown, errors=len(errors)))
+            ok = False
+        else:
+            print(_TEXT[lang]["valid"].format(file=shown))
+    return ok
+
+
+def score_samples(datasets: Path, rulebooks: Path, out: Path, lang: str) -> bool:
+    """Score every dataset folder with its rulebook and write its results; True when all succeeded."""
+    from cchc_rules.commands.score import compute, write_outputs
+    from cchc_rules.problems import CchcError
+
+    text, ok = _TEXT[lang], True
+    for folder in sorted(p for p in datasets.iterdir() if p.is_dir()):
+        rulebook = SAMPLES.get(folder.name)
+        if rulebook is None:
+            print(text["unknown"].format(dataset=folder.name, file=Path(__file__).name), file=sys.stderr)
+            ok = False
+            continue
+        try:
+            result = compute(rulebooks / f"{rulebook}.yaml", folder, None)
+            write_outputs(result, out / folder.name, lang)
+        except CchcError as exc:
+            print(exc.format(lang), file=sys.stderr)
+            print(text["failed"].format(dataset=folder.name, rulebook=rulebook))
+            ok = False
+            continue
+        print(text["scored"].format(dataset=folder.name, rulebook=rulebook, units=len(result.units),
+                                    out=out / folder.name))
+    return ok

@@ -1,0 +1,322 @@
+"""The scenario report as sections (for the notebook and for HTML), the self-contained HTML page and the index.
+
+`sections(run, lang)` lists what a scenario report shows: headings, labelled tables and altair
+charts. The report notebook displays them (charts through the `png` renderer); `scenario_html`
+writes the same sections into one HTML page that needs no network: tables as HTML, charts as
+PNG data URIs made by vl-convert, styles inline, links only to files beside it. `index_html`
+is the page across scenarios, one line per scenario with its headline figures and links.
+Figures are rounded half up for display only (the CSV and XLSX files keep them unrounded).
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from cchc_rules.i18n import pick, resolve_lang
+
+if TYPE_CHECKING:
+    from cchc_rules.scenarios.execute import ScenarioRun
+
+TEXT: dict[str, dict[str, str]] = {
+    "vi": {
+        "report": "Báo cáo kịch bản", "overview": "Tổng quan", "question": "Câu hỏi",
+        "baseline": "Bộ tiêu chí gốc", "data": "Dữ liệu", "stage": "Giai đoạn chấm", "units": "Số đơn vị",
+        "illustrative": "Bộ tiêu chí minh họa và dữ liệu mẫu: không phải kết quả chính thức.",
+        "headline": "Các phương án so với phương án gốc", "variant": "Phương án",
+        "band_changes": "Đổi xếp loại", "kendall_tau": "Kendall tau", "spearman": "Spearman",
+        "mean_abs_rank_shift": "Thay đổi hạng TB", "units_up": "Lên hạng", "units_down": "Xuống hạng",
+        "bands": "Xếp loại theo phương án gốc", "band": "Xếp loại", "count": "Số đơn vị",
+        "figures": "Số liệu chính", "bins": "Lên, xuống hạng", "transitions": "Chuyển xếp loại",
+        "units_table": "Từng đơn vị", "diff": "Khác biệt giữa hai bộ tiêu chí",
+        "waterfall_of": "Vì sao {name} thay đổi",
+        "sweep": "Quét tham số", "sweep_table": "Số đơn vị theo xếp loại ở từng giá trị",
+        "uncertainty": "Độ bất định", "uncertainty_of": "Độ bất định: {side}",
+        "uncertainty_note": "{draws} lần rút ngẫu nhiên, seed {seed}; hạng trung vị với khoảng 5–95%.",
+        "files": "Tệp kết quả", "index": "Các kịch bản", "scenario": "Kịch bản", "status": "Trạng thái",
+        "ok": "xong", "failed": "lỗi", "links": "Tệp", "error": "Lỗi", "notebook": "sổ tay",
+        "summary": "tóm tắt", "html": "báo cáo", "generated": "Tạo bởi cchc-rules.",
+        "rank_median": "Hạng trung vị", "rank_p05": "Hạng (5%)", "rank_p95": "Hạng (95%)", "rank": "Hạng gốc",
+        "name": "Đơn vị", "unit_id": "Mã",
+    },
+    "en": {
+        "report": "Scenario report", "overview": "Overview", "question": "Question",
+        "baseline": "Baseline rulebook", "data": "Data", "stage": "Stage scored", "units": "Units",
+        "illustrative": "Illustrative rulebook and sample data: not official results.",
+        "headline": "Variants against the baseline", "variant": "Variant",
+        "band_changes": "Band changes", "kendall_tau": "Kendall tau", "spearman": "Spearman",
+        "mean_abs_rank_shift": "Mean abs. rank shift", "units_up": "Moved up", "units_down": "Moved down",
+        "bands": "Bands under the baseline", "band": "Band", "count": "Units",
+        "figures": "Headline figures", "bins": "Up and down", "transitions": "Band transitions",
+        "units_table": "Unit by unit", "diff": "How the rulebooks differ", "waterfall_of": "Why {name} changed",
+        "sweep": "Sweep", "sweep_table": "Units per band at each value",
+        "uncertainty": "Uncertainty", "uncertainty_of": "Uncertainty: {side}",
+        "uncertainty_note": "{draws} random draws, seed {seed}; median rank with its 5–95% interval.",
+        "files": "Result files", "index": "Scenarios", "scenario": "Scenario", "status": "Status",
+        "ok": "done", "failed": "failed", "links": "Files", "error": "Error", "notebook": "notebook",
+        "summary": "summary", "html": "report", "generated": "Made by cchc-rules.",
+        "rank_median": "Median rank", "rank_p05": "Rank (5%)", "rank_p95": "Rank (95%)", "rank": "Baseline rank",
+        "name": "Unit", "unit_id": "ID",
+    },
+}
+HEADLINE = ("band_changes", "kendall_tau", "spearman", "mean_abs_rank_shift", "units_up", "units_down")
+STYLE = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;margin:2rem auto;max-width:1100px;
+padding:0 1rem;color:#222;line-height:1.45}
+h1{font-size:1.6rem}h2{font-size:1.3rem;border-bottom:1px solid #ddd;padding-bottom:.2rem;margin-top:2rem}
+h3{font-size:1.1rem}table{border-collapse:collapse;margin:.5rem 0 1rem;font-size:.9rem}
+th,td{border:1px solid #ccc;padding:.25rem .5rem;text-align:left;vertical-align:top}th{background:#f3f3f3}
+.note{background:#fff4d6;border-left:4px solid #e0a800;padding:.5rem .8rem}.failed{color:#b00020;font-weight:600}
+.ok{color:#1a7f37;font-weight:600}pre{white-space:pre-wrap;background:#f8f8f8;padding:.5rem;font-size:.85rem}
+img{max-width:100%;height:auto;display:block;margin:.5rem 0 1rem}.muted{color:#666;font-size:.85rem}
+"""
+
+
+@dataclass
+class Figure:
+    """An altair chart and its caption; `png` is rendered once (vl-convert) for the notebook and the page."""
+
+    caption: str
+    chart: Any
+
+    @cached_property
+    def png(self) -> bytes:
+        import vl_convert
+
+        return vl_convert.vegalite_to_png(self.chart.to_dict(), scale=1.5)
+
+    def data_uri(self) -> str:
+        return "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")
+
+
+@dataclass
+class Section:
+    """A heading, optional paragraphs, then labelled tables and figures, in that order."""
+
+    heading: str
+    level: int = 2
+    paragraphs: list[str] = field(default_factory=list)
+    tables: list[tuple[str, pd.DataFrame]] = field(default_factory=list)
+    charts: list[Figure] = field(default_factory=list)
+
+
+def sections(run: ScenarioRun, lang: str | None = None) -> list[Section]:
+    """Everything a scenario report shows, in order (shared by the notebook and the HTML page).
+
+    Built once per language and kept on the run, so that the page reuses the notebook's images.
+    """
+    lang = resolve_lang(lang)
+    if lang not in run.report_cache:
+        run.report_cache[lang] = [*_overview(run, lang), *_variants(run, lang), *_sweep(run, lang),
+                                  *_uncertainty(run, lang)]
+    return run.report_cache[lang]
+
+
+def _t(lang: str, key: str, **fields: Any) -> str:
+    return TEXT[lang][key].format(**fields) if fields else TEXT[lang][key]
+
+
+def _overview(run: ScenarioRun, lang: str) -> Iterator[Section]:
+    s, base = run.scenario, run.baseline
+    prepared = s.prepared
+    paragraphs = [pick(s.description, lang)] if s.description else []
+    if base.rulebook.illustrative:
+        paragraphs.append(_t(lang, "illustrative"))
+    facts = pd.DataFrame(
+        [(_t(lang, "baseline"), pick(base.rulebook.title, lang)),
+         (_t(lang, "data"), str(prepared.baseline.dataset.path or "")),
+         (_t(lang, "stage"), base.stage), (_t(lang, "units"), str(len(base.units)))],
+        columns=["", " "],
+    )
+    counts = base.units["band"].astype(str).value_counts()
+    bands = pd.DataFrame(
+        [(base.band_label(b, lang), int(counts.get(b, 0))) for b in base.compiled.band_ids],
+        columns=[_t(lang, "band"), _t(lang, "count")],
+    )
+    tables = [("", facts), (_t(lang, "bands"), bands)]
+    if run.variants:
+        tables.append((_t(lang, "headline"), headline_table(run, lang)))
+    yield Section(_t(lang, "overview"), paragraphs=paragraphs, tables=tables)
+
+
+def headline_table(run: ScenarioRun, lang: str | None = None) -> pd.DataFrame:
+    """One row per variant with its headline figures, rounded for display."""
+    lang = resolve_lang(lang)
+    rows = []
+    for v in run.variants.values():
+        row = {_t(lang, "variant"): v.title.get(lang) or v.id}
+        for key in HEADLINE:
+            row[_t(lang, key)] = _figure(v.figures.get(key))
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _figure(value: Any) -> str:
+    from cchc_rules.report.labels import shown
+
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return "—"
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        return str(int(value))
+    return shown([float(value)], 3)[0]
+
+
+def _variants(run: ScenarioRun, lang: str) -> Iterator[Section]:
+    from cchc_rules.dsl.diff import differences_frame
+    from cchc_rules.report import charts, labels
+
+    for v in run.variants.values():
+        c = v.comparison
+        if c is None:
+            continue
+        charts_ = [Figure("", charts.rank_slope(c, lang)), Figure("", charts.transition_heatmap(c, lang)),
+                   Figure("", charts.winners_losers(c, lang))]
+        mover = _largest_mover(c)
+        if mover is not None:
+            charts_.append(Figure(_t(lang, "waterfall_of", name=mover[1]), charts.waterfall(c, mover[0], lang)))
+        tables = [(_t(lang, "figures"), labels.summary_table(c, lang)), (_t(lang, "bins"), labels.bins_table(c, lang)),
+                  (_t(lang, "transitions"), labels.transitions_table(c, lang).reset_index())]
+        diff = c.rulebook_diff
+        if diff:
+            tables.append((_t(lang, "diff"), differences_frame(diff, lang)))
+        tables.append((_t(lang, "units_table"), labels.units_table(c, lang)))
+        yield Section(f"{_t(lang, 'variant')}: {v.title.get(lang) or v.id}", tables=tables[:3], charts=charts_)
+        yield Section("", level=0, tables=tables[3:])
+
+
+def _largest_mover(comparison: Any) -> tuple[str, str] | None:
+    """The unit present on both sides whose index changed most (None when nothing changed)."""
+    u = comparison.units
+    u = u[(u["present"] == "both") & u["index_delta"].notna()]
+    if u.empty or float(u["index_delta"].abs().max()) == 0:
+        return None
+    row = u.loc[u["index_delta"].abs().idxmax()]
+    return str(row["unit_id"]), str(row["name"])
+
+
+def _sweep(run: ScenarioRun, lang: str) -> Iterator[Section]:
+    if run.sweep_summary is None:
+        return
+    from cchc_rules.report.charts import sweep_lines
+
+    summary = run.sweep_summary
+    chart = sweep_lines(summary, rulebook=run.baseline.rulebook, lang=lang)
+    table = summary.copy()
+    for col in ("kendall_tau", "spearman"):
+        if col in table:
+            table[col] = [_figure(x) for x in table[col]]
+    names = {f"n_{b}": run.baseline.band_label(b, lang) for b in run.baseline.compiled.band_ids}
+    table = table.rename(columns={**names, "variant": _t(lang, "variant"), "band_changes": _t(lang, "band_changes"),
+                                  "kendall_tau": _t(lang, "kendall_tau"), "spearman": _t(lang, "spearman")})
+    yield Section(_t(lang, "sweep"), tables=[(_t(lang, "sweep_table"), table)], charts=[Figure("", chart)])
+
+
+def _uncertainty(run: ScenarioRun, lang: str) -> Iterator[Section]:
+    if not run.uncertainty or run.scenario.uncertainty is None:
+        return
+    from cchc_rules.report.uncertainty_chart import rank_interval_chart
+
+    u = run.scenario.uncertainty
+    note = _t(lang, "uncertainty_note", draws=u.draws, seed=u.seed)
+    yield Section(_t(lang, "uncertainty"), paragraphs=[note])
+    for side, table in run.uncertainty.items():
+        result = run.baseline if side == "baseline" else run.variants[side].result
+        name = _t(lang, "baseline") if side == "baseline" else run.variants[side].title.get(lang) or side
+        shown = table[["unit_id", "name", "rank", "rank_median", "rank_p05", "rank_p95"]].rename(
+            columns={k: _t(lang, k) for k in ("unit_id", "name", "rank", "rank_median", "rank_p05", "rank_p95")})
+        yield Section(_t(lang, "uncertainty_of", side=name), level=3, tables=[("", shown)],
+                      charts=[Figure("", rank_interval_chart(table, result.rulebook, lang))])
+
+
+# ---------------------------------------------------------------- HTML
+def _table_html(table: pd.DataFrame) -> str:
+    return table.to_html(index=False, escape=True, na_rep="—", border=0)
+
+
+def _page(title: str, body: str, lang: str) -> str:
+    return (f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f"<title>{html.escape(title)}</title>\n"
+            f"<style>{STYLE}</style>\n</head>\n<body>\n{body}\n"
+            f'<p class="muted">{html.escape(_t(lang, "generated"))}</p>\n</body>\n</html>\n')
+
+
+def scenario_html(run: ScenarioRun, lang: str | None = None, files: dict[str, str] | None = None) -> str:
+    """The report of one scenario as one self-contained HTML page; `files`: name → relative path to link."""
+    lang = resolve_lang(lang)
+    title = pick(run.scenario.title, lang)
+    parts = [f"<h1>{html.escape(title)}</h1>", f'<p class="muted">{html.escape(_t(lang, "report"))}: '
+             f"{html.escape(run.scenario.id)}</p>"]
+    for section in sections(run, lang):
+        if section.heading:
+            level = max(section.level, 1)
+            parts.append(f"<h{level}>{html.escape(section.heading)}</h{level}>")
+        for text in section.paragraphs:
+            cls = ' class="note"' if text == _t(lang, "illustrative") else ""
+            parts.append(f"<p{cls}>{html.escape(text)}</p>")
+        for caption, table in section.tables:
+            if caption:
+                parts.append(f"<h4>{html.escape(caption)}</h4>")
+            parts.append(_table_html(table))
+        for figure in section.charts:
+            if figure.caption:
+                parts.append(f"<h4>{html.escape(figure.caption)}</h4>")
+            parts.append(f'<img alt="{html.escape(figure.caption or section.heading)}" src="{figure.data_uri()}">')
+    if files:
+        links = "".join(f'<li><a href="{html.escape(path)}">{html.escape(name)}</a></li>'
+                        for name, path in sorted(files.items()))
+        parts.append(f"<h2>{html.escape(_t(lang, 'files'))}</h2><ul>{links}</ul>")
+    return _page(title, "\n".join(parts), lang)
+
+
+def index_html(entries: list[tuple[str, dict[str, Any]]], lang: str | None = None) -> str:
+    """The page across scenarios: per scenario its title, status, headline figures per variant, links.
+
+    `entries`: (folder name, summary.json content) per scenario, in the order run.
+    """
+    lang = resolve_lang(lang)
+    head = [_t(lang, "scenario"), _t(lang, "status"), _t(lang, "variant"), *(_t(lang, k) for k in HEADLINE),
+            _t(lang, "links")]
+    rows = []
+    for folder, summary in entries:
+        title = html.escape(pick(summary.get("title"), lang) or folder)
+        status = summary.get("status", "failed")
+        status_cell = f'<span class="{"ok" if status == "ok" else "failed"}">{html.escape(_t(lang, status))}</span>'
+        links = _links(folder, summary, lang)
+        if status != "ok":
+            error = html.escape(summary.get("error") or "")
+            rows.append(f"<tr><td>{title}</td><td>{status_cell}</td><td colspan=\"{len(HEADLINE) + 1}\">"
+                        f"<pre>{error}</pre></td><td>{links}</td></tr>")
+            continue
+        variants = summary.get("variants") or [{}]
+        for i, v in enumerate(variants):
+            name = html.escape(pick(v.get("title"), lang) or v.get("id", "")) if v else ""
+            cells = "".join(f"<td>{html.escape(_figure(v.get(k)))}</td>" if v else "<td></td>" for k in HEADLINE)
+            lead = f'<td rowspan="{len(variants)}">{title}</td><td rowspan="{len(variants)}">{status_cell}</td>' \
+                if i == 0 else ""
+            tail = f'<td rowspan="{len(variants)}">{links}</td>' if i == 0 else ""
+            rows.append(f"<tr>{lead}<td>{name}</td>{cells}{tail}</tr>")
+    table = "<table><thead><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in head) + "</tr></thead><tbody>" + \
+        "\n".join(rows) + "</tbody></table>"
+    ok = sum(1 for _, s in entries if s.get("status") == "ok")
+    title = _t(lang, "index")
+    body = f"<h1>{html.escape(title)}</h1>\n<p>{ok} / {len(entries)} {html.escape(_t(lang, 'ok'))}</p>\n{table}"
+    return _page(title, body, lang)
+
+
+def _links(folder: str, summary: dict[str, Any], lang: str) -> str:
+    items = []
+    outputs = summary.get("outputs") or {}
+    if "report.html" in outputs:
+        items.append((_t(lang, "html"), f"{folder}/report.html"))
+    if summary.get("notebook"):
+        items.append((_t(lang, "notebook"), f"{folder}/{summary['notebook']}"))
+    items.append((_t(lang, "summary"), f"{folder}/summary.json"))
+    return " · ".join(f'<a href="{html.escape(href)}">{html.escape(text)}</a>' for text, href in items)

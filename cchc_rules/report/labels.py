@@ -1,0 +1,197 @@
+"""Every label a person reads in comparison tables and charts, in Vietnamese and English.
+
+`label(key, lang)` gives one label; `units_table`, `summary_table`, `transitions_table` and
+`contributions_table` turn a `Comparison` into tables with headers, bins, bands and
+figures as a person reads them (figures rounded half up to the variant rulebook's
+`display.decimals`, only here).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from cchc_rules.engine.rounding import nano, publish
+from cchc_rules.i18n import pick, resolve_lang
+
+if TYPE_CHECKING:
+    from cchc_rules.analysis.compare import Comparison
+
+LABELS: dict[str, dict[str, str]] = {
+    # columns of the comparison
+    "unit_id": {"vi": "Mã", "en": "ID"},
+    "name": {"vi": "Đơn vị", "en": "Unit"},
+    "group": {"vi": "Nhóm", "en": "Group"},
+    "index_base": {"vi": "Chỉ số (gốc)", "en": "Index (base)"},
+    "index_variant": {"vi": "Chỉ số (phương án)", "en": "Index (variant)"},
+    "index_delta": {"vi": "Chênh lệch chỉ số", "en": "Index change"},
+    "rank_base": {"vi": "Hạng (gốc)", "en": "Rank (base)"},
+    "rank_variant": {"vi": "Hạng (phương án)", "en": "Rank (variant)"},
+    "rank_shift": {"vi": "Thay đổi hạng", "en": "Rank shift"},
+    "band_base": {"vi": "Xếp loại (gốc)", "en": "Band (base)"},
+    "band_variant": {"vi": "Xếp loại (phương án)", "en": "Band (variant)"},
+    "band_changed": {"vi": "Đổi xếp loại", "en": "Band changed"},
+    "bin": {"vi": "Nhóm thay đổi", "en": "Movement"},
+    "present": {"vi": "Có mặt", "en": "Present"},
+    "predecessors": {"vi": "Đơn vị trước sáp nhập", "en": "Units before the merger"},
+    # bins
+    "up_gt3": {"vi": "Lên hơn 3 bậc", "en": "Up more than 3 places"},
+    "up_1_3": {"vi": "Lên 1–3 bậc", "en": "Up 1–3 places"},
+    "unchanged": {"vi": "Giữ nguyên", "en": "Unchanged"},
+    "down_1_3": {"vi": "Xuống 1–3 bậc", "en": "Down 1–3 places"},
+    "down_gt3": {"vi": "Xuống hơn 3 bậc", "en": "Down more than 3 places"},
+    "not_comparable": {"vi": "Không so sánh được", "en": "Not comparable"},
+    # presence
+    "both": {"vi": "Cả hai", "en": "Both"},
+    "base": {"vi": "Chỉ bên gốc", "en": "Base only"},
+    "variant": {"vi": "Chỉ bên phương án", "en": "Variant only"},
+    # summary
+    "kendall_tau": {"vi": "Hệ số Kendall tau giữa hai thứ hạng", "en": "Kendall tau of the rankings"},
+    "spearman": {"vi": "Hệ số Spearman giữa hai thứ hạng", "en": "Spearman correlation of the rankings"},
+    "band_changes": {"vi": "Số đơn vị đổi xếp loại", "en": "Units changing band"},
+    "mean_abs_rank_shift": {"vi": "Thay đổi hạng trung bình (trị tuyệt đối)", "en": "Mean absolute rank shift"},
+    "mean_index_delta": {"vi": "Chênh lệch chỉ số trung bình", "en": "Mean index change"},
+    "units_base": {"vi": "Số đơn vị (gốc)", "en": "Units (base)"},
+    "units_variant": {"vi": "Số đơn vị (phương án)", "en": "Units (variant)"},
+    "units_matched": {"vi": "Số đơn vị có ở cả hai bên", "en": "Units on both sides"},
+    "movers_up": {"vi": "Lên hạng nhiều nhất", "en": "Largest moves up"},
+    "movers_down": {"vi": "Xuống hạng nhiều nhất", "en": "Largest moves down"},
+    "summary": {"vi": "Tóm tắt", "en": "Summary"},
+    "figure": {"vi": "Chỉ tiêu", "en": "Figure"},
+    "value": {"vi": "Giá trị", "en": "Value"},
+    # contributions
+    "item": {"vi": "Mục", "en": "Item"},
+    "applicable_max": {"vi": "Do thay đổi điểm tối đa áp dụng", "en": "Change of the applicable maximum"},
+    "adjustments": {"vi": "Điểm thưởng, điểm trừ", "en": "Bonus and penalty points"},
+    "clamping": {"vi": "Giới hạn trong thang điểm (và làm tròn)", "en": "Clamping to the scale (and rounding)"},
+    "contribution_base": {"vi": "Đóng góp (gốc)", "en": "Contribution (base)"},
+    "contribution_variant": {"vi": "Đóng góp (phương án)", "en": "Contribution (variant)"},
+    "delta": {"vi": "Phần chênh lệch", "en": "Share of the change"},
+    "points_base": {"vi": "Điểm (gốc)", "en": "Points (base)"},
+    "points_variant": {"vi": "Điểm (phương án)", "en": "Points (variant)"},
+    "max_base": {"vi": "Tối đa (gốc)", "en": "Maximum (base)"},
+    "max_variant": {"vi": "Tối đa (phương án)", "en": "Maximum (variant)"},
+    # sides, transitions, charts
+    "side_base": {"vi": "Gốc", "en": "Base"},
+    "side_variant": {"vi": "Phương án", "en": "Variant"},
+    "side": {"vi": "Bên", "en": "Side"},
+    "rank": {"vi": "Hạng", "en": "Rank"},
+    "index": {"vi": "Chỉ số", "en": "Index"},
+    "band": {"vi": "Xếp loại", "en": "Band"},
+    "units": {"vi": "Số đơn vị", "en": "Units"},
+    "count": {"vi": "Số đơn vị", "en": "Number of units"},
+    "moved_up": {"vi": "lên", "en": "up"},
+    "moved_down": {"vi": "xuống", "en": "down"},
+    "stayed": {"vi": "giữ nguyên", "en": "unchanged"},
+    "transitions": {"vi": "Chuyển đổi xếp loại", "en": "Band transitions"},
+    "rulebook_diff": {"vi": "Khác biệt giữa hai bộ tiêu chí", "en": "Differences between the rulebooks"},
+    "no_diff": {"vi": "Hai bên dùng cùng một bộ tiêu chí.", "en": "Both sides use the same rulebook."},
+    "title_slope": {"vi": "Thứ hạng: gốc → phương án", "en": "Ranks: base → variant"},
+    "title_slope_top": {
+        "vi": "Thứ hạng: gốc → phương án ({n} đơn vị thay đổi nhiều nhất trên {total})",
+        "en": "Ranks: base → variant (the {n} largest movers of {total})",
+    },
+    "title_heatmap": {"vi": "Chuyển đổi xếp loại", "en": "Band transitions"},
+    "title_bins": {"vi": "Đơn vị lên hạng, xuống hạng", "en": "Winners and losers"},
+    "title_waterfall": {"vi": "Vì sao chỉ số của {unit} thay đổi", "en": "Why the index of {unit} changed"},
+    "title_sweep": {"vi": "Số đơn vị theo xếp loại khi thay đổi {path}", "en": "Units per band as {path} varies"},
+    "start": {"vi": "Chỉ số gốc", "en": "Base index"},
+    "end": {"vi": "Chỉ số phương án", "en": "Variant index"},
+    "from": {"vi": "Từ", "en": "From"},
+    "to": {"vi": "Đến", "en": "To"},
+    "variant_id": {"vi": "Phương án", "en": "Variant"},
+    "swept_value": {"vi": "Giá trị thử", "en": "Value tried"},
+}
+
+
+def label(key: str, lang: str | None = None, **fields: Any) -> str:
+    """The label of `key` in `lang` (Vietnamese by default), its `{fields}` filled."""
+    text = LABELS[key][resolve_lang(lang)]
+    return text.format(**fields) if fields else text
+
+
+# ---------------------------------------------------------------- tables for people
+def shown(values: Any, decimals: int, signed: bool = False) -> list[str]:
+    """Figures rounded half up to `decimals` as text; "—" for a missing one; "+" before gains when `signed`."""
+    x = np.asarray(values, dtype=float)
+    ok = ~np.isnan(x)
+    texts = publish(nano(np.where(ok, x, 0.0)), decimals)
+    return [("+" + t if signed and t[0] != "-" and v > 0 else t) if o else "—" for t, v, o in zip(texts, x, ok)]
+
+
+def band_text(comparison: Comparison, band: Any, side: str, lang: str | None) -> str:
+    if band is None or band is pd.NA:
+        return "—"
+    result = comparison.base if side == "base" else comparison.variant
+    return result.band_label(str(band), lang)
+
+
+def units_table(comparison: Comparison, lang: str | None = None) -> pd.DataFrame:
+    """The per-unit comparison as people read it: labelled columns, rounded figures, band labels."""
+    u = comparison.units
+    d = comparison.variant.rulebook.display.decimals
+    ranks = {k: ["—" if pd.isna(v) else (f"{int(v):+d}" if k == "rank_shift" and v else str(int(v))) for v in u[k]]
+             for k in ("rank_base", "rank_variant", "rank_shift")}
+    table = {
+        "unit_id": u["unit_id"],
+        "name": u["name"],
+        "index_base": shown(u["index_base"], d),
+        "index_variant": shown(u["index_variant"], d),
+        "index_delta": shown(u["index_delta"], d, signed=True),
+        **ranks,
+        "band_base": [band_text(comparison, b, "base", lang) for b in u["band_base"]],
+        "band_variant": [band_text(comparison, b, "variant", lang) for b in u["band_variant"]],
+        "bin": [label(b, lang) for b in u["bin"]],
+    }
+    return pd.DataFrame({label(k, lang): v for k, v in table.items()})
+
+
+def summary_table(comparison: Comparison, lang: str | None = None) -> pd.DataFrame:
+    """The headline figures, one per row."""
+    s = comparison.summary
+    rows = []
+    for key in ("units_base", "units_variant", "units_matched", "band_changes", "mean_abs_rank_shift",
+                "mean_index_delta", "kendall_tau", "spearman"):
+        value = s[key]
+        text = "—" if value is None else (str(value) if isinstance(value, int) else shown([value], 4)[0])
+        rows.append((label(key, lang), text))
+    for key in ("movers_up", "movers_down"):
+        text = ", ".join(f"{m['name']} ({m['rank_shift']:+d})" for m in s[key]) or "—"
+        rows.append((label(key, lang), text))
+    return pd.DataFrame(rows, columns=[label("figure", lang), label("value", lang)])
+
+
+def transitions_table(comparison: Comparison, lang: str | None = None) -> pd.DataFrame:
+    """The band transition matrix with band labels (rows: base, columns: variant)."""
+    t = comparison.transitions
+    out = t.copy()
+    out.index = [band_text(comparison, b, "base", lang) for b in t.index]
+    out.columns = [band_text(comparison, b, "variant", lang) for b in t.columns]
+    out.index.name = label("band_base", lang)
+    out.columns.name = label("band_variant", lang)
+    return out
+
+
+def bins_table(comparison: Comparison, lang: str | None = None) -> pd.DataFrame:
+    """Units per bin, labelled."""
+    b = comparison.bins
+    return pd.DataFrame({label("bin", lang): [label(k, lang) for k in b.index], label("units", lang): b.to_numpy()})
+
+
+def contributions_table(comparison: Comparison, unit_id: str, lang: str | None = None) -> pd.DataFrame:
+    """One unit's contributions as people read them (4 decimals: they are parts of a difference)."""
+    c = comparison.contributions(unit_id, lang)
+    rb = comparison.variant.rulebook
+    codes = [pick(rb.nodes()[i].code or i, lang) if k == "node" and i in rb.nodes() else (i if k == "node" else "")
+             for i, k in zip(c["item"], c["kind"])]
+    return pd.DataFrame(
+        {
+            label("item", lang): codes,
+            label("name", lang): c["name"],
+            label("contribution_base", lang): shown(c["contribution_base"], 4),
+            label("contribution_variant", lang): shown(c["contribution_variant"], 4),
+            label("delta", lang): shown(c["delta"], 4, signed=True),
+        }
+    )
