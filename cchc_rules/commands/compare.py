@@ -26,7 +26,8 @@ TITLES = {
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
-    p = subparsers.add_parser("compare", parents=[common], help="compare two rulebooks, or two years of data")
+    p = subparsers.add_parser("compare", parents=[common],
+                              help="compare two rulebooks or two years / so sánh hai bộ tiêu chí hoặc hai năm")
     p.add_argument("base", type=Path, help="the base rulebook YAML")
     p.add_argument("variant", type=Path, help="the variant rulebook YAML (the same file for year on year)")
     p.add_argument("dataset", type=Path, help="the dataset scored with the base (and with the variant)")

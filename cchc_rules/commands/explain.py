@@ -11,7 +11,8 @@ from cchc_rules.commands.score import compute
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
-    p = subparsers.add_parser("explain", parents=[common], help="explain one unit's score (the ledger)")
+    p = subparsers.add_parser("explain", parents=[common],
+                              help="explain one unit's score / giải trình điểm của một đơn vị")
     p.add_argument("rulebook", type=Path, help="the rulebook YAML")
     p.add_argument("dataset", type=Path, help="a dataset folder or XLSX workbook")
     p.add_argument("unit_id", help="the unit to explain")

@@ -28,7 +28,8 @@ HEADERS = {
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
-    p = subparsers.add_parser("score", parents=[common], help="score a dataset with a rulebook")
+    p = subparsers.add_parser("score", parents=[common],
+                              help="score a dataset with a rulebook / chấm điểm bộ dữ liệu theo bộ tiêu chí")
     p.add_argument("rulebook", type=Path, help="the rulebook YAML")
     p.add_argument("dataset", type=Path, help="a dataset folder or XLSX workbook")
     p.add_argument("--stage", default=None, help="score at this stage (default: the last value of each leaf)")

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from cchc_rules.i18n import pick, resolve_lang
+from cchc_rules.i18n import pick, resolve_lang, stage_label
 
 if TYPE_CHECKING:
     from cchc_rules.scenarios.execute import ScenarioRun
@@ -132,7 +132,7 @@ def _overview(run: ScenarioRun, lang: str) -> Iterator[Section]:
     facts = pd.DataFrame(
         [(_t(lang, "baseline"), pick(base.rulebook.title, lang)),
          (_t(lang, "data"), str(prepared.baseline.dataset.path or "")),
-         (_t(lang, "stage"), base.stage), (_t(lang, "units"), str(len(base.units)))],
+         (_t(lang, "stage"), stage_label(base.stage, lang)), (_t(lang, "units"), str(len(base.units)))],
         columns=["", " "],
     )
     counts = base.units["band"].astype(str).value_counts()

@@ -169,8 +169,7 @@ def transitions_table(comparison: Comparison, lang: str | None = None) -> pd.Dat
     out = t.copy()
     out.index = [band_text(comparison, b, "base", lang) for b in t.index]
     out.columns = [band_text(comparison, b, "variant", lang) for b in t.columns]
-    out.index.name = label("band_base", lang)
-    out.columns.name = label("band_variant", lang)
+    out.columns.name = f'{label("band_base", lang)} ↓ · {label("band_variant", lang)} →'  # one header row
     return out
 
 

@@ -29,6 +29,8 @@ from cchc_rules.i18n import resolve_lang
 
 NOTEBOOK_NAME = "report.ipynb"
 KERNEL = "python3"
+# The kernel warns on stderr that it runs over TCP on localhost: noise for a person running a batch.
+QUIET_KERNEL = ["--IPKernelApp.log_level=ERROR"]
 
 
 @dataclass
@@ -153,6 +155,7 @@ def _execute(notebook: Path, scenario: Path, folder: Path, lang: str) -> str | N
             str(notebook), str(folder / NOTEBOOK_NAME),
             parameters={"scenario": str(scenario), "out_dir": str(folder), "lang": lang},
             kernel_name=KERNEL, progress_bar=False, log_output=False, cwd=str(notebook.parent),
+            extra_arguments=QUIET_KERNEL,
         )
     except PapermillExecutionError as exc:
         return f"{exc.ename}: {exc.evalue}"
