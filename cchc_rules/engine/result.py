@@ -134,7 +134,8 @@ class Result:
                 "max": mx,
                 "applicable": self.node_scores.applicable.ravel(order="F"),
                 "share": share,
-            }
+            },
+            copy=False,  # the columns are fresh arrays: no copy, and no stacking into one 2-D block
         )
 
     def row_of(self, unit_id: str) -> int:
