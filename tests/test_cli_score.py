@@ -83,11 +83,17 @@ def test_score_at_a_stage(dataset, capsys):
 def test_score_out_writes_every_table(dataset, tmp_path, capsys):
     out = tmp_path / "results"
     assert main(["score", str(RULEBOOK), str(dataset), "--out", str(out), "--lang", "en"]) == 0
-    assert sorted(p.name for p in out.iterdir()) == ["ledger.csv", "nodes.csv", "results.xlsx", "units.csv"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "ledger.csv", "nodes.csv", "results.xlsx", "tables.xlsx", "units.csv"]
     units = pd.read_csv(out / "units.csv")
     assert units.set_index("unit_id").loc["D3", "index"] == 85
     ledger = pd.read_csv(out / "ledger.csv")
     assert set(ledger["unit_id"]) == {"D1", "D2", "D3", "X1"}
+    sheets = pd.read_excel(out / "tables.xlsx", sheet_name=None)
+    assert list(sheets) == ["units", "nodes", "ledger"]
+    assert sheets["units"].set_index("unit_id").loc["D3", "index"] == 85
+    assert len(sheets["nodes"]) == len(pd.read_csv(out / "nodes.csv"))
+    assert set(sheets["ledger"]["unit_id"]) == {"D1", "D2", "D3", "X1"}
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temporary folder left
 
 

@@ -101,21 +101,20 @@ def ledgers(result: Any, lang: str) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
+EXCEL_ROWS = 1_048_576  # rows in one Excel sheet, header included
+
+
 def write_outputs(result: Any, out: Path, lang: str) -> None:
-    """units.csv, nodes.csv, ledger.csv and results.xlsx, all or nothing."""
+    """All or nothing: units, nodes and ledger as CSV and as sheets of tables.xlsx (a table too long for one
+    Excel sheet stays in its CSV only), and results.xlsx, the formatted ranking a department publishes."""
+    from cchc_rules.documents.results import write_results_workbook
+
+    tables = {"units": result.units, "nodes": result.nodes, "ledger": ledgers(result, lang)}
     with atomic_folder(out) as tmp:
-        result.units.to_csv(tmp / "units.csv", index=False)
-        result.nodes.to_csv(tmp / "nodes.csv", index=False)
-        ledgers(result, lang).to_csv(tmp / "ledger.csv", index=False)
-        _workbook(result, tmp / "results.xlsx", lang)
-
-
-def _workbook(result: Any, path: Path, lang: str) -> None:
-    try:
-        from cchc_rules.documents.results import write_results_workbook
-    except ImportError:
-        with pd.ExcelWriter(path) as writer:
-            result.units.to_excel(writer, sheet_name="units", index=False)
-            result.nodes.to_excel(writer, sheet_name="nodes", index=False)
-        return
-    write_results_workbook(result, path, lang=lang)
+        for name, table in tables.items():
+            table.to_csv(tmp / f"{name}.csv", index=False)
+        with pd.ExcelWriter(tmp / "tables.xlsx") as writer:
+            for name, table in tables.items():
+                if len(table) < EXCEL_ROWS:
+                    table.to_excel(writer, sheet_name=name, index=False)
+        write_results_workbook(result, tmp / "results.xlsx", lang=lang)
