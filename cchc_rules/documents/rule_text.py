@@ -8,10 +8,10 @@ These are the sentences a trainer reads aloud and a handbook prints, e.g. for a 
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 
 from cchc_rules.dsl.models import Adjustment, Band, Gate, Node, Quota, Rulebook
 from cchc_rules.i18n import pick, resolve_lang
+from cchc_rules.numbers import plain
 
 _W = {
     "vi": {
@@ -153,11 +153,7 @@ def words(lang: str | None = None) -> dict:
 
 def num(value: float, lang: str | None = None) -> str:
     """A number as a person writes it: no float noise, no trailing zeros; decimal comma in Vietnamese."""
-    text = format(Decimal(repr(round(float(value), 9))).normalize(), "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    if text == "-0":
-        text = "0"
+    text = plain(value)
     return text.replace(".", ",") if resolve_lang(lang) == "vi" else text
 
 

@@ -42,6 +42,7 @@ from typing import Any
 
 from cchc_rules.dsl.models import METADATA_KEYS
 from cchc_rules.dsl.source import LDict, LList, read_yaml
+from cchc_rules.numbers import number, tidy
 from cchc_rules.problems import Pos, Problems, define, nearest
 
 # ---------------------------------------------------------------- problem codes (X2xx)
@@ -368,16 +369,6 @@ def _insert(seq: LList, index: int, value: Any, pos: Pos) -> None:
     seq.raw = {i + (i >= index): v for i, v in seq.raw.items()}
 
 
-def _number(value: Any) -> float | None:
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
-
-
-def _tidy(value: float) -> int | float:
-    """A computed number as a drafter would write it: 9 decimals (nano-points), 4.0 → 4."""
-    value = round(float(value), 9)
-    return int(value) if value.is_integer() else value
-
-
 # ---------------------------------------------------------------- the criteria tree
 def _nodes(seq: Any, parents: tuple[LDict, ...] = ()) -> Iterator[tuple[LDict, LList, tuple[LDict, ...]]]:
     """Every well-formed node with its sibling list and its ancestors (root first), depth first."""
@@ -391,7 +382,7 @@ def _nodes(seq: Any, parents: tuple[LDict, ...] = ()) -> Iterator[tuple[LDict, L
 
 def _effective_max(node: LDict) -> float:
     """A node's max: stated, or implied by its children (sum, or the k largest)."""
-    stated = _number(node.get("max"))
+    stated = number(node.get("max"))
     return stated if stated is not None else _implied_max(node)
 
 
@@ -417,18 +408,18 @@ def _keeping_sums(branches: list[tuple[LDict, ...]], mutate: Callable[[], None],
     before = {key: _implied_max(node) for key, (_, node) in depth.items()}
     mutate()
     for key, (_, node) in sorted(depth.items(), key=lambda kv: -kv[1][0]):
-        if node.get("aggregate") == "capped" or _number(node.get("max")) is None:
+        if node.get("aggregate") == "capped" or number(node.get("max")) is None:
             continue
         delta = _implied_max(node) - before[key]
         if delta:
-            _put(node, "max", _tidy(node["max"] + delta), pos)
+            _put(node, "max", tidy(node["max"] + delta), pos)
 
 
 def _scale_subtree(node: LDict, factor: float, pos: Pos) -> None:
     """Scale a node's stated max, floor and absolute rule points, and those of every node under it."""
     for key in ("max", "floor"):
-        if _number(node.get(key)) is not None:
-            _put(node, key, _tidy(node[key] * factor), pos)
+        if number(node.get(key)) is not None:
+            _put(node, key, tidy(node[key] * factor), pos)
     rule = node.get("rule")
     if isinstance(rule, LDict):
         _scale_rule(rule, factor, pos)
@@ -442,13 +433,13 @@ def _scale_rule(rule: LDict, factor: float, pos: Pos) -> None:
     """Ladder `points`, `levels` values and deduct `per` are in the leaf's points; `share` is not."""
     ladder, levels, deduct = rule.get("ladder"), rule.get("levels"), rule.get("deduct")
     for step in ladder if isinstance(ladder, LList) else ():
-        if isinstance(step, LDict) and _number(step.get("points")) is not None:
-            _put(step, "points", _tidy(step["points"] * factor), pos)
+        if isinstance(step, LDict) and number(step.get("points")) is not None:
+            _put(step, "points", tidy(step["points"] * factor), pos)
     for name, value in list(levels.items()) if isinstance(levels, LDict) else ():
-        if _number(value) is not None:
-            _put(levels, name, _tidy(value * factor), pos)
-    if isinstance(deduct, LDict) and _number(deduct.get("per")) is not None:
-        _put(deduct, "per", _tidy(deduct["per"] * factor), pos)
+        if number(value) is not None:
+            _put(levels, name, tidy(value * factor), pos)
+    if isinstance(deduct, LDict) and number(deduct.get("per")) is not None:
+        _put(deduct, "per", tidy(deduct["per"] * factor), pos)
 
 
 # ---------------------------------------------------------------- applying changes
@@ -806,11 +797,11 @@ class _Applier:
 
     def _reweight(self, change: _Change) -> str:
         siblings, index, _ = self._item_target(change, "reweight", ("criteria",))
-        to = _number(change.item["to"])
+        to = number(change.item["to"])
         if to is None:
             raise _Fail(BAD_VALUE, key="to", **_expect("number"), found=repr(change.item["to"]))
         if to < 0:
-            raise _Fail(NEGATIVE, key="to", value=_tidy(to))
+            raise _Fail(NEGATIVE, key="to", value=tidy(to))
         self._scale(siblings[index], to, change)
         return change.item["reweight"]
 
@@ -822,24 +813,24 @@ class _Applier:
 
         def mutate() -> None:
             _scale_subtree(node, to / old, change.pos)
-            if _number(node.get("max")) is not None:
-                _put(node, "max", _tidy(to), change.pos)
+            if number(node.get("max")) is not None:
+                _put(node, "max", tidy(to), change.pos)
 
         _keeping_sums([ancestors], mutate, change.pos)
 
     def _transfer(self, change: _Change) -> str:
-        amount = _number(change.item["transfer"])
+        amount = number(change.item["transfer"])
         if amount is None:
             raise _Fail(BAD_VALUE, key="transfer", **_expect("points"), found=repr(change.item["transfer"]))
         if amount < 0:
-            raise _Fail(NEGATIVE, key="transfer", value=_tidy(amount))
+            raise _Fail(NEGATIVE, key="transfer", value=tidy(amount))
         source, _, source_up = self._node(change.item["from"], "from")
         target, _, target_up = self._node(change.item["to"], "to")
         if source is target or any(n is source for n in target_up) or any(n is target for n in source_up):
             raise _Fail(TRANSFER_NESTED, from_=source["id"], to=target["id"])
         have = _effective_max(source)
         if amount > have:
-            raise _Fail(TRANSFER_TOO_MUCH, amount=_tidy(amount), id=source["id"], max=_tidy(have))
+            raise _Fail(TRANSFER_TOO_MUCH, amount=tidy(amount), id=source["id"], max=tidy(have))
         if _effective_max(target) == 0:
             raise _Fail(ZERO_MAX, id=target["id"])
         gained = _effective_max(target) + amount

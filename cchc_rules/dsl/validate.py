@@ -24,6 +24,7 @@ from pydantic import BaseModel, ValidationError
 from cchc_rules.dsl import models
 from cchc_rules.dsl.models import Rulebook
 from cchc_rules.dsl.source import LDict, LList, locate
+from cchc_rules.numbers import number, plain
 from cchc_rules.problems import Pos, Problems, define, nearest
 
 # Maxima made by reweight/transfer are rounded to 9 decimals each, so their sums may be off by
@@ -536,7 +537,7 @@ def _translate(raw: LDict, err: Any, problems: Problems) -> None:
         problems.add(NOT_A_CHOICE, pos, path, value=_short(value), choices=choices, **_hint(str(value), choices))
     elif kind in _RANGE_OPS:
         op, key = _RANGE_OPS[kind]
-        problems.add(OUT_OF_RANGE, pos, path, value=_short(value), op=op, limit=_num_text(ctx.get(key)))
+        problems.add(OUT_OF_RANGE, pos, path, value=_short(value), op=op, limit=plain(ctx.get(key)))
     elif kind == "too_short":
         problems.add(TOO_FEW, pos, path, min=ctx.get("min_length", 1))
     elif kind == "no_form":
@@ -585,10 +586,6 @@ def _short(value: Any) -> str:
         return "[…]"
     text = str(value)
     return text if len(text) <= 40 else text[:39] + "…"
-
-
-def _num_text(value: Any) -> str:
-    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 # ------------------------------------------------------------------ models and paths behind a loc
@@ -711,13 +708,9 @@ def _located(data: Any) -> Any:
 
 
 # ------------------------------------------------------------------ (b) cross-document checks
-def _num(value: Any) -> float | None:
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
-
-
 def _nonneg(value: Any) -> float | None:
-    number = _num(value)
-    return number if number is not None and number >= 0 else None
+    found = number(value)
+    return found if found is not None and found >= 0 else None
 
 
 def _dicts(value: Any) -> Iterator[tuple[int, LDict]]:
@@ -728,10 +721,6 @@ def _dicts(value: Any) -> Iterator[tuple[int, LDict]]:
 def _strings(value: Any) -> Iterator[tuple[int, str]]:
     if isinstance(value, LList):
         yield from ((i, item) for i, item in enumerate(value) if isinstance(item, str))
-
-
-def _fmt(value: float) -> str:
-    return f"{value:.9g}"
 
 
 @dataclass
@@ -859,14 +848,14 @@ class _Checks:
         known = all(m is not None for m in maxima) and len(n.children) == len(d["children"])
         total = sum(m for m in maxima if m is not None)
         if agg == "sum" and given is not None and known and abs(given - total) > MAXIMA_TOLERANCE:
-            parts = " + ".join(f"{c.id or c.path} ({_fmt(m)})" for c, m in zip(n.children, maxima))
-            self.add(SUM_MISMATCH, d.where("max"), f"{n.path}/max", id=label, given=_fmt(given), total=_fmt(total),
+            parts = " + ".join(f"{c.id or c.path} ({plain(m)})" for c, m in zip(n.children, maxima))
+            self.add(SUM_MISMATCH, d.where("max"), f"{n.path}/max", id=label, given=plain(given), total=plain(total),
                      parts=parts)
         elif agg == "capped" and d.get("max") is None:
             self.add(CAPPED_WITHOUT_MAX, d.where("aggregate"), f"{n.path}/aggregate", id=label)
         elif agg == "capped" and given is not None and known and total < given - 1e-9:
-            self.add(CAPPED_UNREACHABLE, d.where("max"), f"{n.path}/max", "warning", id=label, total=_fmt(total),
-                     max=_fmt(given))
+            self.add(CAPPED_UNREACHABLE, d.where("max"), f"{n.path}/max", "warning", id=label, total=plain(total),
+                     max=plain(given))
         k = self._best(agg)
         if k is not None and k > len(d["children"]):
             self.add(BEST_TOO_MANY, agg.where("best"), f"{n.path}/aggregate/best", id=label, k=k,
@@ -874,8 +863,8 @@ class _Checks:
         elif k is not None and given is not None and known:
             best = sum(sorted(maxima, reverse=True)[:k])  # type: ignore[type-var]
             if best < given - 1e-9:
-                self.add(CAPPED_UNREACHABLE, d.where("max"), f"{n.path}/max", "warning", id=label, total=_fmt(best),
-                         max=_fmt(given))
+                self.add(CAPPED_UNREACHABLE, d.where("max"), f"{n.path}/max", "warning", id=label, total=plain(best),
+                         max=plain(given))
 
     # -- leaf rules
     def rule(self, n: _Node, rule: LDict) -> None:
@@ -885,14 +874,14 @@ class _Checks:
             self.ladder(rule["ladder"], f"{path}/ladder", label, top)
         if isinstance(rule.get("levels"), LDict):
             levels = rule["levels"]
-            points = {k: v for k, v in levels.items() if _num(v) is not None}
+            points = {k: v for k, v in levels.items() if number(v) is not None}
             for name, value in points.items():
                 if top is not None and value > top + 1e-9:
                     self.add(LEVEL_ABOVE_MAX, levels.where(name), f"{path}/levels/{name}", level=name,
-                             points=_fmt(value), max=_fmt(top), id=label)
+                             points=plain(value), max=plain(top), id=label)
             if top is not None and points and max(points.values()) < top - 1e-9:
-                self.add(UNREACHABLE_MAX, n.d.where("max"), f"{n.path}/max", "warning", id=label, max=_fmt(top),
-                         best=_fmt(max(points.values())))
+                self.add(UNREACHABLE_MAX, n.d.where("max"), f"{n.path}/max", "warning", id=label, max=plain(top),
+                         best=plain(max(points.values())))
         if isinstance(rule.get("survey"), LDict):
             self.survey(rule["survey"], f"{path}/survey", n, top)
         if "relative" in rule:
@@ -902,22 +891,22 @@ class _Checks:
         previous: float | None = None
         best: float | None = None
         for i, step in _dicts(steps):
-            low = _num(step.get("min"))
+            low = number(step.get("min"))
             if step.get("min") is None and i != len(steps) - 1:
                 self.add(LADDER_OPEN_STEP, steps.where(i), f"{path}/{i}", index=i)
             if low is not None and previous is not None and not low < previous:
-                self.add(LADDER_ORDER, step.where("min"), f"{path}/{i}/min", min=_fmt(low), previous=_fmt(previous))
+                self.add(LADDER_ORDER, step.where("min"), f"{path}/{i}/min", min=plain(low), previous=plain(previous))
             previous = low if low is not None else previous
-            points = _num(step.get("points"))
-            share = _num(step.get("share"))
+            points = number(step.get("points"))
+            share = number(step.get("share"))
             amount = points if points is not None else (share * top if share is not None and top is not None else None)
             if points is not None and top is not None and points > top + 1e-9:
-                self.add(LADDER_ABOVE_MAX, step.where("points"), f"{path}/{i}/points", points=_fmt(points),
-                         max=_fmt(top), id=label)
+                self.add(LADDER_ABOVE_MAX, step.where("points"), f"{path}/{i}/points", points=plain(points),
+                         max=plain(top), id=label)
             if amount is not None:
                 best = amount if best is None else max(best, amount)
         if top is not None and best is not None and best < top - 1e-9:
-            self.add(UNREACHABLE_MAX, steps.pos, path, "warning", id=label, max=_fmt(top), best=_fmt(best))
+            self.add(UNREACHABLE_MAX, steps.pos, path, "warning", id=label, max=plain(top), best=plain(best))
 
     def survey(self, survey: LDict, path: str, n: _Node, top: float | None) -> None:
         options = survey.get("options") if isinstance(survey.get("options"), LDict) else LDict()
@@ -928,12 +917,12 @@ class _Checks:
         forms = survey.get("forms")
         if isinstance(forms, LDict):
             for form, weight in forms.items():
-                if _num(weight) is not None and weight <= 0:
-                    self.add(FORM_WEIGHT, forms.where(form), f"{path}/forms/{form}", form=form, weight=_fmt(weight))
-        weights = [w for w in (_num(v) for v in options.values()) if w is not None and 0 <= w <= 1]
+                if number(weight) is not None and weight <= 0:
+                    self.add(FORM_WEIGHT, forms.where(form), f"{path}/forms/{form}", form=form, weight=plain(weight))
+        weights = [w for w in (number(v) for v in options.values()) if w is not None and 0 <= w <= 1]
         if top is not None and weights and max(weights) < 1:
             self.add(UNREACHABLE_MAX, n.d.where("max"), f"{n.path}/max", "warning", id=n.id or n.path,
-                     max=_fmt(top), best=_fmt(top * max(weights)))
+                     max=plain(top), best=plain(top * max(weights)))
 
     # -- adjustments, bands, ranking, stages, scale
     def adjustments(self) -> None:
@@ -971,19 +960,19 @@ class _Checks:
                 if ident in seen:
                     self.add(DUPLICATE_BAND, d.where("id"), path, id=ident, first=seen[ident].line)
                 seen.setdefault(ident, d.where("id"))
-            low = _num(d.get("min"))
+            low = number(d.get("min"))
             if low is not None and previous is not None and not low < previous:
-                self.add(BAND_ORDER, d.where("min"), f"{path}/min", id=ident or i, min=_fmt(low),
-                         previous=_fmt(previous))
+                self.add(BAND_ORDER, d.where("min"), f"{path}/min", id=ident or i, min=plain(low),
+                         previous=plain(previous))
             previous = low if low is not None else previous
             self.gates(d.get("when"), f"{path}/when")
             self.quota(d.get("quota"), f"{path}/quota", [x for x in ids if x is not None])
         if items and len(items) == len(bands):
             last = items[-1][1]
-            low = _num(last.get("min"))
+            low = number(last.get("min"))
             if low is not None and low > 0:
                 ident = ids[-1] if ids[-1] is not None else len(items) - 1
-                self.add(BAND_NO_FLOOR, last.where("min"), f"{prefix}/{ident}/min", id=ident, min=_fmt(low))
+                self.add(BAND_NO_FLOOR, last.where("min"), f"{prefix}/{ident}/min", id=ident, min=plain(low))
 
     def gates(self, gates: Any, path: str) -> None:
         for i, gate in _dicts(gates):
@@ -1030,7 +1019,7 @@ class _Checks:
             seen.add(name)
 
     def scale(self) -> None:
-        scale = _num(self.raw.get("scale", 100))
+        scale = number(self.raw.get("scale", 100))
         maxima = [self.max_of(n) for n in self.top]
         if scale is None or scale <= 0 or not maxima or any(m is None for m in maxima):
             return
@@ -1038,4 +1027,4 @@ class _Checks:
         if abs(total - scale) > MAXIMA_TOLERANCE:
             where = self.raw.where("scale") if "scale" in self.raw else self.raw.where("criteria")
             self.add(TOP_NOT_SCALE, where, "scale" if "scale" in self.raw else "criteria", "warning",
-                     total=_fmt(total), scale=_fmt(scale))
+                     total=plain(total), scale=plain(scale))

@@ -22,6 +22,7 @@ from cchc_rules.engine.grading import gate_holds, zero_leaves
 from cchc_rules.engine.rounding import NANO
 from cchc_rules.i18n import pick as pick_text
 from cchc_rules.i18n import resolve_lang, stage_label
+from cchc_rules.numbers import plain
 
 if TYPE_CHECKING:
     from cchc_rules.engine.result import Result
@@ -105,13 +106,13 @@ class Ledger:
         lines = [self.head]
         for r in self.rows.itertuples(index=False):
             if r.section == "leaf":
-                amount = "" if pd.isna(r.points) else f"{_num(r.points)}/{_num(r.max)}"
+                amount = "" if pd.isna(r.points) else f"{plain(r.points)}/{plain(r.max)}"
                 extra = "; ".join(x for x in (r.matched, r.out, r.detail) if x)
                 stage = f"[{r.stage}] " if r.stage else ""
                 lines.append(f"  {r.code} {r.name}: {stage}{r.value} → {amount or '—'}{'  ' + extra if extra else ''}")
             else:
                 label = TEXT[self.lang][r.section]
-                amount = "" if pd.isna(r.points) else f" {_num(r.points)}"
+                amount = "" if pd.isna(r.points) else f" {plain(r.points)}"
                 lines.append(f"  [{label}]{amount} {r.detail}".rstrip())
         return "\n".join(lines)
 
@@ -119,12 +120,8 @@ class Ledger:
         return self.format()
 
 
-def _num(x: float) -> str:
-    return f"{x:.9f}".rstrip("0").rstrip(".")
-
-
 def _signed(x: float) -> str:
-    return ("+" if x >= 0 else "-") + _num(abs(x))
+    return ("+" if x >= 0 else "-") + plain(abs(x))
 
 
 def build_ledger(result: Result, u: int, lang: str | None = None) -> Ledger:
@@ -184,8 +181,8 @@ def _value_text(result: Result, u: int, j: int, t: dict[str, str]) -> str:
     if rule.levels is not None:
         return list(rule.levels)[int(v)]
     if rule.survey is not None:
-        return f"{_num(v)} (n={int(result.inputs.survey_n[u, j])})"
-    return _num(v)
+        return f"{plain(v)} (n={int(result.inputs.survey_n[u, j])})"
+    return plain(v)
 
 
 def _matched(result: Result, u: int, j: int, g: int, t: dict[str, str]) -> str:
@@ -195,17 +192,17 @@ def _matched(result: Result, u: int, j: int, g: int, t: dict[str, str]) -> str:
     if rule.ladder is not None:
         for step in rule.ladder:
             if step.min is None or v >= step.min:
-                return f"≥ {_num(step.min)}" if step.min is not None else t["ladder_rest"]
+                return f"≥ {plain(step.min)}" if step.min is not None else t["ladder_rest"]
         return t["none"]
     if rule.levels is not None:
         return list(rule.levels)[int(v)]
     if rule.linear is not None:
         share = min(max((v - rule.linear.from_) / (rule.linear.to - rule.linear.from_), 0.0), 1.0)
-        return t["linear"].format(share=_num(share), lo=_num(rule.linear.from_), hi=_num(rule.linear.to))
+        return t["linear"].format(share=plain(share), lo=plain(rule.linear.from_), hi=plain(rule.linear.to))
     if rule.deduct is not None:
-        return t["deduct"].format(count=_num(v), per=_num(rule.deduct.per))
+        return t["deduct"].format(count=plain(v), per=plain(rule.deduct.per))
     if rule.relative is not None:
-        return t["relative"].format(low=_num(result.leaves.rel_low[g, j]), high=_num(result.leaves.rel_high[g, j]))
+        return t["relative"].format(low=plain(result.leaves.rel_low[g, j]), high=plain(result.leaves.rel_high[g, j]))
     return ""
 
 
@@ -219,9 +216,9 @@ def _adjustment_rows(result: Result, u: int, lang: str) -> list[dict[str, Any]]:
         stage = c.rulebook.stages[int(sel.adjustment_stage[u, a])]
         out.append({
             "section": "adjustment", "id": adj.id, "code": adj.id, "name": pick_text(adj.name, lang),
-            "kind": "points" if adj.rule.points is not None else "deduct_each", "stage": stage, "value": _num(v),
+            "kind": "points" if adj.rule.points is not None else "deduct_each", "stage": stage, "value": plain(v),
             "points": result.totals.adjustments[u, a] / NANO, "max": adj.cap,
-            "detail": f"{pick_text(adj.name, lang)} [{stage}] = {_num(v)}",
+            "detail": f"{pick_text(adj.name, lang)} [{stage}] = {plain(v)}",
         })
     return out
 
@@ -231,8 +228,8 @@ def _index_row(result: Result, u: int, t: dict[str, str]) -> dict[str, Any]:
     earned, possible = tot.earned[u] / NANO, tot.possible[u] / NANO
     base = earned / possible * c.rulebook.scale
     detail = t["index_calc"].format(
-        earned=_num(earned), possible=_num(possible), scale=_num(c.rulebook.scale), base=_num(base),
-        adj=_signed(tot.adjustments[u].sum() / NANO), index=_num(tot.index[u] / NANO),
+        earned=plain(earned), possible=plain(possible), scale=plain(c.rulebook.scale), base=plain(base),
+        adj=_signed(tot.adjustments[u].sum() / NANO), index=plain(tot.index[u] / NANO),
         published=result.units["published"].iat[u],
     )
     return {"section": "index", "id": "index", "points": np.nan, "max": c.rulebook.scale,
@@ -257,7 +254,7 @@ def _band_rows(result: Result, u: int, lang: str) -> list[dict[str, Any]]:
         name = pick_text(band.band.label, lang)
         if key < band.min_nano:
             rows.append({"section": "gate", "id": band.band.id,
-                         "detail": t["below"].format(band=name, key=_num(key / NANO), min=_num(band.band.min))})
+                         "detail": t["below"].format(band=name, key=plain(key / NANO), min=plain(band.band.min))})
         for gate in band.gates:
             if not gate_holds(gate, pts, mx, app, flags)[0]:
                 rows.append({"section": "gate", "id": band.band.id, "detail": _gate_text(c, gate, name, pts, mx, app,
@@ -278,11 +275,11 @@ def _gate_text(c, gate, band: str, pts, mx, app, flags, t: dict[str, str]) -> st
     node = c.nodes[gate.node].label
     n = gate.node
     if gate.kind == "min_share":
-        return t["gate_share"].format(band=band, node=node, share=_num(pts[0, n] / mx[0, n]),
-                                      min=_num(gate.threshold))
+        return t["gate_share"].format(band=band, node=node, share=plain(pts[0, n] / mx[0, n]),
+                                      min=plain(gate.threshold))
     if gate.kind == "min":
-        return t["gate_min"].format(band=band, node=node, points=_num(pts[0, n] / NANO),
-                                    min=_num(gate.threshold_nano / NANO))
+        return t["gate_min"].format(band=band, node=node, points=plain(pts[0, n] / NANO),
+                                    min=plain(gate.threshold_nano / NANO))
     return t["gate_zero"].format(band=band, node=node, zeros=int(zero_leaves(gate, pts, app)[0]),
                                  max=int(gate.threshold))
 
@@ -305,8 +302,8 @@ def _tie_rows(result: Result, u: int, t: dict[str, str]) -> list[dict[str, Any]]
             mine, theirs = pts[u, n], pts[other, n]
             if mine != theirs:
                 key = "tb_won" if mine > theirs else "tb_lost"
-                entry["detail"] = t[key].format(other=ids.iat[other], node=c.nodes[n].label, mine=_num(mine / NANO),
-                                                theirs=_num(theirs / NANO))
+                entry["detail"] = t[key].format(other=ids.iat[other], node=c.nodes[n].label, mine=plain(mine / NANO),
+                                                theirs=plain(theirs / NANO))
                 break
         rows.append(entry)
     rows.append({"section": "rank", "id": "rank", "detail": t["rank_is"].format(rank=int(gr.rank[u]))})

@@ -16,6 +16,7 @@ from typing import Any, Literal
 import numpy as np
 
 from cchc_rules.dsl.models import Node
+from cchc_rules.numbers import plain
 from cchc_rules.problems import Problems, define
 
 _WHAT_VI = "Giá trị '{value}' không dùng được cho tiêu chí {leaf} (cách chấm: {kind})"
@@ -74,7 +75,7 @@ class Control:
         if out is None:
             problems = Problems()
             problems.add(BAD_VALUE[_EXPECTED.get(kind, "number")], path=f"criteria/{self.leaf.id}", value=value,
-                         leaf=self.leaf.label, kind=kind, levels=list(self.options), max=_fmt(self.leaf.max or 0))
+                         leaf=self.leaf.label, kind=kind, levels=list(self.options), max=plain(self.leaf.max or 0))
             problems.raise_if_errors()
         return float(out)
 
@@ -134,7 +135,3 @@ def _step(span: float) -> float:
         if span / step <= 1000:
             return step
     return span / 1000
-
-
-def _fmt(value: float) -> str:
-    return f"{value:.9f}".rstrip("0").rstrip(".")

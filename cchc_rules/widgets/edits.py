@@ -29,6 +29,7 @@ from cchc_rules.dsl.models import Band, Rulebook
 from cchc_rules.engine.result import Result
 from cchc_rules.engine.score import score
 from cchc_rules.i18n import pick
+from cchc_rules.numbers import tidy
 from cchc_rules.problems import CchcError, Pos, Problem, Problems, define
 from cchc_rules.widgets.params import project_root
 
@@ -118,18 +119,18 @@ class Editor:
     def set_max(self, node_id: str, to: float) -> Evaluation:
         """Reweight a node: its maximum becomes `to`, its descendants and absolute rule points scale with it."""
         self._known("node", node_id, list(self.current.nodes()))
-        return self._put(f"max:{node_id}", {"reweight": f"criteria/{node_id}", "to": _number(to)})
+        return self._put(f"max:{node_id}", {"reweight": f"criteria/{node_id}", "to": tidy(to)})
 
     def set_threshold(self, leaf_id: str, step: int, to: float) -> Evaluation:
         """Set the `min` of a ladder step (0-based, in the rule's order)."""
         ladders = [leaf.id for leaf in self.current.leaves() if leaf.rule.ladder is not None]
         self._known("ladder", leaf_id, ladders)
         return self._put(f"ladder:{leaf_id}:{step}",
-                         {"set": f"criteria/{leaf_id}/rule/ladder/{step}/min", "to": _number(to)})
+                         {"set": f"criteria/{leaf_id}/rule/ladder/{step}/min", "to": tidy(to)})
 
     def set_band_min(self, band_id: str, to: float, group: str | None = None) -> Evaluation:
         self._known("band", band_id, [b.id for b in self.bands(group)])
-        return self._put(f"band:{group}:{band_id}", {"set": f"{_band_path(band_id, group)}/min", "to": _number(to)})
+        return self._put(f"band:{group}:{band_id}", {"set": f"{_band_path(band_id, group)}/min", "to": tidy(to)})
 
     def set_gates(self, band_id: str, gates: list[dict[str, Any]], group: str | None = None) -> Evaluation:
         """Replace a band's gates (`when`), each as written in a rulebook: {flag, is} or {node, min_share|min|...}."""
@@ -218,9 +219,3 @@ class Editor:
 
 def _band_path(band_id: str, group: str | None) -> str:
     return f"bands/{band_id}" if group is None else f"bands_by_group/{group}/{band_id}"
-
-
-def _number(value: Any) -> int | float:
-    """A number as it reads in YAML: 92.0 → 92."""
-    value = float(value)
-    return int(value) if value.is_integer() else value
