@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -205,6 +206,13 @@ class GoldenFile:
     path: Path
     rulebook: Rulebook
     cases: list[Case]
+
+    @cached_property
+    def compiled(self) -> Any:
+        """The rulebook compiled once for every case of the file."""
+        from cchc_rules.engine.compile import compile_rulebook
+
+        return compile_rulebook(self.rulebook)
 
 
 @dataclass
@@ -606,12 +614,13 @@ def case_dataset(rb: Rulebook, case: Case, source: str):
 # ---------------------------------------------------------------- running
 def run_case(golden: GoldenFile, case: Case) -> Outcome:
     """Score a case and compare every expectation; data or scoring errors make it fail."""
-    from cchc_rules.engine.score import score
+    from cchc_rules.data.parse import inputs_for
+    from cchc_rules.engine.score import score_inputs
 
     outcome = Outcome(golden, case)
     try:
         dataset = case_dataset(golden.rulebook, case, f"{golden.path}: {case.name}")
-        result = score(golden.rulebook, dataset, case.stage)
+        result = score_inputs(golden.compiled, inputs_for(dataset, golden.rulebook), case.stage)
     except CchcError as exc:
         outcome.problems = exc.errors
         return outcome

@@ -175,8 +175,8 @@ class Comparison:
         """The shape of `cchc compare --json` (NaN and NA → null)."""
         keys = ["unit_id", "index_base", "index_variant", "index_delta", "rank_base", "rank_variant", "rank_shift",
                 "band_base", "band_variant"]
-        units = [{k: _json(row[k]) for k in keys} for row in self.units[keys].to_dict("records")]
-        summary = {k: _json(v) for k, v in self.summary.items()}
+        units = [{k: json_value(row[k]) for k in keys} for row in self.units[keys].to_dict("records")]
+        summary = {k: json_value(v) for k, v in self.summary.items()}
         transitions = {
             str(b): {str(v): int(n) for v, n in row.items()} for b, row in self.transitions.to_dict("index").items()
         }
@@ -196,19 +196,25 @@ def compare(base: Result, variant: Result, crosswalk: pd.DataFrame | None = None
 
 
 # ---------------------------------------------------------------- the two sides
+def unit_columns(units: pd.DataFrame) -> dict[str, Any]:
+    """A result's unit_id, name, group (text), index (float), rank (Int64) and band (id or None) columns."""
+    return {
+        "unit_id": units["unit_id"].astype(str).to_numpy(),
+        "name": units["name"].astype(str).to_numpy(),
+        "group": units["group"].astype(str).to_numpy(),
+        "index": units["index"].to_numpy(dtype=float),
+        "rank": units["rank"].astype("Int64").array,
+        "band": units["band"].astype(object).where(units["band"].notna(), None).to_numpy(),
+    }
+
+
 def _own_side(result: Result) -> _Side:
-    u = result.units
-    ids = u["unit_id"].astype(str).to_numpy()
+    columns = unit_columns(result.units)
     table = pd.DataFrame(
         {
-            "unit_id": ids,
-            "name": u["name"].astype(str).to_numpy(),
-            "group": u["group"].astype(str).to_numpy(),
-            "index": u["index"].to_numpy(dtype=float),
-            "rank": u["rank"].astype("Int64").to_numpy(),
-            "band": u["band"].astype(object).where(u["band"].notna(), None).to_numpy(),
-            "predecessors": [(i,) for i in ids],
-            "rows": [(i,) for i in range(len(u))],
+            **columns,
+            "predecessors": [(i,) for i in columns["unit_id"]],
+            "rows": [(i,) for i in range(len(result.units))],
         }
     )
     return _Side(result, table)
@@ -415,6 +421,8 @@ def _node_pairs(base: Result, variant: Result) -> list[tuple[int, int, str, str 
 
 
 def _contributions(comp: Comparison, lang: str | None) -> pd.DataFrame:
+    from cchc_rules.report.labels import label
+
     base, variant = comp.base, comp.variant
     B, V = _Arrays.of(base), _Arrays.of(variant)
     nodes = _node_pairs(base, variant)
@@ -464,7 +472,7 @@ def _contributions(comp: Comparison, lang: str | None) -> pd.DataFrame:
     items = [n[2] for n in nodes] + list(SPECIAL_ROWS)
     b_nodes, v_nodes = base.rulebook.nodes(), variant.rulebook.nodes()
     names = [pick((v_nodes.get(n[2]) or b_nodes[n[2]]).name, lang) for n in nodes]
-    names += [_special_label(k, lang) for k in SPECIAL_ROWS]
+    names += [label(k, lang) for k in SPECIAL_ROWS]
     table = {
         "unit_id": np.repeat(comp.units["unit_id"].to_numpy(), n_items),
         "item": np.tile(items, n_units),
@@ -486,13 +494,8 @@ def _mean_by(values: np.ndarray, unit_of: np.ndarray) -> np.ndarray:
     return np.add.reduceat(values, starts, axis=0) / counts[:, None]
 
 
-def _special_label(item: str, lang: str | None) -> str:
-    from cchc_rules.report.labels import label
-
-    return label(item, lang)
-
-
-def _json(value: Any) -> Any:
+def json_value(value: Any) -> Any:
+    """A value as JSON takes it: NaN and NA → None, numpy scalars → Python, inside dicts and lists too."""
     if value is None or value is pd.NA:
         return None
     if isinstance(value, float | np.floating):
@@ -500,7 +503,7 @@ def _json(value: Any) -> Any:
     if isinstance(value, np.integer | np.bool_):
         return value.item()
     if isinstance(value, dict):
-        return {k: _json(v) for k, v in value.items()}
+        return {k: json_value(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_json(v) for v in value]
+        return [json_value(v) for v in value]
     return value

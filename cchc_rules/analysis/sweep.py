@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from cchc_rules.analysis.compare import rank_correlation
+from cchc_rules.analysis.compare import rank_correlation, unit_columns
 from cchc_rules.analysis.variants import Variant, combinations, describe_values, variant_of
 from cchc_rules.problems import CchcError, Problem, Problems
 
@@ -52,19 +52,13 @@ def sweep(
     frames = []
     for combo, rb in zip(combos, rulebooks):
         u = score(rb, data, stage).units
-        frame = pd.DataFrame(
+        frames.append(pd.DataFrame(
             {
                 "variant": describe_values(combo),
                 **{path: [value] * len(u) for path, value in combo.items()},
-                "unit_id": u["unit_id"].astype(str).to_numpy(),
-                "name": u["name"].astype(str).to_numpy(),
-                "group": u["group"].astype(str).to_numpy(),
-                "index": u["index"].to_numpy(dtype=float),
-                "rank": u["rank"].astype("Int64").array,
-                "band": u["band"].astype(object).where(u["band"].notna(), None).to_numpy(),
+                **unit_columns(u),
             }
-        )
-        frames.append(frame)
+        ))
     return pd.concat(frames, ignore_index=True)
 
 

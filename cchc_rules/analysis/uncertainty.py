@@ -257,7 +257,7 @@ class MonteCarlo:
                                  for leaf in leaves])
         n, n_leaves = self.base.selected.value.shape
         self.survey = SurveyBootstrap(answers, self.by_form, n, n_leaves)
-        self._minimum = np.array([leaf.rule.survey.min_respondents if leaf.rule.survey else 1 for leaf in leaves])
+        minimum = np.array([leaf.rule.survey.min_respondents if leaf.rule.survey else 1 for leaf in leaves])
         asked = np.zeros((n, n_leaves), dtype=bool)
         asked[answers.unit, answers.leaf] = True
         self.asked_at = np.nonzero(asked & structural)  # the cells whose value the survey decides
@@ -268,7 +268,7 @@ class MonteCarlo:
         hit = found < cells.size
         hit[hit] = cells[found[hit]] == flat[hit]
         self._asked_cell = np.where(hit, found, -1)
-        self._asked_min = self._minimum[leaf]
+        self._asked_min = minimum[leaf]
         self._asked_keep = (c.missing == MISSING["error"])[leaf]
         self._asked_base = (self.base.selected.value[unit, leaf], self.base.selected.status[unit, leaf])
 
@@ -307,20 +307,20 @@ class SurveyBootstrap:
         cell = (answers.unit * n_leaves + answers.leaf)[ok]
         self.cells, at = np.unique(cell, return_inverse=True)
         r, w, fw = who[ok], answers.weight[ok], answers.form_weight[ok]
-        shape = (self.cells.size, self.n_respondents)
+        n_cells = self.cells.size
 
         def matrix(values: np.ndarray, rows: np.ndarray, n_rows: int) -> sparse.csr_matrix:
             return sparse.csr_matrix((values, (rows, r)), shape=(n_rows, self.n_respondents))
 
-        self.num, self.den = matrix(fw * w, at, shape[0]), matrix(fw, at, shape[0])
-        self.count = matrix(np.ones(at.size), at, shape[0])
+        self.num, self.den = matrix(fw * w, at, n_cells), matrix(fw, at, n_cells)
+        self.count = matrix(np.ones(at.size), at, n_cells)
         self.by_form = by_form[self.cells % n_leaves]
         groups, first, g_at = np.unique(np.stack([at, answers.form[ok]]), axis=1, return_index=True,
                                         return_inverse=True)
         g_at = g_at.ravel()
         self.g_sum, self.g_count = matrix(w, g_at, groups.shape[1]), matrix(np.ones(g_at.size), g_at, groups.shape[1])
         self.g_cell = sparse.csr_matrix((fw[first], (groups[0], np.arange(groups.shape[1]))),
-                                        shape=(shape[0], groups.shape[1]))
+                                        shape=(n_cells, groups.shape[1]))
 
     def resample(self, rng: np.random.Generator) -> np.ndarray:
         """How often each respondent is drawn: each form's respondents drawn with replacement, as many as it has."""
@@ -501,6 +501,8 @@ def _quantiles(hist: np.ndarray, qs: tuple[float, ...]) -> list[np.ndarray]:
     cum = np.cumsum(hist, axis=1, dtype=hist.dtype)
     total = cum[:, -1:].astype(np.int64)
     return [(cum < np.ceil(q * total).clip(min=1)).sum(axis=1) for q in qs]
+
+
 def _check_parameters(draws: int, chunk: int, spread: float, shift: float, noise: Any) -> None:
     """Every bad parameter at once (A880)."""
     problems = Problems()

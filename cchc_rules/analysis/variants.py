@@ -76,8 +76,6 @@ class Variant:
 
     def build_into(self, problems: Problems) -> Rulebook | None:
         """Like `build`, but adds the problems to `problems` and returns None on error."""
-        from cchc_rules.dsl import derive, validate
-
         if not self.changes:
             from cchc_rules.dsl.load import load_rulebook
 
@@ -86,13 +84,21 @@ class Variant:
             except CchcError as exc:
                 problems.extend(exc.problems)
                 return None
-        raw, derivation = derive.apply_changes(self.base, located(self.changes, Pos(self.label)), problems)
-        if raw is None:
-            return None
-        rulebook = validate.build(raw, problems)
-        if rulebook is not None:
-            rulebook._derivation = derivation
-        return rulebook
+        return build_changes(self.base, located(self.changes, Pos(self.label)), problems)
+
+
+def build_changes(base: Path, changes: Any, problems: Problems) -> Rulebook | None:
+    """The rulebook file `base` with located `changes` applied and validated, its derivation kept;
+    the problems go to `problems` (None on error)."""
+    from cchc_rules.dsl import derive, validate
+
+    raw, derivation = derive.apply_changes(base, changes, problems)
+    if raw is None:
+        return None
+    rulebook = validate.build(raw, problems)
+    if rulebook is not None:
+        rulebook._derivation = derivation
+    return rulebook
 
 
 def variant_of(

@@ -22,6 +22,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -105,6 +106,7 @@ class Book:
             return Target("parent", via=via, others=leaves)
         return Target("unknown", others=nearest(criterion, [*self.leaf_ids, *self.adjustment_ids]))
 
+    @cached_property
     def key(self) -> str:
         """Changes whenever anything parsing depends on changes (leaves, rules, stages, groups...)."""
         dump = self.rulebook.model_dump(
@@ -118,12 +120,12 @@ class Book:
 # ---------------------------------------------------------------- public API
 def inputs_for(dataset: Dataset, rulebook: Rulebook) -> Inputs:
     """The dataset's values for `rulebook`; raises `CchcError` listing every data problem."""
-    key = Book(rulebook).key()
-    if key not in dataset._inputs:
-        problems = Problems()
-        parse(dataset, rulebook, problems)
-        dp.limited(problems).raise_if_errors()
-    return dataset._inputs[key]
+    return _cached(dataset, Book(rulebook))[0]
+
+
+def answers_for(dataset: Dataset, rulebook: Rulebook) -> Answers:
+    """The parsed survey answers behind `inputs_for` (for resampling respondents)."""
+    return _cached(dataset, Book(rulebook))[1]
 
 
 def parse(dataset: Dataset, rulebook: Rulebook, problems: Problems) -> Inputs:
@@ -131,21 +133,28 @@ def parse(dataset: Dataset, rulebook: Rulebook, problems: Problems) -> Inputs:
 
     The Inputs are cached on the dataset only when this found no error.
     """
-    book = Book(rulebook)
+    return _parse_book(dataset, Book(rulebook), problems)
+
+
+def _cached(dataset: Dataset, book: Book) -> tuple[Inputs, Answers]:
+    """The cached Inputs and Answers for `book` (parsed on first use; `CchcError` on any data error)."""
+    key = book.key
+    if key not in dataset._inputs:
+        problems = Problems()
+        _parse_book(dataset, book, problems)
+        dp.limited(problems).raise_if_errors()
+    return dataset._inputs[key], dataset._inputs[("answers", key)]  # type: ignore[return-value]
+
+
+def _parse_book(dataset: Dataset, book: Book, problems: Problems) -> Inputs:
     found = Problems()
     inputs, answers = _check(dataset, book, found)
     problems.extend(found)
     if not found.errors:
-        key = book.key()
+        key = book.key
         dataset._inputs[key] = inputs
         dataset._inputs[("answers", key)] = answers  # type: ignore[assignment]
     return inputs
-
-
-def answers_for(dataset: Dataset, rulebook: Rulebook) -> Answers:
-    """The parsed survey answers behind `inputs_for` (for resampling respondents)."""
-    inputs_for(dataset, rulebook)
-    return dataset._inputs[("answers", Book(rulebook).key())]  # type: ignore[return-value]
 
 
 def _check(dataset: Dataset, book: Book, problems: Problems) -> tuple[Inputs, Answers]:

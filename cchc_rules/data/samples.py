@@ -34,6 +34,7 @@ from cchc_rules.data.load import dataset_from_frames, write_dataset
 from cchc_rules.data.model import Dataset, DatasetMeta
 from cchc_rules.dsl.load import load_rulebook
 from cchc_rules.dsl.models import Node, Rule, Rulebook
+from cchc_rules.numbers import plain
 
 REPO = Path(__file__).resolve().parents[2]
 SEED = 2023
@@ -244,13 +245,7 @@ def _ratio_size(leaf: Node) -> int:
 
 def _num(values: np.ndarray, decimals: int) -> np.ndarray:
     """Numbers as a person types them: rounded, no trailing zeros (2.50 → '2.5', 3.0 → '3')."""
-    out = []
-    for v in np.round(np.asarray(values, dtype=float), decimals):
-        text = f"{v:.{decimals}f}"
-        if "." in text:
-            text = text.rstrip("0").rstrip(".")
-        out.append("0" if text == "-0" else text)
-    return np.array(out, dtype=object)
+    return np.array([plain(v) for v in np.round(np.asarray(values, dtype=float), decimals)], dtype=object)
 
 
 def _value(leaf: Node, s: np.ndarray, u: np.ndarray, total: np.ndarray) -> np.ndarray:

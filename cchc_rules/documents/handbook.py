@@ -185,7 +185,6 @@ class Handbook:
 def build_handbook(rulebook: Rulebook, lang: str | None = None) -> Handbook:
     lang = resolve_lang(lang)
     lab = LABELS[lang]
-    num = rt.num
     return Handbook(
         lang=lang,
         title=pick(rulebook.title, lang),
@@ -193,7 +192,7 @@ def build_handbook(rulebook: Rulebook, lang: str | None = None) -> Handbook:
         about=_about(rulebook, lang),
         entries=[_entry(rulebook, node, depth, lang) for node, _, depth in rulebook.walk()],
         total=sum(node.max or 0 for node in rulebook.criteria),
-        index_note=lab["index_note"].format(scale=num(rulebook.scale, lang)),
+        index_note=lab["index_note"].format(scale=rt.num(rulebook.scale, lang)),
         adjustments=[
             Entry(
                 code=adj.id,
@@ -307,8 +306,8 @@ def _changes(rulebook: Rulebook, lang: str) -> tuple[str, list[str]] | None:
         return None
     from cchc_rules.dsl.diff import differences
 
-    base = getattr(derivation, "base_id", None) or "base"
-    return LABELS[lang]["changes"].format(base=base), [d.describe(lang) for d in differences(rulebook)]
+    title = LABELS[lang]["changes"].format(base=derivation.base_id or "base")
+    return title, [d.describe(lang) for d in differences(rulebook)]
 
 
 # ---------------------------------------------------------------- HTML

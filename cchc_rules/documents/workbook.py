@@ -299,17 +299,9 @@ def leaf_formula(leaf: Node, rulebook: Rulebook, v: str, m: str) -> str:
     return f'=IF({v}="NA",{na},IF({v}="",{missing},{expr}))'
 
 
-def unit_flags(unit: dict) -> tuple[str, ...]:
-    """A unit's flags, whether a tuple (a Dataset) or `;`-separated text (a units table); none when empty."""
-    flags = unit.get("flags")
-    if isinstance(flags, str):
-        return tuple(f.strip() for f in flags.split(";") if f.strip())
-    return tuple(flags) if isinstance(flags, (tuple, list)) else ()
-
-
 def band_formula(rulebook: Rulebook, unit: dict, index: str, row_of: dict[str, int], lay: Layout, lang: str) -> str:
     """The band of the running index and of the gates a sheet can check; quotas need the other units (not here)."""
-    flags = set(unit_flags(unit))
+    flags = set(unit["flags"])
     p, a = (lambda node_id: _ref(lay.points, row_of[node_id])), (lambda node_id: _ref(lay.appl, row_of[node_id]))
     key = f"ROUND({index},{rulebook.display.decimals})" if rulebook.display.rank_on == "published" else index
     expr = '""'
@@ -360,17 +352,19 @@ def parent_formulas(
 class _Prefill:
     """What a dataset says for each unit: the values to show and the points computed at export."""
 
-    inputs: Any
     result: Any
     surveyed: set[tuple[str, str]]
     raw: dict[tuple[str, str], dict[str, Any]]
 
+    @property
+    def inputs(self) -> Any:
+        """The parsed values the result was scored from."""
+        return self.result.inputs
+
     @classmethod
     def of(cls, rulebook: Rulebook, dataset: Any) -> _Prefill:
-        from cchc_rules.data.parse import inputs_for
         from cchc_rules.engine.score import score
 
-        inputs = inputs_for(dataset, rulebook)
         result = score(rulebook, dataset)
         surveyed: set[tuple[str, str]] = set()
         if dataset.survey is not None:
@@ -381,11 +375,7 @@ class _Prefill:
             (str(u), str(c)): dict(zip(cols, vals))
             for u, c, *vals in zip(a["unit_id"], a["criterion_id"], *(a[c] for c in cols))
         }
-        return cls(inputs, result, surveyed, raw)
-
-    def unit_row(self, unit_id: str) -> int:
-        """The unit's index in the parsed inputs (axis 0)."""
-        return int(np.flatnonzero(self.inputs.units["unit_id"].astype(str).to_numpy() == unit_id)[0])
+        return cls(result, surveyed, raw)
 
 
 def write_workbook(
@@ -434,7 +424,9 @@ def _source(rulebook: Rulebook, dataset: Any, units: pd.DataFrame | None) -> tup
     if (dataset is None) == (units is None):
         raise ValueError("give either a dataset or a units table")
     if dataset is None:
-        return units, None
+        from cchc_rules.data.read import split_flags
+
+        return split_flags(units), None  # flags as tuples, as in a Dataset
     return dataset.units, _Prefill.of(rulebook, dataset)
 
 
@@ -514,7 +506,7 @@ class _UnitSheet:
         self.ws, self.rb, self.unit, self.lay = ws, rulebook, unit, layout
         self.pre, self.lists, self.lang, self.lab = prefill, lists, lang, _L[lang]
         self.lists_dv: dict[tuple[str, ...], DataValidation] = {}
-        self.row = prefill.unit_row(str(unit["unit_id"])) if prefill is not None else -1
+        self.row = prefill.result.row_of(str(unit["unit_id"])) if prefill is not None else -1  # inputs' row too
 
     # -- structure
     def _rows(self) -> list[tuple[Node, int]]:
@@ -607,7 +599,7 @@ class _UnitSheet:
     def _graded_at_export(self) -> str:
         """Band and rank as scored when the workbook was made (quotas and the other units included)."""
         res = self.pre.result
-        row = res.units.iloc[res.row_of(str(self.unit["unit_id"]))]
+        row = res.units.iloc[self.row]
         rank = "—" if pd.isna(row["rank"]) else str(int(row["rank"]))
         text = self.lab["at_export"].format(
             index=row["published"], band=res.band_label(str(row["band"]), self.lang), rank=rank
@@ -688,9 +680,9 @@ class _UnitSheet:
         points, mx = '""', m
         if self.pre is not None:
             res = self.pre.result
-            u, j = res.row_of(str(self.unit["unit_id"])), res.node_ids.index(leaf.id)
-            pts = res.node_points[u, j]
-            points, mx = ('"NA"' if np.isnan(pts) else _n(pts)), _n(res.node_max[u, j])
+            j = res.node_ids.index(leaf.id)
+            pts = res.node_points[self.row, j]
+            points, mx = ('"NA"' if np.isnan(pts) else _n(pts)), _n(res.node_max[self.row, j])
         na = '"NA"' if self.rb.not_applicable == "rescale" else "0"
         ws.cell(row=r, column=lay.points, value=f'=IF({v}="NA",{na},{points})').font = Font(italic=True)
         ws.cell(row=r, column=lay.appl, value=f'=IF({pr}="NA",0,IF({v}="NA",{m},{mx}))')
@@ -700,7 +692,7 @@ class _UnitSheet:
         ws, lay = self.ws, self.lay
         dv = self._validation(leaf, r)
         raw = self.pre.raw.get((str(self.unit["unit_id"]), leaf.id), {}) if self.pre else {}
-        values = dict(zip(lay.stages, self._prefill(leaf)))
+        values = dict(zip(lay.stages, self._prefill(leaf, raw)))
         for name, col in lay.inputs().items():
             cell = ws.cell(row=r, column=col)
             cell.style = INPUT_STYLE
@@ -734,8 +726,8 @@ class _UnitSheet:
         self.ws.add_data_validation(dv)
         return dv
 
-    def _prefill(self, leaf: Node) -> list[Any]:
-        """The dataset's values of a leaf for this unit, one per stage, as the unit would type them."""
+    def _prefill(self, leaf: Node, raw: dict[str, Any]) -> list[Any]:
+        """The dataset's values of a leaf for this unit (`raw`: their texts), one per stage, as the unit types them."""
         n = len(self.lay.stages)
         if self.pre is None:
             return [None] * n
@@ -744,8 +736,6 @@ class _UnitSheet:
         if leaf.rule.kind == "survey" and (unit_id, leaf.id) in self.pre.surveyed:
             return [None] * n  # the answers travel in the hidden survey sheet
         u, j = self.row, inputs.leaf_ids.index(leaf.id)
-        raw = self.pre.raw.get((unit_id, leaf.id), {})
-
         out: list[Any] = []
         for s in range(n):
             status, value = inputs.status[u, j, s], inputs.value[u, j, s]
@@ -832,7 +822,7 @@ def _units_sheet(wb: Workbook, table: pd.DataFrame, units: list[dict], sheets: l
     extra = [c for c in table.columns if c not in ("unit_id", "name", "group", "flags") and not str(c).startswith("_")]
     ws.append(["sheet", "unit_id", "name", "group", "flags", *extra])
     for sheet, unit in zip(sheets, units):
-        flags = ";".join(unit_flags(unit)) or None
+        flags = ";".join(unit["flags"]) or None
         ws.append([sheet, unit["unit_id"], unit.get("name"), unit["group"], flags, *(unit.get(c) for c in extra)])
     ws.protection.sheet = True
 
@@ -865,7 +855,8 @@ def read_workbooks(paths: list[Path | str], rulebook: Rulebook) -> Any:
         raise ValueError("no workbook to read")
     problems = Problems()
     layout = Layout(tuple(rulebook.stages))
-    parts = [_read_one(Path(p), rulebook, layout, problems) for p in paths]
+    digest = rulebook_hash(rulebook)
+    parts = [_read_one(Path(p), rulebook, digest, layout, problems) for p in paths]
     if any(part is None for part in parts):
         raise CchcError(problems.items)
     units = pd.concat([p[0] for p in parts], ignore_index=True)
@@ -885,7 +876,7 @@ def read_workbooks(paths: list[Path | str], rulebook: Rulebook) -> Any:
 
 
 def _read_one(
-    path: Path, rulebook: Rulebook, layout: Layout, problems: Problems
+    path: Path, rulebook: Rulebook, digest: str, layout: Layout, problems: Problems
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None, dict[str, Any]] | None:
     """The units, assessments and survey tables of one workbook; None when it is refused (W710–W712)."""
     from cchc_rules.data.read import cell_text
@@ -897,13 +888,14 @@ def _read_one(
         problems.add(NOT_A_WORKBOOK, Pos(file), reason=f"{type(exc).__name__}: {exc}")
         return None
     refused = len(problems.errors)
-    info = _read_info(wb, file, rulebook, problems)
+    info = _read_info(wb, file, rulebook, digest, problems)
     if len(problems.errors) > refused:
         return None
     units = _read_table(wb[UNITS], file)
     leaf_ids = {leaf.id for leaf in rulebook.leaves()}
     parent_ids = set(rulebook.nodes()) - leaf_ids
     known = leaf_ids | parent_ids | {adj.id for adj in rulebook.adjustments}
+    inputs = layout.inputs()
     records = []
     for sheet, unit_id in zip(units["sheet"], units["unit_id"]):
         if sheet not in wb.sheetnames:
@@ -919,7 +911,7 @@ def _read_one(
                 problems.add(UNKNOWN_ROW, Pos(file, r, layout.id, sheet), id=ident)
                 continue
             record = {"unit_id": unit_id, "criterion_id": ident}
-            for name, col in layout.inputs().items():
+            for name, col in inputs.items():
                 value = ws.cell(row=r, column=col).value
                 pos = Pos(file, r, col, sheet)
                 if isinstance(value, str) and value.startswith("="):
@@ -929,16 +921,16 @@ def _read_one(
                     problems.add(DATE_INPUT, pos, column=name, value=value.strftime("%d/%m/%Y"))
                     value = None
                 record[name] = cell_text(value).strip() or None
-            if any(record[s] is not None for s in layout.inputs()):
+            if any(record[s] is not None for s in inputs):
                 record.update(_file=file, _row=r, _sheet=sheet)
                 records.append(record)
-    columns = ["unit_id", "criterion_id", *layout.inputs(), "_file", "_row", "_sheet"]
+    columns = ["unit_id", "criterion_id", *inputs, "_file", "_row", "_sheet"]
     assessments = pd.DataFrame(records, columns=columns).astype({"_row": "int64"})
     survey = _read_table(wb[SURVEY], file) if SURVEY in wb.sheetnames else None
     return units, assessments, survey, info
 
 
-def _read_info(wb: Any, file: str, rulebook: Rulebook, problems: Problems) -> dict[str, Any]:
+def _read_info(wb: Any, file: str, rulebook: Rulebook, digest: str, problems: Problems) -> dict[str, Any]:
     if INFO not in wb.sheetnames or UNITS not in wb.sheetnames:
         problems.add(NOT_A_WORKBOOK, Pos(file), reason=f"{INFO}/{UNITS}")
         return {}
@@ -947,13 +939,13 @@ def _read_info(wb: Any, file: str, rulebook: Rulebook, problems: Problems) -> di
         problems.add(NOT_A_WORKBOOK, Pos(file, sheet=INFO), reason=f"format {info.get('format')!r}")
     elif info.get("rulebook_id") != rulebook.id:
         problems.add(OTHER_RULEBOOK, Pos(file, sheet=INFO), made_for=info.get("rulebook_id"), given=rulebook.id)
-    elif info.get("rulebook_sha256") != rulebook_hash(rulebook):
+    elif info.get("rulebook_sha256") != digest:
         problems.add(
             CHANGED_RULEBOOK,
             Pos(file, sheet=INFO),
             rulebook=rulebook.id,
             made_for=str(info.get("rulebook_sha256"))[:12],
-            given=rulebook_hash(rulebook)[:12],
+            given=digest[:12],
         )
     return info
 

@@ -34,6 +34,7 @@ scenario variant's inline `changes`, a sweep's generated `set`s).
 from __future__ import annotations
 
 import copy
+import functools
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -41,9 +42,9 @@ from pathlib import Path
 from typing import Any
 
 from cchc_rules.dsl.models import METADATA_KEYS
-from cchc_rules.dsl.source import LDict, LList, read_yaml
+from cchc_rules.dsl.source import LDict, LList, parse_document, read_yaml
 from cchc_rules.numbers import number, tidy
-from cchc_rules.problems import Pos, Problems, define, nearest
+from cchc_rules.problems import Pos, Problem, Problems, define, nearest
 
 # ---------------------------------------------------------------- problem codes (X2xx)
 KEY_BESIDE_CHANGES = define(
@@ -947,7 +948,7 @@ def _resolve(
     if not base_path.is_file():
         problems.add(EXTENDS_MISSING, raw.where("extends"), "extends", extends=extends, looked=base_path)
         return None
-    base = read_yaml(base_path, problems)
+    base = _read_base(base_path, problems)
     if base is None:
         return None
     if "extends" in base:
@@ -961,6 +962,27 @@ def _resolve(
     ok = _merge_metadata(state.doc, raw, problems) and ok
     ok = _Applier(state, problems, file).run(changes if isinstance(changes, LList) else ()) and ok
     return (state, [*chain, path], base_id) if ok else None
+
+
+def _read_base(path: Path, problems: Problems) -> LDict | None:
+    """A base's document, parsed once per file content: a sweep derives many variants of one base.
+
+    The document is shared between calls, so it is only read: `_State.root` copies the root base
+    before any change applies, and changes copy whatever they take from a derived base.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return read_yaml(path, problems)  # reports why
+    raw, found = _parse_base(str(path), data)
+    problems.extend(found)
+    return raw
+
+
+@functools.lru_cache(maxsize=16)
+def _parse_base(file: str, data: bytes) -> tuple[LDict | None, tuple[Problem, ...]]:
+    found = Problems()
+    return parse_document(data, file, found), tuple(found)
 
 
 def _check_keys(raw: LDict, problems: Problems) -> bool:

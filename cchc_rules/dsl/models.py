@@ -157,7 +157,6 @@ class Relative(Located):
 
 
 RULE_KINDS = ("binary", "ladder", "linear", "ratio", "levels", "deduct", "points", "survey", "relative")
-MONOTONE_KINDS = ("binary", "ladder", "linear", "ratio", "points", "survey")  # higher value, never fewer points
 
 
 class Rule(Located):
@@ -427,15 +426,21 @@ class Rulebook(Located):
 
     def applies(self, node_id: str, group: str) -> bool:
         """Structural applicability: the node and all its ancestors apply to the group."""
-        parents = self.parents()
-        nodes = self.nodes()
-        cur: str | None = node_id
-        while cur is not None:
-            allowed = nodes[cur].applies_to
-            if allowed is not None and group not in allowed:
-                return False
-            cur = parents[cur]
-        return True
+        chain = _ancestry(self.criteria, node_id)
+        if chain is None:
+            raise KeyError(node_id)
+        return all(node.applies_to is None or group in node.applies_to for node in chain)
+
+
+def _ancestry(nodes: list[Node], node_id: str) -> list[Node] | None:
+    """The node `node_id` and its ancestors (root first); None when it is not under `nodes`."""
+    for node in nodes:
+        if node.id == node_id:
+            return [node]
+        below = _ancestry(node.children or [], node_id)
+        if below is not None:
+            return [node, *below]
+    return None
 
 
 Node.model_rebuild()

@@ -9,7 +9,7 @@ stays a string), `010` is ten (not octal eight) and `8:30` is text (not 510 minu
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -194,14 +194,20 @@ def read_yaml(path: Path | str, problems: Problems) -> LDict | None:
     except OSError as exc:
         problems.add(YAML_UNREADABLE, Pos(file), reason=exc.strerror or str(exc))
         return None
+    return parse_document(data, file, problems)
+
+
+def parse_document(data: bytes, file: str, problems: Problems) -> LDict | None:
+    """The mapping that the bytes of a YAML file hold (UTF-8, with or without a BOM)."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         problems.add(YAML_NOT_UTF8, Pos(file, line), byte=f"{data[exc.start]:02x}", line=line)
         return None
+    before = len(problems.errors)
     data = parse_yaml(text, file, problems)
-    if data is None and not problems.errors:
+    if data is None and len(problems.errors) == before:  # no syntax error: nothing at all
         problems.add(YAML_NOT_MAPPING, Pos(file, 1, 1), found="an empty file")
         return None
     if data is not None and not isinstance(data, LDict):
@@ -224,6 +230,24 @@ def locate(data: Any, loc: Sequence[Any]) -> Pos | None:
         else:
             break
     return best
+
+
+def located(value: Any, pos: Pos | None = None) -> Any:
+    """Plain dicts and lists (a document built in code) as located containers, every part at `pos`;
+    containers already located are kept as they are."""
+    if isinstance(value, (LDict, LList)):
+        return value
+    pos = pos or Pos("")
+    if isinstance(value, Mapping):
+        out = LDict({k: located(v, pos) for k, v in value.items()}, pos=pos)
+        out.key_pos = dict.fromkeys(out, pos)
+        out.val_pos = dict.fromkeys(out, pos)
+        return out
+    if isinstance(value, (list, tuple)):
+        seq = LList([located(v, pos) for v in value], pos=pos)
+        seq.item_pos = [pos] * len(seq)
+        return seq
+    return value
 
 
 def plain(data: Any) -> Any:

@@ -246,7 +246,7 @@ def _band_rows(result: Result, u: int, lang: str) -> list[dict[str, Any]]:
              t["band_got"].format(band=result.band_label(c.band_ids[final], lang)))
     rows.append({"section": "band", "id": c.band_ids[final] if final >= 0 else "", "detail": label})
     pts, mx, app = (x[u: u + 1] for x in (ns.points, ns.max, ns.applicable))
-    flags = sc.flag_matrix(c, result.inputs)[u: u + 1]
+    flags = result.flags[u: u + 1]
     key = int(gr.key[u])
     for band in table:
         if band.code == final:

@@ -138,15 +138,30 @@ class Result:
             copy=False,  # the columns are fresh arrays: no copy, and no stacking into one 2-D block
         )
 
+    @cached_property
+    def flags(self) -> np.ndarray:
+        """Units × flags (`compiled.flag_ids`), True where the unit carries the flag."""
+        from cchc_rules.engine.score import flag_matrix
+
+        return flag_matrix(self.compiled, self.inputs)
+
+    @cached_property
+    def _rows(self) -> dict[str, int]:
+        """Unit id (as text) → its first row, for `row_of` (called once per unit by ledgers and workbooks)."""
+        rows: dict[str, int] = {}
+        for i, unit_id in enumerate(self.units["unit_id"].astype(str)):
+            rows.setdefault(unit_id, i)
+        return rows
+
     def row_of(self, unit_id: str) -> int:
         """The row of a unit (E405 when unknown)."""
-        ids = self.units["unit_id"].astype(str)
-        hit = np.flatnonzero(ids.to_numpy() == str(unit_id))
-        if hit.size == 0:
+        row = self._rows.get(str(unit_id))
+        if row is None:
             problems = Problems()
-            problems.add(UNKNOWN_UNIT, path=f"units/{unit_id}", unit=unit_id, near=nearest(str(unit_id), ids))
+            problems.add(UNKNOWN_UNIT, path=f"units/{unit_id}", unit=unit_id,
+                         near=nearest(str(unit_id), self.units["unit_id"].astype(str)))
             problems.raise_if_errors()
-        return int(hit[0])
+        return row
 
     def band_label(self, band_id: str, lang: str | None = None) -> str:
         """The label of a band in a language (the first band list that has the id)."""

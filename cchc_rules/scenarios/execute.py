@@ -13,7 +13,6 @@ baseline through it (units merged in 2025 are matched to their predecessors).
 from __future__ import annotations
 
 import json
-import math
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,8 +20,10 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from cchc_rules.analysis.compare import json_value
 from cchc_rules.i18n import LANGS, both, pick, resolve_lang
 from cchc_rules.problems import Problems, define
+from cchc_rules.report.html import HEADLINE
 from cchc_rules.scenarios.load import Side, load_scenario
 from cchc_rules.scenarios.models import Scenario
 
@@ -37,7 +38,6 @@ BAD_PARAMETER = define(
     "{fix_vi}",
     "{fix_en}",
 )
-HEADLINE = ("band_changes", "kendall_tau", "spearman", "mean_abs_rank_shift", "units_up", "units_down")
 
 
 @dataclass
@@ -91,8 +91,8 @@ class ScenarioRun:
             },
             "variants": [
                 {"id": v.id, "title": v.title, "kind": "sweep" if v.values else "variant",
-                 "values": {k: _json(x) for k, x in v.values.items()},
-                 **{k: _json(v.figures.get(k)) for k in HEADLINE}}
+                 "values": {k: json_value(x) for k, x in v.values.items()},
+                 **{k: json_value(v.figures.get(k)) for k in HEADLINE}}
                 for v in self.variants.values()
             ],
             "seconds": round(self.seconds, 3),
@@ -272,17 +272,6 @@ def _uncertainty(run: ScenarioRun, sides: dict[str, Side], stage: str | None) ->
 def _band_counts(result: Result) -> dict[str, int]:
     counts = result.units["band"].astype(str).value_counts()
     return {band: int(counts.get(band, 0)) for band in result.compiled.band_ids}
-
-
-def _json(value: Any) -> Any:
-    """Numbers and NA as JSON values (NaN and NA → null, numpy scalars → Python)."""
-    if value is None or value is pd.NA:
-        return None
-    if hasattr(value, "item"):
-        value = value.item()
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value
 
 
 def _for_excel(table: pd.DataFrame) -> pd.DataFrame:

@@ -280,7 +280,7 @@ class _Resolver:
         return target
 
     def _rulebook(self, path: Path, changes: Any, where: str = "") -> Rulebook | None:
-        from cchc_rules.dsl import derive
+        from cchc_rules.analysis.variants import build_changes
         from cchc_rules.dsl.load import check_rulebook
 
         if changes is None:
@@ -288,10 +288,7 @@ class _Resolver:
             self.problems.extend(found)
         else:
             problems = Problems()
-            raw, derivation = derive.apply_changes(path, changes, problems)
-            rulebook = validate.build(raw, problems) if raw is not None else None
-            if rulebook is not None:
-                rulebook._derivation = derivation
+            rulebook = build_changes(path, changes, problems)
             self.problems.extend(_moved(p, self.file, f"{where}/{p.path}", None) for p in problems)
         if rulebook is not None:
             self._stage(rulebook)
@@ -349,7 +346,7 @@ class _Resolver:
 
     def _sweep(self, base_path: Path) -> None:
         """Each swept value applied alone to the baseline: a bad path or value points at the sweep item."""
-        from cchc_rules.dsl import derive
+        from cchc_rules.analysis.variants import build_changes
 
         for i, axis in enumerate(self.raw.get("sweep") or ()):
             if not isinstance(axis, LDict) or not isinstance(axis.get("path"), str):
@@ -362,9 +359,7 @@ class _Resolver:
                 changes = LList([change], pos=pos)
                 changes.item_pos = [pos]
                 found = Problems()
-                raw, _ = derive.apply_changes(base_path, changes, found)
-                if raw is not None:
-                    validate.build(raw, found)
+                build_changes(base_path, changes, found)
                 self.problems.extend(_moved(p, self.file, f"sweep/{i}/values/{j}", pos) for p in found.errors)
 
 

@@ -166,13 +166,15 @@ class Editor:
     # ------------------------------------------------------------ evaluating
     def evaluate(self) -> Evaluation:
         problems = Problems()
-        variant = variant_of(self.start_path, self.changes, label="workbench").build_into(problems)
-        if variant is None:
-            return Evaluation(None, list(problems))
-        if not self.changes:  # loaded as a file: its warnings were kept on the model
+        if self.changes:
+            variant = variant_of(self.start_path, self.changes, label="workbench").build_into(problems)
+            if variant is None:
+                return Evaluation(None, list(problems))
+        else:  # the starting file as loaded: its warnings were kept on the model
+            variant = self.start
             problems.extend(variant.warnings)
         try:
-            result = score(variant, self.dataset)
+            result = self.base_result if variant is self.baseline else score(variant, self.dataset)
         except CchcError as exc:
             return Evaluation(variant, [*problems, *exc.problems])
         return Evaluation(variant, list(problems), result, compare(self.base_result, result))

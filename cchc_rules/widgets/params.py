@@ -123,8 +123,7 @@ def check_count(name: str, value: Any, least: int, example: int, problems: Probl
 def load(rulebook: Any, dataset: Any, lang: Any, proposal: Any = None) -> Loaded:
     """Check the common parameters and load what they name; problems are collected, not raised.
 
-    With a `proposal`, the rulebook loaded is the proposal (a derived rulebook); the baseline is
-    loaded by the editor itself.
+    A `proposal` is only checked to exist: the editor loads it (the rulebook loaded is the baseline).
     """
     from cchc_rules.data.load import load_dataset
     from cchc_rules.dsl.load import load_rulebook

@@ -37,9 +37,10 @@ def cards(outcomes: dict[str, Outcome], baselines: dict[str, Outcome], current: 
             continue
         base = baselines[side]
         delta = out.index - base.index if base.index is not None else 0.0
-        moved = figure(abs(delta), decimals, lang).strip("0,.") != ""
+        shift = signed(delta, decimals, lang)
+        moved = not shift.startswith("±")  # the change shows at the published decimals
         trend = ("up" if delta > 0 else "down") if moved else ""
-        change = label("from_data", lang, delta=signed(delta, decimals, lang)) if moved else label("unchanged", lang)
+        change = label("from_data", lang, delta=shift) if moved else label("unchanged", lang)
         band = escape(out.band_label) if out.band else escape(label("no_band", lang))
         key = "rank_of" if by_group else "rank_of_all"
         rank = label(key, lang, rank=out.rank, peers=out.peers) if out.rank is not None else label("unranked", lang)
