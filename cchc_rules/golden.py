@@ -480,7 +480,7 @@ def _expectations(doc: LDict, path: str, rb: Rulebook, problems: Problems) -> di
         if key in doc:
             out[key] = _number(doc, key, path, problems)
     if "band" in doc:
-        bands = list(dict.fromkeys([b.id for b in rb.bands] + [b.id for bs in rb.bands_by_group.values() for b in bs]))
+        bands = list(dict.fromkeys(b.id for b in rb.all_bands()))
         if doc["band"] not in bands:
             problems.add(UNKNOWN_BAND, doc.where("band"), f"{path}/band", band=doc["band"], bands=bands)
         out["band"] = doc["band"]

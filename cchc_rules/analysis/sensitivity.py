@@ -26,7 +26,7 @@ from cchc_rules.analysis.uncertainty import index_nano
 from cchc_rules.engine.grading import grade
 from cchc_rules.engine.result import Result
 from cchc_rules.engine.rounding import NANO
-from cchc_rules.engine.score import aggregate, flag_matrix, score
+from cchc_rules.engine.score import aggregate, score
 from cchc_rules.i18n import pick
 from cchc_rules.problems import Problems, define, nearest
 
@@ -88,7 +88,7 @@ def _removals(rulebook: Any, dataset: Any, stage: str | None, nodes: list[str] |
     base = score(rulebook, dataset, stage)
     c = base.compiled
     targets = _targets(base, nodes)
-    flags = flag_matrix(c, base.inputs)
+    flags = base.flags
     leaves = base.leaves
     under = _leaves_under(c)
     units = base.units
@@ -183,7 +183,7 @@ def _leaves_under(c: Any) -> np.ndarray:
 def _references(rulebook: Any) -> dict[str, list[str]]:
     """Node id → what names it or an ancestor (gates, tie-breaks), e.g. ["gate excellent", "tie_break"]."""
     direct: dict[str, list[str]] = {}
-    bands = [*rulebook.bands, *(b for bs in rulebook.bands_by_group.values() for b in bs)]
+    bands = rulebook.all_bands()
     for band in bands:
         for gate in band.when:
             if gate.node is not None:

@@ -61,7 +61,6 @@ from cchc_rules.engine.score import (
     NodeScores,
     Selected,
     aggregate,
-    flag_matrix,
     leaf_points,
     score_inputs,
 )
@@ -153,7 +152,7 @@ class MonteCarlo:
         self.seed = seed
         self.spread = float(weight_spread)
         self.shift = float(threshold_shift)
-        self.flags = flag_matrix(self.c, inputs)
+        self.flags = self.base.flags
         c, sel = self.c, self.base.selected
         self.top_of = _top_ancestor(c)
         self._top_declared = np.array([c.nodes[t].max or 0.0 for t in c.top])

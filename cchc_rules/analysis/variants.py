@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from cchc_rules.dsl.models import Rulebook
-from cchc_rules.dsl.source import LDict, LList
+from cchc_rules.dsl.source import located
 from cchc_rules.problems import CchcError, Pos, Problems, define
 
 NO_FILE = define(
@@ -144,22 +144,6 @@ def _text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
-
-
-def located(value: Any, pos: Pos) -> Any:
-    """Plain lists and dicts as located containers, every part at `pos`; located ones are kept as they are."""
-    if isinstance(value, (LDict, LList)):
-        return value
-    if isinstance(value, Mapping):
-        out = LDict({k: located(v, pos) for k, v in value.items()}, pos=pos)
-        out.key_pos = dict.fromkeys(out, pos)
-        out.val_pos = dict.fromkeys(out, pos)
-        return out
-    if isinstance(value, list | tuple):
-        seq = LList([located(v, pos) for v in value], pos=pos)
-        seq.item_pos = [pos] * len(seq)
-        return seq
-    return value
 
 
 def combinations(values: Mapping[str, Iterable[Any]], combine: str = "product") -> list[dict[str, Any]]:

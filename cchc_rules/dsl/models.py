@@ -418,6 +418,10 @@ class Rulebook(Located):
     def parents(self) -> dict[str, str | None]:
         return {node.id: parent.id if parent else None for node, parent, _ in self.walk()}
 
+    def all_bands(self) -> list[Band]:
+        """Every band of every list: the default list first, then each group's (an id may repeat)."""
+        return [*self.bands, *(band for bands in self.bands_by_group.values() for band in bands)]
+
     def bands_for(self, group: str) -> list[Band]:
         return self.bands_by_group.get(group, self.bands)
 

@@ -152,7 +152,7 @@ def _shape(raw: LDict, errors: list[Any], problems: Problems) -> None:
         loc = tuple(err["loc"])
         if err["type"] == "rule_kinds" and err.get("ctx", {}).get("found") == "none" and loc in unknown:
             continue  # the unknown kind is the real problem, already reported
-        _translate(raw, err, problems)
+        translate(raw, err, problems)
 
 
 def _is_tag(part: Any) -> bool:
@@ -183,7 +183,13 @@ def _resolve_unions(errors: list[Any]) -> list[Any]:
     return out
 
 
-def _translate(raw: LDict, err: Any, problems: Problems) -> None:
+def translate(
+    raw: LDict, err: Any, problems: Problems, root: type[BaseModel] = Rulebook,
+    names: dict[type, tuple[str, str]] | None = None,
+) -> None:
+    """One pydantic error as a located bilingual problem. `root` is the model of the whole document and
+    `names` says how its models are named in messages (a scenario file passes its own)."""
+    names = _MODEL_NAMES if names is None else names
     loc, kind, ctx = tuple(err["loc"]), err["type"], err.get("ctx") or {}
     pos, path = locate(raw, loc), doc_path(raw, loc)
     value = err.get("input")
@@ -191,12 +197,12 @@ def _translate(raw: LDict, err: Any, problems: Problems) -> None:
         key = loc[-1]
         parent = _at(raw, loc[:-1])
         pos = parent.key_pos.get(key, pos) if isinstance(parent, LDict) else pos
-        model = _model_at(loc[:-1])
+        model = _model_at(loc[:-1], root)
         allowed = [f.alias or name for name, f in model.model_fields.items()] if model else []
         code = UNKNOWN_KIND if model is models.Rule else UNKNOWN_KEY
-        problems.add(code, pos, path, key=key, allowed=allowed, **_where(model), **_hint(key, allowed))
+        problems.add(code, pos, path, key=key, allowed=allowed, **_where(model, names), **_hint(key, allowed))
     elif kind == "missing":
-        problems.add(MISSING_KEY, pos, path, key=loc[-1], **_where(_model_at(loc[:-1])))
+        problems.add(MISSING_KEY, pos, path, key=loc[-1], **_where(_model_at(loc[:-1], root), names))
     elif kind == "id_type":
         parent = _at(raw, loc[:-1])
         text = parent.raw.get(loc[-1], _short(value)) if isinstance(parent, (LDict, LList)) else _short(value)
@@ -214,7 +220,7 @@ def _translate(raw: LDict, err: Any, problems: Problems) -> None:
     elif kind == "too_short":
         problems.add(TOO_FEW, pos, path, min=ctx.get("min_length", 1))
     elif kind == "no_form":
-        problems.add(NO_FORM, pos, path, key=loc[-1] if loc else "", forms=_forms(loc))
+        problems.add(NO_FORM, pos, path, key=loc[-1] if loc else "", forms=_forms(loc, root))
     elif kind == "rule_kinds":
         problems.add(RULE_KINDS, pos, path, found=ctx.get("found", ""), kinds=list(models.RULE_KINDS))
     elif kind == "survey_weight":
@@ -234,8 +240,8 @@ def _translate(raw: LDict, err: Any, problems: Problems) -> None:
         problems.add(SHAPE, pos, path, message=err.get("msg", kind))
 
 
-def _where(model: type | None) -> dict[str, str]:
-    vi, en = _MODEL_NAMES.get(model, ("mục này", "this entry"))
+def _where(model: type | None, names: dict[type, tuple[str, str]]) -> dict[str, str]:
+    vi, en = names.get(model, ("mục này", "this entry"))
     return {"where_vi": vi, "where_en": en}
 
 
@@ -272,9 +278,9 @@ def _members(tp: Any) -> list[Any]:
     return [] if tp is type(None) else [tp]
 
 
-def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
-    """The model class that describes the part of a rulebook at `loc` (None if no model)."""
-    current: list[Any] = [Rulebook]
+def _model_at(loc: tuple[Any, ...], root: type[BaseModel] = Rulebook) -> type[BaseModel] | None:
+    """The model class that describes the part of a document at `loc` (None if no model)."""
+    current: list[Any] = [root]
     for part in loc:
         if _is_tag(part):
             continue
@@ -293,9 +299,9 @@ def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
     return next((m for c in current for m in _members(c) if isinstance(m, type) and issubclass(m, BaseModel)), None)
 
 
-def _forms(loc: tuple[Any, ...]) -> list[str]:
+def _forms(loc: tuple[Any, ...], root: type[BaseModel] = Rulebook) -> list[str]:
     """The allowed forms of a union field, written as YAML (language-neutral)."""
-    parent = _model_at(loc[:-1])
+    parent = _model_at(loc[:-1], root)
     field = parent.model_fields.get(str(loc[-1])) if parent and loc else None
     return [_form(m) for m in _members(field.annotation)] if field else []
 

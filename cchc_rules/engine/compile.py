@@ -218,7 +218,7 @@ def _applies(nodes: list[Node], parent: np.ndarray, group_ids: list[str]) -> np.
 
 def _band_ids(rulebook: Rulebook) -> list[str]:
     ids: list[str] = []
-    for band in [*rulebook.bands, *(b for bands in rulebook.bands_by_group.values() for b in bands)]:
+    for band in rulebook.all_bands():
         if band.id not in ids:
             ids.append(band.id)
     return ids

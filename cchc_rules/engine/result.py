@@ -166,7 +166,7 @@ class Result:
     def band_label(self, band_id: str, lang: str | None = None) -> str:
         """The label of a band in a language (the first band list that has the id)."""
         rb = self.rulebook
-        for band in [*rb.bands, *(b for bands in rb.bands_by_group.values() for b in bands)]:
+        for band in rb.all_bands():
             if band.id == band_id:
                 return pick(band.label, lang)
         problems = Problems()

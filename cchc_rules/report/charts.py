@@ -41,7 +41,7 @@ WIDTH = 420
 def band_labels(rulebook: Rulebook, lang: str | None = None) -> dict[str, str]:
     """Band id → label, in band order (the main list, then the groups' own lists)."""
     out: dict[str, str] = {}
-    for band in [*rulebook.bands, *(b for bands in rulebook.bands_by_group.values() for b in bands)]:
+    for band in rulebook.all_bands():
         out.setdefault(band.id, pick(band.label, lang))
     return out
 

@@ -182,8 +182,8 @@ def bins_table(comparison: Comparison, lang: str | None = None) -> pd.DataFrame:
 def contributions_table(comparison: Comparison, unit_id: str, lang: str | None = None) -> pd.DataFrame:
     """One unit's contributions as people read them (4 decimals: they are parts of a difference)."""
     c = comparison.contributions(unit_id, lang)
-    rb = comparison.variant.rulebook
-    codes = [pick(rb.nodes()[i].code or i, lang) if k == "node" and i in rb.nodes() else (i if k == "node" else "")
+    nodes = comparison.variant.rulebook.nodes()
+    codes = [pick(nodes[i].code or i, lang) if k == "node" and i in nodes else (i if k == "node" else "")
              for i, k in zip(c["item"], c["kind"])]
     return pd.DataFrame(
         {

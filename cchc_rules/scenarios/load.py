@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from cchc_rules.data.model import Dataset
 from cchc_rules.dsl import validate
@@ -104,10 +104,6 @@ _MODEL_NAMES: dict[type, tuple[str, str]] = {
     models.Uncertainty: ("phần bất định (uncertainty)", "the uncertainty block"),
     models.Vary: ("một nguồn bất định (vary)", "an uncertainty source (vary)"),
 }
-_MODELS: dict[tuple[str, ...], type[BaseModel]] = {
-    (): models.Scenario, ("sweep",): models.SweepAxis, ("uncertainty",): models.Uncertainty,
-    ("uncertainty", "vary"): models.Vary,
-}
 _FILES = {
     "data": ("bộ dữ liệu", "dataset"),
     "rulebook": ("tệp bộ tiêu chí", "rulebook file"),
@@ -189,16 +185,7 @@ def _translate(raw: LDict, err: Any, problems: Problems) -> None:
     """Scenario-specific kinds here; the rest through the rulebook validator's translation."""
     loc, kind = tuple(err["loc"]), err["type"]
     pos, path = locate(raw, loc), validate.doc_path(raw, loc)
-    if kind == "extra_forbidden":
-        model = _model_at(loc[:-1])
-        parent = validate._at(raw, loc[:-1])
-        pos = parent.key_pos.get(loc[-1], pos) if isinstance(parent, LDict) else pos
-        allowed = [f.alias or n for n, f in model.model_fields.items()] if model else []
-        problems.add(validate.UNKNOWN_KEY, pos, path, key=loc[-1], allowed=allowed, **_where(model),
-                     **validate._hint(str(loc[-1]), allowed))
-    elif kind == "missing":
-        problems.add(validate.MISSING_KEY, pos, path, key=loc[-1], **_where(_model_at(loc[:-1])))
-    elif kind == "string_pattern_mismatch":
+    if kind == "string_pattern_mismatch":
         value = loc[-2] if loc and loc[-1] == "[key]" else err.get("input")
         problems.add(BAD_SLUG, pos, path.removesuffix("/[key]"), value=value)
     elif kind == "vary_kinds":
@@ -208,20 +195,7 @@ def _translate(raw: LDict, err: Any, problems: Problems) -> None:
     elif kind in _CUSTOM:
         problems.add(_CUSTOM[kind], pos, path)
     else:
-        validate._translate(raw, err, problems)
-
-
-def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
-    """The scenario model describing the part of the document at `loc` (list indices skipped)."""
-    steps = tuple(part for part in loc if not isinstance(part, int))
-    if steps[:1] == ("variants",):
-        return models.Variant if len(steps) == 2 else None
-    return _MODELS.get(steps)
-
-
-def _where(model: type | None) -> dict[str, str]:
-    vi, en = _MODEL_NAMES.get(model, ("mục này", "this entry"))
-    return {"where_vi": vi, "where_en": en}
+        validate.translate(raw, err, problems, models.Scenario, _MODEL_NAMES)
 
 
 def _check_outputs(raw: LDict, problems: Problems) -> None:

@@ -58,7 +58,7 @@ def test_every_node_is_documented_in_both_languages(path: Path) -> None:
     for group, label in rulebook.groups.items():
         if not _bilingual(label):
             undocumented.append((group, "group label"))
-    for band in [*rulebook.bands, *(b for bands in rulebook.bands_by_group.values() for b in bands)]:
+    for band in rulebook.all_bands():
         if not _bilingual(band.label):
             undocumented.append((band.id, "band label"))
     for adjustment in rulebook.adjustments:
