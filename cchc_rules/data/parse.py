@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from cchc_rules.data import problems as dp
+from cchc_rules.data.coded import coded
 from cchc_rules.data.model import EMPTY, NA, VALUE, ZERO_TOTAL, Dataset, Inputs
 from cchc_rules.data.read import split_flags
 from cchc_rules.data.survey import Answers, aggregate
@@ -209,7 +210,8 @@ def _units(table: pd.DataFrame, book: Book, problems: Problems) -> tuple[pd.Data
 def _unit_rows(table: pd.DataFrame, index: pd.Index, problems: Problems) -> np.ndarray:
     """Each row's unit index (−1 for an empty or unknown id, with a problem)."""
     ids = table["unit_id"]
-    found = index.get_indexer(ids)
+    codes, uniques = coded(table, "unit_id")
+    found = np.append(index.get_indexer(uniques), -1)[codes]  # the last slot serves empty ids (code −1)
     for i in np.flatnonzero(found < 0):
         if pd.isna(ids.iat[i]):
             dp.add_at(problems, dp.EMPTY_ID, table, i, "unit_id", name="unit_id")
@@ -227,7 +229,7 @@ def _applies(book: Book, group_of: np.ndarray, unit: np.ndarray, leaf: np.ndarra
 
 def _targets(table: pd.DataFrame, book: Book, problems: Problems) -> tuple[np.ndarray, np.ndarray]:
     """Each row's leaf index and adjustment index (−1 where not that); problems and notes added."""
-    codes, uniques = pd.factorize(table["criterion_id"], use_na_sentinel=True)
+    codes, uniques = coded(table, "criterion_id")
     leaf_lut = np.full(len(uniques) + 1, -1, dtype=np.int64)  # last slot: the NA sentinel (−1)
     adj_lut = leaf_lut.copy()
     counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
@@ -266,10 +268,10 @@ def _targets(table: pd.DataFrame, book: Book, problems: Problems) -> tuple[np.nd
 def _duplicates(table: pd.DataFrame, key: np.ndarray, valid: np.ndarray, problems: Problems,
                 code: str, **columns: str) -> np.ndarray:
     """Rows repeating an earlier valid row's key (a problem each); returns the mask of repeats."""
-    keys = pd.Series(np.where(valid, key, -1 - np.arange(len(key))))
-    dup = keys.duplicated(keep="first").to_numpy()
+    keys = np.where(valid, key, -1 - np.arange(len(key)))
+    dup = pd.Series(keys).duplicated(keep="first").to_numpy()
     if dup.any():
-        first = pd.Series(table["_row"].to_numpy()).groupby(keys.to_numpy()).transform("first").to_numpy()
+        first = pd.Series(table["_row"].to_numpy()).groupby(keys).transform("first").to_numpy()
         for i in np.flatnonzero(dup):
             params = {name: table[col].iat[i] for name, col in columns.items()}
             dp.add_at(problems, code, table, i, "criterion_id", first=int(first[i]), **params)
@@ -305,36 +307,47 @@ def _assessments(dataset: Dataset, book: Book, index: pd.Index, group_of: np.nda
     dup = _duplicates(table, unit * n_t + target, valid, problems, dp.DUPLICATE_ROW,
                       unit="unit_id", criterion="criterion_id")
     valid &= ~dup
-    cells = np.full((len(table), len(stages)), None, dtype=object)
-    for s, stage in enumerate(stages):
-        if stage in table.columns:
-            column = table[stage].to_numpy(dtype=object)
-            cells[:, s] = np.where(pd.isna(column), None, column)  # NaN too: frames built without dataset_from_frames
+    cells, texts = _stage_cells(table, stages)
 
     # values for leaves that do not apply to the unit's group: an error unless empty or NA
     rows = np.flatnonzero(valid & (leaf >= 0))
     applies = _applies(book, group_of, unit[rows], leaf[rows])
     for r in rows[~applies]:
-        for s, text in enumerate(cells[r]):
-            if text is not None and text != "NA":
+        for s, code in enumerate(cells[r]):
+            if code >= 0 and texts[code] != "NA":
                 dp.add_at(problems, dp.NOT_APPLICABLE_HERE, table, r, stages[s], criterion=book.leaf_ids[leaf[r]],
-                          group=book.groups[group_of[unit[r]]], unit=table["unit_id"].iat[r], value=text)
-                cells[r, s] = None  # reported once, not parsed again
+                          group=book.groups[group_of[unit[r]]], unit=table["unit_id"].iat[r], value=texts[code])
+                cells[r, s] = -1  # reported once, not parsed again
     for j, sel in _by(leaf[rows]):
         r = rows[sel]
-        v, st = _parse(cells[r], book.leaves[j], book.kinds[j], dataset.meta.decimal, table, r, stages, problems)
+        v, st = _parse(cells[r], texts, book.leaves[j], book.kinds[j], dataset.meta.decimal, table, r, stages,
+                       problems)
         value[unit[r], j, :] = v
         status[unit[r], j, :] = st
     repeated = np.flatnonzero(dup & (leaf >= 0))
     for j, sel in _by(leaf[repeated]):  # a repeated row's own bad cells are reported too (values unused)
         r = repeated[sel]
-        _parse(cells[r], book.leaves[j], book.kinds[j], dataset.meta.decimal, table, r, stages, problems)
+        _parse(cells[r], texts, book.leaves[j], book.kinds[j], dataset.meta.decimal, table, r, stages, problems)
     rows = np.flatnonzero(valid & (adj >= 0))
     for a, sel in _by(adj[rows]):
         r = rows[sel]
         kind = "points" if book.adjustments[a].rule.points is not None else "deduct"
-        v, _ = _parse(cells[r], None, f"adjustment_{kind}", dataset.meta.decimal, table, r, stages, problems)
+        v, _ = _parse(cells[r], texts, None, f"adjustment_{kind}", dataset.meta.decimal, table, r, stages, problems)
         adjustment[unit[r], a, :] = v
+
+
+def _stage_cells(table: pd.DataFrame, stages: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's cell of each stage as a code (−1: empty or no such column) into one array of texts."""
+    cells = np.full((len(table), len(stages)), -1, dtype=np.intp)
+    texts: list[np.ndarray] = []
+    offset = 0
+    for s, stage in enumerate(stages):
+        if stage in table.columns:
+            codes, uniques = coded(table, stage)  # NaN too is empty: frames built without dataset_from_frames
+            cells[:, s] = np.where(codes >= 0, codes + offset, -1)
+            texts.append(uniques)
+            offset += len(uniques)
+    return cells, np.concatenate(texts) if texts else np.zeros(0, dtype=object)
 
 
 def _by(codes: np.ndarray):
@@ -350,14 +363,21 @@ def _by(codes: np.ndarray):
 
 
 # ---------------------------------------------------------------- cell parsing, per rule kind
-def _parse(cells: np.ndarray, leaf: Node | None, kind: str, decimal: str, table: pd.DataFrame, rows: np.ndarray,
-           stages: list[str], problems: Problems) -> tuple[np.ndarray, np.ndarray]:
-    """Values and statuses of a block of cells (rows × stages) of one leaf or adjustment.
+def _parse(cells: np.ndarray, vocabulary: np.ndarray, leaf: Node | None, kind: str, decimal: str,
+           table: pd.DataFrame, rows: np.ndarray, stages: list[str], problems: Problems) -> tuple[np.ndarray, np.ndarray]:
+    """Values and statuses of a block of cells (rows × stages, codes into `vocabulary`, −1 empty) of
+    one leaf or adjustment.
 
     Each distinct text is parsed once (data repeat a few values over thousands of units).
     """
-    codes, uniques = pd.factorize(cells.ravel(), use_na_sentinel=True)
-    texts = pd.Series(uniques, dtype=object)
+    flat = cells.ravel()
+    present = np.zeros(len(vocabulary) + 1, dtype=bool)  # slot 0: empty cells (code −1)
+    present[flat + 1] = True
+    present[0] = False
+    used = np.flatnonzero(present) - 1
+    renumber = np.cumsum(present) - 1  # code −1 stays −1: the last slot of the lookups below
+    codes = np.where(flat >= 0, renumber[flat + 1], -1)
+    texts = pd.Series(vocabulary[used], dtype=object)
     u_na = (texts == "NA").to_numpy()
     vals, reason, zero = _kind_values(texts[~u_na], leaf, kind, decimal)
     u_value = np.full(len(texts) + 1, np.nan)  # the last slot serves empty cells (code −1)
@@ -523,7 +543,7 @@ def _survey(dataset: Dataset, book: Book, units: pd.DataFrame, index: pd.Index, 
         dp.add_at(problems, dp.NOT_APPLICABLE_HERE, table, r, "answer", criterion=book.leaf_ids[leaf[r]],
                   group=book.groups[group_of[unit[r]]], unit=table["unit_id"].iat[r], value=table["answer"].iat[r])
     valid[rows[~applies]] = False
-    resp_code = pd.factorize(respondent)[0]
+    resp_code = coded(table, "respondent_id")[0]
     dup = _duplicates(table, (resp_code * n_u + unit) * n_l + leaf, valid, problems, dp.DUPLICATE_ANSWER,
                       respondent="respondent_id", unit="unit_id", criterion="criterion_id")
     valid &= ~dup
@@ -532,7 +552,7 @@ def _survey(dataset: Dataset, book: Book, units: pd.DataFrame, index: pd.Index, 
     rows = np.flatnonzero(valid)
     answers = Answers(
         unit=unit[rows].astype(np.int64), leaf=leaf[rows].astype(np.int64), respondent=resp_code[rows].astype(np.int64),
-        form=pd.factorize(table["form"].fillna(""))[0][rows].astype(np.int64), weight=weight[rows],
+        form=_form_codes(table)[rows].astype(np.int64), weight=weight[rows],
         form_weight=form_weight[rows], counted=counted[rows],
     )
     asked = _asked(answers, n_u, n_l)
@@ -543,25 +563,40 @@ def _survey(dataset: Dataset, book: Book, units: pd.DataFrame, index: pd.Index, 
     return answers, _apply_answers(answers, book, value, status)
 
 
+def _form_codes(table: pd.DataFrame) -> np.ndarray:
+    """Each answer's form as a code, an empty form being a form of its own (as `factorize` of the
+    column with empty cells written "" numbers it)."""
+    codes, _ = coded(table, "form")
+    empty = codes < 0
+    if empty.any():
+        first = int(np.argmax(empty))
+        seen = int(codes[:first].max()) + 1 if first else 0  # forms met before the first empty one
+        codes = np.where(empty, seen, np.where(codes >= seen, codes + 1, codes))
+    return codes
+
+
 def _answer_weights(table: pd.DataFrame, book: Book, unit: np.ndarray, leaf: np.ndarray, valid: np.ndarray,
                     problems: Problems) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per survey row: the option's weight, the form's weight and whether the answer counts."""
     n = len(table)
     weight, form_weight, counted = np.full(n, np.nan), np.ones(n), np.zeros(n, dtype=bool)
-    answer, form = table["answer"], table["form"]
+    answer = table["answer"]
+    answer_codes, answer_texts = coded(table, "answer")
+    form_codes, form_texts = coded(table, "form")
     own = (table["respondent_unit"] == table["unit_id"]).to_numpy(dtype=bool)
     rows = np.flatnonzero(valid)
     for j, sel in _by(leaf[rows]):
         r = rows[sel]
         rule = book.leaves[j].rule.survey
         options, skip = list(rule.options), list(rule.skip)
-        picked = _match(answer.iloc[r], options + skip)
+        picked = np.append(_match(pd.Series(answer_texts, dtype=object), options + skip), np.nan)[answer_codes[r]]
         known = ~np.isnan(picked)
         is_option = known & (picked < len(options))
         weights = np.array([rule.options[o] for o in options])
         weight[r[is_option]] = weights[picked[is_option].astype(np.int64)]
         counted[r] = is_option & ~(own[r] if rule.exclude_own_unit else False)
-        form_weight[r] = np.array(form.iloc[r].map(rule.forms).fillna(1.0), dtype=float)
+        by_form = pd.Series(form_texts, dtype=object).map(rule.forms).fillna(1.0).to_numpy(dtype=float)
+        form_weight[r] = np.append(by_form, 1.0)[form_codes[r]]
         for k in np.flatnonzero(~known):
             text = answer.iat[r[k]]
             if pd.isna(text):

@@ -22,6 +22,8 @@ import numpy as np
 import pandas as pd
 
 from cchc_rules.data import problems as dp
+from cchc_rules.data.coded import keep_codes, same_codes
+from cchc_rules.data.columnar import Columns, read_csv_columnar
 from cchc_rules.data.model import Dataset, DatasetMeta
 from cchc_rules.dsl.source import LDict, read_yaml
 from cchc_rules.problems import Pos, Problems, nearest
@@ -71,12 +73,38 @@ def tidy(df: pd.DataFrame) -> pd.DataFrame:
         values = texts(df[col].to_numpy(dtype=object))
         empty[col] = values == ""
         df[col] = pd.Series(np.where(empty[col], None, values), index=df.index, dtype=object)
+    return _drop_blank(df, cells, empty)
+
+
+def _tidy_columns(read: Columns, file: str) -> pd.DataFrame:
+    """The columnar reader's cells as a tidy table (the same table `tidy` makes of them), its
+    columns' codes kept for parsing (`data.coded`)."""
+    cells = _unique(read.header)
+    df = pd.DataFrame({name: pd.Series(read.cells(k), dtype=object, copy=False) for k, name in enumerate(cells)},
+                      copy=False)
+    df["_file"] = file
+    df["_row"] = read.rows
+    empty = {name: read.empty(k) for k, name in enumerate(cells)}
+    keep = _kept_rows(cells, empty, len(df))
+    df = _drop_blank(df, cells, empty)
+    keep_codes(df, {name: (read.codes[k][keep], read.texts[k]) for k, name in enumerate(cells) if name in df.columns})
+    return df
+
+
+def _kept_rows(cells: list[str], empty: dict[str, np.ndarray], n: int) -> np.ndarray:
+    """The rows with a cell (a row of empty cells is no row)."""
+    return ~np.logical_and.reduce([empty[c] for c in cells]) if cells else np.zeros(n, dtype=bool)
+
+
+def _drop_blank(df: pd.DataFrame, cells: list[str], empty: dict[str, np.ndarray]) -> pd.DataFrame:
+    """Drop columns with neither a header nor a cell, and rows with no cell."""
     blank = [c for c in cells if not c and empty[c].all()]
     if blank:  # a trailing separator on every line (Excel writes them): no header, no cell
         df = df.drop(columns=blank)
         cells = [c for c in cells if c not in blank]
-    keep = ~np.logical_and.reduce([empty[c] for c in cells]) if cells else np.zeros(len(df), dtype=bool)
-    df = df[keep].reset_index(drop=True)
+    keep = _kept_rows(cells, empty, len(df))
+    if not keep.all():
+        df = df[keep].reset_index(drop=True)
     df.attrs["header"] = cells
     return df
 
@@ -156,7 +184,8 @@ def shape(kind: str, df: pd.DataFrame) -> pd.DataFrame:
         first = [*UNITS, "flags"]
         df = df[first + [c for c in df.columns if c not in first]]
     elif kind == "survey" and "respondent_unit" not in df.columns:
-        df = df.assign(respondent_unit=None)
+        df, read = df.assign(respondent_unit=None), df
+        same_codes(df, read)
     df.attrs.update(attrs)
     return df
 
@@ -198,7 +227,26 @@ def _separator(text: str) -> str:
 
 
 def read_csv(path: Path, problems: Problems) -> pd.DataFrame | None:
-    """A CSV file as a tidy text table, or None (with a problem) when it cannot be read."""
+    """A CSV file as a tidy text table, or None (with a problem) when it cannot be read.
+
+    The columnar reader takes plain files; anything else (and every problem's message) goes
+    through `read_csv_plain`, which gives the same table.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError:
+        data = b""
+    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    if body.strip():
+        head = body.split(b"\n", 1)[0].decode("utf-8", errors="replace")
+        fast = read_csv_columnar(body, _separator(head))
+        if fast is not None:
+            return _tidy_columns(fast, str(path))
+    return read_csv_plain(path, problems)
+
+
+def read_csv_plain(path: Path, problems: Problems) -> pd.DataFrame | None:
+    """`read_csv` through pandas' reader on the decoded text, cell by cell."""
     text = decode(path, problems)
     if text is None:
         return None

@@ -1,0 +1,56 @@
+"""Text columns as codes into their distinct texts, the form in which parsing works on them.
+
+`coded(table, column)` gives what `pandas.factorize` gives (codes in order of first appearance,
+−1 for an empty cell, and the distinct texts), without hashing every cell again when the
+columnar CSV reader read that very table: it already holds each column dictionary-encoded, and
+keeps those codes here, beside the table, for as long as the table lives. A dataset's tables
+are read-only once read (as the parsed-Inputs cache already assumes): edit a copy.
+"""
+
+from __future__ import annotations
+
+import weakref
+
+import numpy as np
+import pandas as pd
+
+# id(table) → (a weak reference to the table, {column: (row codes, tidied texts; None = empty)})
+_READ: dict[int, tuple[weakref.ref, dict[str, tuple[np.ndarray, list[str | None]]]]] = {}
+
+
+def keep_codes(table: pd.DataFrame, columns: dict[str, tuple[np.ndarray, list[str | None]]]) -> None:
+    """Remember the reader's codes of `table`'s columns (row i of the table is code i)."""
+    key = id(table)
+    _READ[key] = (weakref.ref(table, lambda _ref, key=key: _READ.pop(key, None)), columns)
+
+
+def same_codes(new: pd.DataFrame, old: pd.DataFrame) -> None:
+    """`new` has `old`'s rows in the same order (e.g. a column added): it shares `old`'s codes."""
+    entry = _READ.get(id(old))
+    if entry is not None and entry[0]() is old and len(new) == len(old):
+        keep_codes(new, entry[1])
+
+
+def coded(table: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, distinct texts) of a text column, exactly as `pandas.factorize` gives them."""
+    entry = _READ.get(id(table))
+    if entry is not None and entry[0]() is table and column in entry[1]:
+        raw, texts = entry[1][column]
+        if len(raw) == len(table):
+            return _compact(raw, texts)
+    codes, uniques = pd.factorize(table[column], use_na_sentinel=True)
+    return codes.astype(np.intp, copy=False), np.asarray(uniques, dtype=object)
+
+
+def _compact(raw: np.ndarray, texts: list[str | None]) -> tuple[np.ndarray, np.ndarray]:
+    """Merge texts that tidied to the same text, drop those no row uses; first-appearance order kept
+    (the reader's dictionary is in order of first appearance)."""
+    merged, uniques = pd.factorize(np.asarray(texts, dtype=object), use_na_sentinel=True)
+    codes = merged[raw] if len(raw) else np.zeros(0, dtype=np.intp)
+    used = np.bincount(codes[codes >= 0], minlength=len(uniques)) > 0
+    uniques = np.asarray(uniques, dtype=object)
+    if not used.all():
+        renumber = np.full(len(uniques) + 1, -1, dtype=np.intp)  # the last slot keeps −1 at −1
+        renumber[np.flatnonzero(used)] = np.arange(int(used.sum()))
+        codes, uniques = renumber[codes], uniques[used]
+    return codes.astype(np.intp, copy=False), uniques

@@ -1,0 +1,78 @@
+"""The fast path for CSV: a typed columnar read (pyarrow) and tidying per distinct text.
+
+Data repeat a few texts over thousands of rows (unit ids, criterion ids, `có`, `0`, `A`), so
+each column is dictionary-encoded while it is read, the few distinct texts are normalised and
+trimmed in Python, and the column is rebuilt by index: memory and time follow the data, not the
+number of Python string objects. Whatever this path does not handle exactly as the plain reader
+does (a file that is not UTF-8, a ragged or blank line, a quote left open) returns None, and the
+plain reader runs, with its located messages.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+from pyarrow import csv as pacsv
+
+_BLOCK = 1 << 24  # 16 MiB blocks: a few per large file, so both cores parse
+
+
+@dataclass
+class Columns:
+    """A CSV read column by column: its header texts and, per column (in order), each row's code into
+    the column's distinct texts, tidied (None = empty cell); `rows` numbers the rows as a
+    spreadsheet does (the header is row 1)."""
+
+    header: list[str]
+    codes: list[np.ndarray]
+    texts: list[list[str | None]]
+    rows: np.ndarray
+
+    def cells(self, k: int) -> np.ndarray:
+        """Column k's cells as text objects (shared, not copied per row)."""
+        return np.asarray(self.texts[k], dtype=object)[self.codes[k]]
+
+    def empty(self, k: int) -> np.ndarray:
+        return np.fromiter((t is None for t in self.texts[k]), dtype=bool, count=len(self.texts[k]))[self.codes[k]]
+
+
+def read_csv_columnar(data: bytes, separator: str) -> Columns | None:
+    """The cells of a CSV below its header row; None when the file is not plain enough for this path."""
+    try:
+        table = pacsv.read_csv(
+            pa.BufferReader(data),
+            read_options=pacsv.ReadOptions(autogenerate_column_names=True, block_size=_BLOCK),
+            parse_options=pacsv.ParseOptions(delimiter=separator, newlines_in_values=True,
+                                              ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(column_types=_all_text(data, separator), strings_can_be_null=False,
+                                                 quoted_strings_can_be_null=False),
+        )
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, UnicodeDecodeError):
+        return None
+    if table.num_rows == 0:
+        return None
+    header, codes, texts = [], [], []
+    for name in table.column_names:
+        tidied, indices = _encoded(table.column(name))
+        header.append(tidied[indices[0]] or "")
+        codes.append(indices[1:])
+        texts.append(tidied)
+    return Columns(header, codes, texts, np.arange(2, table.num_rows + 1, dtype=np.int64))
+
+
+def _all_text(data: bytes, separator: str) -> dict[str, pa.DataType]:
+    """Every column typed as text (the header line says how many there may be; extra names are ignored)."""
+    first = data[: data.find(b"\n") if b"\n" in data else len(data)]
+    return {f"f{i}": pa.string() for i in range(first.count(separator.encode()) + 1 + first.count(b'"'))}
+
+
+def _encoded(column: pa.ChunkedArray) -> tuple[list[str | None], np.ndarray]:
+    """The column's distinct texts, tidied (NFC, trimmed, "" → None), and each row's index into them."""
+    encoded = pc.dictionary_encode(column).combine_chunks()
+    raw = encoded.dictionary.to_pylist()
+    texts = [unicodedata.normalize("NFC", t).strip() or None for t in raw]
+    return texts, encoded.indices.to_numpy(zero_copy_only=False).astype(np.intp, copy=False)
