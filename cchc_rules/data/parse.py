@@ -364,7 +364,8 @@ def _by(codes: np.ndarray):
 
 # ---------------------------------------------------------------- cell parsing, per rule kind
 def _parse(cells: np.ndarray, vocabulary: np.ndarray, leaf: Node | None, kind: str, decimal: str,
-           table: pd.DataFrame, rows: np.ndarray, stages: list[str], problems: Problems) -> tuple[np.ndarray, np.ndarray]:
+           table: pd.DataFrame, rows: np.ndarray, stages: list[str],
+           problems: Problems) -> tuple[np.ndarray, np.ndarray]:
     """Values and statuses of a block of cells (rows × stages, codes into `vocabulary`, −1 empty) of
     one leaf or adjustment.
 
