@@ -231,7 +231,9 @@ class MonteCarlo:
         stacked = Selected(sel.stage, value, status, np.tile(sel.stage_used, (k, 1)), sel.adjustment,
                            sel.adjustment_stage)
         groups = (self.base.group_codes[None, :] + len(c.group_ids) * np.arange(k)[:, None]).ravel()
-        many = replace(c, group_ids=c.group_ids * k, applies=np.tile(c.applies, (k, 1)))
+        many = replace(c, group_ids=c.group_ids * k, applies=np.tile(c.applies, (k, 1)),
+                       leaf_applies=np.tile(c.leaf_applies, (k, 1)),
+                       applies_by_leaf=np.tile(c.applies_by_leaf, (1, k)))
         return aggregate(c, leaf_points(many, stacked, groups, self.base.inputs))
 
     def noised(self, z: np.ndarray) -> np.ndarray:
