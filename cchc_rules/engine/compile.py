@@ -51,6 +51,32 @@ class CompiledBand:
 
 
 @dataclass(frozen=True)
+class Tree:
+    """`Compiled.parents` as flat arrays (children of parent q: child_idx[child_ptr[q]:child_ptr[q + 1]])."""
+
+    node: np.ndarray
+    child_ptr: np.ndarray
+    child_idx: np.ndarray
+    agg: np.ndarray
+    best: np.ndarray
+    cap: np.ndarray
+    floor: np.ndarray
+
+    @classmethod
+    def of(cls, parents: tuple[Parent, ...], n_nodes: int) -> Tree:
+        kids = [np.arange(n_nodes)[p.children] for p in parents]
+        return cls(
+            node=np.array([p.node for p in parents], dtype=np.int64),
+            child_ptr=np.cumsum([0, *(k.size for k in kids)]).astype(np.int64),
+            child_idx=np.concatenate([*kids, np.zeros(0, np.int64)]).astype(np.int64),
+            agg=np.array([p.agg for p in parents], dtype=np.int64),
+            best=np.array([p.best for p in parents], dtype=np.int64),
+            cap=np.array([p.cap for p in parents], dtype=np.int64),
+            floor=np.array([p.floor for p in parents], dtype=np.int64),
+        )
+
+
+@dataclass(frozen=True)
 class Parent:
     """A parent node and how its children add up (`Compiled.parents` lists children's parents first)."""
 
@@ -73,6 +99,7 @@ class Compiled:
     node_floor: np.ndarray  # nano
     node_best: np.ndarray  # k for best-k parents, else 0
     parents: tuple[Parent, ...]  # every parent node, each after all of its descendants
+    tree: Tree  # the same as flat arrays (for the compiled pass)
     leaf_ids: list[str]
     leaf_node: np.ndarray  # node index of each leaf
     kind: np.ndarray  # int8 code per leaf (KIND)
@@ -152,6 +179,7 @@ def compile_rulebook(rulebook: Rulebook) -> Compiled:
     )
     ladder_min, ladder_points = _ladders(leaves)
     applies = _applies(nodes, parent, group_ids)
+    parents = _parents(parent, agg, nodes)
     kind = np.array([KIND[leaf.rule.kind] for leaf in leaves], dtype=np.int8)
     adj = rulebook.adjustments
     ranking = rulebook.ranking
@@ -164,7 +192,8 @@ def compile_rulebook(rulebook: Rulebook) -> Compiled:
         node_max=nano([n.max or 0.0 for n in nodes]),
         node_floor=nano([n.floor for n in nodes]),
         node_best=np.array([n.aggregate.best if isinstance(n.aggregate, Best) else 0 for n in nodes]),
-        parents=_parents(parent, agg, nodes),
+        parents=parents,
+        tree=Tree.of(parents, len(nodes)),
         leaf_ids=[leaf.id for leaf in leaves],
         leaf_node=leaf_node,
         kind=kind,

@@ -96,10 +96,11 @@ def score_inputs(compiled: Compiled, inputs: Inputs, stage: str | None = None) -
         if compiled.missing_error:
             cells = np.flatnonzero(leaves.reason.T.ravel() == Reason.MISSING_ERROR)
             _missing_errors(compiled, cells, leaves.reason.T.shape, inputs, s)
+        nodes = fused.aggregate(compiled, leaves)
     else:
         selected = select_at(inputs, s)
         leaves = leaf_points(compiled, selected, groups, inputs)
-    nodes = aggregate(compiled, leaves)
+        nodes = aggregate(compiled, leaves)
     totals = index_points(compiled, nodes, selected, inputs)
     flags = flag_matrix(compiled.flag_ids, inputs.units)
     graded = grade(compiled, totals.index, nodes.points, nodes.max, nodes.applicable, groups, flags)

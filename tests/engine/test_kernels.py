@@ -16,7 +16,7 @@ from cchc_rules.data.parse import inputs_for
 from cchc_rules.data.synthetic import synthesize, synthetic_rulebook
 from cchc_rules.engine import fused
 from cchc_rules.engine.compile import compile_rulebook
-from cchc_rules.engine.score import group_codes, leaf_points, score_inputs, select_stage
+from cchc_rules.engine.score import aggregate, group_codes, leaf_points, score_inputs, select_stage
 
 pytestmark = pytest.mark.skipif(fused.numba is None, reason="numba (the `fast` extra) is not installed")
 
@@ -88,3 +88,22 @@ def test_hand_worked_rules_identical(eng):
     _same(lv, flv, ["points", "applicable", "reason", "clamped", "rel_low", "rel_high"])
     assert lv.clamped[:, 4].tolist() == [True, True, False, False]
     assert lv.points[2, 5] == 4_000_000_000  # W: the only relative value of group b gets the max
+
+
+def test_tree_identical(synthetic, eng):
+    compiled, inputs = synthetic
+    (_, leaves), _ = _both(compiled, inputs)
+    _same(aggregate(compiled, leaves), fused.aggregate(compiled, leaves), ["points", "max", "applicable"])
+    # best of 2 and a floor, worked by hand: children 1, 2 (NA), 3 → best two applicable points 3 + 1 = 4 of 3 + 1
+    leaf = lambda lid, mx: {"id": lid, "name": lid, "max": mx, "rule": {"points": {}}}  # noqa: E731
+    rb = eng.rulebook([{"id": "1", "name": "1", "aggregate": {"best": 2}, "children": [
+        leaf("a", 1), leaf("b", 2), leaf("c", 3)]}, {"id": "2", "name": "2", "floor": 1, "children": [leaf("d", 4)]}])
+    c = compile_rulebook(rb)
+    inputs = eng.inputs(rb, [("U", "a"), ("V", "a")], {"a": [1, 0], "b": ["NA", 2], "c": [3, 0], "d": [0, 2]})
+    (_, leaves), _ = _both(c, inputs)
+    numpy_nodes, fused_nodes = aggregate(c, leaves), fused.aggregate(c, leaves)
+    _same(numpy_nodes, fused_nodes, ["points", "max", "applicable"])
+    # U: node 1 = 3 + 1 = 4 of 3 + 1 = 4; node 2 = 0 raised to the floor 1. V: node 1 = 2 + 0 of 3 + 2 = 5
+    assert (numpy_nodes.points[:, 0] // 10**9).tolist() == [4, 2]
+    assert (numpy_nodes.max[:, 0] // 10**9).tolist() == [4, 5]
+    assert (numpy_nodes.points[:, 4] // 10**9).tolist() == [1, 2]
