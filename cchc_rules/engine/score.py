@@ -102,7 +102,7 @@ def score_inputs(compiled: Compiled, inputs: Inputs, stage: str | None = None) -
         leaves = leaf_points(compiled, selected, groups, inputs)
         nodes = aggregate(compiled, leaves)
     totals = index_points(compiled, nodes, selected, inputs)
-    flags = flag_matrix(compiled.flag_ids, inputs.units)
+    flags = unit_flags(compiled, inputs)
     graded = grade(compiled, totals.index, nodes.points, nodes.max, nodes.applicable, groups, flags)
     return Result(compiled, inputs, selected, leaves, nodes, totals, graded, groups, flags)
 
@@ -116,7 +116,12 @@ def group_codes(compiled: Compiled, inputs: Inputs) -> np.ndarray:
         problems.add(MISMATCH, path="stages", what="stages differ")
     if list(inputs.adjustment_ids) != compiled.adjustment_ids:
         problems.add(MISMATCH, path="adjustments", what="adjustment ids differ")
-    codes = pd.Categorical(inputs.units["group"], categories=compiled.group_ids).codes.astype(np.int64)
+    key = ("groups", id(inputs.units), tuple(compiled.group_ids))
+    codes = inputs.derived.get(key)
+    if codes is None:
+        codes = pd.Categorical(inputs.units["group"], categories=compiled.group_ids).codes.astype(np.int64)
+        codes.flags.writeable = False
+        inputs.derived[key] = codes
     for i in np.flatnonzero(codes < 0):
         row = inputs.units.iloc[i]
         problems.add(UNKNOWN_GROUP, path=f"units/{row['unit_id']}", unit=row["unit_id"], group=row["group"],
@@ -329,7 +334,18 @@ def index_points(compiled: Compiled, nodes: NodeScores, selected: Selected, inpu
     return IndexScores(index, earned, possible, adj)
 
 
+def unit_flags(compiled: Compiled, inputs: Inputs) -> np.ndarray:
+    """Units × flags of the rulebook (`vocabulary.flag_matrix`), kept with the inputs."""
+    key = ("flags", id(inputs.units), tuple(compiled.flag_ids))
+    flags = inputs.derived.get(key)
+    if flags is None:
+        flags = flag_matrix(compiled.flag_ids, inputs.units)
+        flags.flags.writeable = False
+        inputs.derived[key] = flags
+    return flags
+
+
 def grading(compiled: Compiled, index: np.ndarray, nodes: NodeScores, groups: np.ndarray, inputs: Inputs) -> Graded:
     """Bands (thresholds, gates, quotas) and ranks."""
-    flags = flag_matrix(compiled.flag_ids, inputs.units)
+    flags = unit_flags(compiled, inputs)
     return grade(compiled, index, nodes.points, nodes.max, nodes.applicable, groups, flags)
