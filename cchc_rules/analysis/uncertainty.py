@@ -57,13 +57,9 @@ from cchc_rules.engine.compile import KIND, MISSING, Compiled, CompiledGate, com
 from cchc_rules.engine.grading import grade
 from cchc_rules.engine.result import Result
 from cchc_rules.engine.rounding import NANO, nano, nano1
-from cchc_rules.engine.score import (
-    NodeScores,
-    Selected,
-    aggregate,
-    leaf_points,
-    score_inputs,
-)
+from cchc_rules.engine import fused
+from cchc_rules.engine.score import aggregate, leaf_points, score_inputs
+from cchc_rules.engine.vocabulary import NodeScores, Selected
 from cchc_rules.problems import Problems, define
 
 BAD_PARAMETER = define(
@@ -195,45 +191,62 @@ class MonteCarlo:
 
     # ------------------------------------------------------------ one chunk of draws
     def run(self, ds: range) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Index (nano), band code and rank of every unit in each draw of `ds` (arrays draws × units)."""
+        """Index (nano), band code and rank of every unit in each draw of `ds` (arrays draws × units).
+
+        The draws are stacked as extra units: leaves and the tree are scored again only when a draw changes
+        leaf values, and bands and ranks of the whole chunk come from one `grade` call (each draw's units
+        rank among themselves, with the draw's band table per group).
+        """
         params = [self.draw(d) for d in ds]
         k, n = len(params), len(self.base.units)
         nodes = self._nodes(params) if self.leaf_level else None
         index = np.empty((k, n), dtype=np.int64)
-        band = np.empty((k, n), dtype=np.int64)
-        rank = np.empty((k, n), dtype=np.int64)
+        tables: list = []
         for i, p in enumerate(params):
             ns = self.base.node_scores if nodes is None else _slice(nodes, i, n)
             index[i] = index_nano(self.c, ns, self.adjust, p.weights)
             c = self.c
             if p.shift or (p.weights is not None and self._scale_gates):
                 c = drawn_bands(c, p.shift, None if p.weights is None else p.weights[self.top_of])
-            g = grade(c, index[i], ns.points, ns.max, ns.applicable, self.base.group_codes, self.flags)
-            band[i], rank[i] = g.band, g.rank
-        return index, band, rank
+            tables.extend(c.band_tables)
+        if nodes is None:
+            base = self.base.node_scores
+            nodes = NodeScores(np.tile(base.points, (k, 1)), np.tile(base.max, (k, 1)),
+                               np.tile(base.applicable, (k, 1)))
+        c = self.c
+        stacked = replace(c, group_ids=c.group_ids * k, band_tables=tuple(tables))
+        groups = (self.base.group_codes[None, :] + len(c.group_ids) * np.arange(k)[:, None]).ravel()
+        g = grade(stacked, index.ravel(), nodes.points, nodes.max, nodes.applicable, groups,
+                  np.tile(self.flags, (k, 1)), batch=np.repeat(np.arange(k), n))
+        return index, g.band.reshape(k, n), g.rank.reshape(k, n)
 
     def _nodes(self, params: list[Draw]) -> NodeScores:
-        """Leaves and tree scored again for every draw, draws stacked as extra units."""
+        """Leaves and tree scored again for every draw, draws stacked as extra units (leaf-major arrays)."""
         c, sel, k = self.c, self.base.selected, len(params)
         n, n_leaves = sel.value.shape
-        value = np.tile(sel.value, (k, 1))
-        status = np.tile(sel.status, (k, 1))
+        value = np.tile(sel.value.T, (1, k))  # leaves × (draws · units), contiguous
+        status = np.tile(sel.status.T, (1, k))
+        by_draw = (n_leaves, k, n)
         if self.noise_cells.size:
             unit, leaf = self.noise_at
-            value.reshape(k, n, n_leaves)[:, unit, leaf] = self.noised(np.stack([p.noise for p in params]))
+            value.reshape(by_draw)[leaf, :, unit] = self.noised(np.stack([p.noise for p in params])).T
         if self.survey is not None:
             mean, count = self.survey.aggregate(np.stack([p.resample for p in params], axis=1))
             at, cell = self.asked_at, self._asked_cell  # cell −1 (no counted answer): the padding row
             pad = np.zeros((1, k))
             v, st = self.survey_values(np.vstack([mean, pad + np.nan])[cell], np.vstack([count, pad])[cell])
-            value.reshape(k, n, n_leaves)[:, at[0], at[1]] = v.T
-            status.reshape(k, n, n_leaves)[:, at[0], at[1]] = st.T
-        stacked = Selected(sel.stage, value, status, np.tile(sel.stage_used, (k, 1)), sel.adjustment,
-                           sel.adjustment_stage)
+            value.reshape(by_draw)[at[1], :, at[0]] = v
+            status.reshape(by_draw)[at[1], :, at[0]] = st
         groups = (self.base.group_codes[None, :] + len(c.group_ids) * np.arange(k)[:, None]).ravel()
+        applies_by_leaf = np.tile(c.applies_by_leaf, (1, k))
+        if fused.available():
+            leaves = fused.score_values(c, value, status, groups, applies_by_leaf, len(c.group_ids) * k)
+            return fused.aggregate(c, leaves)
+        stacked = Selected(sel.stage, value.T, status.T, np.tile(sel.stage_used, (k, 1)), sel.adjustment,
+                           sel.adjustment_stage)
         many = replace(c, group_ids=c.group_ids * k, applies=np.tile(c.applies, (k, 1)),
-                       leaf_applies=np.tile(c.leaf_applies, (k, 1)),
-                       applies_by_leaf=np.tile(c.applies_by_leaf, (1, k)))
+                       leaf_applies=np.tile(c.leaf_applies, (k, 1)), applies_by_leaf=applies_by_leaf,
+                       applies_everywhere=c.applies_everywhere)
         return aggregate(c, leaf_points(many, stacked, groups, self.base.inputs))
 
     def noised(self, z: np.ndarray) -> np.ndarray:

@@ -227,6 +227,20 @@ def select_and_score(c: Compiled, inputs: Inputs, s: int, groups: np.ndarray) ->
     Cells under `missing: error` are found by the caller (`reason == MISSING_ERROR`).
     """
     status3, value3 = inputs.status.T, inputs.value.T  # stages × leaves × units, contiguous
+    value, status, used, leaves = _run(c, status3, value3, s, groups, c.applies_by_leaf, len(c.group_ids))
+    adj, adj_used = adjustments_at(inputs, s)
+    return Selected(s, value.T, status.T, used.T, adj, adj_used), leaves
+
+
+def score_values(c: Compiled, value: np.ndarray, status: np.ndarray, groups: np.ndarray, applies_by_leaf: np.ndarray,
+                 n_groups: int) -> LeafScores:
+    """Leaf points from values already selected (leaves × units, contiguous), e.g. the draws of a Monte Carlo
+    stacked as extra units, with `groups` codes among `n_groups` and `applies_by_leaf` leaves × groups."""
+    return _run(c, status[None], value[None], 0, groups, applies_by_leaf, n_groups)[3]
+
+
+def _run(c: Compiled, status3: np.ndarray, value3: np.ndarray, s: int, groups: np.ndarray,
+         applies_by_leaf: np.ndarray, n_groups: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, LeafScores]:
     shape = status3.shape[1:]
     value = np.empty(shape)
     status = np.empty(shape, dtype=np.int8)
@@ -235,16 +249,15 @@ def select_and_score(c: Compiled, inputs: Inputs, s: int, groups: np.ndarray) ->
     reason = np.empty(shape, dtype=np.int8)
     applicable = np.empty(shape, dtype=bool)
     clamped = np.empty(shape, dtype=bool)
-    rel_low = np.full((len(c.group_ids), shape[0]), np.nan)
+    rel_low = np.full((n_groups, shape[0]), np.nan)
     rel_high = rel_low.copy()
     na_reason = int(Reason.NA_ZERO if c.na_zero else Reason.NA_RESCALE)
-    _kernel(status3, value3, s, np.ascontiguousarray(groups, dtype=np.int64), c.applies_by_leaf, c.kind,
+    _kernel(np.ascontiguousarray(status3), np.ascontiguousarray(value3), s,
+            np.ascontiguousarray(groups, dtype=np.int64), np.ascontiguousarray(applies_by_leaf), c.kind,
             c.leaf_max, c.leaf_max_nano, c.ladder_min, c.ladder_points, c.linear_from, c.linear_to, c.level_points,
             c.deduct_per, c.lower_better, c.missing_reason, c.zero_total_reason, na_reason, value, status, used, pts,
             reason, applicable, clamped, rel_low, rel_high)
-    adj, adj_used = adjustments_at(inputs, s)
-    selected = Selected(s, value.T, status.T, used.T, adj, adj_used)
-    return selected, LeafScores(pts.T, applicable.T, reason.T, clamped.T, rel_low, rel_high)
+    return value, status, used, LeafScores(pts.T, applicable.T, reason.T, clamped.T, rel_low, rel_high)
 
 
 def aggregate(c: Compiled, leaves: LeafScores) -> NodeScores:
