@@ -53,11 +53,11 @@ import pandas as pd
 from cchc_rules.data.model import EMPTY, VALUE, Dataset, Inputs
 from cchc_rules.data.survey import Answers
 from cchc_rules.dsl.models import Rulebook
+from cchc_rules.engine import fused
 from cchc_rules.engine.compile import KIND, MISSING, Compiled, CompiledGate, compile_rulebook
 from cchc_rules.engine.grading import grade
 from cchc_rules.engine.result import Result
 from cchc_rules.engine.rounding import NANO, nano, nano1
-from cchc_rules.engine import fused
 from cchc_rules.engine.score import aggregate, leaf_points, score_inputs
 from cchc_rules.engine.vocabulary import NodeScores, Selected
 from cchc_rules.problems import Problems, define

@@ -15,7 +15,6 @@ import pandas as pd
 from cchc_rules.problems import Problem
 
 
-
 class CellStatus(IntEnum):
     """Status of a (unit, leaf, stage) cell in `Inputs.status` (stored as int8)."""
 

@@ -36,6 +36,11 @@ UNKNOWN_BAND = define(
 )
 
 
+def _text(column: pd.Series) -> object:
+    """A text column as it will be in the table: its own array when it is already text (no re-inference)."""
+    return column.array if isinstance(column.dtype, pd.StringDtype) else column.to_numpy()
+
+
 class Result:
     """Scores of every unit of a dataset under one rulebook, at one stage.
 
@@ -101,8 +106,8 @@ class Result:
         ns = self.node_scores
         top = np.where(ns.applicable[:, c.top], ns.points[:, c.top] / NANO, np.nan)
         table = {
-            "unit_id": src["unit_id"].to_numpy(),
-            "name": src["name"].to_numpy() if "name" in src else src["unit_id"].to_numpy(),
+            "unit_id": _text(src["unit_id"]),
+            "name": _text(src["name"] if "name" in src else src["unit_id"]),
             "group": pd.Categorical.from_codes(self.group_codes, categories=c.group_ids),
             "index": self.index,
             "published": publish(t.index, c.decimals),
