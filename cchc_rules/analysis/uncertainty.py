@@ -51,10 +51,11 @@ import numpy as np
 import pandas as pd
 
 from cchc_rules.data.model import EMPTY, VALUE, Dataset, Inputs
+from cchc_rules.data.parse import answers_for, inputs_for
 from cchc_rules.data.survey import Answers
 from cchc_rules.dsl.models import Rulebook
 from cchc_rules.engine import fused
-from cchc_rules.engine.compile import KIND, MISSING, Compiled, CompiledGate, compile_rulebook
+from cchc_rules.engine.compile import KIND, MISSING, Compiled, CompiledBand, CompiledGate, compile_rulebook
 from cchc_rules.engine.grading import grade
 from cchc_rules.engine.result import Result
 from cchc_rules.engine.rounding import NANO, nano, nano1
@@ -258,8 +259,6 @@ class MonteCarlo:
 
     # ------------------------------------------------------------ survey bootstrap
     def _prepare_bootstrap(self, dataset: Dataset | Inputs, rulebook: Rulebook, structural: np.ndarray) -> None:
-        from cchc_rules.data.parse import answers_for
-
         answers = answers_for(dataset, rulebook) if isinstance(dataset, Dataset) else Answers.empty()
         if len(answers) == 0:
             problems = Problems()
@@ -434,14 +433,14 @@ def drawn_bands(c: Compiled, shift: int, factor: np.ndarray | None = None) -> Co
             return g
         return replace(g, threshold_nano=int(np.ceil(g.threshold_nano / factor[g.node])))
 
-    tables = tuple(
-        tuple(
-            replace(b, min_nano=b.min_nano + shift if b.min_nano > 0 else b.min_nano,
-                    gates=tuple(gate(g) for g in b.gates))
-            for b in table
-        )
-        for table in c.band_tables
-    )
+    def band(b: CompiledBand) -> CompiledBand:
+        moved = b.min_nano + shift if b.min_nano > 0 else b.min_nano
+        scaled = factor is not None and any(g.kind == "min" for g in b.gates)
+        if moved == b.min_nano and not scaled:
+            return b  # unchanged: no copy
+        return replace(b, min_nano=moved, gates=tuple(gate(g) for g in b.gates) if scaled else b.gates)
+
+    tables = tuple(tuple(band(b) for b in table) for table in c.band_tables)
     return replace(c, band_tables=tables)
 
 
@@ -485,8 +484,6 @@ def calibrate(c: Compiled, inputs: Inputs, selected: Selected, vpp: np.ndarray) 
 
 
 def _inputs(dataset: Dataset, rulebook: Rulebook) -> Inputs:
-    from cchc_rules.data.parse import inputs_for
-
     return inputs_for(dataset, rulebook)
 
 

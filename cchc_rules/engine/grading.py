@@ -56,8 +56,10 @@ def grade(
     rank = rank_units(key, pts[:, c.tie_break], pool, ranked)
     band = np.full(index.size, -1, dtype=np.int64)
     demotions: list[Demotion] = []
+    order = np.argsort(groups, kind="stable")  # each group's rows, in row order, without a pass per group
+    bounds = np.searchsorted(groups[order], np.arange(len(c.band_tables) + 1))
     for g, table in enumerate(c.band_tables):
-        rows = np.flatnonzero(groups == g)
+        rows = order[bounds[g]: bounds[g + 1]]
         if rows.size == 0:
             continue
         if batch is None:
