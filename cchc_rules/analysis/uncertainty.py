@@ -31,8 +31,13 @@ exclusions, tie-breaks, gates, quotas: `engine.grading.grade`):
   answers than `min_respondents` follows the leaf's missing policy, except under `missing:
   error`, where it keeps its baseline value.
 
-Draws run in chunks (`chunk` draws stacked as extra units through the engine's leaf and
-aggregation stages; 5 by default, the fastest measured at 700 units × 100 leaves). What is kept
+Draws run in chunks (`chunk` draws stacked as extra units, leaf-major, through the engine's own
+kernel: the compiled pass when numba is installed, else the numpy path; 5 by default, the
+fastest measured at 700 units × 100 leaves). Only what a draw changes is scored again: leaves and
+the tree only when the draw changes leaf values (noise, bootstrap), otherwise the baseline's node
+points are reused; the index per draw; bands and ranks of the whole chunk in one
+`engine.grading.grade` call (`batch`: each draw's units rank among themselves, with the draw's
+shifted band tables). What is kept
 is flat in the number of draws: per unit a histogram of ranks, counts of bands and a histogram
 of the index (the index to the nearest scale ÷ 10,000, with the exact minimum and maximum),
 from which the quantiles come. Quantiles are inverted-CDF ones (numpy's `inverted_cdf`): whole
