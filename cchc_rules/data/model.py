@@ -84,7 +84,7 @@ class Inputs:
     notes: list[Problem] = field(default_factory=list)
     # Per-unit arrays derived from `units` for one rulebook (group codes, flags), kept by the engine
     # (`engine.score.unit_codes`) so that scoring the same inputs again does not redo them.
-    derived: dict[tuple, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
+    derived: dict[tuple, np.ndarray] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.value = laid_out(self.value, np.float64)
