@@ -35,9 +35,7 @@ Draws run in chunks (`chunk` draws stacked as extra units, leaf-major, through t
 kernel: the compiled pass when numba is installed, else the numpy path; 5 by default, the
 fastest measured at 700 units × 100 leaves). Only what a draw changes is scored again: leaves and
 the tree only when the draw changes leaf values (noise, bootstrap), otherwise the baseline's node
-points are reused; the index per draw; bands and ranks of the whole chunk in one
-`engine.grading.grade` call (`batch`: each draw's units rank among themselves, with the draw's
-shifted band tables). What is kept
+points are reused; then the index, bands and ranks per draw. What is kept
 is flat in the number of draws: per unit a histogram of ranks, counts of bands and a histogram
 of the index (the index to the nearest scale ÷ 10,000, with the exact minimum and maximum),
 from which the quantiles come. Quantiles are inverted-CDF ones (numpy's `inverted_cdf`): whole
@@ -197,34 +195,22 @@ class MonteCarlo:
 
     # ------------------------------------------------------------ one chunk of draws
     def run(self, ds: range) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Index (nano), band code and rank of every unit in each draw of `ds` (arrays draws × units).
-
-        The draws are stacked as extra units: leaves and the tree are scored again only when a draw changes
-        leaf values, and bands and ranks of the whole chunk come from one `grade` call (each draw's units
-        rank among themselves, with the draw's band table per group).
-        """
+        """Index (nano), band code and rank of every unit in each draw of `ds` (arrays draws × units)."""
         params = [self.draw(d) for d in ds]
         k, n = len(params), len(self.base.units)
         nodes = self._nodes(params) if self.leaf_level else None
         index = np.empty((k, n), dtype=np.int64)
-        tables: list = []
+        band = np.empty((k, n), dtype=np.int64)
+        rank = np.empty((k, n), dtype=np.int64)
         for i, p in enumerate(params):
             ns = self.base.node_scores if nodes is None else _slice(nodes, i, n)
             index[i] = index_nano(self.c, ns, self.adjust, p.weights)
             c = self.c
             if p.shift or (p.weights is not None and self._scale_gates):
                 c = drawn_bands(c, p.shift, None if p.weights is None else p.weights[self.top_of])
-            tables.extend(c.band_tables)
-        if nodes is None:
-            base = self.base.node_scores
-            nodes = NodeScores(np.tile(base.points, (k, 1)), np.tile(base.max, (k, 1)),
-                               np.tile(base.applicable, (k, 1)))
-        c = self.c
-        stacked = replace(c, group_ids=c.group_ids * k, band_tables=tuple(tables))
-        groups = (self.base.group_codes[None, :] + len(c.group_ids) * np.arange(k)[:, None]).ravel()
-        g = grade(stacked, index.ravel(), nodes.points, nodes.max, nodes.applicable, groups,
-                  np.tile(self.flags, (k, 1)), batch=np.repeat(np.arange(k), n))
-        return index, g.band.reshape(k, n), g.rank.reshape(k, n)
+            g = grade(c, index[i], ns.points, ns.max, ns.applicable, self.base.group_codes, self.flags)
+            band[i], rank[i] = g.band, g.rank
+        return index, band, rank
 
     def _nodes(self, params: list[Draw]) -> NodeScores:
         """Leaves and tree scored again for every draw, draws stacked as extra units (leaf-major arrays)."""

@@ -40,32 +40,20 @@ class Graded:
 
 def grade(
     c: Compiled, index: np.ndarray, pts: np.ndarray, mx: np.ndarray, app: np.ndarray, groups: np.ndarray,
-    flags: np.ndarray, batch: np.ndarray | None = None,
+    flags: np.ndarray,
 ) -> Graded:
-    """Bands and ranks of every unit.
-
-    `batch` (optional, per unit) separates independent copies of the units stacked in one call (the draws of
-    a Monte Carlo): units rank only against units of the same batch; `groups` must then be distinct per
-    batch too (group g of batch b as g + b × groups, with `c.band_tables` repeated to match).
-    """
+    """Bands and ranks of every unit."""
     key = published_nano(index, c.decimals) if c.rank_on_published else index
     ranked = ~flags[:, c.exclude_flag] if c.exclude_flag >= 0 else np.ones(index.size, dtype=bool)
     pool = groups if c.rank_within_group else np.zeros_like(groups)
-    if batch is not None and not c.rank_within_group:
-        pool = batch
     rank = rank_units(key, pts[:, c.tie_break], pool, ranked)
     band = np.full(index.size, -1, dtype=np.int64)
     demotions: list[Demotion] = []
-    order = np.argsort(groups, kind="stable")  # each group's rows, in row order, without a pass per group
-    bounds = np.searchsorted(groups[order], np.arange(len(c.band_tables) + 1))
     for g, table in enumerate(c.band_tables):
-        rows = order[bounds[g]: bounds[g + 1]]
+        rows = np.flatnonzero(groups == g)
         if rows.size == 0:
             continue
-        if batch is None:
-            q = qualify(table, key, pts, mx, app, flags)[rows]  # whole columns: cheaper than gathering rows first
-        else:  # one table per group of each batch: only this group's rows
-            q = qualify(table, key[rows], pts[rows], mx[rows], app[rows], flags[rows])
+        q = qualify(table, key, pts, mx, app, flags)[rows]  # whole columns: cheaper than gathering rows first
         local = np.where(q.any(axis=1), q.argmax(axis=1), -1)
         local = _quotas(table, rows, local, q, rank[rows], ranked[rows], demotions)
         codes = np.array([b.code for b in table] + [-1], dtype=np.int64)
