@@ -18,6 +18,7 @@ by tracemalloc, which numpy reports to):
 from __future__ import annotations
 
 import argparse
+import statistics
 import tempfile
 import time
 import tracemalloc
@@ -32,11 +33,13 @@ from cchc_rules.analysis.variants import Variant
 from cchc_rules.data.model import Inputs
 from cchc_rules.data.survey import aggregate
 from cchc_rules.data.synthetic import synthesize, synthetic_rulebook
+from cchc_rules.engine import fused
 from cchc_rules.engine.compile import KIND
 from cchc_rules.engine.rounding import NANO
 from cchc_rules.engine.score import score
 
-TARGET_S, TARGET_MB = 3.0, 1024.0
+TARGET_S, TARGET_MB = 1.0, 1024.0
+BEFORE_S = "5.4–5.6 s"  # spec §10 variation before the Monte Carlo ran on the engine's kernel (issue 15)
 FULL = dict(weight_spread=0.1, threshold_shift=1.0, appraisal_noise="calibrated", survey_bootstrap=True)
 DEFAULT = dict(weight_spread=0.1)
 
@@ -137,10 +140,11 @@ def run(units: int = 700, leaves: int = 100, draws: int = 1000, naive_draws: int
         memory_draws: tuple[int, ...] = (250, 500, 1000, 2000)) -> dict[str, Any]:
     rulebook, dataset = case(units, leaves)
     uncertainty(rulebook, dataset, draws=5, **FULL)  # parse once, warm up
-    out: dict[str, Any] = {"units": units, "leaves": leaves, "draws": draws}
+    out: dict[str, Any] = {"units": units, "leaves": leaves, "draws": draws,
+                           "kernel": "numba compiled pass" if fused.available() else "numpy path"}
     for name, kwargs in (("default", DEFAULT), ("full", FULL)):
-        out[f"{name}_s"] = min(seconds(lambda kw=kwargs: uncertainty(rulebook, dataset, draws=draws, **kw))
-                               for _ in range(2))
+        out[f"{name}_s"] = statistics.median(
+            seconds(lambda kw=kwargs: uncertainty(rulebook, dataset, draws=draws, **kw)) for _ in range(3))
     out["memory_mb"] = {n: timed(lambda n=n: uncertainty(rulebook, dataset, draws=n, **FULL))[1]
                         for n in memory_draws}
     out["full_peak_mb"] = out["memory_mb"].get(draws) or timed(
@@ -166,13 +170,13 @@ def report(r: dict[str, Any]) -> str:
     mem = r["memory_mb"]
     lines = [
         f"Monte Carlo on {r['units']} units × {r['leaves']} leaves, {r['draws']:,} draws "
-        f"(time: best of 2; peak memory: tracemalloc)",
+        f"(time: median of 3; peak memory: tracemalloc; {r['kernel']})",
         "",
         "| run | time (s) | peak memory (MB) | note |",
         "|---|---:|---:|---|",
         f"| vectorised, weights ±10% (the default) | {r['default_s']:.2f} | | target ≤ {TARGET_S:g} s |",
         f"| vectorised, spec §10 (weights, thresholds, calibrated noise, survey bootstrap) | {r['full_s']:.2f} | "
-        f"{r['full_peak_mb']:.0f} | target ≤ {TARGET_S:g} s, ≤ {TARGET_MB:.0f} MB |",
+        f"{r['full_peak_mb']:.0f} | before: {BEFORE_S}; target ≤ {TARGET_S:g} s, ≤ {TARGET_MB:.0f} MB |",
         f"| naive: variant rulebook + `score` per draw, spec §10 | {r['naive_s']:.1f} | | "
         f"{r['naive_draws_run']} draws run, extrapolated ×{r['draws'] / r['naive_draws_run']:g} |",
         "",

@@ -5,6 +5,7 @@ scores (`Inputs`, the dataset's values parsed for one rulebook as units × leave
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import IntEnum
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +14,17 @@ import pandas as pd
 
 from cchc_rules.problems import Problem
 
-# Status of a (unit, leaf, stage) cell in `Inputs.status`.
-EMPTY, VALUE, NA, ZERO_TOTAL = 0, 1, 2, 3
+
+class CellStatus(IntEnum):
+    """Status of a (unit, leaf, stage) cell in `Inputs.status` (stored as int8)."""
+
+    EMPTY = 0  # no value at this stage (an earlier stage's value carries over)
+    VALUE = 1  # a value (`Inputs.value` holds it)
+    NA = 2  # not applicable to the unit (`NA` in the data)
+    ZERO_TOTAL = 3  # a ratio whose total is 0
+
+
+EMPTY, VALUE, NA, ZERO_TOTAL = CellStatus
 
 
 @dataclass
@@ -54,7 +64,13 @@ class Inputs:
     `value` (float64, units × leaves × stages) holds, by rule kind: binary 1/0; levels the index
     of the level in the rule's `levels` map; ratio done ÷ total; survey the aggregated mean
     weight (the same at every stage); every other kind the number. It is NaN wherever
-    `status` is not VALUE. `adjustment` (units × adjustments × stages) is NaN where no value.
+    `status` (int8 `CellStatus`) is not VALUE. `adjustment` (units × adjustments × stages) is
+    NaN where no value.
+
+    Layout: `value`, `status` and `adjustment` are indexed units × leaves × stages but stored
+    stage-major: their transpose (`.T`, stages × leaves × units) is C-contiguous, so the engine
+    reads one stage of one leaf for every unit as one contiguous row. Arrays given in another
+    layout are copied into this one when the Inputs are built (`laid_out`).
     """
 
     units: pd.DataFrame
@@ -66,3 +82,24 @@ class Inputs:
     adjustment: np.ndarray
     survey_n: np.ndarray  # int64 units × leaves: answers counted for survey leaves, else 0
     notes: list[Problem] = field(default_factory=list)
+    # Per-unit arrays derived from `units` for one rulebook (group codes, flags), kept by the engine
+    # (`engine.score.unit_codes`) so that scoring the same inputs again does not redo them.
+    derived: dict[tuple, np.ndarray] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.value = laid_out(self.value, np.float64)
+        self.status = laid_out(self.status, np.int8)
+        self.adjustment = laid_out(self.adjustment, np.float64)
+
+
+def laid_out(a: np.ndarray, dtype: type) -> np.ndarray:
+    """`a` (units × … × stages) stored stage-major: a view whose `.T` is C-contiguous (no copy when it is)."""
+    a = np.asarray(a)
+    if a.dtype == dtype and a.T.flags.c_contiguous:
+        return a
+    return np.ascontiguousarray(a.T, dtype=dtype).T
+
+
+def stage_major(shape: tuple[int, ...], fill: float, dtype: type) -> np.ndarray:
+    """A new units × … × stages array filled with `fill`, already in the `Inputs` layout."""
+    return np.full(shape[::-1], fill, dtype=dtype).T

@@ -29,7 +29,7 @@ import pandas as pd
 
 from cchc_rules.data import problems as dp
 from cchc_rules.data.coded import coded
-from cchc_rules.data.model import EMPTY, NA, VALUE, ZERO_TOTAL, Dataset, Inputs
+from cchc_rules.data.model import EMPTY, NA, VALUE, ZERO_TOTAL, Dataset, Inputs, stage_major
 from cchc_rules.data.read import split_flags
 from cchc_rules.data.survey import Answers, aggregate
 from cchc_rules.dsl.models import Node, Rulebook
@@ -161,9 +161,9 @@ def _parse_book(dataset: Dataset, book: Book, problems: Problems) -> Inputs:
 def _check(dataset: Dataset, book: Book, problems: Problems) -> tuple[Inputs, Answers]:
     units, index = _units(dataset.units, book, problems)
     n_u, n_l, n_s = len(units), len(book.leaves), len(book.stages)
-    value = np.full((n_u, n_l, n_s), np.nan)
-    status = np.zeros((n_u, n_l, n_s), dtype=np.int8)
-    adjustment = np.full((n_u, len(book.adjustments), n_s), np.nan)
+    value = stage_major((n_u, n_l, n_s), np.nan, np.float64)  # the engine's layout (see Inputs)
+    status = stage_major((n_u, n_l, n_s), EMPTY, np.int8)
+    adjustment = stage_major((n_u, len(book.adjustments), n_s), np.nan, np.float64)
     group_of = pd.Index(book.groups).get_indexer(units["group"]).astype(np.int64)
     _assessments(dataset, book, index, group_of, value, status, adjustment, problems)
     answers = Answers.empty()

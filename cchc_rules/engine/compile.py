@@ -9,6 +9,7 @@ at a time over all units.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -16,6 +17,7 @@ import numpy as np
 
 from cchc_rules.dsl.models import RULE_KINDS, Band, Best, Gate, Node, Rulebook
 from cchc_rules.engine.rounding import nano, nano1
+from cchc_rules.engine.vocabulary import MISSING_REASON, ZERO_TOTAL_REASON
 
 KIND = {name: code for code, name in enumerate(RULE_KINDS)}
 MISSING = {"zero": 0, "max": 1, "na": 2, "error": 3}
@@ -49,13 +51,41 @@ class CompiledBand:
 
 
 @dataclass(frozen=True)
-class Level:
-    """Parents at one depth and their children, children grouped by parent (for `reduceat`)."""
+class Tree:
+    """`Compiled.parents` as flat arrays (children of parent q: child_idx[child_ptr[q]:child_ptr[q + 1]])."""
 
-    parents: np.ndarray
+    node: np.ndarray
+    child_ptr: np.ndarray
+    child_idx: np.ndarray
     agg: np.ndarray
-    children: np.ndarray
-    starts: np.ndarray
+    best: np.ndarray
+    cap: np.ndarray
+    floor: np.ndarray
+
+    @classmethod
+    def of(cls, parents: tuple[Parent, ...], n_nodes: int) -> Tree:
+        kids = [np.arange(n_nodes)[p.children] for p in parents]
+        return cls(
+            node=np.array([p.node for p in parents], dtype=np.int64),
+            child_ptr=np.cumsum([0, *(k.size for k in kids)]).astype(np.int64),
+            child_idx=np.concatenate([*kids, np.zeros(0, np.int64)]).astype(np.int64),
+            agg=np.array([p.agg for p in parents], dtype=np.int64),
+            best=np.array([p.best for p in parents], dtype=np.int64),
+            cap=np.array([p.cap for p in parents], dtype=np.int64),
+            floor=np.array([p.floor for p in parents], dtype=np.int64),
+        )
+
+
+@dataclass(frozen=True)
+class Parent:
+    """A parent node and how its children add up (`Compiled.parents` lists children's parents first)."""
+
+    node: int
+    children: slice | np.ndarray  # node indices of its children: a slice when they are consecutive (a view)
+    agg: int  # AGG_SUM, AGG_CAPPED, AGG_BEST
+    best: int  # k for best-k
+    cap: int  # nano: the declared max (capped)
+    floor: int  # nano
 
 
 @dataclass(frozen=True)
@@ -68,7 +98,8 @@ class Compiled:
     node_max: np.ndarray  # nano, declared max (for capped and best-k parents)
     node_floor: np.ndarray  # nano
     node_best: np.ndarray  # k for best-k parents, else 0
-    levels: tuple[Level, ...]  # deepest first
+    parents: tuple[Parent, ...]  # every parent node, each after all of its descendants
+    tree: Tree  # the same as flat arrays (for the compiled pass)
     leaf_ids: list[str]
     leaf_node: np.ndarray  # node index of each leaf
     kind: np.ndarray  # int8 code per leaf (KIND)
@@ -99,9 +130,34 @@ class Compiled:
     rank_within_group: bool
     tie_break: np.ndarray  # node indices
     exclude_flag: int  # index in flag_ids, -1 when none
+    leaf_applies: np.ndarray  # bool groups × leaves (structural applicability of each leaf)
+    applies_by_leaf: np.ndarray  # the same, leaves × groups, C-contiguous (gathers by unit stay contiguous)
+    applies_everywhere: bool  # every leaf applies to every group (no applies_to below the root)
+    missing_reason: np.ndarray  # int8 per leaf: the `Reason` of an empty cell (its missing policy)
+    zero_total_reason: np.ndarray  # int8 per leaf: the `Reason` of a zero total (ratio leaves)
+    missing_error: bool  # some leaf has `missing: error`
+    kind_rows: dict[str, np.ndarray | slice] = field(default_factory=dict)  # leaves of each rule kind present
 
     def leaf_index(self, kind: str) -> np.ndarray:
         return np.flatnonzero(self.kind == KIND[kind])
+
+
+_CACHE: dict[int, tuple[weakref.ref, Compiled]] = {}
+
+
+def compiled_for(rulebook: Rulebook) -> Compiled:
+    """The rulebook compiled once (cached while the rulebook object lives).
+
+    A loaded rulebook is not changed in place (variants and edits build new ones), so the
+    object's identity is its key.
+    """
+    key = id(rulebook)
+    hit = _CACHE.get(key)
+    if hit is not None and hit[0]() is rulebook:
+        return hit[1]
+    compiled = compile_rulebook(rulebook)
+    _CACHE[key] = (weakref.ref(rulebook, lambda _ref, k=key, cache=_CACHE: cache.pop(k, None)), compiled)
+    return compiled
 
 
 def compile_rulebook(rulebook: Rulebook) -> Compiled:
@@ -111,7 +167,6 @@ def compile_rulebook(rulebook: Rulebook) -> Compiled:
     where = {nid: i for i, nid in enumerate(node_ids)}
     nodes = [n for n, _, _ in walked]
     parent = np.array([where[p.id] if p is not None else -1 for _, p, _ in walked], dtype=np.int64)
-    depth = np.array([d for _, _, d in walked], dtype=np.int64)
     agg = np.array([_agg(n) for n in nodes], dtype=np.int8)
     leaves = rulebook.leaves()
     leaf_node = np.array([where[leaf.id] for leaf in leaves], dtype=np.int64)
@@ -123,6 +178,9 @@ def compile_rulebook(rulebook: Rulebook) -> Compiled:
         _band_table(rulebook.bands_for(g), band_ids, where, nodes, parent, flag_ids) for g in group_ids
     )
     ladder_min, ladder_points = _ladders(leaves)
+    applies = _applies(nodes, parent, group_ids)
+    parents = _parents(parent, agg, nodes)
+    kind = np.array([KIND[leaf.rule.kind] for leaf in leaves], dtype=np.int8)
     adj = rulebook.adjustments
     ranking = rulebook.ranking
     return Compiled(
@@ -134,10 +192,11 @@ def compile_rulebook(rulebook: Rulebook) -> Compiled:
         node_max=nano([n.max or 0.0 for n in nodes]),
         node_floor=nano([n.floor for n in nodes]),
         node_best=np.array([n.aggregate.best if isinstance(n.aggregate, Best) else 0 for n in nodes]),
-        levels=_levels(parent, depth, agg),
+        parents=parents,
+        tree=Tree.of(parents, len(nodes)),
         leaf_ids=[leaf.id for leaf in leaves],
         leaf_node=leaf_node,
-        kind=np.array([KIND[leaf.rule.kind] for leaf in leaves], dtype=np.int8),
+        kind=kind,
         leaf_max=leaf_max,
         leaf_max_nano=nano(leaf_max),
         missing=np.array([MISSING[rulebook.missing_for(leaf)] for leaf in leaves], dtype=np.int8),
@@ -153,7 +212,7 @@ def compile_rulebook(rulebook: Rulebook) -> Compiled:
         deduct_per=np.array([leaf.rule.deduct.per if leaf.rule.deduct else 0.0 for leaf in leaves]),
         lower_better=np.array([bool(leaf.rule.relative and leaf.rule.relative.better == "lower") for leaf in leaves]),
         group_ids=group_ids,
-        applies=_applies(nodes, parent, group_ids),
+        applies=applies,
         flag_ids=flag_ids,
         adjustment_ids=[a.id for a in adj],
         adj_sign=np.array([a.sign for a in adj], dtype=np.int64),
@@ -167,7 +226,28 @@ def compile_rulebook(rulebook: Rulebook) -> Compiled:
         rank_within_group=ranking.within == "group",
         tie_break=np.array([where[t] for t in ranking.tie_break], dtype=np.int64),
         exclude_flag=flag_ids.index(ranking.exclude_flag) if ranking.exclude_flag in flag_ids else -1,
+        leaf_applies=applies[:, leaf_node],
+        applies_by_leaf=np.ascontiguousarray(applies[:, leaf_node].T),
+        applies_everywhere=bool(applies[:, leaf_node].all()),
+        missing_reason=np.array([MISSING_REASON[rulebook.missing_for(leaf)] for leaf in leaves], dtype=np.int8),
+        zero_total_reason=np.array(
+            [ZERO_TOTAL_REASON[leaf.rule.ratio.if_zero_total if leaf.rule.ratio else "na"] for leaf in leaves],
+            dtype=np.int8,
+        ),
+        missing_error=any(rulebook.missing_for(leaf) == "error" for leaf in leaves),
+        kind_rows=_kind_rows(kind),
     )
+
+
+def _kind_rows(kind: np.ndarray) -> dict[str, np.ndarray | slice]:
+    """The leaves of each rule kind present: a slice when they are consecutive (a view, no copy), else indices."""
+    out: dict[str, np.ndarray | slice] = {}
+    for name, code in KIND.items():
+        rows = np.flatnonzero(kind == code)
+        if rows.size:
+            consecutive = rows[-1] - rows[0] + 1 == rows.size
+            out[name] = slice(int(rows[0]), int(rows[-1]) + 1) if consecutive else rows
+    return out
 
 
 def _agg(node: Node) -> int:
@@ -193,17 +273,20 @@ def _ladders(leaves: list[Node]) -> tuple[np.ndarray, np.ndarray]:
     return _pad(mins, np.inf), _pad(amounts, 0.0)
 
 
-def _levels(parent: np.ndarray, depth: np.ndarray, agg: np.ndarray) -> tuple[Level, ...]:
+def _parents(parent: np.ndarray, agg: np.ndarray, nodes: list[Node]) -> tuple[Parent, ...]:
+    """Parents in reverse walk order (a node's descendants follow it in walk order, so they come first here)."""
     out = []
-    for d in range(int(depth.max()) - 1, -1, -1):
-        children = np.flatnonzero((depth == d + 1) & (parent >= 0))
-        children = children[np.argsort(parent[children], kind="stable")]
-        if children.size == 0:
+    for i in range(len(nodes) - 1, -1, -1):
+        kids = np.flatnonzero(parent == i)
+        if kids.size == 0:
             continue
-        owners = parent[children]
-        starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
-        parents = owners[starts]
-        out.append(Level(parents, agg[parents], children, starts))
+        consecutive = kids[-1] - kids[0] + 1 == kids.size
+        node = nodes[i]
+        out.append(Parent(
+            node=i, children=slice(int(kids[0]), int(kids[-1]) + 1) if consecutive else kids, agg=int(agg[i]),
+            best=node.aggregate.best if isinstance(node.aggregate, Best) else 0, cap=nano1(node.max or 0.0),
+            floor=nano1(node.floor),
+        ))
     return tuple(out)
 
 

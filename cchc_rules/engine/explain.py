@@ -17,9 +17,9 @@ import pandas as pd
 
 from cchc_rules.data.model import NA, VALUE
 from cchc_rules.data.model import ZERO_TOTAL as ST_ZERO_TOTAL
-from cchc_rules.engine import score as sc
 from cchc_rules.engine.grading import gate_holds, zero_leaves
 from cchc_rules.engine.rounding import NANO
+from cchc_rules.engine.vocabulary import Reason
 from cchc_rules.i18n import pick as pick_text
 from cchc_rules.i18n import resolve_lang, stage_label
 from cchc_rules.numbers import plain
@@ -35,11 +35,11 @@ TEXT: dict[str, dict[str, str]] = {
         "yes": "có", "no": "không", "none": "—", "ladder_rest": "còn lại",
         "leaf": "tiêu chí", "adjustment": "điều chỉnh", "index": "chỉ số", "band": "xếp loại",
         "gate": "điều kiện", "quota": "hạn mức", "tie_break": "phân định đồng điểm", "rank": "thứ hạng",
-        "out_1": "không áp dụng cho nhóm", "out_2": "NA: loại khỏi điểm tối đa",
-        "out_4": "tổng bằng 0: loại khỏi điểm tối đa",
-        "out_9": "không có giá trị: coi như NA",
+        "structural": "không áp dụng cho nhóm", "na_rescale": "NA: loại khỏi điểm tối đa",
+        "zt_na": "tổng bằng 0: loại khỏi điểm tối đa",
+        "miss_na": "không có giá trị: coi như NA",
         "na_zero": "NA: tính 0 điểm", "zt_max": "tổng bằng 0: tính điểm tối đa", "zt_zero": "tổng bằng 0: tính 0 điểm",
-        "miss_zero": "không có giá trị: 0 điểm", "miss_max": "không có giá trị: điểm tối đa", "miss_na": "na",
+        "miss_zero": "không có giá trị: 0 điểm", "miss_max": "không có giá trị: điểm tối đa",
         "relative": "so với nhóm: kém nhất {low}, tốt nhất {high}",
         "linear": "{share} của khoảng {lo} → {hi}", "deduct": "{count} × {per}",
         "index_calc": "{earned} / {possible} × {scale} = {base}; điều chỉnh {adj};"
@@ -62,11 +62,11 @@ TEXT: dict[str, dict[str, str]] = {
         "yes": "yes", "no": "no", "none": "—", "ladder_rest": "the rest",
         "leaf": "criterion", "adjustment": "adjustment", "index": "index", "band": "band",
         "gate": "gate", "quota": "quota", "tie_break": "tie-break", "rank": "rank",
-        "out_1": "does not apply to the group", "out_2": "NA: out of the maximum",
-        "out_4": "zero total: out of the maximum",
-        "out_9": "no value: treated as NA",
+        "structural": "does not apply to the group", "na_rescale": "NA: out of the maximum",
+        "zt_na": "zero total: out of the maximum",
+        "miss_na": "no value: treated as NA",
         "na_zero": "NA: counts 0", "zt_max": "zero total: counts the max", "zt_zero": "zero total: counts 0",
-        "miss_zero": "no value: 0 points", "miss_max": "no value: the max", "miss_na": "na",
+        "miss_zero": "no value: 0 points", "miss_max": "no value: the max",
         "relative": "against the group: worst {low}, best {high}",
         "linear": "{share} of the span {lo} → {hi}", "deduct": "{count} × {per}",
         "index_calc": "{earned} / {possible} × {scale} = {base}; adjustments {adj};"
@@ -86,10 +86,12 @@ TEXT: dict[str, dict[str, str]] = {
         "head": "Unit {unit} ({name}), group {group}, stage {stage}: index {published}, {band}, {rank}",
     },
 }
-_MISSING = {sc.MISS_ZERO: "zero", sc.MISS_MAX: "max", sc.MISS_NA: "na"}
+_MISSING = {Reason.MISSING_ZERO: "zero", Reason.MISSING_MAX: "max", Reason.MISSING_NA: "na"}
+# The ledger's note (a key of TEXT) for each reason a leaf did not get its points from a value.
 _NOTE = {
-    sc.STRUCTURAL: "out_1", sc.NA_RESCALE: "out_2", sc.ZT_NA: "out_4", sc.MISS_NA: "out_9", sc.NA_ZERO: "na_zero",
-    sc.ZT_MAX: "zt_max", sc.ZT_ZERO: "zt_zero", sc.MISS_ZERO: "miss_zero", sc.MISS_MAX: "miss_max",
+    Reason.STRUCTURAL: "structural", Reason.NA_RESCALE: "na_rescale", Reason.ZERO_TOTAL_NA: "zt_na",
+    Reason.MISSING_NA: "miss_na", Reason.NA_ZERO: "na_zero", Reason.ZERO_TOTAL_MAX: "zt_max",
+    Reason.ZERO_TOTAL_ZERO: "zt_zero", Reason.MISSING_ZERO: "miss_zero", Reason.MISSING_MAX: "miss_max",
 }
 
 
@@ -154,7 +156,7 @@ def _leaf_rows(result: Result, u: int, lang: str) -> list[dict[str, Any]]:
             "section": "leaf", "id": leaf_id, "code": node.label, "name": pick_text(node.name, lang),
             "kind": node.rule.kind, "stage": c.rulebook.stages[stage] if stage >= 0 else "",
             "value": _value_text(result, u, j, t),
-            "matched": _matched(result, u, j, g, t) if reason == sc.OK else "",
+            "matched": _matched(result, u, j, g, t) if reason == Reason.OK else "",
             "points": lv.points[u, j] / NANO if applicable else np.nan,
             "max": c.leaf_max[j] if applicable else np.nan,
             "clamped": bool(lv.clamped[u, j]),

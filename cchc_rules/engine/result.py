@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from cchc_rules.engine.explain import Ledger, build_ledger
 from cchc_rules.engine.rounding import NANO, publish
+from cchc_rules.engine.vocabulary import IndexScores, LeafScores, NodeScores, Selected, flag_matrix
 from cchc_rules.i18n import pick
 from cchc_rules.problems import Problems, define, nearest
 
@@ -16,9 +18,7 @@ if TYPE_CHECKING:
     from cchc_rules.data.model import Inputs
     from cchc_rules.dsl.models import Rulebook
     from cchc_rules.engine.compile import Compiled
-    from cchc_rules.engine.explain import Ledger
     from cchc_rules.engine.grading import Graded
-    from cchc_rules.engine.score import IndexScores, LeafScores, NodeScores, Selected
 
 UNKNOWN_UNIT = define(
     "E405",
@@ -36,6 +36,11 @@ UNKNOWN_BAND = define(
 )
 
 
+def _text(column: pd.Series) -> object:
+    """A text column as it will be in the table: its own array when it is already text (no re-inference)."""
+    return column.array if isinstance(column.dtype, pd.StringDtype) else column.to_numpy()
+
+
 class Result:
     """Scores of every unit of a dataset under one rulebook, at one stage.
 
@@ -47,7 +52,7 @@ class Result:
 
     def __init__(
         self, compiled: Compiled, inputs: Inputs, selected: Selected, leaves: LeafScores, node_scores: NodeScores,
-        totals: IndexScores, graded: Graded, groups: np.ndarray,
+        totals: IndexScores, graded: Graded, groups: np.ndarray, flags: np.ndarray | None = None,
     ):
         self.compiled = compiled
         self.inputs = inputs
@@ -57,6 +62,8 @@ class Result:
         self.totals = totals
         self.graded = graded
         self.group_codes = groups
+        if flags is not None:
+            self.__dict__["flags"] = flags  # the cached property, already computed for grading
         self.units = self._units_table()
 
     @property
@@ -99,8 +106,8 @@ class Result:
         ns = self.node_scores
         top = np.where(ns.applicable[:, c.top], ns.points[:, c.top] / NANO, np.nan)
         table = {
-            "unit_id": src["unit_id"].to_numpy(),
-            "name": src["name"].to_numpy() if "name" in src else src["unit_id"].to_numpy(),
+            "unit_id": _text(src["unit_id"]),
+            "name": _text(src["name"] if "name" in src else src["unit_id"]),
             "group": pd.Categorical.from_codes(self.group_codes, categories=c.group_ids),
             "index": self.index,
             "published": publish(t.index, c.decimals),
@@ -141,9 +148,7 @@ class Result:
     @cached_property
     def flags(self) -> np.ndarray:
         """Units × flags (`compiled.flag_ids`), True where the unit carries the flag."""
-        from cchc_rules.engine.score import flag_matrix
-
-        return flag_matrix(self.compiled, self.inputs)
+        return flag_matrix(self.compiled.flag_ids, self.inputs.units)
 
     @cached_property
     def _rows(self) -> dict[str, int]:
@@ -176,8 +181,6 @@ class Result:
 
     def explain(self, unit_id: str, lang: str | None = None) -> Ledger:
         """How one unit's index, band and rank came about, in Vietnamese or English."""
-        from cchc_rules.engine.explain import build_ledger
-
         return build_ledger(self, self.row_of(unit_id), lang)
 
     def to_json(self) -> dict[str, Any]:

@@ -18,19 +18,28 @@ Decisions where the spec is silent:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
 import numpy as np
 import pandas as pd
 
-from cchc_rules.data.model import EMPTY, NA, VALUE, Inputs
+from cchc_rules.data.model import EMPTY, NA, VALUE, Dataset, Inputs
 from cchc_rules.data.model import ZERO_TOTAL as ST_ZERO_TOTAL
+from cchc_rules.data.parse import inputs_for
 from cchc_rules.dsl.models import Rulebook
-from cchc_rules.engine.compile import AGG_BEST, AGG_CAPPED, KIND, MISSING, ZERO_TOTAL, Compiled, compile_rulebook
+from cchc_rules.engine import fused
+from cchc_rules.engine.compile import AGG_BEST, AGG_CAPPED, Compiled, compiled_for
 from cchc_rules.engine.grading import Graded, grade
 from cchc_rules.engine.result import Result
 from cchc_rules.engine.rounding import NANO, nano
+from cchc_rules.engine.select import select_at
+from cchc_rules.engine.vocabulary import (
+    OUT_OF_MAX,
+    IndexScores,
+    LeafScores,
+    NodeScores,
+    Reason,
+    Selected,
+    flag_matrix,
+)
 from cchc_rules.problems import Problems, define, nearest
 
 UNKNOWN_STAGE = define(
@@ -69,70 +78,33 @@ UNKNOWN_GROUP = define(
     "Use one of the groups: {groups}.",
 )
 
-# Why a leaf has the points it has (`LeafScores.reason`); the ledger names them.
-OK, STRUCTURAL, NA_RESCALE, NA_ZERO, ZT_NA, ZT_MAX, ZT_ZERO, MISS_ZERO, MISS_MAX, MISS_NA, MISS_ERROR = range(11)
-# Indexed by the codes of compile.MISSING and compile.ZERO_TOTAL (their keys are in code order).
-_MISSING_REASON = np.array(
-    [{"zero": MISS_ZERO, "max": MISS_MAX, "na": MISS_NA, "error": MISS_ERROR}[k] for k in MISSING]
-)
-_ZERO_TOTAL_REASON = np.array([{"na": ZT_NA, "max": ZT_MAX, "zero": ZT_ZERO}[k] for k in ZERO_TOTAL])
+def score(rulebook: Rulebook, dataset: Dataset | Inputs, stage: str | None = None) -> Result:
+    """Score a dataset (a `Dataset`, or `Inputs` already parsed for this rulebook) at a stage (default: final).
 
-
-@dataclass
-class Selected:
-    """The value used per unit × leaf at the chosen stage (`stage_used` −1: no value)."""
-
-    stage: int
-    value: np.ndarray
-    status: np.ndarray
-    stage_used: np.ndarray
-    adjustment: np.ndarray  # units × adjustments, NaN when no value
-    adjustment_stage: np.ndarray
-
-
-@dataclass
-class LeafScores:
-    points: np.ndarray  # int64 nano, units × leaves; 0 when out
-    applicable: np.ndarray  # bool: counts in the unit's maximum
-    reason: np.ndarray  # int8 (OK, STRUCTURAL, ...)
-    clamped: np.ndarray  # bool: the rule gave points outside [0, max]
-    rel_low: np.ndarray  # groups × leaves: worst/best of relative leaves (NaN elsewhere)
-    rel_high: np.ndarray
-
-
-@dataclass
-class NodeScores:
-    points: np.ndarray  # int64 nano, units × nodes; 0 when out
-    max: np.ndarray  # int64 nano: the applicable maximum
-    applicable: np.ndarray  # bool
-
-
-@dataclass
-class IndexScores:
-    index: np.ndarray  # int64 nano, clamped to [0, scale]
-    earned: np.ndarray  # nano, Σ top-level points
-    possible: np.ndarray  # nano, Σ top-level applicable maxima
-    adjustments: np.ndarray  # nano, units × adjustments, signed and capped (0 when no value)
-
-
-def score(rulebook: Rulebook, dataset: Any, stage: str | None = None) -> Result:
-    """Score a dataset (a `Dataset`, or `Inputs` already parsed for this rulebook) at a stage (default: final)."""
-    if not isinstance(dataset, Inputs):
-        from cchc_rules.data.parse import inputs_for
-
-        dataset = inputs_for(dataset, rulebook)
-    return score_inputs(compile_rulebook(rulebook), dataset, stage)
+    The rulebook is compiled once per rulebook (`compile.compiled_for`), the dataset parsed once per rulebook.
+    """
+    inputs = dataset if isinstance(dataset, Inputs) else inputs_for(dataset, rulebook)
+    return score_inputs(compiled_for(rulebook), inputs, stage)
 
 
 def score_inputs(compiled: Compiled, inputs: Inputs, stage: str | None = None) -> Result:
     """Score inputs with a compiled rulebook; raises `CchcError` listing every problem."""
     groups = group_codes(compiled, inputs)
-    selected = select_stage(compiled, inputs, stage)
-    leaves = leaf_points(compiled, selected, groups, inputs)
-    nodes = aggregate(compiled, leaves)
+    s = stage_index(compiled, stage)
+    if fused.available():
+        selected, leaves = fused.select_and_score(compiled, inputs, s, groups)
+        if compiled.missing_error:
+            cells = np.flatnonzero(leaves.reason.T.ravel() == Reason.MISSING_ERROR)
+            _missing_errors(compiled, cells, leaves.reason.T.shape, inputs, s)
+        nodes = fused.aggregate(compiled, leaves)
+    else:
+        selected = select_at(inputs, s)
+        leaves = leaf_points(compiled, selected, groups, inputs)
+        nodes = aggregate(compiled, leaves)
     totals = index_points(compiled, nodes, selected, inputs)
-    graded = grading(compiled, totals.index, nodes, groups, inputs)
-    return Result(compiled, inputs, selected, leaves, nodes, totals, graded, groups)
+    flags = unit_flags(compiled, inputs)
+    graded = grade(compiled, totals.index, nodes.points, nodes.max, nodes.applicable, groups, flags)
+    return Result(compiled, inputs, selected, leaves, nodes, totals, graded, groups, flags)
 
 
 def group_codes(compiled: Compiled, inputs: Inputs) -> np.ndarray:
@@ -144,7 +116,12 @@ def group_codes(compiled: Compiled, inputs: Inputs) -> np.ndarray:
         problems.add(MISMATCH, path="stages", what="stages differ")
     if list(inputs.adjustment_ids) != compiled.adjustment_ids:
         problems.add(MISMATCH, path="adjustments", what="adjustment ids differ")
-    codes = pd.Categorical(inputs.units["group"], categories=compiled.group_ids).codes.astype(np.int64)
+    key = ("groups", id(inputs.units), tuple(compiled.group_ids))
+    codes = inputs.derived.get(key)
+    if codes is None:
+        codes = pd.Categorical(inputs.units["group"], categories=compiled.group_ids).codes.astype(np.int64)
+        codes.flags.writeable = False
+        inputs.derived[key] = codes
     for i in np.flatnonzero(codes < 0):
         row = inputs.units.iloc[i]
         problems.add(UNKNOWN_GROUP, path=f"units/{row['unit_id']}", unit=row["unit_id"], group=row["group"],
@@ -167,35 +144,7 @@ def stage_index(compiled: Compiled, stage: str | None) -> int:
 
 def select_stage(compiled: Compiled, inputs: Inputs, stage: str | None = None) -> Selected:
     """Per unit × leaf (and adjustment), the value of the last stage with one, at or before `stage`."""
-    s = stage_index(compiled, stage)
-    used = _last_stage(inputs.status != EMPTY, s)
-    value = _at_stage(inputs.value, used)
-    status = _at_stage(inputs.status, used)
-    used = np.ascontiguousarray(used.T)
-    status[used < 0] = EMPTY
-    adj_used = _last_stage(~np.isnan(inputs.adjustment), s)
-    adj = np.where(adj_used >= 0, _at_stage(inputs.adjustment, adj_used).T, np.nan)
-    return Selected(s, value.T, status.T, used.T, adj, adj_used)
-
-
-def _last_stage(has: np.ndarray, s: int) -> np.ndarray:
-    """Per cell, the last stage ≤ s with a value (−1: none); `has` is cells × stages.
-
-    The stages with a value are packed as bits; a table maps each pattern to its highest bit.
-    """
-    code = np.zeros(has.shape[:-1], dtype=np.min_scalar_type(2 ** (s + 1) - 1))
-    for k in range(s + 1):
-        code |= has[..., k].view(np.uint8).astype(code.dtype, copy=False) << k
-    highest = (np.frexp(np.arange(2 ** (s + 1)))[1] - 1).astype(np.int8)
-    return highest[code]
-
-
-def _at_stage(a: np.ndarray, used: np.ndarray) -> np.ndarray:
-    """`a[unit, leaf, used]` per cell (stage 0 where `used` is −1), gathered in one go, returned leaves × units
-    (the layout the leaf computations run in)."""
-    n_stages = a.shape[-1]
-    flat = np.arange(used.size, dtype=np.int64).reshape(used.shape) * n_stages + np.maximum(used, 0)
-    return np.ascontiguousarray(np.ascontiguousarray(a).ravel()[flat].T)
+    return select_at(inputs, stage_index(compiled, stage))
 
 
 def leaf_points(compiled: Compiled, selected: Selected, groups: np.ndarray, inputs: Inputs) -> LeafScores:
@@ -207,12 +156,16 @@ def leaf_points(compiled: Compiled, selected: Selected, groups: np.ndarray, inpu
     c = compiled
     value = np.ascontiguousarray(selected.value.T)  # free: select_stage builds them leaf-major
     status = np.ascontiguousarray(selected.status.T)
-    structural = c.applies[:, c.leaf_node].T[:, groups]
-    has = (status == VALUE) & structural
-    raw = _rule_points(c, value, has)
+    structural = None if c.applies_everywhere else np.take(c.applies_by_leaf, groups, axis=1)  # C-contiguous
+    has = status == VALUE
+    if structural is not None:
+        has &= structural
+    raw = _rule_points(c, value)
     rel_low, rel_high = _relative(c, value, has, groups, raw)
     mx = c.leaf_max[:, None]
-    clamped = has & ((raw < 0) | (raw > mx))
+    with np.errstate(invalid="ignore"):
+        clamped = (raw < 0) | (raw > mx)
+    clamped &= has
     np.fmax(raw, 0.0, out=raw)  # NaN (no usable value) → 0 too; those cells are set below
     np.minimum(raw, mx, out=raw)
     pts = nano(raw, inplace=True)
@@ -222,49 +175,64 @@ def leaf_points(compiled: Compiled, selected: Selected, groups: np.ndarray, inpu
     leaf = cells // status.shape[1]
     st = status.ravel()[cells]
     reason = np.zeros(status.shape, dtype=np.int8)
+    out_of_group = np.zeros(cells.size, dtype=bool) if structural is None else ~structural.ravel()[cells]
     why = np.select(
-        [~structural.ravel()[cells], st == NA, st == ST_ZERO_TOTAL, st == EMPTY],
-        [STRUCTURAL, NA_ZERO if c.na_zero else NA_RESCALE, _ZERO_TOTAL_REASON[c.zero_total[leaf]],
-         _MISSING_REASON[c.missing[leaf]]],
-        OK,
+        [out_of_group, st == NA, st == ST_ZERO_TOTAL, st == EMPTY],
+        [Reason.STRUCTURAL, Reason.NA_ZERO if c.na_zero else Reason.NA_RESCALE, c.zero_total_reason[leaf],
+         c.missing_reason[leaf]],
+        Reason.OK,
     ).astype(np.int8)
     reason.ravel()[cells] = why
-    _missing_errors(c, cells[why == MISS_ERROR], status.shape, inputs, selected.stage)
-    pts.ravel()[cells] = np.where((why == MISS_MAX) | (why == ZT_MAX), c.leaf_max_nano[leaf], 0)
+    _missing_errors(c, cells[why == Reason.MISSING_ERROR], status.shape, inputs, selected.stage)
+    full = (why == Reason.MISSING_MAX) | (why == Reason.ZERO_TOTAL_MAX)
+    pts.ravel()[cells] = np.where(full, c.leaf_max_nano[leaf], 0)
     applicable = np.ones(status.shape, dtype=bool)
-    applicable.ravel()[cells] = ~np.isin(why, (STRUCTURAL, NA_RESCALE, ZT_NA, MISS_NA))
+    applicable.ravel()[cells] = ~np.isin(why, list(OUT_OF_MAX))
     return LeafScores(pts.T, applicable.T, reason.T, clamped.T, rel_low, rel_high)
 
 
-def _rule_points(c: Compiled, value: np.ndarray, has: np.ndarray) -> np.ndarray:
-    """Points by each leaf's rule before clamping (leaves × units); meaningless where `has` is False."""
-    raw = np.full(value.shape, np.nan)
+def _rule_points(c: Compiled, value: np.ndarray) -> np.ndarray:
+    """Points by each leaf's rule before clamping (leaves × units); meaningless where the cell has no usable
+    value. Relative leaves are left for `_relative`. Leaves of a kind that are consecutive are computed in
+    place in a view of the output."""
+    raw = np.empty(value.shape)
     mx = c.leaf_max[:, None]
-    for kind, idx in ((k, c.leaf_index(k)) for k in KIND):
-        if idx.size == 0 or kind == "relative":
+    for kind, rows in c.kind_rows.items():
+        if kind == "relative":
             continue
-        v, m = value[idx], mx[idx]
-        if kind == "binary":
-            out = v * m
+        v, m = value[rows], mx[rows]
+        target = raw[rows] if isinstance(rows, slice) else None
+        if kind in ("binary", "ratio", "survey"):
+            out = np.multiply(v, m, out=target)
         elif kind == "ladder":
-            out = np.zeros_like(v)
-            lows, amounts = c.ladder_min[idx], c.ladder_points[idx]
-            for step in range(lows.shape[1] - 1, -1, -1):  # last step first: a better step overrides
-                out = np.where(v >= lows[:, step, None], amounts[:, step, None], out)
+            out = _ladder(c.ladder_min[rows], c.ladder_points[rows], v, target)
         elif kind == "linear":
-            lo, hi = c.linear_from[idx, None], c.linear_to[idx, None]
-            out = m * np.clip((v - lo) / (hi - lo), 0.0, 1.0)
-        elif kind in ("ratio", "survey"):
-            out = m * v
+            lo, hi = c.linear_from[rows, None], c.linear_to[rows, None]
+            out = np.subtract(v, lo, out=target)
+            out /= hi - lo
+            np.clip(out, 0.0, 1.0, out=out)
+            out *= m
         elif kind == "levels":
-            level = np.nan_to_num(v).astype(np.int64)
-            out = np.take_along_axis(c.level_points[idx], level, axis=1)
-        elif kind == "deduct":
-            out = m - c.deduct_per[idx, None] * v
-        else:  # points
+            out = np.take_along_axis(c.level_points[rows], np.nan_to_num(v).astype(np.int64), axis=1)
+        elif kind == "deduct":  # max − per × value, as m + (−per × value): the same float
+            out = np.multiply(v, -c.deduct_per[rows, None], out=target)
+            out += m
+        else:  # points: the value is the points
             out = v
-        raw[idx] = out
+        if out is not target:
+            raw[rows] = out
     return raw
+
+
+def _ladder(lows: np.ndarray, amounts: np.ndarray, v: np.ndarray, out: np.ndarray | None) -> np.ndarray:
+    """Ladder points: the amount of the first step (in rule order) whose minimum the value reaches, else 0."""
+    if out is None:
+        out = np.zeros(v.shape)
+    else:
+        out.fill(0.0)
+    for step in range(lows.shape[1] - 1, -1, -1):  # last step first: a better step overrides
+        np.copyto(out, amounts[:, step, None], where=v >= lows[:, step, None])
+    return out
 
 
 def _relative(
@@ -306,41 +274,37 @@ def _missing_errors(c: Compiled, cells: np.ndarray, shape: tuple[int, int], inpu
 
 
 def aggregate(compiled: Compiled, leaves: LeafScores) -> NodeScores:
-    """Points, applicable maximum and applicability of every node, bottom-up one depth at a time.
+    """Points, applicable maximum and applicability of every node, children before parents.
 
     Computed node-major (nodes × units); the arrays returned are units × nodes views of it. A
-    node whose leaves are all out has 0 points and maximum 0, so sums need no masking.
+    node whose leaves are all out has 0 points and maximum 0, so sums need no masking. Each
+    parent reduces its children's rows (a view when they are consecutive) straight into its own.
     """
     c = compiled
     shape = (len(c.node_ids), leaves.points.shape[0])
-    pts = np.zeros(shape, dtype=np.int64)
-    mx = np.zeros(shape, dtype=np.int64)
-    app = np.zeros(shape, dtype=bool)
+    pts = np.empty(shape, dtype=np.int64)  # every row is written: leaves below, parents in the loop
+    mx = np.empty(shape, dtype=np.int64)
+    app = np.empty(shape, dtype=bool)
     leaf_app = leaves.applicable.T
     pts[c.leaf_node] = leaves.points.T
     mx[c.leaf_node] = np.where(leaf_app, c.leaf_max_nano[:, None], 0)
     app[c.leaf_node] = leaf_app
-    for level in c.levels:
-        kids, parents = level.children, level.parents
-        p = np.add.reduceat(pts[kids], level.starts, axis=0)
-        m = np.add.reduceat(mx[kids], level.starts, axis=0)
-        app[parents] = np.logical_or.reduceat(app[kids], level.starts, axis=0)
-        capped = np.flatnonzero(level.agg == AGG_CAPPED)
-        if capped.size:
-            declared = c.node_max[parents[capped], None]
-            p[capped] = np.minimum(p[capped], declared)
-            m[capped] = np.minimum(m[capped], declared)
-        ends = np.r_[level.starts[1:], kids.size]
-        for j in np.flatnonzero(level.agg == AGG_BEST):
-            k = int(c.node_best[parents[j]])
-            block = kids[level.starts[j]: ends[j]]
-            p[j] = _top_k_sum(np.where(app[block], pts[block], -1), k)
-            m[j] = _top_k_sum(np.where(app[block], mx[block], -1), k)
-        floor = c.node_floor[parents, None]
-        if floor.any():
-            p = np.clip(p, np.minimum(floor, m), m)
-        pts[parents] = p
-        mx[parents] = m
+    for parent in c.parents:
+        kids, n = parent.children, parent.node
+        p, m = pts[n], mx[n]
+        if parent.agg == AGG_BEST:
+            applies = app[kids]
+            p[...] = _top_k_sum(np.where(applies, pts[kids], -1), parent.best)
+            m[...] = _top_k_sum(np.where(applies, mx[kids], -1), parent.best)
+        else:
+            np.add.reduce(pts[kids], axis=0, out=p)
+            np.add.reduce(mx[kids], axis=0, out=m)
+            if parent.agg == AGG_CAPPED:
+                np.minimum(p, parent.cap, out=p)
+                np.minimum(m, parent.cap, out=m)
+        np.logical_or.reduce(app[kids], axis=0, out=app[n])
+        if parent.floor:
+            np.clip(p, np.minimum(parent.floor, m), m, out=p)
     return NodeScores(pts.T, mx.T, app.T)
 
 
@@ -370,21 +334,18 @@ def index_points(compiled: Compiled, nodes: NodeScores, selected: Selected, inpu
     return IndexScores(index, earned, possible, adj)
 
 
+def unit_flags(compiled: Compiled, inputs: Inputs) -> np.ndarray:
+    """Units × flags of the rulebook (`vocabulary.flag_matrix`), kept with the inputs."""
+    key = ("flags", id(inputs.units), tuple(compiled.flag_ids))
+    flags = inputs.derived.get(key)
+    if flags is None:
+        flags = flag_matrix(compiled.flag_ids, inputs.units)
+        flags.flags.writeable = False
+        inputs.derived[key] = flags
+    return flags
+
+
 def grading(compiled: Compiled, index: np.ndarray, nodes: NodeScores, groups: np.ndarray, inputs: Inputs) -> Graded:
     """Bands (thresholds, gates, quotas) and ranks."""
-    return grade(compiled, index, nodes.points, nodes.max, nodes.applicable, groups, flag_matrix(compiled, inputs))
-
-
-def flag_matrix(compiled: Compiled, inputs: Inputs) -> np.ndarray:
-    """Units × flags, True where the unit carries the flag."""
-    out = np.zeros((len(inputs.units), len(compiled.flag_ids)), dtype=bool)
-    if "flags" not in inputs.units or not compiled.flag_ids:
-        return out
-    flags = inputs.units["flags"].to_numpy()
-    counts = np.fromiter(map(len, flags), dtype=np.int64, count=flags.size)
-    rows = np.flatnonzero(counts)
-    names = [name for row in flags[rows] for name in row]
-    codes = pd.Categorical(names, categories=compiled.flag_ids).codes
-    units = np.repeat(rows, counts[rows])
-    out[units[codes >= 0], codes[codes >= 0]] = True
-    return out
+    flags = unit_flags(compiled, inputs)
+    return grade(compiled, index, nodes.points, nodes.max, nodes.applicable, groups, flags)
