@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,6 +24,7 @@ from cchc_rules.dsl.change_messages import (
     KIND_UNKNOWN,
     MOVE_INTO_ITSELF,
     NEGATIVE,
+    SCALED,
     SET_ID,
     TRANSFER_NESTED,
     TRANSFER_TOO_MUCH,
@@ -32,12 +34,13 @@ from cchc_rules.dsl.change_messages import (
     UNKNOWN_NODE,
     ZERO_MAX,
     expect,
+    scaled_words,
 )
 from cchc_rules.dsl.located_edit import copy_located, delete, id_items, index_of, insert, looks_like_item, nodes, put
 from cchc_rules.dsl.scaling import effective_max, keeping_sums, scale_subtree
 from cchc_rules.dsl.source import LDict, LList
-from cchc_rules.numbers import number, tidy
-from cchc_rules.problems import Pos, Problems, nearest
+from cchc_rules.numbers import number, plain, tidy
+from cchc_rules.problems import Pos, Problem, Problems, nearest
 
 # ---------------------------------------------------------------- the language of changes
 KINDS = ("set", "remove", "add", "move", "rename", "reweight", "transfer")
@@ -98,6 +101,7 @@ class State:
     removed: list[str] = field(default_factory=list)
     changes: list[AppliedChange] = field(default_factory=list)
     aliases: dict[tuple[str, str], str] = field(default_factory=dict)  # (scope, old id) → new id, for later changes
+    notes: list[Problem] = field(default_factory=list)  # what each reweight/transfer scaled (X291)
 
     @classmethod
     def root(cls, doc: LDict) -> State:
@@ -450,12 +454,18 @@ class Applier:
             raise Fail(ZERO_MAX, id=node["id"])
         _, _, ancestors = self._node(node["id"], change.kind)
 
+        tally: Counter[str] = Counter()
+
         def mutate() -> None:
-            scale_subtree(node, to / old, change.pos)
+            scale_subtree(node, to / old, change.pos, tally)
             if number(node.get("max")) is not None:
                 put(node, "max", tidy(to), change.pos)
 
         keeping_sums([ancestors], mutate, change.pos)
+        self.state.notes.append(Problem(
+            SCALED, dict(index=change.index, kind=change.kind, id=node["id"], factor=plain(round(to / old, 4)),
+                         old=plain(old), new=plain(to), **scaled_words(tally)),
+            change.pos, f"changes/{change.index - 1}", "note"))
 
     def _transfer(self, change: ChangeItem) -> str:
         amount = number(change.item["transfer"])

@@ -180,6 +180,17 @@ BAD_TARGET = define(
     "Dạng đúng: {form}",
     "The right form: {form}",
 )
+SCALED = define(
+    "X291",
+    "Thay đổi #{index} ({kind}): '{id}' nhân với {factor} ({old} → {new} điểm); "
+    "mỗi điểm số bên dưới giữ nguyên tỷ lệ: {what_vi}",
+    "Change #{index} ({kind}): '{id}' scaled by {factor} ({old} → {new} points); every amount in points beneath it "
+    "keeps its share: {what_en}",
+    "Điểm người chấm nhập cho tiêu chí 'points' vẫn theo thang cũ (out_of) và được quy đổi: giá trị ÷ out_of × max; "
+    "điều kiện xếp loại theo điểm (min) không đổi. Muốn khác thì dùng 'set'.",
+    "Values assessors entered for 'points' criteria stay on the old scale (out_of) and are converted: value ÷ out_of "
+    "× max; band gates in points (min) are not scaled. Use 'set' for another reading.",
+)
 NO_OWN_ID = define(
     "X290",
     "Bộ tiêu chí kế thừa không có 'id' riêng nên mang mã của bộ gốc '{base_id}'",
@@ -204,6 +215,23 @@ EXPECTED = {  # what a value should have been, in both languages
         "a criterion, band or adjustment (criteria/<id>, bands/<id>, adjustments/<id>)",
     ),
 }
+
+
+SCALED_WORDS = {  # kind of amount → (vi, en), in the order listed in the note
+    "points": ("{n} tiêu chí chấm điểm trực tiếp (points, thêm out_of)", "{n} points leaves (out_of added)"),
+    "ladder": ("{n} bậc thang điểm", "{n} ladder steps"),
+    "levels": ("{n} mức điểm", "{n} level points"),
+    "deduct": ("{n} mức trừ mỗi lỗi", "{n} deductions per fault"),
+    "cap": ("{n} mức trần (capped)", "{n} caps"),
+}
+
+
+def scaled_words(tally: dict[str, int]) -> dict[str, str]:
+    """What a reweight scaled, as `what_vi`/`what_en` for the SCALED note."""
+    parts = [(vi.format(n=tally[k]), en.format(n=tally[k])) for k, (vi, en) in SCALED_WORDS.items() if tally.get(k)]
+    if not parts:
+        return {"what_vi": "chỉ điểm tối đa", "what_en": "the maxima only"}
+    return {"what_vi": "; ".join(p[0] for p in parts), "what_en": "; ".join(p[1] for p in parts)}
 
 
 def expect(what: str) -> dict[str, str]:

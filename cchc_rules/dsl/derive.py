@@ -76,6 +76,7 @@ class Derivation:
     changes: list[AppliedChange] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     renamed: dict[str, str] = field(default_factory=dict)
+    notes: list[Problem] = field(default_factory=list)  # X291: what each reweight or transfer scaled
 
     @property
     def base_path(self) -> Path:
@@ -85,7 +86,7 @@ class Derivation:
 
 def _derivation(state: State, chain: list[Path], base_id: str) -> Derivation:
     renamed = {old: new for new, old in state.origin.items() if new != old}
-    return Derivation(chain, base_id, list(state.changes), list(state.removed), renamed)
+    return Derivation(chain, base_id, list(state.changes), list(state.removed), renamed, list(state.notes))
 
 
 # ---------------------------------------------------------------- resolving `extends`
@@ -113,7 +114,9 @@ def resolve(raw: LDict, path: Path, problems: Problems) -> tuple[LDict | None, D
     state, chain, base_id = resolved
     if "id" not in raw:
         problems.add(NO_OWN_ID, raw.pos, "id", severity="warning", base_id=base_id)
-    return state.doc, _derivation(state, chain, base_id)
+    derivation = _derivation(state, chain, base_id)
+    problems.extend(derivation.notes)  # the validator's note on each reweight and transfer
+    return state.doc, derivation
 
 
 def _resolve(

@@ -99,7 +99,14 @@ class Located(BaseModel):
 
 # ---------------------------------------------------------------- leaf rules (§3)
 class Empty(Located):
-    """A rule with no parameters: `binary: {}` or `points: {}`."""
+    """A rule with no parameters: `binary: {}`."""
+
+
+class PointsRule(Located):
+    """`points: {}`: the assessor's points. Extension: `out_of: N` says the value is entered on a scale
+    of 0 to N (the leaf's maximum before a `reweight`/`transfer`), so the leaf gives value ÷ N × max."""
+
+    out_of: Optional[float] = Field(default=None, gt=0)
 
 
 class LadderStep(Located):
@@ -168,7 +175,7 @@ class Rule(Located):
     ratio: Optional[Ratio] = None
     levels: Optional[dict[str, float]] = Field(default=None, min_length=1)
     deduct: Optional[Deduct] = None
-    points: Optional[Empty] = None
+    points: Optional[PointsRule] = None
     survey: Optional[Survey] = None
     relative: Optional[Relative] = None
 
@@ -256,6 +263,22 @@ class Node(Located):
     @property
     def is_leaf(self) -> bool:
         return self.children is None
+
+    @property
+    def entry_max(self) -> float:
+        """The highest value an assessor may enter for a `points` leaf (its `out_of`, else its max)."""
+        points = self.rule.points if self.rule is not None else None
+        if points is not None and points.out_of is not None:
+            return points.out_of
+        return self.max or 0.0
+
+    @property
+    def points_factor(self) -> float:
+        """Points per entered value of a `points` leaf: max ÷ out_of (1 without `out_of`)."""
+        points = self.rule.points if self.rule is not None else None
+        if points is None or points.out_of is None:
+            return 1.0
+        return (self.max or 0.0) / points.out_of
 
     @property
     def label(self) -> str:

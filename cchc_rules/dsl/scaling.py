@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 
 from cchc_rules.dsl.located_edit import put
@@ -45,29 +46,47 @@ def keeping_sums(branches: list[tuple[LDict, ...]], mutate: Callable[[], None], 
             put(node, "max", tidy(node["max"] + delta), pos)
 
 
-def scale_subtree(node: LDict, factor: float, pos: Pos) -> None:
-    """Scale a node's stated max, floor and absolute rule points, and those of every node under it."""
+def scale_subtree(node: LDict, factor: float, pos: Pos, tally: Counter[str] | None = None) -> Counter[str]:
+    """Scale every amount in points in a node and under it, so that a unit keeps its share of the node.
+
+    Stated `max` and `floor` (a capped parent's cap with them), ladder `points`, `levels` values,
+    deduct `per`; a `points` leaf gets `out_of: <its max before>` (unless it has one), so the values
+    assessors entered on the old scale give the same share of the new max. `tally` counts what was
+    scaled, by kind, for the note on the change.
+    """
+    tally = Counter() if tally is None else tally
+    old_max = number(node.get("max"))
     for key in ("max", "floor"):
         if number(node.get(key)) is not None:
-            put(node, key, tidy(node[key] * factor), pos)
+            put(node, key, tidy(number(node[key]) * factor), pos)
+    if node.get("aggregate") == "capped" and old_max is not None:
+        tally["cap"] += 1
     rule = node.get("rule")
     if isinstance(rule, LDict):
-        scale_rule(rule, factor, pos)
+        scale_rule(rule, factor, pos, old_max, tally)
     children = node.get("children")
     for child in children if isinstance(children, LList) else ():
         if isinstance(child, LDict):
-            scale_subtree(child, factor, pos)
+            scale_subtree(child, factor, pos, tally)
+    return tally
 
 
-def scale_rule(rule: LDict, factor: float, pos: Pos) -> None:
-    """Ladder `points`, `levels` values and deduct `per` are in the leaf's points; `share` is not."""
-    ladder, levels, deduct = rule.get("ladder"), rule.get("levels"), rule.get("deduct")
+def scale_rule(rule: LDict, factor: float, pos: Pos, old_max: float | None, tally: Counter[str]) -> None:
+    """Ladder `points`, `levels` values and deduct `per` are in the leaf's points (`share` is not);
+    a `points` leaf's entered values stay on their old scale through `out_of`."""
+    ladder, levels, deduct, points = rule.get("ladder"), rule.get("levels"), rule.get("deduct"), rule.get("points")
     for step in ladder if isinstance(ladder, LList) else ():
         if isinstance(step, LDict) and number(step.get("points")) is not None:
-            put(step, "points", tidy(step["points"] * factor), pos)
+            put(step, "points", tidy(number(step["points"]) * factor), pos)
+            tally["ladder"] += 1
     for name, value in list(levels.items()) if isinstance(levels, LDict) else ():
         if number(value) is not None:
-            put(levels, name, tidy(value * factor), pos)
+            put(levels, name, tidy(number(value) * factor), pos)
+            tally["levels"] += 1
     if isinstance(deduct, LDict) and number(deduct.get("per")) is not None:
-        put(deduct, "per", tidy(deduct["per"] * factor), pos)
-
+        put(deduct, "per", tidy(number(deduct["per"]) * factor), pos)
+        tally["deduct"] += 1
+    if isinstance(points, LDict):
+        if number(points.get("out_of")) is None and old_max is not None:
+            put(points, "out_of", tidy(old_max), pos)
+        tally["points"] += 1

@@ -99,6 +99,7 @@ _MODEL_NAMES: dict[type, tuple[str, str]] = {
     models.Survey: ("quy tắc khảo sát", "a survey rule"),
     models.Relative: ("quy tắc so sánh tương đối", "a relative rule"),
     models.Empty: ("quy tắc không tham số (phải là {})", "a rule without parameters (must be {})"),
+    models.PointsRule: ("quy tắc điểm do người chấm nhập", "a points rule"),
     models.NodeReference: ("một trích dẫn", "a reference of a node"),
     models.Best: ("aggregate: {best: k}", "aggregate: {best: k}"),
     models.AdjustmentRule: ("quy tắc điểm thưởng/trừ", "an adjustment rule"),

@@ -83,6 +83,7 @@ class Compiled:
     zero_total: np.ndarray  # int8 code per leaf (ZERO_TOTAL)
     level_points: np.ndarray  # leaves × levels, NaN padding
     deduct_per: np.ndarray
+    points_factor: np.ndarray  # points per entered value of a `points` leaf (max ÷ out_of; 1 without)
     lower_better: np.ndarray  # bool per leaf (relative)
     group_ids: list[str]
     applies: np.ndarray  # bool groups × nodes (structural applicability)
@@ -151,6 +152,7 @@ def compile_rulebook(rulebook: Rulebook) -> Compiled:
         ),
         level_points=_pad([list(leaf.rule.levels.values()) if leaf.rule.levels else [] for leaf in leaves], np.nan),
         deduct_per=np.array([leaf.rule.deduct.per if leaf.rule.deduct else 0.0 for leaf in leaves]),
+        points_factor=np.array([leaf.points_factor for leaf in leaves]),
         lower_better=np.array([bool(leaf.rule.relative and leaf.rule.relative.better == "lower") for leaf in leaves]),
         group_ids=group_ids,
         applies=_applies(nodes, parent, group_ids),

@@ -261,8 +261,8 @@ def _rule_points(c: Compiled, value: np.ndarray, has: np.ndarray) -> np.ndarray:
             out = np.take_along_axis(c.level_points[idx], level, axis=1)
         elif kind == "deduct":
             out = m - c.deduct_per[idx, None] * v
-        else:  # points
-            out = v
+        else:  # points, entered out of `out_of` when a reweight set one
+            out = v * c.points_factor[idx, None]
         raw[idx] = out
     return raw
 

@@ -90,7 +90,7 @@ def extreme(leaf: Node, best: bool) -> str:
     if kind == "deduct":
         return "0" if best else str(math.ceil(top / rule.deduct.per))
     if kind == "points":
-        return _num(top) if best else "0"
+        return _num(leaf.entry_max) if best else "0"
     raise ValueError(f"unknown rule kind {kind}")
 
 
