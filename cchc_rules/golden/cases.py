@@ -13,7 +13,8 @@ from cchc_rules.problems import Pos
 FILE_KEYS = ("rulebook", "cases")
 CASE_KEYS = ("name", "unit", "units", "values", "stage", "expect")
 UNIT_KEYS = ("id", "name", "group", "flags", "values")
-EXPECT_KEYS = ("index", "band", "rank", "points", "nodes", "published")
+EXPECT_KEYS = ("index", "band", "rank", "points", "nodes", "published", "nodes_published", "nodes_percent")
+NODE_TEXT_KEYS = ("nodes_published", "nodes_percent")  # extension: a node's published points and percentage
 NUMBER_KEYS = ("index", "points")
 TOLERANCE = 1e-9
 SINGLE_ID = "U"

@@ -11,6 +11,7 @@ from cchc_rules.golden.cases import (
     CASE_KEYS,
     EXPECT_KEYS,
     FILE_KEYS,
+    NODE_TEXT_KEYS,
     NUMBER_KEYS,
     SINGLE_ID,
     UNIT_KEYS,
@@ -282,6 +283,25 @@ def _expectations(doc: LDict, path: str, rb: Rulebook, problems: Problems) -> di
                     out["nodes"][str(nid)] = None
                 else:
                     out["nodes"][str(nid)] = _number(nodes, nid, f"{path}/nodes", problems)
+    for key in NODE_TEXT_KEYS:
+        if key not in doc:
+            continue
+        texts = doc[key]
+        if not isinstance(texts, LDict):
+            _bad(problems, doc, key, 'a map node id → a quoted figure such as "9.42"', path)
+            continue
+        known = rb.nodes()
+        out[key] = {}
+        for nid, text in texts.items():
+            if str(nid) not in known:
+                problems.add(UNKNOWN_NODE, texts.key_pos.get(nid, texts.pos), f"{path}/{key}/{nid}", node=nid,
+                             near=nearest(str(nid), known))
+            elif not isinstance(text, str):
+                raw = getattr(texts, "raw", {}).get(nid, text)
+                _bad(problems, texts, nid, f'a quoted text such as "{raw}" (a number loses its trailing zeros)',
+                     f"{path}/{key}")
+            else:
+                out[key][str(nid)] = text
     return out
 
 

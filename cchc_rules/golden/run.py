@@ -7,8 +7,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cchc_rules import display
 from cchc_rules.dsl.models import Node, Rulebook
-from cchc_rules.golden.cases import NUMBER_KEYS, Case, GoldenFile, UnitCase, _isnan, _num
+from cchc_rules.engine.result import Result
+from cchc_rules.golden.cases import NODE_TEXT_KEYS, NUMBER_KEYS, Case, GoldenFile, UnitCase, _isnan, _num
 from cchc_rules.golden.load import load_golden
 from cchc_rules.i18n import resolve_lang
 from cchc_rules.problems import CchcError, Problem
@@ -172,6 +174,11 @@ def run_case(golden: GoldenFile, case: Case) -> Outcome:
                     ok = got is None if exp is None else exp.matches(got)
                     outcome.checks.append(Check(uid, f"nodes/{nid}", exp, got, ok))
                 continue
+            if key in NODE_TEXT_KEYS:
+                for nid, exp in expected.items():
+                    got = _node_figure(result, i, nodes[nid], key)
+                    outcome.checks.append(Check(uid, f"{key}/{nid}", exp, got, got == exp))
+                continue
             got = _value(row[key])
             if key in NUMBER_KEYS:
                 ok = expected.matches(got)
@@ -181,6 +188,16 @@ def run_case(golden: GoldenFile, case: Case) -> Outcome:
                 ok = str(got) == str(expected) if got is not None else expected is None
             outcome.checks.append(Check(uid, key, expected, got, ok))
     return outcome
+
+
+def _node_figure(result: Result, row: int, node: int, key: str) -> str | None:
+    """A node's points (`nodes_published`) or percentage of its applicable maximum (`nodes_percent`),
+    rounded as the rulebook publishes (`display.decimals`, half up), written with a decimal point."""
+    points, top = _value(result.node_points[row, node]), _value(result.node_max[row, node])
+    if points is None or (key == "nodes_percent" and not top):
+        return None
+    amount = points if key == "nodes_published" else points / top * 100
+    return display.number(amount, "en", result.compiled.rulebook.display.decimals, grouping=False)
 
 
 def run_file(path: Path | str, rulebooks: dict[Path, Rulebook] | None = None) -> list[Outcome]:
