@@ -435,8 +435,8 @@ def value_per_point(c: Compiled, selected: Selected) -> np.ndarray:
     """Per leaf, how far the value moves for one point of the leaf (0 where no noise applies).
 
     points 1 (out_of ÷ max after a reweight); linear |to − from| ÷ max; deduct 1 ÷ per; ladder
-    (highest − lowest step minimum) ÷ max, from 0 when the ladder has one minimum; relative (largest − smallest value at the stage)
-    ÷ max.
+    (highest − lowest step minimum) ÷ max, from 0 when the ladder has one minimum; relative
+    (largest − smallest value at the stage) ÷ max.
     """
     out = np.zeros(len(c.leaf_ids))
     mx = np.where(c.leaf_max > 0, c.leaf_max, np.nan)

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 
+from cchc_rules import display
 from cchc_rules.dsl.models import Adjustment, Band, Gate, Node, Quota, Rulebook
 from cchc_rules.i18n import pick, resolve_lang
-from cchc_rules.numbers import plain
 
 _W = {
     "vi": {
@@ -55,6 +55,8 @@ _W = {
         "adj_index": "tính trên điểm chỉ số",
         "band_from": "Chỉ số ≥ {lo}",
         "band_range": "{lo} ≤ chỉ số < {hi}",
+        "band_from_q": "Chỉ số từ phân vị thứ {lo} của nhóm trở lên (đồng điểm cùng nhóm)",
+        "band_range_q": "Chỉ số từ phân vị thứ {lo} đến dưới phân vị thứ {hi} của nhóm (đồng điểm cùng nhóm)",
         "flag_false": "không thuộc trường hợp: {flag}",
         "flag_true": "thuộc trường hợp: {flag}",
         "gate_share": "{node} đạt ít nhất {share}% số điểm tối đa",
@@ -115,6 +117,8 @@ _W = {
         "adj_index": "in index points",
         "band_from": "Index ≥ {lo}",
         "band_range": "{lo} ≤ index < {hi}",
+        "band_from_q": "Index at or above the group's {lo}th percentile (ties kept together)",
+        "band_range_q": "Index from the group's {lo}th to below its {hi}th percentile (ties kept together)",
         "flag_false": "not the case: {flag}",
         "flag_true": "the case: {flag}",
         "gate_share": "{node} reaches at least {share}% of its maximum",
@@ -153,8 +157,7 @@ def words(lang: str | None = None) -> dict:
 
 def num(value: float, lang: str | None = None) -> str:
     """A number as a person writes it: no float noise, no trailing zeros; decimal comma in Vietnamese."""
-    text = plain(value)
-    return text.replace(".", ",") if resolve_lang(lang) == "vi" else text
+    return display.number(value, lang, 4, trim=True)
 
 
 def _pts(value: float, lang: str) -> str:
@@ -270,6 +273,11 @@ def adjustment_text(adj: Adjustment, lang: str | None = None) -> str:
 def band_range(bands: list[Band], index: int, lang: str | None = None) -> str:
     """The index range of the band at `index` in a best-first list: '80 ≤ chỉ số < 90'."""
     lang = resolve_lang(lang)
+    if bands[index].quantile is not None:  # extension: quantile bands
+        lo = num(bands[index].quantile * 100, lang)
+        if index == 0:
+            return _W[lang]["band_from_q"].format(lo=lo)
+        return _W[lang]["band_range_q"].format(lo=lo, hi=num((bands[index - 1].quantile or 0) * 100, lang))
     lo = num(bands[index].min, lang)
     if index == 0:
         return _W[lang]["band_from"].format(lo=lo)

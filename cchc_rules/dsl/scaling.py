@@ -43,19 +43,23 @@ def keeping_sums(branches: list[tuple[LDict, ...]], mutate: Callable[[], None], 
             continue
         delta = implied_max(node) - before[key]
         if delta:
-            put(node, "max", tidy(node["max"] + delta), pos)
+            put(node, "max", tidy(number(node["max"]) + delta), pos)
 
 
-def scale_subtree(node: LDict, factor: float, pos: Pos, tally: Counter[str] | None = None) -> Counter[str]:
+def scale_subtree(node: LDict, factor: float, pos: Pos, tally: Counter[str] | None = None,
+                  share: float | None = None) -> Counter[str]:
     """Scale every amount in points in a node and under it, so that a unit keeps its share of the node.
 
     Stated `max` and `floor` (a capped parent's cap with them), ladder `points`, `levels` values,
     deduct `per`; a `points` leaf gets `out_of: <its max before>` (unless it has one), so the values
     assessors entered on the old scale give the same share of the new max. `tally` counts what was
-    scaled, by kind, for the note on the change.
+    scaled, by kind, for the note on the change. `share` is the max of a child of a `split: equal`
+    parent (it states none).
     """
     tally = Counter() if tally is None else tally
     old_max = number(node.get("max"))
+    if old_max is None:
+        old_max = share
     for key in ("max", "floor"):
         if number(node.get(key)) is not None:
             put(node, key, tidy(number(node[key]) * factor), pos)
@@ -65,9 +69,10 @@ def scale_subtree(node: LDict, factor: float, pos: Pos, tally: Counter[str] | No
     if isinstance(rule, LDict):
         scale_rule(rule, factor, pos, old_max, tally)
     children = node.get("children")
-    for child in children if isinstance(children, LList) else ():
-        if isinstance(child, LDict):
-            scale_subtree(child, factor, pos, tally)
+    kids = [c for c in children if isinstance(c, LDict)] if isinstance(children, LList) else []
+    equal = old_max / len(kids) if node.get("split") == "equal" and old_max is not None and kids else None
+    for child in kids:
+        scale_subtree(child, factor, pos, tally, equal)
     return tally
 
 

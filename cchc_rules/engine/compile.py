@@ -41,7 +41,8 @@ class CompiledGate:
 class CompiledBand:
     band: Band
     code: int  # index in Compiled.band_ids (the categories of Result.units.band)
-    min_nano: int
+    min_nano: int  # 0 for a quantile band: its minimum is computed per group (`grading.quantile_minimums`)
+    quantile: float | None  # extension: the band starts at this quantile of the group's ranked units
     gates: tuple[CompiledGate, ...]
     max_share: Decimal | None  # the quota, exact
     of: tuple[int, ...] | None  # local indices of the quota's `of` bands in the same table
@@ -238,7 +239,8 @@ def _band_table(
             CompiledBand(
                 band=band,
                 code=band_ids.index(band.id),
-                min_nano=nano1(band.min),
+                min_nano=nano1(band.min) if band.min is not None else 0,
+                quantile=band.quantile,
                 gates=tuple(_gate(g, where, nodes, parent, flag_ids) for g in band.when),
                 max_share=None if quota is None else Decimal(str(quota.max_share)),
                 of=None if quota is None or quota.of is None else tuple(local.index(b) for b in quota.of if b in local),

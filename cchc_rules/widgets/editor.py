@@ -141,7 +141,7 @@ class EditorApp:
 
         def show(_change: Any = None) -> None:
             band = next((b for b in self.editor.bands(lists.value) if b.id == bands.value), None)
-            amount.value = band.min if band else 0
+            amount.value = band.min if band and band.min is not None else 0
 
         bands.observe(show, "value")
         show()
