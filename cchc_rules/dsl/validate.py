@@ -644,7 +644,9 @@ class _Checks:
         ids = [_ident(d) for _, d in items]
         seen: dict[str, Pos] = {}
         previous: float | None = None
-        if items and "quantile" in items[0][1]:
+        first = items[0][1] if items else LDict()
+        by_quantile = "quantile" in first and "min" not in first  # the first band sets the list's kind
+        if by_quantile:
             self.quantile_bands(items, ids, prefix)
         for (i, d), ident in zip(items, ids):
             path = f"{prefix}/{ident if ident is not None else i}"
@@ -652,7 +654,8 @@ class _Checks:
                 if ident in seen:
                     self.add(DUPLICATE_BAND, d.where("id"), path, id=ident, first=seen[ident].line)
                 seen.setdefault(ident, d.where("id"))
-            if ("quantile" in d) != ("quantile" in items[0][1]) and ("quantile" in d or "min" in d):
+            if ("quantile" in first) != ("min" in first) and ("quantile" in d) != ("min" in d) and (
+                    ("quantile" in d) != by_quantile):
                 self.add(QUANTILE_MIX, d.pos, path, id=ident or i)
             low = number(d.get("min"))
             if low is not None and previous is not None and not low < previous:
