@@ -382,6 +382,11 @@ def _ident(item: Any) -> str | None:
 
 
 # ------------------------------------------------------------------ (b) cross-document checks
+def _sum_text(total: float) -> str:
+    """A sum of maxima as a person reads it: sums of 9-decimal shares (3 × 3.333333333) to 6 decimals."""
+    return plain(round(total, 6))
+
+
 def _nonneg(value: Any) -> float | None:
     found = number(value)
     return found if found is not None and found >= 0 else None
@@ -538,13 +543,13 @@ class _Checks:
         known = all(m is not None for m in maxima) and len(n.children) == len(d["children"])
         total = sum(m for m in maxima if m is not None)
         if agg == "sum" and given is not None and known and abs(given - total) > MAXIMA_TOLERANCE:
-            parts = " + ".join(f"{c.id or c.path} ({plain(m)})" for c, m in zip(n.children, maxima))
-            self.add(SUM_MISMATCH, d.where("max"), f"{n.path}/max", id=label, given=plain(given), total=plain(total),
-                     parts=parts)
+            parts = " + ".join(f"{c.id or c.path} ({_sum_text(m)})" for c, m in zip(n.children, maxima))
+            self.add(SUM_MISMATCH, d.where("max"), f"{n.path}/max", id=label, given=plain(given),
+                     total=_sum_text(total), parts=parts)
         elif agg == "capped" and d.get("max") is None:
             self.add(CAPPED_WITHOUT_MAX, d.where("aggregate"), f"{n.path}/aggregate", id=label)
         elif agg == "capped" and given is not None and known and total < given - 1e-9:
-            self.add(CAPPED_UNREACHABLE, d.where("max"), f"{n.path}/max", "warning", id=label, total=plain(total),
+            self.add(CAPPED_UNREACHABLE, d.where("max"), f"{n.path}/max", "warning", id=label, total=_sum_text(total),
                      max=plain(given))
         k = self._best(agg)
         if k is not None and k > len(d["children"]):
@@ -553,8 +558,8 @@ class _Checks:
         elif k is not None and given is not None and known:
             best = sum(sorted(maxima, reverse=True)[:k])  # type: ignore[type-var]
             if best < given - 1e-9:
-                self.add(CAPPED_UNREACHABLE, d.where("max"), f"{n.path}/max", "warning", id=label, total=plain(best),
-                         max=plain(given))
+                self.add(CAPPED_UNREACHABLE, d.where("max"), f"{n.path}/max", "warning", id=label,
+                         total=_sum_text(best), max=plain(given))
 
     # -- leaf rules
     def rule(self, n: _Node, rule: LDict) -> None:
@@ -742,4 +747,4 @@ class _Checks:
         if abs(total - scale) > MAXIMA_TOLERANCE:
             where = self.raw.where("scale") if "scale" in self.raw else self.raw.where("criteria")
             self.add(TOP_NOT_SCALE, where, "scale" if "scale" in self.raw else "criteria", "warning",
-                     total=plain(total), scale=plain(scale))
+                     total=_sum_text(total), scale=plain(scale))
