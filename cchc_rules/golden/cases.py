@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -11,7 +11,8 @@ from cchc_rules.dsl.models import Rulebook
 from cchc_rules.problems import Pos
 
 FILE_KEYS = ("rulebook", "cases")
-CASE_KEYS = ("name", "unit", "units", "values", "stage", "expect")
+CASE_KEYS = ("name", "unit", "units", "values", "stage", "expect", "groups")
+GROUP_KEYS = ("count", "mean", "bands")  # extension: what a case expects of a whole unit group
 UNIT_KEYS = ("id", "name", "group", "flags", "values")
 EXPECT_KEYS = ("index", "band", "rank", "points", "nodes", "published", "nodes_published", "nodes_percent")
 NODE_TEXT_KEYS = ("nodes_published", "nodes_percent")  # extension: a node's published points and percentage
@@ -49,6 +50,7 @@ class Case:
     expect: dict[str, dict[str, Any]]  # unit id → key → expected (numbers as Approx)
     stage: str | None = None
     single: bool = True
+    groups: dict[str, dict[str, Any]] = field(default_factory=dict)  # group → count, mean (Approx), bands
 
 
 @dataclass

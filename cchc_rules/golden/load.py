@@ -11,6 +11,7 @@ from cchc_rules.golden.cases import (
     CASE_KEYS,
     EXPECT_KEYS,
     FILE_KEYS,
+    GROUP_KEYS,
     NODE_TEXT_KEYS,
     NUMBER_KEYS,
     SINGLE_ID,
@@ -146,9 +147,50 @@ def _case(item: Any, pos: Pos, path: str, rb: Rulebook, problems: Problems) -> C
                     expect[str(uid)] = _expectations(sub, f"{path}/expect/{uid}", rb, problems)
     elif "expect" in item and not isinstance(raw_expect, LDict):
         _bad(problems, item, "expect", "a map of expectations {index, band, rank, ...}", path)
+    groups = _group_expectations(item, path, rb, problems) if "groups" in item else {}
     if len(problems.errors) > before:
         return None
-    return Case(name, pos, units, expect, stage, single)
+    return Case(name, pos, units, expect, stage, single, groups)
+
+
+def _group_expectations(item: LDict, path: str, rb: Rulebook, problems: Problems) -> dict[str, dict[str, Any]]:
+    """`groups: {group: {count, mean, bands: {band: n}}}` (extension): the ranked units of a group, their
+    mean index, and how many units of the group have each band."""
+    raw = item["groups"]
+    if not isinstance(raw, LDict):
+        _bad(problems, item, "groups", "a map group → {count, mean, bands}", path)
+        return {}
+    out: dict[str, dict[str, Any]] = {}
+    for group, spec in raw.items():
+        where = f"{path}/groups/{group}"
+        if group not in rb.groups:
+            problems.add(UNKNOWN_GROUP, raw.key_pos.get(group, raw.pos), where, group=group, groups=list(rb.groups),
+                         near=nearest(str(group), rb.groups, 1)[0])
+            continue
+        if not isinstance(spec, LDict):
+            _bad(problems, raw, group, "{count: n, mean: x, bands: {band: n}}", f"{path}/groups")
+            continue
+        _keys(spec, GROUP_KEYS, "a group's expectations", problems, where)
+        got: dict[str, Any] = {}
+        if "count" in spec:
+            if isinstance(spec["count"], bool) or not isinstance(spec["count"], int):
+                _bad(problems, spec, "count", "a whole number of ranked units", where)
+            got["count"] = spec["count"]
+        if "mean" in spec:
+            got["mean"] = _number(spec, "mean", where, problems)
+        if "bands" in spec:
+            bands = spec["bands"]
+            known = [b.id for b in rb.bands_for(str(group))]
+            if not isinstance(bands, LDict):
+                _bad(problems, spec, "bands", "a map band id → number of units", where)
+            else:
+                for band in bands:
+                    if band not in known:
+                        problems.add(UNKNOWN_BAND, bands.key_pos.get(band, bands.pos), f"{where}/bands/{band}",
+                                     band=band, bands=known)
+                got["bands"] = {str(k): v for k, v in bands.items()}
+        out[str(group)] = got
+    return out
 
 
 def _units(item: LDict, path: str, rb: Rulebook, problems: Problems) -> list[UnitCase]:

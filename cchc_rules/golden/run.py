@@ -187,7 +187,25 @@ def run_case(golden: GoldenFile, case: Case) -> Outcome:
             else:
                 ok = str(got) == str(expected) if got is not None else expected is None
             outcome.checks.append(Check(uid, key, expected, got, ok))
+    _check_groups(case, result, outcome)
     return outcome
+
+
+def _check_groups(case: Case, result: Result, outcome: Outcome) -> None:
+    """The case's group expectations (extension): ranked count, mean index of the ranked, bands of all."""
+    units = result.units
+    for group, wanted in case.groups.items():
+        mine = units[units["group"].astype(str) == group]
+        ranked = mine[mine["rank"].notna()]
+        if "count" in wanted:
+            got = len(ranked)
+            outcome.checks.append(Check(group, "groups/count", wanted["count"], got, got == wanted["count"]))
+        if "mean" in wanted:
+            mean = float(ranked["index"].astype(float).mean()) if len(ranked) else None
+            outcome.checks.append(Check(group, "groups/mean", wanted["mean"], mean, wanted["mean"].matches(mean)))
+        for band, n in wanted.get("bands", {}).items():
+            got = int((mine["band"].astype(str) == band).sum())
+            outcome.checks.append(Check(group, f"groups/bands/{band}", n, got, got == n))
 
 
 def _node_figure(result: Result, row: int, node: int, key: str) -> str | None:
