@@ -16,6 +16,7 @@ from cchc_rules.dsl.change_messages import (
     BAD_TARGET,
     BAD_VALUE,
     DANGLING,
+    EQUAL_SHARE,
     ID_EXISTS,
     INDEX_RANGE,
     KEY_MISSING,
@@ -449,10 +450,12 @@ class Applier:
         return change.item["reweight"]
 
     def _scale(self, node: LDict, to: float, change: ChangeItem) -> None:
+        _, _, ancestors = self._node(node["id"], change.kind)
+        if ancestors and ancestors[-1].get("split") == "equal":
+            raise Fail(EQUAL_SHARE, id=node["id"], parent=ancestors[-1]["id"])
         old = effective_max(node)
         if old == 0:
             raise Fail(ZERO_MAX, id=node["id"])
-        _, _, ancestors = self._node(node["id"], change.kind)
 
         tally: Counter[str] = Counter()
 

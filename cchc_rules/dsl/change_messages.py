@@ -180,6 +180,15 @@ BAD_TARGET = define(
     "Dạng đúng: {form}",
     "The right form: {form}",
 )
+EQUAL_SHARE = define(
+    "X226",
+    "Thay đổi #{index} ({kind}): '{id}' nhận phần bằng nhau của '{parent}' (split: equal) nên không co giãn riêng được",
+    "Change #{index} ({kind}): '{id}' takes an equal share of '{parent}' (split: equal), so it cannot be scaled alone",
+    "Co giãn '{parent}' (mọi phần đều theo), hoặc bỏ chia đều: {{set: criteria/{parent}/split, to: null}} "
+    "rồi ghi 'max' cho từng tiêu chí con.",
+    "Scale '{parent}' (every share follows), or stop the equal split: {{set: criteria/{parent}/split, to: null}} "
+    "and give each child its 'max'.",
+)
 SCALED = define(
     "X291",
     "Thay đổi #{index} ({kind}): '{id}' nhân với {factor} ({old} → {new} điểm); "

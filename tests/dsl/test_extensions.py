@@ -87,3 +87,17 @@ def test_quantile_minimums_by_hand() -> None:
     # ties stay together: 10, 20, 20, 20, 40 → 0.75 at position 3 = 20
     assert quantile_minimums(np.array([40, 20, 10, 20, 20]), [0.75, 0]).tolist() == [20, 10]
     assert quantile_minimums(np.array([], dtype=np.int64), [0.5]).tolist() == [0]
+
+
+def test_an_equal_share_cannot_be_reweighted_alone(tmp_path) -> None:
+    from pathlib import Path
+
+    from cchc_rules.dsl.load import check_rulebook
+
+    papi = Path(__file__).resolve().parents[1] / "golden_fixtures" / "rulebooks" / "papi-like.yaml"
+    path = tmp_path / "one-share.yaml"
+    path.write_text(f"dsl: 1\nid: one-share\nextends: {papi}\nchanges:\n  - {{reweight: criteria/8.1, to: 10}}\n",
+                    encoding="utf-8")
+    _, problems = check_rulebook(path)
+    errors = [p for p in problems if p.severity == "error"]
+    assert [(p.code, p.pos.line, p.params["parent"]) for p in errors] == [("X226", 5, "8")]
