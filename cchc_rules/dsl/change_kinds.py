@@ -17,6 +17,7 @@ from cchc_rules.dsl.change_messages import (
     BAD_VALUE,
     DANGLING,
     EQUAL_SHARE,
+    GATE_NOT_SCALED,
     ID_EXISTS,
     INDEX_RANGE,
     KEY_MISSING,
@@ -469,6 +470,22 @@ class Applier:
             SCALED, dict(index=change.index, kind=change.kind, id=node["id"], factor=plain(round(to / old, 4)),
                          old=plain(old), new=plain(to), **scaled_words(tally)),
             change.pos, f"changes/{change.index - 1}", "note"))
+        self._gates_in_points(node, ancestors, to / old, change)
+
+    def _gates_in_points(self, node: LDict, ancestors: tuple[LDict, ...], factor: float, change: ChangeItem) -> None:
+        """A warning for each band gate in points on the scaled node, under it or above it: it is not scaled."""
+        under = {node["id"], *(n["id"] for n, _, _ in nodes(node.get("children"))), *(a["id"] for a in ancestors)}
+        for path, band in self._bands():
+            gates = band.get("when")
+            for i, gate in enumerate(gates if isinstance(gates, LList) else ()):
+                low = number(gate.get("min")) if isinstance(gate, LDict) else None
+                if low is None or gate.get("node") not in under:
+                    continue
+                self.state.notes.append(Problem(
+                    GATE_NOT_SCALED, dict(index=change.index, kind=change.kind, id=node["id"],
+                                          factor=plain(round(factor, 4)), gate=f"{path}/when/{i}", min=plain(low),
+                                          node=gate["node"], scaled=plain(round(low * factor, 9))),
+                    change.pos, f"changes/{change.index - 1}", "warning"))
 
     def _transfer(self, change: ChangeItem) -> str:
         amount = number(change.item["transfer"])

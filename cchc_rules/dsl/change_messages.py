@@ -200,6 +200,15 @@ SCALED = define(
     "Values assessors entered for 'points' criteria stay on the old scale (out_of) and are converted: value ÷ out_of "
     "× max; band gates in points (min) are not scaled. Use 'set' for another reading.",
 )
+GATE_NOT_SCALED = define(
+    "X292",
+    "Thay đổi #{index} ({kind}) nhân '{id}' với {factor}, nhưng điều kiện xếp loại {gate} (ít nhất {min} điểm của "
+    "'{node}') giữ nguyên",
+    "Change #{index} ({kind}) scales '{id}' by {factor}, but the band gate {gate} (at least {min} points of '{node}') "
+    "stays as written",
+    "Nếu điều kiện phải giữ nguyên tỷ lệ, sửa nó: {{set: {gate}/min, to: {scaled}}}, hoặc dùng min_share.",
+    "If the gate should keep its share, change it: {{set: {gate}/min, to: {scaled}}}, or use min_share.",
+)
 NO_OWN_ID = define(
     "X290",
     "Bộ tiêu chí kế thừa không có 'id' riêng nên mang mã của bộ gốc '{base_id}'",

@@ -22,7 +22,9 @@ Extensions to the spec's wording (documented in docs/LANGUAGE.md):
 - `references` beside `changes` add to the base's; a key the base already has is an error.
 - An id renamed by a change may still be used by later changes, in this file and in files that
   extend it (`under`, `after`, paths), as the spec asks for `after`/`under`.
-- Gate `min` (points) is not scaled by `reweight`/`transfer`: it is a threshold the drafter wrote.
+- `reweight`/`transfer` keep each unit's share of the node (`dsl/scaling.py`; a `points` leaf gets
+  `out_of`), with a note (X291) saying what was scaled. Gate `min` (points) is not scaled: it is a
+  threshold the drafter wrote; a warning (X292) names it.
 - References left dangling (a removed node named by a tie-break or gate, a removed band named by a
   quota) are checked on the final document, so another change may drop the reference. `set` of an
   `id` is refused (use `rename`). A derived file without its own `id` gets a warning (X290).

@@ -68,3 +68,19 @@ def test_halving_accepts_values_on_the_old_scale_and_refuses_values_above_it() -
     problem = caught.value.problems[0]
     assert (problem.code, problem.params["high"]) == ("D336", "4")  # the entry scale, not the new max 2
     assert "0 to 4" in problem.format("en")
+
+
+def test_a_gate_in_points_is_not_scaled_and_says_so(tmp_path: Path) -> None:
+    base = (RULEBOOKS / "kinds.yaml").read_text(encoding="utf-8").replace(
+        "  - {id: good, label: {vi: \"Tốt\", en: \"Good\"}, min: 70}",
+        "  - {id: good, label: {vi: \"Tốt\", en: \"Good\"}, min: 70, when: [{node: \"F\", min: 12}]}")
+    (tmp_path / "kinds.yaml").write_text(base, encoding="utf-8")
+    path = tmp_path / "double.yaml"
+    path.write_text("dsl: 1\nid: d\nextends: kinds.yaml\nchanges:\n  - {reweight: criteria/F, to: 48}\n",
+                    encoding="utf-8")
+    rulebook, problems = check_rulebook(path)
+    warnings = [p for p in problems if p.code == "X292"]
+    # F × 2: the gate "at least 12 points of F" stays 12 (the drafter may set it to 24)
+    assert [(w.severity, w.pos.line, w.params["gate"], w.params["scaled"]) for w in warnings] == [
+        ("warning", 5, "bands/good/when/0", "24")]
+    assert rulebook.bands[0].when[0].min == 12
