@@ -35,6 +35,7 @@ _W = {
         },
         "deduct": "{max} điểm, trừ {per} điểm cho mỗi lỗi (vi phạm), không thấp hơn 0",
         "points": "Hội đồng thẩm định cho điểm trực tiếp, từ 0 đến {max} điểm",
+        "points_of": "Hội đồng thẩm định cho điểm trên thang 0 đến {of}, quy về {max} điểm (điểm × {max} ÷ {of})",
         "survey": "Điểm = {max} × trọng số bình quân của các câu trả lời điều tra: {options}",
         "survey_skip": "không tính: {skip}",
         "survey_forms": "trọng số phiếu: {forms} (phiếu khác: 1)",
@@ -97,6 +98,8 @@ _W = {
         },
         "deduct": "{max} points, minus {per} points per fault (violation), never below 0",
         "points": "The appraisal council gives the points directly, from 0 to {max}",
+        "points_of": "The appraisal council gives points on a scale of 0 to {of}, turned into {max} points "
+                     "(points × {max} ÷ {of})",
         "survey": "Points = {max} × the mean weight of the survey answers: {options}",
         "survey_skip": "not counted: {skip}",
         "survey_forms": "form weights: {forms} (other forms: 1)",
@@ -193,6 +196,8 @@ def _rule_text(leaf: Node, lang: str) -> str:
     if kind == "deduct":
         return w["deduct"].format(max=m, per=num(spec.per, lang))
     if kind == "points":
+        if spec.out_of is not None:  # entered on the scale of a base rulebook (reweight, transfer)
+            return w["points_of"].format(max=m, of=num(spec.out_of, lang))
         return w["points"].format(max=m)
     if kind == "survey":
         return _survey(spec, m, lang)

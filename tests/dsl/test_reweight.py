@@ -84,3 +84,12 @@ def test_a_gate_in_points_is_not_scaled_and_says_so(tmp_path: Path) -> None:
     assert [(w.severity, w.pos.line, w.params["gate"], w.params["scaled"]) for w in warnings] == [
         ("warning", 5, "bands/good/when/0", "24")]
     assert rulebook.bands[0].when[0].min == 12
+
+
+def test_the_handbook_says_on_which_scale_points_are_entered() -> None:
+    from cchc_rules.documents.rule_text import rule_text
+
+    double = load_rulebook(RULEBOOKS / "kinds-double.yaml")
+    assert rule_text(double.node("p"), "en").startswith(
+        "The appraisal council gives points on a scale of 0 to 4, turned into 8 points (points × 8 ÷ 4)")
+    assert "0 đến 4, quy về 8 điểm" in rule_text(double.node("p"), "vi")
