@@ -34,7 +34,6 @@ from cchc_rules.data.model import Inputs
 from cchc_rules.data.survey import aggregate
 from cchc_rules.data.synthetic import synthesize, synthetic_rulebook
 from cchc_rules.engine import fused
-from cchc_rules.engine.compile import KIND
 from cchc_rules.engine.rounding import NANO
 from cchc_rules.engine.score import score
 
@@ -104,11 +103,10 @@ def draw_changes(mc: MonteCarlo, d: int) -> list[dict[str, Any]]:
 
 
 def draw_inputs(mc: MonteCarlo, d: int) -> Inputs:
-    """A copy of the inputs holding draw `d`'s values at every stage up to the scored one: noised, resampled,
-    and an assessor's points (`points` leaves) re-expressed on the reweighted maximum, as the Monte Carlo's
-    weights keep each node's share (a literal `reweight` leaves those points as they were written)."""
+    """A copy of the inputs holding draw `d`'s values at every stage up to the scored one: noised and resampled.
+    An assessor's points (`points` leaves) stay as written: `reweight` reads them out of their old maximum."""
     p = mc.draw(d)
-    base, sel, c = mc.base.inputs, mc.base.selected, mc.c
+    base, sel = mc.base.inputs, mc.base.selected
     value, status = sel.value.copy(), sel.status.copy()
     if p.noise is not None:
         value[mc.noise_at] = mc.noised(p.noise)
@@ -117,9 +115,6 @@ def draw_inputs(mc: MonteCarlo, d: int) -> Inputs:
         rows = np.repeat(np.arange(len(boot.answers)), p.resample[boot.who])
         mean, count = aggregate(boot.answers.take(rows), mc.by_form, *value.shape)
         value[mc.asked_at], status[mc.asked_at] = mc.survey_values(mean[mc.asked_at], count[mc.asked_at])
-    if p.weights is not None:
-        given = np.flatnonzero(c.kind == KIND["points"])
-        value[:, given] *= p.weights[mc.top_of[c.leaf_node[given]]]
     v, s = base.value.copy(), base.status.copy()
     v[:, :, : sel.stage + 1] = value[:, :, None]
     s[:, :, : sel.stage + 1] = status[:, :, None]

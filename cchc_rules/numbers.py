@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+import re
+from fractions import Fraction
 from typing import Any
+
+_FRACTION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*/\s*(\d+(?:\.\d+)?)\s*$")
+
+
+def fraction(value: Any) -> float | None:
+    """An amount written as a fraction, `10/3` (extension: equal shares written exactly); None otherwise."""
+    match = _FRACTION.match(value) if isinstance(value, str) else None
+    if match is None or Fraction(match.group(2)) == 0:
+        return None
+    return float(Fraction(match.group(1)) / Fraction(match.group(2)))
 
 
 def number(value: Any) -> float | None:
-    """A YAML number (int or float, never a boolean) as a float; None for anything else."""
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+    """A YAML number (int or float, never a boolean), or a fraction such as `10/3`, as a float; None else."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    return fraction(value)
 
 
 def tidy(value: float) -> int | float:

@@ -270,7 +270,7 @@ def _reexpress(base: Result, mapping: pd.DataFrame, variant_units: pd.DataFrame)
 
 def _threshold_band(bands: list[Any], index: float) -> str | None:
     key = int(nano(index))
-    return next((b.id for b in bands if key >= int(nano(b.min))), None)
+    return next((b.id for b in bands if b.min is not None and key >= int(nano(b.min))), None)  # not quantile bands
 
 
 def _rerank(table: pd.DataFrame, within_group: bool) -> pd.array:

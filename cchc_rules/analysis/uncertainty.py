@@ -6,9 +6,9 @@ exclusions, tie-breaks, gates, quotas: `engine.grading.grade`):
 
 - `weight_spread` s: each top-level node's weight is multiplied by U(1 − s, 1 + s) and the
   weights renormalised so that the top-level maxima add up to the scale again. Each node keeps
-  its share (points ÷ max): its points scale with its max, as `reweight` scales rule points,
-  and also where an assessor wrote the points (`points` leaves), which a literal `reweight`
-  leaves as written. The index is a ratio, so the renormalisation cancels in it; it matters for
+  its share (points ÷ max): its points scale with its max, as `reweight` scales rule points
+  and reads an assessor's points (`points` leaves) out of their old maximum. The index is a
+  ratio, so the renormalisation cancels in it; it matters for
   gates in points (`min`, not scaled, as with `reweight`), which compare the reweighted points.
 - `threshold_shift` h: one shift U(−h, +h) per draw added to every band minimum of every group;
   a band whose minimum is 0 or below (the one that catches every index) is not shifted.
@@ -168,7 +168,8 @@ class MonteCarlo:
         self._noise_base = sel.value[self.noise_at]
         self._noise_sd = self.sigma * self.vpp[leaf]
         self._noise_whole = c.kind[leaf] == KIND["deduct"]
-        self._noise_cap = np.where(c.kind[leaf] == KIND["points"], c.leaf_max[leaf], np.inf)
+        entry_max = c.leaf_max[leaf] / np.where(c.points_factor[leaf] > 0, c.points_factor[leaf], 1.0)
+        self._noise_cap = np.where(c.kind[leaf] == KIND["points"], entry_max, np.inf)
         self._noise_floor = np.where(self._noise_base >= 0, 0.0, -np.inf)
         self._scale_gates = any(g.kind == "min" for table in c.band_tables for b in table for g in b.gates)
         self.survey: SurveyBootstrap | None = None
@@ -438,14 +439,15 @@ def drawn_bands(c: Compiled, shift: int, factor: np.ndarray | None = None) -> Co
 def value_per_point(c: Compiled, selected: Selected) -> np.ndarray:
     """Per leaf, how far the value moves for one point of the leaf (0 where no noise applies).
 
-    points 1; linear |to − from| ÷ max; deduct 1 ÷ per; ladder (highest − lowest step minimum) ÷
-    max, from 0 when the ladder has one minimum; relative (largest − smallest value at the stage)
-    ÷ max.
+    points 1 (out_of ÷ max after a reweight); linear |to − from| ÷ max; deduct 1 ÷ per; ladder
+    (highest − lowest step minimum) ÷ max, from 0 when the ladder has one minimum; relative
+    (largest − smallest value at the stage) ÷ max.
     """
     out = np.zeros(len(c.leaf_ids))
     mx = np.where(c.leaf_max > 0, c.leaf_max, np.nan)
     kind = c.kind
-    out[kind == KIND["points"]] = 1.0
+    pts = (kind == KIND["points"]) & (c.points_factor > 0)
+    out[pts] = 1.0 / c.points_factor[pts]
     lin = kind == KIND["linear"]
     out[lin] = np.abs(c.linear_to[lin] - c.linear_from[lin]) / mx[lin]
     ded = (kind == KIND["deduct"]) & (c.deduct_per > 0)

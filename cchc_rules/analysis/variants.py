@@ -98,6 +98,7 @@ def build_changes(base: Path, changes: Any, problems: Problems) -> Rulebook | No
     rulebook = validate.build(raw, problems)
     if rulebook is not None:
         rulebook._derivation = derivation
+        problems.extend(derivation.notes)  # what each reweight/transfer scaled (X291), unscaled gates (X292)
     return rulebook
 
 

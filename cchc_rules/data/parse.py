@@ -414,7 +414,7 @@ def _kind_values(texts: pd.Series, leaf: Node | None, kind: str, decimal: str):
     v, bad = _numbers(texts, decimal)
     reason = np.where(bad, _NUMBER, _OK)
     if kind == "points":
-        reason[~bad & ((v < 0) | (v > leaf.max))] = _RANGE
+        reason[~bad & ((v < 0) | (v > leaf.entry_max))] = _RANGE
     elif kind == "survey":
         reason[~bad & ((v < 0) | (v > 1))] = _RANGE
     elif kind in ("deduct", "adjustment_deduct"):
@@ -514,7 +514,7 @@ def _describe(problems: Problems, table: pd.DataFrame, r: int, column: str, text
     elif reason == _COUNT:
         add(problems, dp.NOT_A_COUNT, table, r, column, value=text)
     elif reason == _RANGE:
-        high = {"points": leaf.max if leaf else None, "survey": 1}.get(kind, "∞")
+        high = {"points": leaf.entry_max if leaf else None, "survey": 1}.get(kind, "∞")
         high_text = f"{high:g}" if isinstance(high, float) else str(high)
         right = _RANGE_RIGHT.get(kind, _RANGE_RIGHT["adjustment_points"])
         add(problems, dp.OUT_OF_RANGE, table, r, column, value=text, low=0, high=high_text,

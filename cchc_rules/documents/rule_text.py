@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 
+from cchc_rules import display
 from cchc_rules.dsl.models import Adjustment, Band, Gate, Node, Quota, Rulebook
 from cchc_rules.i18n import pick, resolve_lang
-from cchc_rules.numbers import plain
 
 _W = {
     "vi": {
@@ -35,6 +35,7 @@ _W = {
         },
         "deduct": "{max} điểm, trừ {per} điểm cho mỗi lỗi (vi phạm), không thấp hơn 0",
         "points": "Hội đồng thẩm định cho điểm trực tiếp, từ 0 đến {max} điểm",
+        "points_of": "Hội đồng thẩm định cho điểm trên thang 0 đến {of}, quy về {max} điểm (điểm × {max} ÷ {of})",
         "survey": "Điểm = {max} × trọng số bình quân của các câu trả lời điều tra: {options}",
         "survey_skip": "không tính: {skip}",
         "survey_forms": "trọng số phiếu: {forms} (phiếu khác: 1)",
@@ -55,6 +56,8 @@ _W = {
         "adj_index": "tính trên điểm chỉ số",
         "band_from": "Chỉ số ≥ {lo}",
         "band_range": "{lo} ≤ chỉ số < {hi}",
+        "band_from_q": "Chỉ số từ phân vị thứ {lo} của nhóm trở lên (đồng điểm cùng nhóm)",
+        "band_range_q": "Chỉ số từ phân vị thứ {lo} đến dưới phân vị thứ {hi} của nhóm (đồng điểm cùng nhóm)",
         "flag_false": "không thuộc trường hợp: {flag}",
         "flag_true": "thuộc trường hợp: {flag}",
         "gate_share": "{node} đạt ít nhất {share}% số điểm tối đa",
@@ -95,6 +98,8 @@ _W = {
         },
         "deduct": "{max} points, minus {per} points per fault (violation), never below 0",
         "points": "The appraisal council gives the points directly, from 0 to {max}",
+        "points_of": "The appraisal council gives points on a scale of 0 to {of}, turned into {max} points "
+                     "(points × {max} ÷ {of})",
         "survey": "Points = {max} × the mean weight of the survey answers: {options}",
         "survey_skip": "not counted: {skip}",
         "survey_forms": "form weights: {forms} (other forms: 1)",
@@ -115,6 +120,8 @@ _W = {
         "adj_index": "in index points",
         "band_from": "Index ≥ {lo}",
         "band_range": "{lo} ≤ index < {hi}",
+        "band_from_q": "Index at or above the group's {lo}th percentile (ties kept together)",
+        "band_range_q": "Index from the group's {lo}th to below its {hi}th percentile (ties kept together)",
         "flag_false": "not the case: {flag}",
         "flag_true": "the case: {flag}",
         "gate_share": "{node} reaches at least {share}% of its maximum",
@@ -153,8 +160,7 @@ def words(lang: str | None = None) -> dict:
 
 def num(value: float, lang: str | None = None) -> str:
     """A number as a person writes it: no float noise, no trailing zeros; decimal comma in Vietnamese."""
-    text = plain(value)
-    return text.replace(".", ",") if resolve_lang(lang) == "vi" else text
+    return display.number(value, lang, 4, trim=True)
 
 
 def _pts(value: float, lang: str) -> str:
@@ -190,6 +196,8 @@ def _rule_text(leaf: Node, lang: str) -> str:
     if kind == "deduct":
         return w["deduct"].format(max=m, per=num(spec.per, lang))
     if kind == "points":
+        if spec.out_of is not None:  # entered on the scale of a base rulebook (reweight, transfer)
+            return w["points_of"].format(max=m, of=num(spec.out_of, lang))
         return w["points"].format(max=m)
     if kind == "survey":
         return _survey(spec, m, lang)
@@ -270,6 +278,11 @@ def adjustment_text(adj: Adjustment, lang: str | None = None) -> str:
 def band_range(bands: list[Band], index: int, lang: str | None = None) -> str:
     """The index range of the band at `index` in a best-first list: '80 ≤ chỉ số < 90'."""
     lang = resolve_lang(lang)
+    if bands[index].quantile is not None:  # extension: quantile bands
+        lo = num(bands[index].quantile * 100, lang)
+        if index == 0:
+            return _W[lang]["band_from_q"].format(lo=lo)
+        return _W[lang]["band_range_q"].format(lo=lo, hi=num((bands[index - 1].quantile or 0) * 100, lang))
     lo = num(bands[index].min, lang)
     if index == 0:
         return _W[lang]["band_from"].format(lo=lo)

@@ -305,6 +305,10 @@ def band_formula(rulebook: Rulebook, unit: dict, index: str, row_of: dict[str, i
     p, a = (lambda node_id: _ref(lay.points, row_of[node_id])), (lambda node_id: _ref(lay.appl, row_of[node_id]))
     key = f"ROUND({index},{rulebook.display.decimals})" if rulebook.display.rank_on == "published" else index
     expr = '""'
+    if any(band.quantile is not None for band in rulebook.bands_for(str(unit["group"]))):
+        # quantile bands need the other units of the group: the sheet says so instead of guessing
+        return '"' + ("xếp loại theo phân vị trong nhóm: xem kết quả chấm" if lang == "vi" else
+                      "banded by quantile within the group: see the scored results") + '"'
     for band in reversed(rulebook.bands_for(str(unit["group"]))):
         tests = [f"{key}>={_n(band.min)}"]
         for gate in band.when:

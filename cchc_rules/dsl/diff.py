@@ -17,9 +17,9 @@ from typing import Any
 
 import pandas as pd
 
+from cchc_rules import display
 from cchc_rules.dsl.models import Adjustment, Band, Node, Rulebook
 from cchc_rules.i18n import pick, resolve_lang
-from cchc_rules.numbers import plain
 
 KIND_LABELS: dict[str, dict[str, str]] = {
     "added": {"vi": "thêm", "en": "added"},
@@ -126,7 +126,7 @@ def show(value: Any, lang: str | None = None) -> str:
     if isinstance(value, bool):
         return _WORDS[value][lang]
     if isinstance(value, (int, float)):
-        return plain(value) if isinstance(value, float) else str(value)
+        return display.number(value, lang, 4, trim=True)  # 9.999999999 → 10; decimal comma in Vietnamese
     if isinstance(value, dict):
         if value and all(isinstance(v, str) for v in value.values()) and set(value) <= {"vi", "en"}:
             return pick(value, lang)

@@ -361,6 +361,51 @@ DUPLICATE_TIE_BREAK = define(
     "List each node once.",
 )
 
+# ------------------------------------------------------------------ quantile bands, equal shares (extensions)
+BAND_THRESHOLD = define(
+    "R170",
+    "Một mức xếp loại có đúng một trong 'min' hoặc 'quantile'",
+    "A band has exactly one of 'min' or 'quantile'",
+    "Ngưỡng cố định: min: 80; theo phân vị trong nhóm: quantile: 0.75 (từ phân vị 75 trở lên).",
+    "A fixed threshold: min: 80; by quantile within the group: quantile: 0.75 (at or above the 75th percentile).",
+)
+QUANTILE_MIX = define(
+    "R171",
+    "Trong một danh sách mức xếp loại, các mức cùng dùng 'min' hoặc cùng dùng 'quantile'; '{id}' khác mức đầu",
+    "In one band list every band uses 'min' or every band uses 'quantile'; '{id}' differs from the first band",
+    "Dùng quantile cho mọi mức (ví dụ 0.75, 0.5, 0.25, 0), hoặc min cho mọi mức; "
+    "điều kiện điểm thêm vào bằng 'when'.",
+    "Use quantile on every band (e.g. 0.75, 0.5, 0.25, 0), or min on every band; add a score condition with 'when'.",
+)
+QUANTILE_ORDER = define(
+    "R172",
+    "Các mức theo phân vị phải giảm dần: '{id}' có quantile {quantile}, mức trước {previous}",
+    "Quantile bands go best first in strictly descending 'quantile': '{id}' has {quantile}, the one before {previous}",
+    "Ví dụ bốn nhóm như PAPI: 0.75, 0.5, 0.25, 0.",
+    "For example PAPI's four groups: 0.75, 0.5, 0.25, 0.",
+)
+QUANTILE_NO_FLOOR = define(
+    "R173",
+    "Mức theo phân vị cuối '{id}' bắt đầu từ phân vị {quantile}: đơn vị thấp hơn không được xếp loại",
+    "The last quantile band '{id}' starts at quantile {quantile}: a unit below it gets no band",
+    "Đặt quantile: 0 cho mức cuối.",
+    "Set quantile: 0 on the last band.",
+)
+SPLIT_WITHOUT_MAX = define(
+    "R174",
+    "'{id}' chia đều (split: equal) nhưng không có 'max'",
+    "'{id}' splits equally (split: equal) but has no 'max'",
+    "Ghi điểm tối đa của tiêu chí cha, ví dụ max: 10: mỗi tiêu chí con được 10 ÷ số tiêu chí con.",
+    "Give the parent's maximum, e.g. max: 10: each child gets 10 ÷ the number of children.",
+)
+SPLIT_CHILD_MAX = define(
+    "R175",
+    "'{id}' nằm dưới '{parent}' chia đều nên không được ghi 'max' (phần của nó là {share})",
+    "'{id}' is under '{parent}', which splits equally, so it must not state 'max' (its share is {share})",
+    "Bỏ 'max' của tiêu chí con, hoặc bỏ 'split: equal' ở tiêu chí cha.",
+    "Remove the child's 'max', or remove 'split: equal' from the parent.",
+)
+
 # ------------------------------------------------------------------ warnings
 TOP_NOT_SCALE = define(
     "R190",

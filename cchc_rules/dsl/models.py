@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal, Optional
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     PlainValidator,
@@ -27,6 +28,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from cchc_rules.numbers import fraction
 from cchc_rules.problems import Pos
 
 
@@ -55,6 +57,20 @@ Text = Annotated[
             "description": "A text, or a map language → text (vi, en).",
         }
     ),
+]
+
+def _amount(value: Any) -> Any:
+    """`10/3` as the float it names (extension); anything else is left to the strict number check."""
+    found = fraction(value)
+    return value if found is None else found
+
+
+Amount = Annotated[
+    float,
+    BeforeValidator(_amount),
+    WithJsonSchema({"anyOf": [{"type": "number"},
+                              {"type": "string", "pattern": r"^\s*\d+(\.\d+)?\s*/\s*\d+(\.\d+)?\s*$"}],
+                    "description": "A number, or a fraction such as 10/3 (an equal share written exactly)."}),
 ]
 
 _ID_RX = re.compile(r"^[^/\s][^/]*$")
@@ -99,12 +115,19 @@ class Located(BaseModel):
 
 # ---------------------------------------------------------------- leaf rules (§3)
 class Empty(Located):
-    """A rule with no parameters: `binary: {}` or `points: {}`."""
+    """A rule with no parameters: `binary: {}`."""
+
+
+class PointsRule(Located):
+    """`points: {}`: the assessor's points. Extension: `out_of: N` says the value is entered on a scale
+    of 0 to N (the leaf's maximum before a `reweight`/`transfer`), so the leaf gives value ÷ N × max."""
+
+    out_of: Optional[Amount] = Field(default=None, gt=0)
 
 
 class LadderStep(Located):
     min: Optional[float] = None
-    points: Optional[float] = None
+    points: Optional[Amount] = None
     share: Optional[float] = Field(default=None, ge=0, le=1)
 
     @model_validator(mode="after")
@@ -166,9 +189,9 @@ class Rule(Located):
     ladder: Optional[list[LadderStep]] = Field(default=None, min_length=1)
     linear: Optional[Linear] = None
     ratio: Optional[Ratio] = None
-    levels: Optional[dict[str, float]] = Field(default=None, min_length=1)
+    levels: Optional[dict[str, Amount]] = Field(default=None, min_length=1)
     deduct: Optional[Deduct] = None
-    points: Optional[Empty] = None
+    points: Optional[PointsRule] = None
     survey: Optional[Survey] = None
     relative: Optional[Relative] = None
 
@@ -233,9 +256,10 @@ class Node(Located):
     component: Optional[str] = None
     applies_to: Optional[list[str]] = None
     was: list[str] = Field(default_factory=list)
-    max: Optional[float] = Field(default=None, ge=0)
-    floor: float = Field(default=0, ge=0)
+    max: Optional[Amount] = Field(default=None, ge=0)
+    floor: Amount = Field(default=0, ge=0)
     aggregate: Literal["sum", "capped"] | Best = "sum"
+    split: Optional[Literal["equal"]] = None  # extension: each child's max is max ÷ the number of children
     children: Optional[list[Node]] = Field(default=None, min_length=1)
     rule: Optional[Rule] = None
     reference: Optional[NodeReference | list[NodeReference]] = None
@@ -256,6 +280,22 @@ class Node(Located):
     @property
     def is_leaf(self) -> bool:
         return self.children is None
+
+    @property
+    def entry_max(self) -> float:
+        """The highest value an assessor may enter for a `points` leaf (its `out_of`, else its max)."""
+        points = self.rule.points if self.rule is not None else None
+        if points is not None and points.out_of is not None:
+            return points.out_of
+        return self.max or 0.0
+
+    @property
+    def points_factor(self) -> float:
+        """Points per entered value of a `points` leaf: max ÷ out_of (1 without `out_of`)."""
+        points = self.rule.points if self.rule is not None else None
+        if points is None or points.out_of is None:
+            return 1.0
+        return (self.max or 0.0) / points.out_of
 
     @property
     def label(self) -> str:
@@ -328,11 +368,20 @@ class Quota(Located):
 
 
 class Band(Located):
+    """A band: a fixed `min` on the index, or (extension) a `quantile` of the group's ranked units."""
+
     id: Id
     label: Text
-    min: float
+    min: Optional[float] = None
+    quantile: Optional[float] = Field(default=None, ge=0, lt=1)
     when: list[Gate] = Field(default_factory=list)
     quota: Optional[Quota] = None
+
+    @model_validator(mode="after")
+    def _one_threshold(self) -> Band:
+        if (self.min is None) == (self.quantile is None):
+            raise PydanticCustomError("band_threshold", "a band has exactly one of 'min' or 'quantile'")
+        return self
 
 
 # ---------------------------------------------------------------- ranking, display (§1, §6)
@@ -387,6 +436,16 @@ class Rulebook(Located):
     bands: list[Band] = Field(min_length=1)
     bands_by_group: dict[str, list[Band]] = Field(default_factory=dict)
     ranking: Ranking = Field(default_factory=Ranking)
+
+    @model_validator(mode="after")
+    def _equal_shares(self) -> Rulebook:
+        """`split: equal`: each child's max is the parent's ÷ the number of children, top down."""
+        for node, _, _ in self.walk():
+            if node.split == "equal" and node.children and node.max is not None:
+                share = node.max / len(node.children)
+                for child in node.children:
+                    child.max = share
+        return self
 
     # Set by the loader for a derived rulebook (§7): not part of the language.
     _derivation: Any = PrivateAttr(default=None)

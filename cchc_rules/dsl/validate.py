@@ -29,6 +29,7 @@ from cchc_rules.dsl.messages import (
     BAD_SLUG,
     BAND_NO_FLOOR,
     BAND_ORDER,
+    BAND_THRESHOLD,
     BEST_TOO_MANY,
     CAPPED_UNREACHABLE,
     CAPPED_WITHOUT_MAX,
@@ -57,10 +58,15 @@ from cchc_rules.dsl.messages import (
     NO_FORM,
     NOT_A_CHOICE,
     OUT_OF_RANGE,
+    QUANTILE_MIX,
+    QUANTILE_NO_FLOOR,
+    QUANTILE_ORDER,
     RELATIVE_RULE,
     RULE_KINDS,
     SHAPE,
     SKIP_IS_OPTION,
+    SPLIT_CHILD_MAX,
+    SPLIT_WITHOUT_MAX,
     SUM_MISMATCH,
     SURVEY_OPTIONS,
     SURVEY_WEIGHT,
@@ -99,6 +105,7 @@ _MODEL_NAMES: dict[type, tuple[str, str]] = {
     models.Survey: ("quy tắc khảo sát", "a survey rule"),
     models.Relative: ("quy tắc so sánh tương đối", "a relative rule"),
     models.Empty: ("quy tắc không tham số (phải là {})", "a rule without parameters (must be {})"),
+    models.PointsRule: ("quy tắc điểm do người chấm nhập", "a points rule"),
     models.NodeReference: ("một trích dẫn", "a reference of a node"),
     models.Best: ("aggregate: {best: k}", "aggregate: {best: k}"),
     models.AdjustmentRule: ("quy tắc điểm thưởng/trừ", "an adjustment rule"),
@@ -127,7 +134,7 @@ _RANGE_OPS = {"greater_than": (">", "gt"), "greater_than_equal": ("≥", "ge"), 
               "less_than_equal": ("≤", "le")}
 _CUSTOM = {"ladder_amount": LADDER_AMOUNT, "linear_span": LINEAR_SPAN, "survey_options": SURVEY_OPTIONS,
            "gate_subject": GATE_SUBJECT, "gate_flag": GATE_FLAG, "gate_node": GATE_NODE,
-           "adjustment_rule": ADJUSTMENT_RULE}
+           "adjustment_rule": ADJUSTMENT_RULE, "band_threshold": BAND_THRESHOLD}
 
 
 def build(raw: Any, problems: Problems) -> Rulebook | None:
@@ -375,6 +382,11 @@ def _ident(item: Any) -> str | None:
 
 
 # ------------------------------------------------------------------ (b) cross-document checks
+def _sum_text(total: float) -> str:
+    """A sum of maxima as a person reads it: sums of 9-decimal shares (3 × 3.333333333) to 6 decimals."""
+    return plain(round(total, 6))
+
+
 def _nonneg(value: Any) -> float | None:
     found = number(value)
     return found if found is not None and found >= 0 else None
@@ -414,6 +426,7 @@ class _Checks:
         self.flags = raw.get("flags") if isinstance(raw.get("flags"), LDict) else LDict()
         self.refs = raw.get("references") if isinstance(raw.get("references"), LDict) else LDict()
         self._max: dict[int, float | None] = {}
+        self.parent_of = {id(c.d): n for n in self.nodes for c in n.children}
 
     def add(self, code: str, pos: Pos | None, path: str, severity: str = "error", **params: Any) -> None:
         self.problems.add(code, pos, path, severity, **params)  # type: ignore[arg-type]
@@ -460,8 +473,14 @@ class _Checks:
             self.add(CHILDREN_AND_RULE, d.where("rule"), f"{n.path}/rule", id=label)
         if n.is_leaf and d.get("rule") is None and "children" not in d:
             self.add(LEAF_WITHOUT_RULE, d.pos, n.path, id=label)
-        if n.is_leaf and d.get("max") is None and "children" not in d:
+        split_parent = self._split_parent(n)
+        if n.is_leaf and d.get("max") is None and "children" not in d and split_parent is None:
             self.add(LEAF_WITHOUT_MAX, d.pos, n.path, id=label)
+        if split_parent is not None and d.get("max") is not None:
+            self.add(SPLIT_CHILD_MAX, d.where("max"), f"{n.path}/max", id=label, parent=split_parent.id or "",
+                     share=plain(self.max_of(n) or 0))
+        if d.get("split") == "equal" and d.get("max") is None and split_parent is None:
+            self.add(SPLIT_WITHOUT_MAX, d.where("split"), f"{n.path}/split", id=label)
         self.applies_to(n)
         self.references(n)
         if has_children:
@@ -487,11 +506,20 @@ class _Checks:
             if isinstance(name, str) and name not in self.refs:
                 self.add(UNKNOWN_REFERENCE, item.where("ref"), f"{path}/ref", name=name, near=nearest(name, self.refs))
 
+    def _split_parent(self, n: _Node) -> _Node | None:
+        parent = self.parent_of.get(id(n.d))
+        return parent if parent is not None and parent.d.get("split") == "equal" else None
+
     def max_of(self, n: _Node) -> float | None:
         """A node's maximum as the model will compute it (None when malformed or unknown)."""
         key = id(n.d)
         if key not in self._max:
             self._max[key] = None  # guards against cycles in malformed input
+            split_parent = self._split_parent(n)
+            if split_parent is not None:
+                top = self.max_of(split_parent)
+                self._max[key] = None if top is None else top / len(split_parent.children)
+                return self._max[key]
             given = _nonneg(n.d.get("max"))
             agg = n.d.get("aggregate", "sum")
             if given is not None or not n.children or agg == "capped":
@@ -515,13 +543,13 @@ class _Checks:
         known = all(m is not None for m in maxima) and len(n.children) == len(d["children"])
         total = sum(m for m in maxima if m is not None)
         if agg == "sum" and given is not None and known and abs(given - total) > MAXIMA_TOLERANCE:
-            parts = " + ".join(f"{c.id or c.path} ({plain(m)})" for c, m in zip(n.children, maxima))
-            self.add(SUM_MISMATCH, d.where("max"), f"{n.path}/max", id=label, given=plain(given), total=plain(total),
-                     parts=parts)
+            parts = " + ".join(f"{c.id or c.path} ({_sum_text(m)})" for c, m in zip(n.children, maxima))
+            self.add(SUM_MISMATCH, d.where("max"), f"{n.path}/max", id=label, given=plain(given),
+                     total=_sum_text(total), parts=parts)
         elif agg == "capped" and d.get("max") is None:
             self.add(CAPPED_WITHOUT_MAX, d.where("aggregate"), f"{n.path}/aggregate", id=label)
         elif agg == "capped" and given is not None and known and total < given - 1e-9:
-            self.add(CAPPED_UNREACHABLE, d.where("max"), f"{n.path}/max", "warning", id=label, total=plain(total),
+            self.add(CAPPED_UNREACHABLE, d.where("max"), f"{n.path}/max", "warning", id=label, total=_sum_text(total),
                      max=plain(given))
         k = self._best(agg)
         if k is not None and k > len(d["children"]):
@@ -530,18 +558,18 @@ class _Checks:
         elif k is not None and given is not None and known:
             best = sum(sorted(maxima, reverse=True)[:k])  # type: ignore[type-var]
             if best < given - 1e-9:
-                self.add(CAPPED_UNREACHABLE, d.where("max"), f"{n.path}/max", "warning", id=label, total=plain(best),
-                         max=plain(given))
+                self.add(CAPPED_UNREACHABLE, d.where("max"), f"{n.path}/max", "warning", id=label,
+                         total=_sum_text(best), max=plain(given))
 
     # -- leaf rules
     def rule(self, n: _Node, rule: LDict) -> None:
-        top = _nonneg(n.d.get("max"))
+        top = self.max_of(n)
         path, label = f"{n.path}/rule", n.id or n.path
         if isinstance(rule.get("ladder"), LList):
             self.ladder(rule["ladder"], f"{path}/ladder", label, top)
         if isinstance(rule.get("levels"), LDict):
             levels = rule["levels"]
-            points = {k: v for k, v in levels.items() if number(v) is not None}
+            points = {k: number(v) for k, v in levels.items() if number(v) is not None}
             for name, value in points.items():
                 if top is not None and value > top + 1e-9:
                     self.add(LEVEL_ABOVE_MAX, levels.where(name), f"{path}/levels/{name}", level=name,
@@ -621,12 +649,19 @@ class _Checks:
         ids = [_ident(d) for _, d in items]
         seen: dict[str, Pos] = {}
         previous: float | None = None
+        first = items[0][1] if items else LDict()
+        by_quantile = "quantile" in first and "min" not in first  # the first band sets the list's kind
+        if by_quantile:
+            self.quantile_bands(items, ids, prefix)
         for (i, d), ident in zip(items, ids):
             path = f"{prefix}/{ident if ident is not None else i}"
             if ident is not None:
                 if ident in seen:
                     self.add(DUPLICATE_BAND, d.where("id"), path, id=ident, first=seen[ident].line)
                 seen.setdefault(ident, d.where("id"))
+            if ("quantile" in first) != ("min" in first) and ("quantile" in d) != ("min" in d) and (
+                    ("quantile" in d) != by_quantile):
+                self.add(QUANTILE_MIX, d.pos, path, id=ident or i)
             low = number(d.get("min"))
             if low is not None and previous is not None and not low < previous:
                 self.add(BAND_ORDER, d.where("min"), f"{path}/min", id=ident or i, min=plain(low),
@@ -640,6 +675,24 @@ class _Checks:
             if low is not None and low > 0:
                 ident = ids[-1] if ids[-1] is not None else len(items) - 1
                 self.add(BAND_NO_FLOOR, last.where("min"), f"{prefix}/{ident}/min", id=ident, min=plain(low))
+
+    def quantile_bands(self, items: list[tuple[int, LDict]], ids: list[str | None], prefix: str) -> None:
+        """Quantile bands (extension): strictly descending `quantile`, the last one 0."""
+        previous: float | None = None
+        for (i, d), ident in zip(items, ids):
+            q = number(d.get("quantile"))
+            if q is None:
+                continue
+            if previous is not None and not q < previous:
+                self.add(QUANTILE_ORDER, d.where("quantile"), f"{prefix}/{ident or i}/quantile", id=ident or i,
+                         quantile=plain(q), previous=plain(previous))
+            previous = q
+        last_index, last = items[-1]
+        q = number(last.get("quantile"))
+        if q is not None and q > 0:
+            ident = ids[-1] if ids[-1] is not None else last_index
+            self.add(QUANTILE_NO_FLOOR, last.where("quantile"), f"{prefix}/{ident}/quantile", id=ident,
+                     quantile=plain(q))
 
     def gates(self, gates: Any, path: str) -> None:
         for i, gate in _dicts(gates):
@@ -694,4 +747,4 @@ class _Checks:
         if abs(total - scale) > MAXIMA_TOLERANCE:
             where = self.raw.where("scale") if "scale" in self.raw else self.raw.where("criteria")
             self.add(TOP_NOT_SCALE, where, "scale" if "scale" in self.raw else "criteria", "warning",
-                     total=plain(total), scale=plain(scale))
+                     total=_sum_text(total), scale=plain(scale))

@@ -43,7 +43,8 @@ class CompiledGate:
 class CompiledBand:
     band: Band
     code: int  # index in Compiled.band_ids (the categories of Result.units.band)
-    min_nano: int
+    min_nano: int  # 0 for a quantile band: its minimum is computed per group (`grading.quantile_minimums`)
+    quantile: float | None  # extension: the band starts at this quantile of the group's ranked units
     gates: tuple[CompiledGate, ...]
     max_share: Decimal | None  # the quota, exact
     of: tuple[int, ...] | None  # local indices of the quota's `of` bands in the same table
@@ -114,6 +115,7 @@ class Compiled:
     zero_total: np.ndarray  # int8 code per leaf (ZERO_TOTAL)
     level_points: np.ndarray  # leaves × levels, NaN padding
     deduct_per: np.ndarray
+    points_factor: np.ndarray  # points per entered value of a `points` leaf (max ÷ out_of; 1 without)
     lower_better: np.ndarray  # bool per leaf (relative)
     group_ids: list[str]
     applies: np.ndarray  # bool groups × nodes (structural applicability)
@@ -210,6 +212,7 @@ def compile_rulebook(rulebook: Rulebook) -> Compiled:
         ),
         level_points=_pad([list(leaf.rule.levels.values()) if leaf.rule.levels else [] for leaf in leaves], np.nan),
         deduct_per=np.array([leaf.rule.deduct.per if leaf.rule.deduct else 0.0 for leaf in leaves]),
+        points_factor=np.array([leaf.points_factor for leaf in leaves]),
         lower_better=np.array([bool(leaf.rule.relative and leaf.rule.relative.better == "lower") for leaf in leaves]),
         group_ids=group_ids,
         applies=applies,
@@ -319,7 +322,8 @@ def _band_table(
             CompiledBand(
                 band=band,
                 code=band_ids.index(band.id),
-                min_nano=nano1(band.min),
+                min_nano=nano1(band.min) if band.min is not None else 0,
+                quantile=band.quantile,
                 gates=tuple(_gate(g, where, nodes, parent, flag_ids) for g in band.when),
                 max_share=None if quota is None else Decimal(str(quota.max_share)),
                 of=None if quota is None or quota.of is None else tuple(local.index(b) for b in quota.of if b in local),

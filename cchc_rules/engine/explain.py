@@ -250,13 +250,15 @@ def _band_rows(result: Result, u: int, lang: str) -> list[dict[str, Any]]:
     pts, mx, app = (x[u: u + 1] for x in (ns.points, ns.max, ns.applicable))
     flags = result.flags[u: u + 1]
     key = int(gr.key[u])
-    for band in table:
+    quantile_mins = gr.minimums.get(int(result.group_codes[u]))
+    for b, band in enumerate(table):
         if band.code == final:
             break
         name = pick_text(band.band.label, lang)
-        if key < band.min_nano:
+        low = band.min_nano if quantile_mins is None else int(quantile_mins[b])  # a quantile band's computed min
+        if key < low:
             rows.append({"section": "gate", "id": band.band.id,
-                         "detail": t["below"].format(band=name, key=plain(key / NANO), min=plain(band.band.min))})
+                         "detail": t["below"].format(band=name, key=plain(key / NANO), min=plain(low / NANO))})
         for gate in band.gates:
             if not gate_holds(gate, pts, mx, app, flags)[0]:
                 rows.append({"section": "gate", "id": band.band.id, "detail": _gate_text(c, gate, name, pts, mx, app,

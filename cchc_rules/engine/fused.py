@@ -42,7 +42,7 @@ def available() -> bool:
     return numba is not None and os.environ.get("CCHC_KERNEL", "").lower() != "numpy"
 
 
-def _finish(raw, mx):  # noqa: ANN
+def _finish(raw, mx):
     """Clamp flag, then points clamped to [0, max] (NaN → 0) in nano-points."""
     clamped = raw < 0 or raw > mx
     if not raw > 0.0:  # fmax(raw, 0): NaN and negatives → 0
@@ -52,9 +52,9 @@ def _finish(raw, mx):  # noqa: ANN
     return clamped, np.int64(np.rint(raw * _NANO))
 
 
-def _kernel(status3, value3, s, groups, applies, kind, leaf_max, leaf_max_nano, ladder_min, ladder_points,  # noqa: ANN
-            linear_from, linear_to, level_points, deduct_per, lower_better, missing_reason, zero_total_reason,
-            na_reason, value, status, used, pts, reason, applicable, clamped, rel_low, rel_high):
+def _kernel(status3, value3, s, groups, applies, kind, leaf_max, leaf_max_nano, ladder_min, ladder_points,
+            linear_from, linear_to, level_points, deduct_per, points_factor, lower_better, missing_reason,
+            zero_total_reason, na_reason, value, status, used, pts, reason, applicable, clamped, rel_low, rel_high):
     """Per leaf: select every unit's cell and settle the cells without a usable value, then the rule's points
     for the others, in a loop specialised to the leaf's rule kind."""
     n_leaves, n_units = status3.shape[1], status3.shape[2]
@@ -90,12 +90,12 @@ def _kernel(status3, value3, s, groups, applies, kind, leaf_max, leaf_max_nano, 
             pts[j, u] = leaf_max_nano[j] if (why == _FULL[0] or why == _FULL[1]) else 0
             applicable[j, u] = not (why == _OUT[0] or why == _OUT[1] or why == _OUT[2] or why == _OUT[3])
         _rule_points(j, kind[j], leaf_max[j], groups, value[j], reason[j], pts[j], clamped[j], ladder_min,
-                     ladder_points, linear_from, linear_to, level_points, deduct_per, lower_better, rel_low,
-                     rel_high)
+                     ladder_points, linear_from, linear_to, level_points, deduct_per, points_factor, lower_better,
+                     rel_low, rel_high)
 
 
-def _rule_points(j, kind, mx, groups, value, reason, pts, clamped, ladder_min, ladder_points,  # noqa: ANN
-                 linear_from, linear_to, level_points, deduct_per, lower_better, rel_low, rel_high):
+def _rule_points(j, kind, mx, groups, value, reason, pts, clamped, ladder_min, ladder_points,
+                 linear_from, linear_to, level_points, deduct_per, points_factor, lower_better, rel_low, rel_high):
     """Points of leaf j's units that have a usable value (reason OK), by its rule (`score._rule_points`)."""
     n = value.shape[0]
     if kind == _BINARY or kind == _RATIO or kind == _SURVEY:
@@ -127,10 +127,11 @@ def _rule_points(j, kind, mx, groups, value, reason, pts, clamped, ladder_min, l
         for u in range(n):
             if reason[u] == _OK:
                 clamped[u], pts[u] = _finish(value[u] * per + mx, mx)
-    elif kind == _POINTS:
+    elif kind == _POINTS:  # entered out of `out_of` when a reweight set one
+        factor = points_factor[j]
         for u in range(n):
             if reason[u] == _OK:
-                clamped[u], pts[u] = _finish(value[u], mx)
+                clamped[u], pts[u] = _finish(value[u] * factor, mx)
     else:  # relative: the group's worst and best among the units with a usable value
         n_groups = rel_low.shape[0]
         lo = np.full(n_groups, np.inf)
@@ -153,7 +154,7 @@ def _rule_points(j, kind, mx, groups, value, reason, pts, clamped, ladder_min, l
                 clamped[u], pts[u] = _finish(mx * frac, mx)
 
 
-def _tree(leaf_node, leaf_max_nano, leaf_pts, leaf_app, parent_node, child_ptr, child_idx, agg, best, cap, floor,  # noqa: ANN
+def _tree(leaf_node, leaf_max_nano, leaf_pts, leaf_app, parent_node, child_ptr, child_idx, agg, best, cap, floor,
           pts, mx, app):
     """Node points, applicable maxima and applicability (`score.aggregate`), children before parents."""
     n_units = leaf_pts.shape[1]
@@ -199,7 +200,7 @@ def _tree(leaf_node, leaf_max_nano, leaf_pts, leaf_app, parent_node, child_ptr, 
                 pts[n, u] = min(max(pts[n, u], low), mx[n, u])
 
 
-def _top_k_sum(x, k):  # noqa: ANN
+def _top_k_sum(x, k):
     """Sum of the k largest entries of x that are above 0 (x is used as scratch)."""
     total = 0
     for _ in range(min(k, x.shape[0])):
@@ -255,8 +256,8 @@ def _run(c: Compiled, status3: np.ndarray, value3: np.ndarray, s: int, groups: n
     _kernel(np.ascontiguousarray(status3), np.ascontiguousarray(value3), s,
             np.ascontiguousarray(groups, dtype=np.int64), np.ascontiguousarray(applies_by_leaf), c.kind,
             c.leaf_max, c.leaf_max_nano, c.ladder_min, c.ladder_points, c.linear_from, c.linear_to, c.level_points,
-            c.deduct_per, c.lower_better, c.missing_reason, c.zero_total_reason, na_reason, value, status, used, pts,
-            reason, applicable, clamped, rel_low, rel_high)
+            c.deduct_per, c.points_factor, c.lower_better, c.missing_reason, c.zero_total_reason, na_reason, value,
+            status, used, pts, reason, applicable, clamped, rel_low, rel_high)
     return value, status, used, LeafScores(pts.T, applicable.T, reason.T, clamped.T, rel_low, rel_high)
 
 

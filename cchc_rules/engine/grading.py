@@ -3,12 +3,18 @@
 Bands and ranks compare the index in nano-points (9 decimals), or the published figure
 (back in nano-points) when `display.rank_on: published`. A unit that qualifies for no band
 (possible only when the last band has gates) gets no band (−1).
+
+Quantile bands (extension, `quantile: q`): the band's minimum is the q-quantile of the index of
+the group's ranked units (`quantile_minimums`), then everything proceeds as with `min`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from decimal import ROUND_FLOOR
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_FLOOR, Decimal
+from fractions import Fraction
 
 import numpy as np
 
@@ -36,6 +42,7 @@ class Graded:
     rank: np.ndarray  # int64, 0 when not ranked
     ranked: np.ndarray  # bool
     demotions: list[Demotion]
+    minimums: dict[int, np.ndarray] = field(default_factory=dict)  # group → band minima (nano) of quantile tables
 
 
 def grade(
@@ -49,26 +56,53 @@ def grade(
     rank = rank_units(key, pts[:, c.tie_break], pool, ranked)
     band = np.full(index.size, -1, dtype=np.int64)
     demotions: list[Demotion] = []
+    minimums: dict[int, np.ndarray] = {}
     for g, table in enumerate(c.band_tables):
         rows = np.flatnonzero(groups == g)
         if rows.size == 0:
             continue
-        q = qualify(table, key, pts, mx, app, flags)[rows]  # whole columns: cheaper than gathering rows first
+        mins = None
+        if any(b.quantile is not None for b in table):
+            among = rows[ranked[rows]] if ranked[rows].any() else rows
+            mins = minimums[g] = quantile_minimums(key[among], [b.quantile or 0.0 for b in table])
+        q = qualify(table, key, pts, mx, app, flags, mins)[rows]  # whole columns: cheaper than gathering rows first
         local = np.where(q.any(axis=1), q.argmax(axis=1), -1)
         local = _quotas(table, rows, local, q, rank[rows], ranked[rows], demotions)
         codes = np.array([b.code for b in table] + [-1], dtype=np.int64)
         band[rows] = codes[local]
-    return Graded(key, band, rank, ranked, demotions)
+    return Graded(key, band, rank, ranked, demotions, minimums)
+
+
+def quantile_minimums(keys: np.ndarray, quantiles: Sequence[float]) -> np.ndarray:
+    """The minimum (nano-points, inclusive) of each quantile band, from the keys of one group's ranked units.
+
+    The q-quantile is interpolated linearly between the sorted keys at position q × (n − 1) (numpy's
+    default, Excel's PERCENTILE.INC), exactly (decimal q, rational interpolation), then rounded up
+    to a whole nano-point: a unit whose key is at or above it is in the band. Ties therefore stay
+    together, and with 63 units the quartiles (0.75, 0.5, 0.25, 0) give PAPI 2020's 16, 16, 15, 16.
+    q = 0 is the lowest key: every unit qualifies. No keys: every minimum is 0.
+    """
+    ordered = np.sort(np.asarray(keys, dtype=np.int64))
+    out = np.zeros(len(quantiles), dtype=np.int64)
+    if ordered.size == 0:
+        return out
+    for b, q in enumerate(quantiles):
+        position = Fraction(Decimal(repr(float(q)))) * (ordered.size - 1)
+        low = math.floor(position)
+        high = min(low + 1, ordered.size - 1)
+        cut = int(ordered[low]) + (position - low) * (int(ordered[high]) - int(ordered[low]))
+        out[b] = math.ceil(cut)
+    return out
 
 
 def qualify(
     table: tuple[CompiledBand, ...], key: np.ndarray, pts: np.ndarray, mx: np.ndarray, app: np.ndarray,
-    flags: np.ndarray,
+    flags: np.ndarray, mins: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Units × bands of the table: the threshold is met and every gate holds."""
+    """Units × bands of the table: the threshold (`mins` for quantile bands) is met and every gate holds."""
     out = np.zeros((key.size, len(table)), dtype=bool)
     for b, band in enumerate(table):
-        ok = key >= band.min_nano
+        ok = key >= (band.min_nano if mins is None else mins[b])
         for gate in band.gates:
             ok &= gate_holds(gate, pts, mx, app, flags)
         out[:, b] = ok

@@ -217,8 +217,8 @@ def _rule_points(c: Compiled, value: np.ndarray) -> np.ndarray:
         elif kind == "deduct":  # max − per × value, as m + (−per × value): the same float
             out = np.multiply(v, -c.deduct_per[rows, None], out=target)
             out += m
-        else:  # points: the value is the points
-            out = v
+        else:  # points, entered out of `out_of` when a reweight set one
+            out = np.multiply(v, c.points_factor[rows, None], out=target)
         if out is not target:
             raw[rows] = out
     return raw

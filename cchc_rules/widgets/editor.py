@@ -75,8 +75,9 @@ class EditorApp:
         self.refresh()
 
     def _number(self, value: float) -> w.FloatText:
-        return w.FloatText(value=value, description=label("new_min", self.lang), layout=w.Layout(width="260px"),
-                           style={"description_width": "110px"})
+        # a maximum held to 9 decimals (three thirds: 9.999999999) is offered as a person writes it
+        return w.FloatText(value=round(float(value), 6), description=label("new_min", self.lang),
+                           layout=w.Layout(width="260px"), style={"description_width": "110px"})
 
     def _maxima(self) -> w.VBox:
         lang = self.lang
@@ -85,7 +86,8 @@ class EditorApp:
         pick_node = w.Dropdown(options=nodes, description=label("node", lang), layout=w.Layout(width="640px"))
         amount = self._number(self.editor.current.node(nodes[0][1]).max or 0)
         amount.description = label("new_max", lang)
-        pick_node.observe(lambda c: setattr(amount, "value", self.editor.current.node(c["new"]).max or 0), "value")
+        pick_node.observe(lambda c: setattr(amount, "value", round(self.editor.current.node(c["new"]).max or 0, 6)),
+                          "value")
         apply = w.Button(description=label("apply", lang), button_style="primary")
         apply.on_click(lambda _b: self._after(lambda: self.editor.set_max(pick_node.value, amount.value)))
         return w.VBox([pick_node, w.HBox([amount, apply])])
@@ -141,7 +143,7 @@ class EditorApp:
 
         def show(_change: Any = None) -> None:
             band = next((b for b in self.editor.bands(lists.value) if b.id == bands.value), None)
-            amount.value = band.min if band else 0
+            amount.value = band.min if band and band.min is not None else 0
 
         bands.observe(show, "value")
         show()

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from cchc_rules.dsl import change_messages as codes
 from cchc_rules.dsl import derive
 from cchc_rules.dsl.load import check_rulebook, load_rulebook
 from cchc_rules.dsl.source import plain, read_yaml
@@ -269,7 +270,7 @@ def test_a_later_file_may_use_an_id_renamed_by_its_base(tmp_path: Path) -> None:
 
 
 def test_cycle_names_the_chain() -> None:
-    problem = fail(FIXTURES / "cycle-a.yaml", derive.EXTENDS_CYCLE)
+    problem = fail(FIXTURES / "cycle-a.yaml", codes.EXTENDS_CYCLE)
     assert problem.pos.file.endswith("cycle-b.yaml") and problem.pos.line == 3
     assert "cycle-a.yaml → cycle-b.yaml → cycle-a.yaml" in problem.what("en")
 
@@ -277,7 +278,7 @@ def test_cycle_names_the_chain() -> None:
 def test_a_file_extending_itself(tmp_path: Path) -> None:
     path = tmp_path / "self.yaml"
     path.write_text("dsl: 1\nid: self\nextends: self.yaml\nchanges: []\n")
-    assert "self.yaml → self.yaml" in fail(path, derive.EXTENDS_CYCLE).what("vi")
+    assert "self.yaml → self.yaml" in fail(path, codes.EXTENDS_CYCLE).what("vi")
 
 
 # ---------------------------------------------------------------- all or nothing
@@ -292,20 +293,20 @@ def test_all_or_nothing_and_every_failing_change_reported(tmp_path: Path) -> Non
     doc, derivation, problems = resolve(path)
     assert doc is None and derivation is None
     assert [(p.code, p.pos.line, p.path) for p in problems] == [
-        (derive.UNKNOWN_NODE, 7, "changes/1"), (derive.UNKNOWN_BAND, 9, "changes/3")]
+        (codes.UNKNOWN_NODE, 7, "changes/1"), (codes.UNKNOWN_BAND, 9, "changes/3")]
     assert check_rulebook(path)[0] is None
 
 
 # ---------------------------------------------------------------- one test per error
 def test_key_beside_changes(tmp_path: Path) -> None:
-    problem = fail(derived(tmp_path, head="groups: {commune: Xã}"), derive.KEY_BESIDE_CHANGES)
+    problem = fail(derived(tmp_path, head="groups: {commune: Xã}"), codes.KEY_BESIDE_CHANGES)
     assert problem.pos.line == 5 and problem.params["key"] == "groups"
 
 
 def test_extends_missing(tmp_path: Path) -> None:
     path = derived(tmp_path)
     path.write_text(path.read_text().replace("base.yaml", "nothere.yaml"))
-    problem = fail(path, derive.EXTENDS_MISSING)
+    problem = fail(path, codes.EXTENDS_MISSING)
     assert problem.pos.line == 3 and "nothere.yaml" in problem.what("en")
 
 
@@ -313,64 +314,64 @@ def test_changes_not_a_list(tmp_path: Path) -> None:
     path = tmp_path / "d.yaml"
     shutil.copy(FIXTURES / "base.yaml", tmp_path / "base.yaml")
     path.write_text("dsl: 1\nid: d\nextends: base.yaml\nchanges: {set: scale, to: 10}\n")
-    assert fail(path, derive.EXTENDS_NOT_TEXT).pos.line == 4
+    assert fail(path, codes.EXTENDS_NOT_TEXT).pos.line == 4
 
 
 def test_unknown_kind_names_the_nearest(tmp_path: Path) -> None:
-    problem = fail(derived(tmp_path, "{reweigh: criteria/1, to: 20}"), derive.KIND_UNKNOWN)
+    problem = fail(derived(tmp_path, "{reweigh: criteria/1, to: 20}"), codes.KIND_UNKNOWN)
     assert problem.pos.line == 6 and problem.params["nearest"][0] == "reweight"
     assert "#1" in problem.what("en")
 
 
 def test_several_kinds(tmp_path: Path) -> None:
-    assert fail(derived(tmp_path, "{remove: criteria/2.2, rename: criteria/2.1}"), derive.KIND_SEVERAL).pos.line == 6
+    assert fail(derived(tmp_path, "{remove: criteria/2.2, rename: criteria/2.1}"), codes.KIND_SEVERAL).pos.line == 6
 
 
 def test_missing_key(tmp_path: Path) -> None:
     doc, _, problems = resolve(derived(tmp_path, "{set: bands/excellent/min}", "{transfer: 1, from: '3.1'}"))
     assert doc is None
     assert [(p.code, p.pos.line, p.params["kind"], p.params["key"]) for p in problems] == [
-        (derive.KEY_MISSING, 6, "set", "to"), (derive.KEY_MISSING, 7, "transfer", "to")]
+        (codes.KEY_MISSING, 6, "set", "to"), (codes.KEY_MISSING, 7, "transfer", "to")]
     assert "{set: criteria/3.1/rule/ladder/1/min, to: 90}" in problems[0].fix("en")
 
 
 def test_key_the_kind_cannot_use(tmp_path: Path) -> None:
-    problem = fail(derived(tmp_path, "{set: scale, to: 100}", "{remove: criteria/2.2, to: x}"), derive.KEY_UNKNOWN)
+    problem = fail(derived(tmp_path, "{set: scale, to: 100}", "{remove: criteria/2.2, to: x}"), codes.KEY_UNKNOWN)
     assert (problem.pos.line, problem.params["index"], problem.params["key"]) == (7, 2, "to")
     assert "Change #2 (remove)" in problem.what("en") and "Thay đổi #2 (remove)" in problem.what("vi")
 
 
 def test_bad_value(tmp_path: Path) -> None:
-    problem = fail(derived(tmp_path, "{reweight: criteria/1, to: forty}"), derive.BAD_VALUE)
+    problem = fail(derived(tmp_path, "{reweight: criteria/1, to: forty}"), codes.BAD_VALUE)
     assert problem.pos.line == 6
     assert problem.what("en") == "Change #1 (reweight): 'to' must be a number, not 'forty'"
     assert problem.what("vi") == "Thay đổi #1 (reweight): 'to' phải là một số, không phải 'forty'"
 
 
 def test_unknown_node_names_three_nearest(tmp_path: Path) -> None:
-    problem = fail(derived(tmp_path, "{remove: criteria/3.3}"), derive.UNKNOWN_NODE)
+    problem = fail(derived(tmp_path, "{remove: criteria/3.3}"), codes.UNKNOWN_NODE)
     # ids 1 1.1 1.2 2 2.1 2.2 3 3.1 3.2: "3.1" and "3.2" share 2 of 3 characters (ratio 4/6), "3" shares 1 (2/4)
     assert problem.pos.line == 6 and sorted(problem.params["nearest"]) == ["3", "3.1", "3.2"]
     assert "3.1" in problem.fix("en") and "3.2" in problem.fix("vi")
 
 
 def test_unknown_band(tmp_path: Path) -> None:
-    problem = fail(derived(tmp_path, "{set: bands/excelent/min, to: 92}"), derive.UNKNOWN_BAND)
+    problem = fail(derived(tmp_path, "{set: bands/excelent/min, to: 92}"), codes.UNKNOWN_BAND)
     assert problem.pos.line == 6 and problem.params["nearest"][0] == "excellent"
 
 
 def test_unknown_adjustment(tmp_path: Path) -> None:
-    problem = fail(derived(tmp_path, "{remove: adjustments/bonuss}"), derive.UNKNOWN_ADJUSTMENT)
+    problem = fail(derived(tmp_path, "{remove: adjustments/bonuss}"), codes.UNKNOWN_ADJUSTMENT)
     assert problem.pos.line == 6 and problem.params["nearest"] == ["bonus"]
 
 
 def test_unknown_group(tmp_path: Path) -> None:
-    problem = fail(derived(tmp_path, "{set: bands_by_group/distrct/good/min, to: 70}"), derive.UNKNOWN_GROUP)
+    problem = fail(derived(tmp_path, "{set: bands_by_group/distrct/good/min, to: 70}"), codes.UNKNOWN_GROUP)
     assert problem.pos.line == 6 and problem.params["nearest"] == ["district"]
 
 
 def test_bad_path_segment_says_what_exists(tmp_path: Path) -> None:
-    problem = fail(derived(tmp_path, "{set: criteria/1.1/rule/ladderr/0/min, to: 1}"), derive.BAD_SEGMENT)
+    problem = fail(derived(tmp_path, "{set: criteria/1.1/rule/ladderr/0/min, to: 1}"), codes.BAD_SEGMENT)
     assert (problem.pos.line, problem.params["segment"], problem.params["at"]) == (6, "ladderr", "criteria/1.1/rule")
     assert problem.params["existing"] == ["ladder"]
 
@@ -380,11 +381,11 @@ def test_bad_root_and_missing_intermediate_key(tmp_path: Path) -> None:
     doc, _, problems = resolve(path)
     assert doc is None
     assert [(p.code, p.pos.line, p.params["segment"]) for p in problems] == [
-        (derive.BAD_SEGMENT, 6, "criterias"), (derive.BAD_SEGMENT, 7, "reference")]
+        (codes.BAD_SEGMENT, 6, "criterias"), (codes.BAD_SEGMENT, 7, "reference")]
 
 
 def test_index_out_of_range(tmp_path: Path) -> None:
-    problem = fail(derived(tmp_path, "{set: criteria/1.1/rule/ladder/7/min, to: 1}"), derive.INDEX_RANGE)
+    problem = fail(derived(tmp_path, "{set: criteria/1.1/rule/ladder/7/min, to: 1}"), codes.INDEX_RANGE)
     assert (problem.pos.line, problem.params["size"], problem.params["last"]) == (6, 4, 3)
 
 
@@ -394,12 +395,12 @@ def test_add_or_rename_to_an_existing_id(tmp_path: Path) -> None:
     doc, _, problems = resolve(path)
     assert doc is None
     assert [(p.code, p.pos.line, p.params["id"]) for p in problems] == [
-        (derive.ID_EXISTS, 6, "2.1"), (derive.ID_EXISTS, 7, "3.2")]
+        (codes.ID_EXISTS, 6, "2.1"), (codes.ID_EXISTS, 7, "3.2")]
     assert "base.yaml:31" in problems[0].what("en")  # where 2.1 already stands
 
 
 def test_move_under_own_descendant(tmp_path: Path) -> None:
-    problem = fail(derived(tmp_path, '{move: criteria/3, under: "3.1"}'), derive.MOVE_INTO_ITSELF)
+    problem = fail(derived(tmp_path, '{move: criteria/3, under: "3.1"}'), codes.MOVE_INTO_ITSELF)
     assert problem.pos.line == 6 and problem.params["under"] == "3.1"
 
 
@@ -409,12 +410,12 @@ def test_removing_a_referenced_node_leaves_dangling_references(tmp_path: Path) -
     assert doc is None
     found = sorted((p.code, p.pos.line, p.params["ref"], p.params["where"].line) for p in problems)
     # the gate stands on base.yaml line 59, the tie-break on line 68
-    assert found == [(derive.DANGLING, 6, "bands/excellent/when/1/node", 59),
-                     (derive.DANGLING, 6, "ranking/tie_break/0", 68)]
+    assert found == [(codes.DANGLING, 6, "bands/excellent/when/1/node", 59),
+                     (codes.DANGLING, 6, "ranking/tie_break/0", 68)]
 
 
 def test_removing_a_band_named_by_a_quota(tmp_path: Path) -> None:
-    problem = fail(derived(tmp_path, "{remove: bands/good}"), derive.DANGLING)
+    problem = fail(derived(tmp_path, "{remove: bands/good}"), codes.DANGLING)
     assert problem.params["ref"] == "bands/excellent/quota/of/1" and problem.params["where"].line == 60
 
 
@@ -427,39 +428,39 @@ def test_references_removed_by_other_changes_do_not_dangle(tmp_path: Path) -> No
 
 
 def test_negative_weight_and_amount(tmp_path: Path) -> None:
-    problem = fail(derived(tmp_path, "{reweight: criteria/1, to: -5}"), derive.NEGATIVE)
+    problem = fail(derived(tmp_path, "{reweight: criteria/1, to: -5}"), codes.NEGATIVE)
     assert problem.pos.line == 6 and problem.params["value"] == -5
-    assert fail(derived(tmp_path, '{transfer: -1, from: "3.2", to: "3.1"}'), derive.NEGATIVE).pos.line == 6
+    assert fail(derived(tmp_path, '{transfer: -1, from: "3.2", to: "3.1"}'), codes.NEGATIVE).pos.line == 6
 
 
 def test_transfer_more_than_the_source_has(tmp_path: Path) -> None:
-    problem = fail(derived(tmp_path, '{transfer: 31, from: "3.2", to: "3.1"}'), derive.TRANSFER_TOO_MUCH)
+    problem = fail(derived(tmp_path, '{transfer: 31, from: "3.2", to: "3.1"}'), codes.TRANSFER_TOO_MUCH)
     assert (problem.pos.line, problem.params["max"], problem.params["amount"]) == (6, 30, 31)
 
 
 def test_reweight_of_a_zero_max(tmp_path: Path) -> None:
     path = derived(tmp_path, "{set: criteria/2.2/max, to: 0}", "{reweight: criteria/2.2, to: 5}")
-    assert fail(path, derive.ZERO_MAX).pos.line == 7
+    assert fail(path, codes.ZERO_MAX).pos.line == 7
 
 
 def test_set_of_an_id_asks_for_rename(tmp_path: Path) -> None:
-    problem = fail(derived(tmp_path, '{set: criteria/3.1/id, to: "3.9"}'), derive.SET_ID)
+    problem = fail(derived(tmp_path, '{set: criteria/3.1/id, to: "3.9"}'), codes.SET_ID)
     assert problem.pos.line == 6 and "rename: criteria/3.1" in problem.fix("en")
 
 
 def test_transfer_between_nested_nodes(tmp_path: Path) -> None:
-    assert fail(derived(tmp_path, '{transfer: 1, from: "3", to: "3.1"}'), derive.TRANSFER_NESTED).pos.line == 6
+    assert fail(derived(tmp_path, '{transfer: 1, from: "3", to: "3.1"}'), codes.TRANSFER_NESTED).pos.line == 6
 
 
 def test_reference_already_in_base(tmp_path: Path) -> None:
-    problem = fail(derived(tmp_path, head="references:\n  qd876: {title: Other}"), derive.REFERENCE_EXISTS)
+    problem = fail(derived(tmp_path, head="references:\n  qd876: {title: Other}"), codes.REFERENCE_EXISTS)
     assert problem.pos.line == 6 and problem.params["key"] == "qd876"
 
 
 def test_kind_applied_to_the_wrong_target(tmp_path: Path) -> None:
-    problem = fail(derived(tmp_path, "{reweight: bands/excellent, to: 3}"), derive.BAD_TARGET)
+    problem = fail(derived(tmp_path, "{reweight: bands/excellent, to: 3}"), codes.BAD_TARGET)
     assert problem.pos.line == 6
-    assert fail(derived(tmp_path, "{rename: criteria/3.1/max, to: x}"), derive.BAD_TARGET).pos.line == 6
+    assert fail(derived(tmp_path, "{rename: criteria/3.1/max, to: x}"), codes.BAD_TARGET).pos.line == 6
 
 
 def test_a_derived_file_without_its_own_id_is_warned(tmp_path: Path) -> None:
@@ -467,10 +468,10 @@ def test_a_derived_file_without_its_own_id_is_warned(tmp_path: Path) -> None:
     path.write_text(path.read_text().replace("id: draft\n", ""))
     doc, _, problems = resolve(path)
     assert doc is not None
-    assert [(p.code, p.severity) for p in problems] == [(derive.NO_OWN_ID, "warning")]
+    assert [(p.code, p.severity) for p in problems] == [(codes.NO_OWN_ID, "warning")]
 
 
-@pytest.mark.parametrize("code", [c for c in derive.__dict__.values() if isinstance(c, str) and c[:2] == "X2"])
+@pytest.mark.parametrize("code", [c for c in codes.__dict__.values() if isinstance(c, str) and c[:2] == "X2"])
 def test_every_code_has_both_languages(code: str) -> None:
     from cchc_rules.problems import CATALOGUE
 
@@ -489,4 +490,4 @@ def test_apply_changes_from_elsewhere() -> None:
     assert derivation.base_path == (FIXTURES / "base.yaml").resolve() and derivation.base_id == "base-2024"
     bad = parse_yaml("- {reweight: criteria/33, to: 35}\n", "scenario.yaml", problems)
     assert derive.apply_changes(FIXTURES / "base.yaml", bad, problems) == (None, None)
-    assert [(p.code, p.pos.file, p.pos.line) for p in problems] == [(derive.UNKNOWN_NODE, "scenario.yaml", 1)]
+    assert [(p.code, p.pos.file, p.pos.line) for p in problems] == [(codes.UNKNOWN_NODE, "scenario.yaml", 1)]

@@ -38,7 +38,8 @@ def test_reweight_scales_the_field_and_warns(editor):
     a = ev.result.units.set_index("unit_id").loc["A"]
     assert a["index"] == pytest.approx(94 / 120 * 100, abs=1e-9)
     assert a["band"] == "fair"
-    assert [p.code for p in ev.problems] == ["R190"]  # the top-level maxima add up to 120, not 100
+    # the top-level maxima add up to 120, not 100 (R190); the note says what the reweight scaled (X291)
+    assert [(p.code, p.severity) for p in ev.problems] == [("R190", "warning"), ("X291", "note")]
     assert not ev.errors
 
 
