@@ -77,10 +77,12 @@ def test_hand_worked_rules_identical(eng):
         leaf("lev", 2, {"levels": {"low": 0, "mid": 1, "high": 2}}),
         leaf("pts", 2, {"points": {}}),
         leaf("rel", 4, {"relative": {"better": "lower"}}),
+        leaf("out", 4, {"points": {"out_of": 2}}),
     ]}], not_applicable="zero")
     units = [("U", "a"), ("V", "a"), ("W", "b"), ("X", "b")]
     values = {"lad": [120, 85, 10, None], "lin": [95, 55, "NA", 20], "ded": [0, 3, 10, None],
-              "lev": ["high", "mid", "low", None], "pts": [2.5, -1, 1.25, (1, None)], "rel": [3, 5, 4, "NA"]}
+              "lev": ["high", "mid", "low", None], "pts": [2.5, -1, 1.25, (1, None)], "rel": [3, 5, 4, "NA"],
+              "out": [1.5, 2, 3, 0]}
     # pts −1 and 2.5 are clamped to [0, 2]; ded 10 × 0.5 = 5 > 3 clamps to 0; W alone in group b for rel → full
     inputs = eng.inputs(rb, units, values)
     (sel, lv), (fsel, flv) = _both(compile_rulebook(rb), inputs)
@@ -88,6 +90,8 @@ def test_hand_worked_rules_identical(eng):
     _same(lv, flv, ["points", "applicable", "reason", "clamped", "rel_low", "rel_high"])
     assert lv.clamped[:, 4].tolist() == [True, True, False, False]
     assert lv.points[2, 5] == 4_000_000_000  # W: the only relative value of group b gets the max
+    # out of 2 on a maximum of 4: 1.5 → 3 points, 2 → 4, 3 → 6 clamped to 4, 0 → 0
+    assert (lv.points[:, 6] / 1e9).tolist() == [3, 4, 4, 0]
 
 
 def test_tree_identical(synthetic, eng):
