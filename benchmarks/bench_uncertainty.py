@@ -9,7 +9,8 @@ by tracemalloc, which numpy reports to):
   flat memory  the full variation at 250, 500, 1,000 and 2,000 draws;
   naive        the same draws one at a time: a variant rulebook per draw (`reweight` of every
                top-level node and `set` of every band minimum, built and validated like a derived
-               file), the draw's noised and resampled values written into a copy of the inputs,
+               file), the draw's resampled values written into a copy of the inputs (without
+               appraisal noise, which moves points, not values),
                then `score`. Run on a subsample of draws and extrapolated linearly (said so in
                the table); its ranks and bands are compared with the vectorised ones draw by draw.
 `run()` returns the figures as a dict (for benchmarks/__main__.py); `main()` prints the table.
@@ -146,7 +147,8 @@ def run(units: int = 700, leaves: int = 100, draws: int = 1000, naive_draws: int
     out["full_peak_mb"] = out["memory_mb"].get(draws) or timed(
         lambda: uncertainty(rulebook, dataset, draws=draws, **FULL))[1]
 
-    mc = MonteCarlo(rulebook, dataset, 0, **FULL, stage=None)
+    # The naive loop writes draws as data; appraisal noise moves points, not values (see analysis.uncertainty).
+    mc = MonteCarlo(rulebook, dataset, 0, **{**FULL, "appraisal_noise": 0.0}, stage=None)
     with tempfile.TemporaryDirectory() as tmp:
         path = rulebook_file(rulebook, Path(tmp))
         t = time.perf_counter()

@@ -12,18 +12,28 @@ exclusions, tie-breaks, gates, quotas: `engine.grading.grade`):
   gates in points (`min`, not scaled, as with `reweight`), which compare the reweighted points.
 - `threshold_shift` h: one shift U(−h, +h) per draw added to every band minimum of every group;
   a band whose minimum is 0 or below (the one that catches every index) is not shifted.
-- `appraisal_noise` σ (points of the leaf) or `"calibrated"`: normal noise on the values used at
-  the scored stage of the leaves whose rule reads a number (ladder, linear, points, deduct,
-  relative). σ is turned into the value's unit by the leaf's value range per point of max
-  (`value_per_point`). Counts of faults (deduct) are rounded to whole numbers and kept ≥ 0;
-  points are clamped to [0, max]; other values that were ≥ 0 stay ≥ 0. Binary, levels, ratio
-  and survey values are left as they are (categorical or counted; survey uncertainty is the
-  bootstrap's). `"calibrated"`: σ = the sample standard deviation (ddof 1) of the gaps
-  (first-stage value − value at the scored stage) ÷ `value_per_point`, pooled over every unit ×
-  numeric leaf that has a value at the first stage and one at a later stage up to the scored one.
-  The noise is symmetric on the value, not on the points: a value at the top of its rule (100%
-  on a ladder, no fault on a deduct, full points) can only lose, so the median index sits below
-  the baseline (about 1 point on the sample province 2023 at the calibrated σ).
+- `appraisal_noise` σ (points of the leaf) or `"calibrated"`: what a second, independent
+  appraisal of the same evidence might have found. The noise stands for the disagreement
+  between two readings of one unit's evidence, not for a bias of the appraisal, so it keeps
+  the baseline at the centre. Per draw and per value of a leaf whose rule reads a number
+  (ladder, linear, points, deduct, relative) at the scored stage, ε ~ N(0, σ · value_per_point)
+  in the value's unit; the leaf's points move by the symmetrised change of its rule,
+  δ = (points(v + ε) − points(v − ε)) ÷ 2, which is an odd function of ε, so it is as likely
+  to be +d as −d. A value on a ladder step or at the top of its rule (100%, no fault, full
+  points) is thus as likely to gain as to lose: the rule's own steps set the size of a move
+  (half a step either way), and its bounds no longer push every move downwards (the old
+  one-sided noise lowered median indices by about 0.73 points on the sample province 2023
+  even at σ = 0.001). δ is added to the leaf and to every node above it (caps, floors and
+  best-k are not re-applied to it: they would bend the noise towards one side again), so a
+  unit's earned points move by Σ δ and its index by a symmetric amount around the baseline,
+  then clamped to [0, scale], which keeps the median. Counts of faults (deduct) are rounded to
+  whole numbers; values that were ≥ 0 stay ≥ 0; assessors' points stay ≤ max; relative leaves
+  keep their group's baseline worst and best. Binary, levels, ratio and survey values are left
+  as they are (categorical or counted; survey uncertainty is the bootstrap's). `"calibrated"`:
+  σ = the sample standard deviation (ddof 1) of the gaps (first-stage value, the unit's own
+  self-assessment, − value at the scored stage, the appraised one) ÷ `value_per_point`, pooled
+  over every unit × numeric leaf that has a value at the first stage and one at a later stage up
+  to the scored one.
 - `survey_bootstrap`: respondents are resampled with replacement within each respondent form
   (so the forms keep their sizes), all answers of a drawn respondent come along, and the
   answers are aggregated again as `data.survey.aggregate` would (`SurveyBootstrap`, without
@@ -58,6 +68,7 @@ from cchc_rules.engine.grading import grade
 from cchc_rules.engine.result import Result
 from cchc_rules.engine.rounding import NANO, nano, nano1
 from cchc_rules.engine.score import (
+    LeafScores,
     NodeScores,
     Selected,
     aggregate,
@@ -170,6 +181,8 @@ class MonteCarlo:
         self._noise_whole = c.kind[leaf] == KIND["deduct"]
         self._noise_cap = np.where(c.kind[leaf] == KIND["points"], c.leaf_max[leaf], np.inf)
         self._noise_floor = np.where(self._noise_base >= 0, 0.0, -np.inf)
+        self._noise_group = self.base.group_codes[self.noise_at[0]]
+        self._noise_spread = _spread(c, self.noise_at, len(self.base.units))
         self._scale_gates = any(g.kind == "min" for table in c.band_tables for b in table for g in b.gates)
         self.survey: SurveyBootstrap | None = None
         if survey_bootstrap:
@@ -177,8 +190,9 @@ class MonteCarlo:
 
     @property
     def leaf_level(self) -> bool:
-        """Whether draws change leaf values (then leaves and the tree are scored again per draw)."""
-        return self.noise_cells.size > 0 or self.survey is not None
+        """Whether draws change leaf values (then leaves and the tree are scored again per draw); appraisal
+        noise does not: it moves points (`noise_points`)."""
+        return self.survey is not None
 
     # ------------------------------------------------------------ random parameters
     def draw(self, d: int) -> Draw:
@@ -199,16 +213,20 @@ class MonteCarlo:
         params = [self.draw(d) for d in ds]
         k, n = len(params), len(self.base.units)
         nodes = self._nodes(params) if self.leaf_level else None
+        moved = self.noise_points(np.stack([p.noise for p in params])) if self.noise_cells.size else None
         index = np.empty((k, n), dtype=np.int64)
         band = np.empty((k, n), dtype=np.int64)
         rank = np.empty((k, n), dtype=np.int64)
         for i, p in enumerate(params):
             ns = self.base.node_scores if nodes is None else _slice(nodes, i, n)
+            if moved is not None:
+                ns = NodeScores(ns.points + moved[i], ns.max, ns.applicable)
             index[i] = index_nano(self.c, ns, self.adjust, p.weights)
             c = self.c
             if p.shift or (p.weights is not None and self._scale_gates):
                 c = drawn_bands(c, p.shift, None if p.weights is None else p.weights[self.top_of])
-            g = grade(c, index[i], ns.points, ns.max, ns.applicable, self.base.group_codes, self.flags)
+            g = grade(c, index[i], ns.points, ns.max, ns.applicable, self.base.group_codes, self.flags,
+                      self.base.unscored)
             band[i], rank[i] = g.band, g.rank
         return index, band, rank
 
@@ -218,9 +236,6 @@ class MonteCarlo:
         n, n_leaves = sel.value.shape
         value = np.tile(sel.value, (k, 1))
         status = np.tile(sel.status, (k, 1))
-        if self.noise_cells.size:
-            unit, leaf = self.noise_at
-            value.reshape(k, n, n_leaves)[:, unit, leaf] = self.noised(np.stack([p.noise for p in params]))
         if self.survey is not None:
             mean, count = self.survey.aggregate(np.stack([p.resample for p in params], axis=1))
             at, cell = self.asked_at, self._asked_cell  # cell −1 (no counted answer): the padding row
@@ -233,6 +248,15 @@ class MonteCarlo:
         groups = (self.base.group_codes[None, :] + len(c.group_ids) * np.arange(k)[:, None]).ravel()
         many = replace(c, group_ids=c.group_ids * k, applies=np.tile(c.applies, (k, 1)))
         return aggregate(c, leaf_points(many, stacked, groups, self.base.inputs))
+
+    def noise_points(self, z: np.ndarray) -> np.ndarray:
+        """Nano-points added to every node of every unit (draws × units × nodes) for standard normal draws `z`
+        (draws × noise_cells): each noised leaf's symmetrised change δ, on the leaf and every node above it."""
+        plus = cell_points(self.c, self.noise_at[1], self.noised(z), self._noise_group, self.base.leaves)
+        minus = cell_points(self.c, self.noise_at[1], self.noised(-z), self._noise_group, self.base.leaves)
+        delta = (plus - minus) / 2  # draws × cells, points; odd in z
+        n, n_nodes = self.base.node_scores.points.shape
+        return np.rint((self._noise_spread.T @ delta.T).T * NANO).astype(np.int64).reshape(len(z), n, n_nodes)
 
     def noised(self, z: np.ndarray) -> np.ndarray:
         """The noised values of `noise_cells` for standard normal draws `z` (… × cells): counts of faults
@@ -453,6 +477,53 @@ def value_per_point(c: Compiled, selected: Selected) -> np.ndarray:
         v = selected.value[selected.status[:, j] == VALUE, j]
         out[j] = (v.max() - v.min()) / mx[j] if v.size else 0.0
     return np.nan_to_num(out, nan=0.0, posinf=0.0)
+
+
+def cell_points(c: Compiled, leaf: np.ndarray, value: np.ndarray, group: np.ndarray, leaves: LeafScores) -> np.ndarray:
+    """Points of numeric leaves `leaf` (cells) for values `value` (… × cells) by their rules, clamped to
+    [0, max]; relative leaves against their group's baseline worst and best."""
+    kind, mx = c.kind[leaf], c.leaf_max[leaf]
+    out = np.zeros(value.shape)
+    lad = kind == KIND["ladder"]
+    if lad.any():
+        lows, amounts, v = c.ladder_min[leaf[lad]], c.ladder_points[leaf[lad]], value[..., lad]
+        got = np.zeros(v.shape)
+        for step in range(lows.shape[1] - 1, -1, -1):  # last step first: a better step overrides
+            got = np.where(v >= lows[:, step], amounts[:, step], got)
+        out[..., lad] = got
+    lin = kind == KIND["linear"]
+    lo, hi = c.linear_from[leaf], c.linear_to[leaf]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out[..., lin] = (mx * np.clip((value - lo) / (hi - lo), 0.0, 1.0))[..., lin]
+        pts = kind == KIND["points"]
+        out[..., pts] = value[..., pts]
+        ded = kind == KIND["deduct"]
+        out[..., ded] = (mx - c.deduct_per[leaf] * value)[..., ded]
+        rel = kind == KIND["relative"]
+        if rel.any():
+            low, high = leaves.rel_low[group, leaf], leaves.rel_high[group, leaf]
+            span = high - low
+            frac = np.where(span > 0, np.where(c.lower_better[leaf], high - value, value - low) / span, 1.0)
+            out[..., rel] = (mx * frac)[..., rel]
+    return np.clip(out, 0.0, mx)
+
+
+def _spread(c: Compiled, at: tuple[np.ndarray, np.ndarray], n_units: int):
+    """A sparse matrix (cells × units·nodes): cell (u, leaf) → its leaf node and every ancestor, of unit u."""
+    from scipy import sparse
+
+    unit, leaf = at
+    rows, cols = [], []
+    node = c.leaf_node[leaf].astype(np.int64)
+    cell = np.arange(leaf.size)
+    while node.size:
+        rows.append(cell)
+        cols.append(unit * len(c.node_ids) + node)
+        up = c.parent[node]
+        keep = up >= 0
+        cell, unit, node = cell[keep], unit[keep], up[keep]
+    r, k = np.concatenate(rows or [np.zeros(0, np.int64)]), np.concatenate(cols or [np.zeros(0, np.int64)])
+    return sparse.csr_matrix((np.ones(r.size), (r, k)), shape=(leaf.size, n_units * len(c.node_ids)))
 
 
 def calibrate(c: Compiled, inputs: Inputs, selected: Selected, vpp: np.ndarray) -> float:

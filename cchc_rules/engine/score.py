@@ -13,7 +13,9 @@ Decisions where the spec is silent:
 - `relative`: best and worst are taken among the units of the same group that have a value
   (status VALUE) for the leaf at the chosen stage and to which the leaf applies; a unit whose
   value was filled by a missing policy does not move them.
-- A unit whose every top-level node is out of its maximum cannot be scored (E402).
+- A unit whose every top-level node is out of its maximum is unscored (`IndexScores.unscored`):
+  index 0 internally, no band, not ranked, not counted by quotas; `Result.warnings` says so (E407).
+- A cell filled by a `missing` policy is marked in `LeafScores.filled` (counted in `Result.filled`).
 """
 
 from __future__ import annotations
@@ -47,13 +49,7 @@ MISSING_ERROR = define(
     "Nhập giá trị cho tiêu chí này ở ít nhất một giai đoạn (đến giai đoạn {stage}), hoặc 'NA' nếu không áp dụng.",
     "Enter a value for this criterion at one stage at least (up to stage {stage}), or 'NA' when it does not apply.",
 )
-NOTHING_APPLIES = define(
-    "E402",
-    "Đơn vị '{unit}' không có tiêu chí nào được tính điểm (mọi tiêu chí đều không áp dụng)",
-    "Unit '{unit}' has no criterion that counts (every criterion is out of its maximum)",
-    "Nhập giá trị cho ít nhất một tiêu chí áp dụng cho nhóm '{group}', hoặc kiểm tra applies_to và các ô NA.",
-    "Enter a value for one criterion of group '{group}' at least, or check applies_to and the NA cells.",
-)
+
 MISMATCH = define(
     "E403",
     "Dữ liệu được đọc cho bộ tiêu chí khác: {what}",
@@ -75,6 +71,7 @@ OK, STRUCTURAL, NA_RESCALE, NA_ZERO, ZT_NA, ZT_MAX, ZT_ZERO, MISS_ZERO, MISS_MAX
 _MISSING_REASON = np.array(
     [{"zero": MISS_ZERO, "max": MISS_MAX, "na": MISS_NA, "error": MISS_ERROR}[k] for k in MISSING]
 )
+FILLED = (MISS_ZERO, MISS_MAX, MISS_NA)  # reasons where a `missing` policy gave the leaf its value
 _ZERO_TOTAL_REASON = np.array([{"na": ZT_NA, "max": ZT_MAX, "zero": ZT_ZERO}[k] for k in ZERO_TOTAL])
 
 
@@ -98,6 +95,7 @@ class LeafScores:
     clamped: np.ndarray  # bool: the rule gave points outside [0, max]
     rel_low: np.ndarray  # groups × leaves: worst/best of relative leaves (NaN elsewhere)
     rel_high: np.ndarray
+    filled: np.ndarray | None = None  # bool, units × leaves: no value, a `missing` policy gave one
 
 
 @dataclass
@@ -113,6 +111,7 @@ class IndexScores:
     earned: np.ndarray  # nano, Σ top-level points
     possible: np.ndarray  # nano, Σ top-level applicable maxima
     adjustments: np.ndarray  # nano, units × adjustments, signed and capped (0 when no value)
+    unscored: np.ndarray | None = None  # bool: nothing applicable (index 0, no band, not ranked)
 
 
 def score(rulebook: Rulebook, dataset: Any, stage: str | None = None) -> Result:
@@ -131,7 +130,7 @@ def score_inputs(compiled: Compiled, inputs: Inputs, stage: str | None = None) -
     leaves = leaf_points(compiled, selected, groups, inputs)
     nodes = aggregate(compiled, leaves)
     totals = index_points(compiled, nodes, selected, inputs)
-    graded = grading(compiled, totals.index, nodes, groups, inputs)
+    graded = grading(compiled, totals.index, nodes, groups, inputs, totals.unscored)
     return Result(compiled, inputs, selected, leaves, nodes, totals, graded, groups)
 
 
@@ -233,7 +232,9 @@ def leaf_points(compiled: Compiled, selected: Selected, groups: np.ndarray, inpu
     pts.ravel()[cells] = np.where((why == MISS_MAX) | (why == ZT_MAX), c.leaf_max_nano[leaf], 0)
     applicable = np.ones(status.shape, dtype=bool)
     applicable.ravel()[cells] = ~np.isin(why, (STRUCTURAL, NA_RESCALE, ZT_NA, MISS_NA))
-    return LeafScores(pts.T, applicable.T, reason.T, clamped.T, rel_low, rel_high)
+    filled = np.zeros(status.shape, dtype=bool)
+    filled.ravel()[cells] = np.isin(why, FILLED)
+    return LeafScores(pts.T, applicable.T, reason.T, clamped.T, rel_low, rel_high, filled.T)
 
 
 def _rule_points(c: Compiled, value: np.ndarray, has: np.ndarray) -> np.ndarray:
@@ -355,24 +356,22 @@ def index_points(compiled: Compiled, nodes: NodeScores, selected: Selected, inpu
     c = compiled
     earned = nodes.points[:, c.top].sum(axis=1)
     possible = nodes.max[:, c.top].sum(axis=1)
-    empty = np.flatnonzero(possible == 0)
-    if empty.size:
-        problems = Problems()
-        for u in empty:
-            row = inputs.units.iloc[u]
-            problems.add(NOTHING_APPLIES, path=f"units/{row['unit_id']}", unit=row["unit_id"], group=row["group"])
-        problems.raise_if_errors()
-    base = nano(earned / possible * (c.scale_nano / NANO))
+    unscored = possible == 0  # nothing applicable: index 0 here, unranked and bandless in grading (E407)
+    base = nano(earned / np.where(unscored, 1, possible) * (c.scale_nano / NANO))
     v = selected.adjustment
     amount = np.where(np.isnan(c.adj_each)[None, :], v, v * c.adj_each[None, :])
     adj = nano(np.nan_to_num(np.minimum(amount, c.adj_cap[None, :]))) * c.adj_sign[None, :]
-    index = np.clip(base + adj.sum(axis=1), 0, c.scale_nano)
-    return IndexScores(index, earned, possible, adj)
+    index = np.where(unscored, 0, np.clip(base + adj.sum(axis=1), 0, c.scale_nano))
+    return IndexScores(index, earned, possible, adj, unscored)
 
 
-def grading(compiled: Compiled, index: np.ndarray, nodes: NodeScores, groups: np.ndarray, inputs: Inputs) -> Graded:
-    """Bands (thresholds, gates, quotas) and ranks."""
-    return grade(compiled, index, nodes.points, nodes.max, nodes.applicable, groups, flag_matrix(compiled, inputs))
+def grading(
+    compiled: Compiled, index: np.ndarray, nodes: NodeScores, groups: np.ndarray, inputs: Inputs,
+    unscored: np.ndarray | None = None,
+) -> Graded:
+    """Bands (thresholds, gates, quotas) and ranks; unscored units get neither."""
+    return grade(compiled, index, nodes.points, nodes.max, nodes.applicable, groups, flag_matrix(compiled, inputs),
+                 unscored)
 
 
 def flag_matrix(compiled: Compiled, inputs: Inputs) -> np.ndarray:

@@ -179,6 +179,12 @@ def bins_table(comparison: Comparison, lang: str | None = None) -> pd.DataFrame:
     return pd.DataFrame({label("bin", lang): [label(k, lang) for k in b.index], label("units", lang): b.to_numpy()})
 
 
+def item_names(contributions: pd.DataFrame, lang: str | None = None) -> list[str]:
+    """The name of each row of a contributions table: the node's, or the label of a special row."""
+    return [label(k, lang) if k != "node" and k in LABELS else str(n)
+            for n, k in zip(contributions["name"], contributions["kind"])]
+
+
 def contributions_table(comparison: Comparison, unit_id: str, lang: str | None = None) -> pd.DataFrame:
     """One unit's contributions as people read them (4 decimals: they are parts of a difference)."""
     c = comparison.contributions(unit_id, lang)
@@ -188,7 +194,7 @@ def contributions_table(comparison: Comparison, unit_id: str, lang: str | None =
     return pd.DataFrame(
         {
             label("item", lang): codes,
-            label("name", lang): c["name"],
+            label("name", lang): item_names(c, lang),
             label("contribution_base", lang): shown(c["contribution_base"], 4),
             label("contribution_variant", lang): shown(c["contribution_variant"], 4),
             label("delta", lang): shown(c["delta"], 4, signed=True),

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from cchc_rules.analysis.compare import json_value
+from cchc_rules.analysis.jsonable import json_value
 from cchc_rules.i18n import LANGS, both, pick, resolve_lang
 from cchc_rules.problems import Problems, define
 from cchc_rules.report.html import HEADLINE

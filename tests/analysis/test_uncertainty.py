@@ -250,7 +250,9 @@ def test_vectorised_draws_equal_one_score_call_per_draw(synthetic, tmp_path):
 
     bench = _bench_module()
     rulebook, data = synthetic
-    mc = MonteCarlo(rulebook, data, 9, 0.1, 1.0, "calibrated", True, None)
+    # Appraisal noise moves points by the rule's symmetrised change, which no dataset value expresses: it has
+    # its own hand-worked tests below; everything else is checked against the slow way here.
+    mc = MonteCarlo(rulebook, data, 9, 0.1, 1.0, 0.0, True, None)
     index, band, rank = mc.run(range(3))
     path = bench.rulebook_file(rulebook, tmp_path)
     for d in range(3):
