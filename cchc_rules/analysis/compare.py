@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from cchc_rules.analysis.contributions import SPECIAL_ROWS, contributions
+from cchc_rules.analysis.decomposition import decompose
 from cchc_rules.analysis.gaps import comparison_gaps
 from cchc_rules.analysis.jsonable import json_value
 from cchc_rules.analysis.matching import (
@@ -203,6 +204,11 @@ class Comparison:
         on one side have NaN deltas. For the applicable_max row, max_* is M and points_* is P.
         """
         return contributions(self, lang)
+
+    @cached_property
+    def decomposition(self) -> pd.DataFrame:
+        """Each unit's change by field, criterion and sub-criterion, adding up exactly (`analysis.decomposition`)."""
+        return decompose(self)
 
     def to_json(self) -> dict[str, Any]:
         """The shape of `cchc compare --json` (NaN and NA → null)."""

@@ -67,17 +67,7 @@ def contributions(comp: Comparison, lang: str | None) -> pd.DataFrame:
     base, variant = comp.base, comp.variant
     B, V = _Arrays.of(base), _Arrays.of(variant)
     nodes = _node_pairs(base, variant)
-    # One pair (unit, base row, variant row) per predecessor; −1 (the NaN row) for an absent side.
-    b_rows = dict(zip(comp.base_side.table["unit_id"], comp.base_side.table["rows"]))
-    v_rows = dict(zip(comp.variant_side.table["unit_id"], comp.variant_side.table["rows"]))
-    unit_of, bi, vi = [], [], []
-    for u, unit_id in enumerate(comp.units["unit_id"]):
-        v = v_rows.get(unit_id, (-1,))[0]
-        for b in b_rows.get(unit_id, (-1,)):
-            unit_of.append(u)
-            bi.append(b)
-            vi.append(v)
-    unit_of, bi, vi = np.array(unit_of), np.array(bi), np.array(vi)
+    unit_of, bi, vi = unit_pairs(comp)
 
     def cols(a: np.ndarray, rows: np.ndarray, which: int) -> np.ndarray:
         """The aligned node columns of `a` at `rows` (0 for a node the side's rulebook lacks)."""
@@ -106,8 +96,8 @@ def contributions(comp: Comparison, lang: str | None) -> pd.DataFrame:
     # Absent sides: NaN everywhere on that side.
     for name, (b, v) in sides.items():
         b[bi < 0], v[vi < 0] = np.nan, np.nan
-        sides[name] = (_mean_by(b, unit_of), _mean_by(v, unit_of))
-    delta = _mean_by(delta, unit_of)
+        sides[name] = (mean_by(b, unit_of), mean_by(v, unit_of))
+    delta = mean_by(delta, unit_of)
 
     n_units, n_items = delta.shape
     items = [n[2] for n in nodes] + list(SPECIAL_ROWS)
@@ -128,7 +118,22 @@ def contributions(comp: Comparison, lang: str | None) -> pd.DataFrame:
     return pd.DataFrame(table)
 
 
-def _mean_by(values: np.ndarray, unit_of: np.ndarray) -> np.ndarray:
+def unit_pairs(comp: Comparison) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One pair (comparison unit, base row, variant row) per predecessor, sorted by unit; −1 for an absent side
+    (the row of NaN or zeros that the callers pad their arrays with)."""
+    b_rows = dict(zip(comp.base_side.table["unit_id"], comp.base_side.table["rows"]))
+    v_rows = dict(zip(comp.variant_side.table["unit_id"], comp.variant_side.table["rows"]))
+    unit_of, bi, vi = [], [], []
+    for u, unit_id in enumerate(comp.units["unit_id"]):
+        v = v_rows.get(unit_id, (-1,))[0]
+        for b in b_rows.get(unit_id, (-1,)):
+            unit_of.append(u)
+            bi.append(b)
+            vi.append(v)
+    return np.array(unit_of, dtype=np.int64), np.array(bi, dtype=np.int64), np.array(vi, dtype=np.int64)
+
+
+def mean_by(values: np.ndarray, unit_of: np.ndarray) -> np.ndarray:
     """Mean of the rows of each unit (rows sorted by unit)."""
     counts = np.bincount(unit_of)
     starts = np.r_[0, np.cumsum(counts)[:-1]]

@@ -5,7 +5,10 @@ scored on that one instead (year on year), and its crosswalk, when it has one, m
 units (see `analysis.compare`). Prints, in the chosen language, the rulebook differences (one
 sentence each, the base value beside the new one), the summary, units per movement bin, the
 band transition matrix and the per-unit table; with
-`--json` the comparison's JSON (unrounded numbers, null for what is missing). Both rulebooks
+`--json` the comparison's JSON (unrounded numbers, null for what is missing); with `--by
+criterion` each unit's change split by field, criterion and sub-criterion (`analysis.decomposition`).
+Warnings go to stderr: a criterion no unit has data for, different scales or group sizes (then
+the unit table shows percentile ranks), unscored units, values filled by a missing policy. Both rulebooks
 and both datasets are checked before anything is printed, and all their problems are
 reported together.
 """
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +39,9 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
                    help="another dataset for the variant (year on year; its crosswalk matches merged units)")
     p.add_argument("--stage", default=None, help="score both sides at this stage (default: the last value)")
     p.add_argument("--json", action="store_true", help="print the comparison as JSON")
+    p.add_argument("--by", choices=["criterion"], default=None,
+                   help="split each unit's change by field, criterion and sub-criterion (adding up exactly)")
+    p.add_argument("--unit", default=None, help="with --by criterion: only this unit")
     p.set_defaults(func=run)
 
 
@@ -76,7 +83,24 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(comparison.to_json(), ensure_ascii=False, indent=1))
     else:
         print(text(comparison, args.lang))
+        if args.by == "criterion":
+            from cchc_rules.report.labels import decomposition_lines
+
+            print("\n" + "\n".join(decomposition_lines(comparison, args.lang, args.unit)))
+    print_warnings(comparison, args.lang)
     return 0
+
+
+def print_warnings(comparison: Any, lang: str) -> None:
+    """On stderr (so that `--json` stays clean): what makes the comparison misleading if read naively
+    (criteria without data, scales or group sizes that differ), unscored units of either side."""
+    from cchc_rules.report.gaps import gap_lines
+
+    lines = [p.format(lang) for p in comparison.warnings]
+    for side in (comparison.base, comparison.variant):
+        lines += gap_lines(side, lang, [w for w in side.warnings if w.code == "E402"])
+    if lines:
+        print("\n".join(lines), file=sys.stderr)
 
 
 def text(comparison: Any, lang: str) -> str:
