@@ -23,10 +23,10 @@ NO_DATA_IN_COMPARISON = define(
     "{leaf}: không có dữ liệu cho {n} trên {total} đơn vị: phép so sánh này không cho thấy tác động của "
     "tiêu chí này",
     "{leaf}: no data for {n} of {total} units: this comparison does not show its effect",
-    "Mọi đơn vị nhận điểm theo quy định khi thiếu dữ liệu (missing: {policy}); hãy thu thập dữ liệu cho tiêu chí "
-    "này trước khi kết luận về nó.",
-    "Every unit got the missing policy's points (missing: {policy}); collect data for the criterion before "
-    "drawing conclusions about it.",
+    "Mọi đơn vị của nhóm {groups} nhận điểm theo quy định khi thiếu dữ liệu (missing: {policy}); hãy thu thập "
+    "dữ liệu cho tiêu chí này trước khi kết luận về nó.",
+    "Every unit of the groups {groups} got the missing policy's points (missing: {policy}); collect data for the "
+    "criterion before drawing conclusions about it.",
 )
 
 
@@ -51,17 +51,18 @@ def gap_summary(result: Result) -> dict[str, Any]:
 def comparison_gaps(comparison: Comparison) -> list[Problem]:
     """A810 for every criterion, on either side, that no unit of a group has data for (variant side first).
 
-    The path says the side (`variant/criteria/7.7`); a criterion that lacks data on both sides is named once.
+    One warning per criterion: how many units lack data (in the groups without any) of the units it applies
+    to. The path says the side (`variant/criteria/7.7`); a criterion that lacks data on both sides is named once.
     """
     problems = Problems()
-    seen: set[tuple[str, str]] = set()
+    seen: set[str] = set()
     for side, result in (("variant", comparison.variant), ("base", comparison.base)):
         nodes = result.rulebook.nodes()
-        for r in result.no_data.itertuples(index=False):
-            if (r.leaf_id, r.group) in seen:
+        for leaf_id, rows in result.no_data.groupby("leaf_id", sort=False):
+            if leaf_id in seen:
                 continue
-            seen.add((r.leaf_id, r.group))
-            node = nodes[r.leaf_id]
-            problems.add(NO_DATA_IN_COMPARISON, node.pos, f"{side}/criteria/{r.leaf_id}", "warning", leaf=r.code,
-                         n=int(r.filled), total=int(r.units), policy=r.policy)
+            seen.add(leaf_id)
+            problems.add(NO_DATA_IN_COMPARISON, nodes[leaf_id].pos, f"{side}/criteria/{leaf_id}", "warning",
+                         leaf=rows["code"].iat[0], n=int(rows["filled"].sum()), total=result.applies_to_count(leaf_id),
+                         groups=list(rows["group"]), policy=rows["policy"].iat[0])
     return list(problems)

@@ -95,10 +95,13 @@ def print_warnings(comparison: Any, lang: str) -> None:
     """On stderr (so that `--json` stays clean): what makes the comparison misleading if read naively
     (criteria without data, scales or group sizes that differ), unscored units of either side."""
     from cchc_rules.report.gaps import gap_lines
+    from cchc_rules.report.labels import label
 
     lines = [p.format(lang) for p in comparison.warnings]
-    for side in (comparison.base, comparison.variant):
-        lines += gap_lines(side, lang, [w for w in side.warnings if w.code == "E402"])
+    sides = [("side_base", comparison.base), ("side_variant", comparison.variant)]
+    for name, side in sides if comparison.base is not comparison.variant else sides[:1]:
+        notes = gap_lines(side, lang, [w for w in side.warnings if w.code == "E402"])
+        lines += [f"[{label(name, lang)}] {notes[0]}", *notes[1:]] if notes else []
     if lines:
         print("\n".join(lines), file=sys.stderr)
 

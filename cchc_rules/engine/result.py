@@ -40,10 +40,10 @@ NOTHING_APPLIES = define(
 )
 NO_DATA = define(
     "E410",
-    "{leaf}: không có dữ liệu cho {n} trên {total} đơn vị nhóm '{group}': điểm của tiêu chí này chỉ do quy "
-    "định khi thiếu dữ liệu (missing: {policy}) quyết định",
-    "{leaf}: no data for {n} of {total} units of group '{group}': its points come from the missing policy "
-    "({policy}) alone",
+    "{leaf}: không có dữ liệu cho {n} trên {total} đơn vị (nhóm không có dữ liệu nào: {groups}): điểm của tiêu "
+    "chí này chỉ do quy định khi thiếu dữ liệu (missing: {policy}) quyết định",
+    "{leaf}: no data for {n} of {total} units (groups without any: {groups}): its points come from the missing "
+    "policy ({policy}) alone",
     "Thu thập dữ liệu cho tiêu chí này, hoặc đọc kết quả biết rằng nó không phân biệt các đơn vị.",
     "Collect data for this criterion, or read the result knowing that it does not tell the units apart.",
 )
@@ -166,11 +166,17 @@ class Result:
             problems.add(NOTHING_APPLIES, pos, f"units/{units['unit_id'].iat[u]}", "warning",
                          unit=units["unit_id"].iat[u], group=units["group"].iat[u])
         nodes = self.rulebook.nodes()
-        for r in self.no_data.itertuples(index=False):
-            node = nodes[r.leaf_id]
-            problems.add(NO_DATA, node.pos, f"criteria/{r.leaf_id}", "warning", leaf=r.code, n=r.filled,
-                         total=r.units, group=r.group, policy=r.policy)
+        for leaf_id, rows in self.no_data.groupby("leaf_id", sort=False):
+            problems.add(NO_DATA, nodes[leaf_id].pos, f"criteria/{leaf_id}", "warning", leaf=rows["code"].iat[0],
+                         n=int(rows["filled"].sum()), total=self.applies_to_count(leaf_id), groups=list(rows["group"]),
+                         policy=rows["policy"].iat[0])
         return list(problems)
+
+    def applies_to_count(self, leaf_id: str) -> int:
+        """How many scored units the criterion applies to (by group: `applies_to`)."""
+        c = self.compiled
+        j = c.leaf_ids.index(leaf_id)
+        return int(c.applies[self.group_codes, c.leaf_node[j]][~self.unscored].sum())
 
     def _units_table(self) -> pd.DataFrame:
         c, t, g = self.compiled, self.totals, self.graded

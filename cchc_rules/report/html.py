@@ -23,6 +23,7 @@ import pandas as pd
 from cchc_rules.i18n import pick, resolve_lang, stage_label
 
 if TYPE_CHECKING:
+    from cchc_rules.engine.result import Result
     from cchc_rules.scenarios.execute import ScenarioRun
 
 TEXT: dict[str, dict[str, str]] = {
@@ -45,6 +46,9 @@ TEXT: dict[str, dict[str, str]] = {
         "summary": "tóm tắt", "html": "báo cáo", "generated": "Tạo bởi cchc-rules.",
         "rank_median": "Hạng trung vị", "rank_p05": "Hạng (5%)", "rank_p95": "Hạng (95%)", "rank": "Hạng gốc",
         "name": "Đơn vị", "unit_id": "Mã",
+        "gaps_criteria": "Giá trị được điền theo quy định khi thiếu dữ liệu, theo tiêu chí",
+        "gaps_units": "Giá trị được điền theo quy định khi thiếu dữ liệu, theo đơn vị",
+        "no_gaps": "Không có giá trị nào được điền theo quy định khi thiếu dữ liệu.",
     },
     "en": {
         "report": "Scenario report", "overview": "Overview", "question": "Question",
@@ -64,8 +68,12 @@ TEXT: dict[str, dict[str, str]] = {
         "summary": "summary", "html": "report", "generated": "Made by cchc-rules.",
         "rank_median": "Median rank", "rank_p05": "Rank (5%)", "rank_p95": "Rank (95%)", "rank": "Baseline rank",
         "name": "Unit", "unit_id": "ID",
+        "gaps_criteria": "Values filled by the missing policy, by criterion",
+        "gaps_units": "Values filled by the missing policy, by unit",
+        "no_gaps": "No value was filled by a missing policy.",
     },
 }
+WARNING = "⚠ "  # a paragraph that starts with it is a warning (shown as a note)
 HEADLINE = ("band_changes", "kendall_tau", "spearman", "mean_abs_rank_shift", "units_up", "units_down")
 STYLE = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;margin:2rem auto;max-width:1100px;
@@ -143,7 +151,9 @@ def _overview(run: ScenarioRun, lang: str) -> Iterator[Section]:
     tables = [("", facts), (_t(lang, "bands"), bands)]
     if run.variants:
         tables.append((_t(lang, "headline"), headline_table(run, lang)))
-    yield Section(_t(lang, "overview"), paragraphs=paragraphs, tables=tables)
+    paragraphs += warning_texts(base.warnings, lang)
+    yield Section(_t(lang, "overview"), paragraphs=[*paragraphs, *_gap_note(base, lang)],
+                  tables=[*tables, *gap_tables(base, lang)])
 
 
 def headline_table(run: ScenarioRun, lang: str | None = None) -> pd.DataFrame:
@@ -187,14 +197,19 @@ def _variants(run: ScenarioRun, lang: str) -> Iterator[Section]:
         if diff:
             tables.append((_t(lang, "diff"), differences_frame(diff, lang)))
         tables.append((_t(lang, "units_table"), labels.units_table(c, lang)))
-        yield Section(f"{_t(lang, 'variant')}: {v.title.get(lang) or v.id}", tables=tables[:3], charts=charts_)
+        own = [] if v.result is run.baseline else [w for w in v.result.warnings if w.code == "E402"]
+        notes = warning_texts([*c.warnings, *own], lang)
+        if v.result is not run.baseline:
+            tables += gap_tables(v.result, lang)
+        yield Section(f"{_t(lang, 'variant')}: {v.title.get(lang) or v.id}", paragraphs=notes, tables=tables[:3],
+                      charts=charts_)
         yield Section("", level=0, tables=tables[3:])
 
 
 def _largest_mover(comparison: Any) -> tuple[str, str] | None:
-    """The unit present on both sides whose index changed most (None when nothing changed)."""
+    """The unit present and ranked on both sides whose index changed most (None when nothing changed)."""
     u = comparison.units
-    u = u[(u["present"] == "both") & u["index_delta"].notna()]
+    u = u[(u["present"] == "both") & u["index_delta"].notna() & u["rank_base"].notna() & u["rank_variant"].notna()]
     if u.empty or float(u["index_delta"].abs().max()) == 0:
         return None
     row = u.loc[u["index_delta"].abs().idxmax()]
@@ -235,6 +250,27 @@ def _uncertainty(run: ScenarioRun, lang: str) -> Iterator[Section]:
                       charts=[Figure("", rank_interval_chart(table, result.rulebook, lang))])
 
 
+def warning_texts(problems: list[Any], lang: str) -> list[str]:
+    """Warnings as report paragraphs (what is wrong, then what to do), marked with `WARNING`."""
+    return [f"{WARNING}{p.what(lang)}. {p.fix(lang)}" for p in problems]
+
+
+def _gap_note(result: Result, lang: str) -> list[str]:
+    from cchc_rules.report.gaps import gap_lines
+
+    lines = gap_lines(result, lang, [])
+    return [" ".join(x.strip() for x in lines)] if lines else [_t(lang, "no_gaps")]
+
+
+def gap_tables(result: Result, lang: str) -> list[tuple[str, pd.DataFrame]]:
+    """The values a missing policy filled, by criterion and by unit (nothing when none was)."""
+    from cchc_rules.report.gaps import criterion_table, unit_table
+
+    if not result.filled.any():
+        return []
+    return [(_t(lang, "gaps_criteria"), criterion_table(result, lang)), (_t(lang, "gaps_units"), unit_table(result, lang))]
+
+
 # ---------------------------------------------------------------- HTML
 def _table_html(table: pd.DataFrame) -> str:
     return table.to_html(index=False, escape=True, na_rep="—", border=0)
@@ -259,7 +295,7 @@ def scenario_html(run: ScenarioRun, lang: str | None = None, files: dict[str, st
             level = max(section.level, 1)
             parts.append(f"<h{level}>{html.escape(section.heading)}</h{level}>")
         for text in section.paragraphs:
-            cls = ' class="note"' if text == _t(lang, "illustrative") else ""
+            cls = ' class="note"' if text == _t(lang, "illustrative") or text.startswith(WARNING) else ""
             parts.append(f"<p{cls}>{html.escape(text)}</p>")
         for caption, table in section.tables:
             if caption:
@@ -298,6 +334,8 @@ def index_html(entries: list[tuple[str, dict[str, Any]]], lang: str | None = Non
         variants = summary.get("variants") or [{}]
         for i, v in enumerate(variants):
             name = html.escape(pick(v.get("title"), lang) or v.get("id", "")) if v else ""
+            warned = [*(summary.get("baseline", {}).get("warnings") or [] if i == 0 else []), *(v.get("warnings") or [])]
+            name += "".join(f'<div class="note">{html.escape(WARNING + str(w.get(lang, "")))}</div>' for w in warned)
             cells = "".join(f"<td>{html.escape(_figure(v.get(k)))}</td>" if v else "<td></td>" for k in HEADLINE)
             lead = f'<td rowspan="{len(variants)}">{title}</td><td rowspan="{len(variants)}">{status_cell}</td>' \
                 if i == 0 else ""
