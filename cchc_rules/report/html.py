@@ -268,7 +268,8 @@ def gap_tables(result: Result, lang: str) -> list[tuple[str, pd.DataFrame]]:
 
     if not result.filled.any():
         return []
-    return [(_t(lang, "gaps_criteria"), criterion_table(result, lang)), (_t(lang, "gaps_units"), unit_table(result, lang))]
+    return [(_t(lang, "gaps_criteria"), criterion_table(result, lang)),
+            (_t(lang, "gaps_units"), unit_table(result, lang))]
 
 
 # ---------------------------------------------------------------- HTML
@@ -334,7 +335,8 @@ def index_html(entries: list[tuple[str, dict[str, Any]]], lang: str | None = Non
         variants = summary.get("variants") or [{}]
         for i, v in enumerate(variants):
             name = html.escape(pick(v.get("title"), lang) or v.get("id", "")) if v else ""
-            warned = [*(summary.get("baseline", {}).get("warnings") or [] if i == 0 else []), *(v.get("warnings") or [])]
+            own = summary.get("baseline", {}).get("warnings") or [] if i == 0 else []
+            warned = [*own, *(v.get("warnings") or [])]
             name += "".join(f'<div class="note">{html.escape(WARNING + str(w.get(lang, "")))}</div>' for w in warned)
             cells = "".join(f"<td>{html.escape(_figure(v.get(k)))}</td>" if v else "<td></td>" for k in HEADLINE)
             lead = f'<td rowspan="{len(variants)}">{title}</td><td rowspan="{len(variants)}">{status_cell}</td>' \
