@@ -102,14 +102,12 @@ def draw_changes(mc: MonteCarlo, d: int) -> list[dict[str, Any]]:
 
 
 def draw_inputs(mc: MonteCarlo, d: int) -> Inputs:
-    """A copy of the inputs holding draw `d`'s values at every stage up to the scored one: noised, resampled,
+    """A copy of the inputs holding draw `d`'s values at every stage up to the scored one: resampled,
     and an assessor's points (`points` leaves) re-expressed on the reweighted maximum, as the Monte Carlo's
     weights keep each node's share (a literal `reweight` leaves those points as they were written)."""
     p = mc.draw(d)
     base, sel, c = mc.base.inputs, mc.base.selected, mc.c
     value, status = sel.value.copy(), sel.status.copy()
-    if p.noise is not None:
-        value[mc.noise_at] = mc.noised(p.noise)
     if p.resample is not None:  # the resampled answers themselves, aggregated by the data layer's function
         boot = mc.survey
         rows = np.repeat(np.arange(len(boot.answers)), p.resample[boot.who])

@@ -13,27 +13,26 @@ exclusions, tie-breaks, gates, quotas: `engine.grading.grade`):
 - `threshold_shift` h: one shift U(−h, +h) per draw added to every band minimum of every group;
   a band whose minimum is 0 or below (the one that catches every index) is not shifted.
 - `appraisal_noise` σ (points of the leaf) or `"calibrated"`: what a second, independent
-  appraisal of the same evidence might have found. The noise stands for the disagreement
-  between two readings of one unit's evidence, not for a bias of the appraisal, so it keeps
-  the baseline at the centre. Per draw and per value of a leaf whose rule reads a number
-  (ladder, linear, points, deduct, relative) at the scored stage, ε ~ N(0, σ · value_per_point)
-  in the value's unit; the leaf's points move by the symmetrised change of its rule,
-  δ = (points(v + ε) − points(v − ε)) ÷ 2, which is an odd function of ε, so it is as likely
-  to be +d as −d. A value on a ladder step or at the top of its rule (100%, no fault, full
-  points) is thus as likely to gain as to lose: the rule's own steps set the size of a move
-  (half a step either way), and its bounds no longer push every move downwards (the old
-  one-sided noise lowered median indices by about 0.73 points on the sample province 2023
-  even at σ = 0.001). δ is added to the leaf and to every node above it (caps, floors and
-  best-k are not re-applied to it: they would bend the noise towards one side again), so a
-  unit's earned points move by Σ δ and its index by a symmetric amount around the baseline,
-  then clamped to [0, scale], which keeps the median. Counts of faults (deduct) are rounded to
-  whole numbers; values that were ≥ 0 stay ≥ 0; assessors' points stay ≤ max; relative leaves
-  keep their group's baseline worst and best. Binary, levels, ratio and survey values are left
-  as they are (categorical or counted; survey uncertainty is the bootstrap's). `"calibrated"`:
-  σ = the sample standard deviation (ddof 1) of the gaps (first-stage value, the unit's own
-  self-assessment, − value at the scored stage, the appraised one) ÷ `value_per_point`, pooled
-  over every unit × numeric leaf that has a value at the first stage and one at a later stage up
-  to the scored one.
+  appraisal of the same evidence might have given. The noise stands for the disagreement
+  between two readings of one unit's evidence, not for a bias of the first one, so it keeps
+  the baseline at the centre: per draw and per value of a leaf whose rule reads a number
+  (ladder, linear, points, deduct, relative) at the scored stage, the leaf's points move by
+  η ~ N(0, σ), rounded to the rule's own grain (a ladder moves by whole steps, the smallest
+  gap between its steps' points; a deduct by whole faults, `per`; linear, points and relative
+  leaves by any amount). The move is added to the leaf and to every node above it and is not
+  clamped there (caps, floors and best-k are not re-applied to it): a value at the top of its
+  rule (100% on a ladder, no fault, full points) is as likely to have been under-rated as
+  over-rated, whereas moving the value itself and re-applying the rule lets it only fall (that
+  older model lowered median indices by 0.73 points on the sample province 2023 even at
+  σ = 0.001). Draws come in antithetic pairs (draw 2k + 1 moves every leaf by minus the moves
+  of draw 2k), so with an even number of draws each unit's index sample is symmetric around
+  its baseline and its median stays there (within 0.01 points on the shipped samples; the index is then clamped to
+  [0, scale], which keeps the median). Binary, levels, ratio and survey values are left as
+  they are (categorical or counted; survey uncertainty is the bootstrap's). `"calibrated"`:
+  σ = the sample standard deviation (ddof 1) of the gaps, in points, between a unit's own
+  self-assessment (the first stage) and the appraised value (the scored stage): (first-stage
+  value − scored value) ÷ `value_per_point`, pooled over every unit × numeric leaf that has a
+  value at the first stage and one at a later stage up to the scored one.
 - `survey_bootstrap`: respondents are resampled with replacement within each respondent form
   (so the forms keep their sizes), all answers of a drawn respondent come along, and the
   answers are aggregated again as `data.survey.aggregate` would (`SurveyBootstrap`, without
@@ -45,8 +44,9 @@ Draws run in chunks (`chunk` draws stacked as extra units through the engine's l
 aggregation stages; 5 by default, the fastest measured at 700 units × 100 leaves). What is kept
 is flat in the number of draws: per unit a histogram of ranks, counts of bands and a histogram
 of the index (the index to the nearest scale ÷ 10,000, with the exact minimum and maximum),
-from which the quantiles come. Quantiles are inverted-CDF ones (numpy's `inverted_cdf`): whole
-ranks; index quantiles to the nearest 0.01 on a scale of 100 (so exact for such figures),
+from which the quantiles come. Rank quantiles are inverted-CDF ones (numpy's `inverted_cdf`): whole
+ranks; index quantiles are averaged inverted-CDF ones (`averaged_inverted_cdf`, so that the median
+of a symmetric sample is its centre), to the nearest 0.01 on a scale of 100 (so exact for such figures),
 clamped to the observed range (so exact when every draw gives the same index). Every random
 number of draw d comes from its own generator, `SeedSequence(seed, spawn_key=(d,))`, so the
 output depends on the seed only, never on the chunk size.
@@ -68,7 +68,6 @@ from cchc_rules.engine.grading import grade
 from cchc_rules.engine.result import Result
 from cchc_rules.engine.rounding import NANO, nano, nano1
 from cchc_rules.engine.score import (
-    LeafScores,
     NodeScores,
     Selected,
     aggregate,
@@ -175,13 +174,7 @@ class MonteCarlo:
         cells = (sel.status == VALUE) & structural & numeric[None, :]
         self.noise_cells = np.flatnonzero(cells.ravel()) if self.sigma > 0 else np.zeros(0, np.int64)
         self.noise_at = np.divmod(self.noise_cells, cells.shape[1])
-        leaf = self.noise_at[1]
-        self._noise_base = sel.value[self.noise_at]
-        self._noise_sd = self.sigma * self.vpp[leaf]
-        self._noise_whole = c.kind[leaf] == KIND["deduct"]
-        self._noise_cap = np.where(c.kind[leaf] == KIND["points"], c.leaf_max[leaf], np.inf)
-        self._noise_floor = np.where(self._noise_base >= 0, 0.0, -np.inf)
-        self._noise_group = self.base.group_codes[self.noise_at[0]]
+        self._noise_grain = noise_grain(c)[self.noise_at[1]]
         self._noise_spread = _spread(c, self.noise_at, len(self.base.units))
         self._scale_gates = any(g.kind == "min" for table in c.band_tables for b in table for g in b.gates)
         self.survey: SurveyBootstrap | None = None
@@ -203,9 +196,15 @@ class MonteCarlo:
             w = rng.uniform(1 - self.spread, 1 + self.spread, self.c.top.size)
             weights = w * (self.c.scale_nano / NANO) / float(np.dot(w, self._top_declared))
         shift = nano1(rng.uniform(-self.shift, self.shift)) if self.shift > 0 else 0
-        noise = rng.standard_normal(self.noise_cells.size, dtype=np.float32) if self.noise_cells.size else None
+        noise = self._noise(d) if self.noise_cells.size else None
         resample = self.survey.resample(rng) if self.survey is not None else None
         return Draw(weights, shift, noise, resample)
+
+    def _noise(self, d: int) -> np.ndarray:
+        """Standard normal per noised cell for draw `d`: draws 2k and 2k + 1 share one stream, with opposite signs."""
+        pair = np.random.default_rng(np.random.SeedSequence(self.seed, spawn_key=(d // 2, 1)))
+        z = pair.standard_normal(self.noise_cells.size, dtype=np.float32)
+        return -z if d % 2 else z
 
     # ------------------------------------------------------------ one chunk of draws
     def run(self, ds: range) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -251,19 +250,13 @@ class MonteCarlo:
 
     def noise_points(self, z: np.ndarray) -> np.ndarray:
         """Nano-points added to every node of every unit (draws × units × nodes) for standard normal draws `z`
-        (draws × noise_cells): each noised leaf's symmetrised change δ, on the leaf and every node above it."""
-        plus = cell_points(self.c, self.noise_at[1], self.noised(z), self._noise_group, self.base.leaves)
-        minus = cell_points(self.c, self.noise_at[1], self.noised(-z), self._noise_group, self.base.leaves)
-        delta = (plus - minus) / 2  # draws × cells, points; odd in z
+        (draws × noise_cells): σ·z per noised leaf rounded to its rule's grain, on the leaf and every node above."""
+        move = z.astype(float) * self.sigma
+        grain = self._noise_grain
+        move = np.where(grain > 0, grain * np.rint(move / np.where(grain > 0, grain, 1.0)), move)
+        move = np.rint(move * NANO)  # whole nano-points, exactly opposite in the two draws of a pair
         n, n_nodes = self.base.node_scores.points.shape
-        return np.rint((self._noise_spread.T @ delta.T).T * NANO).astype(np.int64).reshape(len(z), n, n_nodes)
-
-    def noised(self, z: np.ndarray) -> np.ndarray:
-        """The noised values of `noise_cells` for standard normal draws `z` (… × cells): counts of faults
-        whole, assessors' points at most the max, values that were ≥ 0 kept ≥ 0."""
-        new = self._noise_base + z * self._noise_sd
-        new = np.where(self._noise_whole, np.rint(new), new)
-        return np.maximum(np.minimum(new, self._noise_cap), self._noise_floor)
+        return np.rint(self._noise_spread.T @ move.T).T.astype(np.int64).reshape(len(z), n, n_nodes)
 
     # ------------------------------------------------------------ survey bootstrap
     def _prepare_bootstrap(self, dataset: Dataset | Inputs, rulebook: Rulebook, structural: np.ndarray) -> None:
@@ -407,7 +400,7 @@ class Tally:
             r = pd.array(r, dtype="Int64")
             r[~ranked] = pd.NA
             out[f"rank_{name}"] = r
-        for name, b in zip(names, _quantiles(self.hist, (0.5, 0.05, 0.95)), strict=True):
+        for name, b in zip(names, _quantiles(self.hist, (0.5, 0.05, 0.95), averaged=True), strict=True):
             out[f"index_{name}"] = np.clip(b * self.bin, self.low, self.high) / NANO
         share = self.bands / max(self.draws, 1)
         for j, bid in enumerate(c.band_ids):
@@ -479,33 +472,18 @@ def value_per_point(c: Compiled, selected: Selected) -> np.ndarray:
     return np.nan_to_num(out, nan=0.0, posinf=0.0)
 
 
-def cell_points(c: Compiled, leaf: np.ndarray, value: np.ndarray, group: np.ndarray, leaves: LeafScores) -> np.ndarray:
-    """Points of numeric leaves `leaf` (cells) for values `value` (… × cells) by their rules, clamped to
-    [0, max]; relative leaves against their group's baseline worst and best."""
-    kind, mx = c.kind[leaf], c.leaf_max[leaf]
-    out = np.zeros(value.shape)
-    lad = kind == KIND["ladder"]
-    if lad.any():
-        lows, amounts, v = c.ladder_min[leaf[lad]], c.ladder_points[leaf[lad]], value[..., lad]
-        got = np.zeros(v.shape)
-        for step in range(lows.shape[1] - 1, -1, -1):  # last step first: a better step overrides
-            got = np.where(v >= lows[:, step], amounts[:, step], got)
-        out[..., lad] = got
-    lin = kind == KIND["linear"]
-    lo, hi = c.linear_from[leaf], c.linear_to[leaf]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out[..., lin] = (mx * np.clip((value - lo) / (hi - lo), 0.0, 1.0))[..., lin]
-        pts = kind == KIND["points"]
-        out[..., pts] = value[..., pts]
-        ded = kind == KIND["deduct"]
-        out[..., ded] = (mx - c.deduct_per[leaf] * value)[..., ded]
-        rel = kind == KIND["relative"]
-        if rel.any():
-            low, high = leaves.rel_low[group, leaf], leaves.rel_high[group, leaf]
-            span = high - low
-            frac = np.where(span > 0, np.where(c.lower_better[leaf], high - value, value - low) / span, 1.0)
-            out[..., rel] = (mx * frac)[..., rel]
-    return np.clip(out, 0.0, mx)
+def noise_grain(c: Compiled) -> np.ndarray:
+    """Per leaf, the smallest move of its points the appraisal noise makes (0: any amount): a ladder's smallest
+    gap between the points of its steps (0 included), a deduct's `per`."""
+    out = np.zeros(len(c.leaf_ids))
+    for j in np.flatnonzero(c.kind == KIND["ladder"]):
+        amounts = np.unique(np.r_[c.ladder_points[j][np.isfinite(c.ladder_min[j]) | np.isneginf(c.ladder_min[j])],
+                                  0.0])
+        gaps = np.diff(amounts)
+        out[j] = gaps[gaps > 0].min() if (gaps > 0).any() else 0.0
+    ded = c.kind == KIND["deduct"]
+    out[ded] = c.deduct_per[ded]
+    return out
 
 
 def _spread(c: Compiled, at: tuple[np.ndarray, np.ndarray], n_units: int):
@@ -566,11 +544,22 @@ def _count(hist: np.ndarray, column: np.ndarray) -> None:
         hist[units, row] += 1
 
 
-def _quantiles(hist: np.ndarray, qs: tuple[float, ...]) -> list[np.ndarray]:
-    """Per row, for each q the smallest bin whose cumulative count reaches q × total (inverted CDF)."""
+def _quantiles(hist: np.ndarray, qs: tuple[float, ...], averaged: bool = False) -> list[np.ndarray]:
+    """Per row, for each q the smallest bin whose cumulative count reaches q × total (inverted CDF); with
+    `averaged`, where q × total is whole, the mean of that bin and the next value's (numpy's
+    `averaged_inverted_cdf`): the median of a sample symmetric around a value is then that value."""
     cum = np.cumsum(hist, axis=1, dtype=hist.dtype)
     total = cum[:, -1:].astype(np.int64)
-    return [(cum < np.ceil(q * total).clip(min=1)).sum(axis=1) for q in qs]
+    out = []
+    for q in qs:
+        k = q * total
+        low = (cum < np.ceil(k).clip(min=1)).sum(axis=1)
+        if averaged:
+            whole = (k == np.floor(k)).ravel() & (k.ravel() < total.ravel())
+            high = (cum < (np.floor(k) + 1).clip(min=1)).sum(axis=1)
+            low = np.where(whole, (low + high) / 2, low)
+        out.append(low)
+    return out
 
 
 def _check_parameters(draws: int, chunk: int, spread: float, shift: float, noise: Any) -> None:

@@ -41,6 +41,11 @@ TEXT: dict[str, dict[str, str]] = {
         "sweep": "Quét tham số", "sweep_table": "Số đơn vị theo xếp loại ở từng giá trị",
         "uncertainty": "Độ bất định", "uncertainty_of": "Độ bất định: {side}",
         "uncertainty_note": "{draws} lần rút ngẫu nhiên, seed {seed}; hạng trung vị với khoảng 5–95%.",
+        "noise_note": "Nhiễu thẩm định: mô phỏng một lần thẩm định thứ hai, độc lập, trên cùng minh chứng. Điểm "
+                      "mỗi tiêu chí dạng số dịch chuyển theo phân phối chuẩn, độ lệch chuẩn {sd} điểm{calibrated}, "
+                      "làm tròn theo bậc của quy tắc (cả bậc thang, cả lỗi), tăng hay giảm đều như nhau và theo "
+                      "cặp đối xứng: nhiễu làm rộng khoảng tin cậy nhưng không dịch chuyển trung vị.",
+        "calibrated": " (hiệu chỉnh từ chênh lệch giữa điểm tự chấm và điểm thẩm định trong dữ liệu)",
         "files": "Tệp kết quả", "index": "Các kịch bản", "scenario": "Kịch bản", "status": "Trạng thái",
         "ok": "xong", "failed": "lỗi", "links": "Tệp", "error": "Lỗi", "notebook": "sổ tay",
         "summary": "tóm tắt", "html": "báo cáo", "generated": "Tạo bởi cchc-rules.",
@@ -63,6 +68,12 @@ TEXT: dict[str, dict[str, str]] = {
         "sweep": "Sweep", "sweep_table": "Units per band at each value",
         "uncertainty": "Uncertainty", "uncertainty_of": "Uncertainty: {side}",
         "uncertainty_note": "{draws} random draws, seed {seed}; median rank with its 5–95% interval.",
+        "noise_note": "Appraisal noise: what a second, independent appraisal of the same evidence might have "
+                      "given. Each numeric criterion's points move by a normal amount with a standard deviation "
+                      "of {sd} points{calibrated}, rounded to the rule's grain (whole ladder steps, whole "
+                      "faults), as likely up as down and in mirrored pairs: the noise widens the intervals but "
+                      "does not move the medians.",
+        "calibrated": " (calibrated from the gaps between self-assessed and appraised values in the data)",
         "files": "Result files", "index": "Scenarios", "scenario": "Scenario", "status": "Status",
         "ok": "done", "failed": "failed", "links": "Files", "error": "Error", "notebook": "notebook",
         "summary": "summary", "html": "report", "generated": "Made by cchc-rules.",
@@ -239,8 +250,15 @@ def _uncertainty(run: ScenarioRun, lang: str) -> Iterator[Section]:
     from cchc_rules.report.uncertainty_chart import rank_interval_chart
 
     u = run.scenario.uncertainty
-    note = _t(lang, "uncertainty_note", draws=u.draws, seed=u.seed)
-    yield Section(_t(lang, "uncertainty"), paragraphs=[note])
+    notes = [_t(lang, "uncertainty_note", draws=u.draws, seed=u.seed)]
+    first = next(iter(run.uncertainty.values()))
+    sd = first.attrs.get("appraisal_sd") or 0.0
+    if sd > 0:
+        from cchc_rules.display import number
+
+        calibrated = _t(lang, "calibrated") if first.attrs.get("appraisal_noise") == "calibrated" else ""
+        notes.append(_t(lang, "noise_note", sd=number(sd, lang, 3, trim=True), calibrated=calibrated))
+    yield Section(_t(lang, "uncertainty"), paragraphs=notes)
     for side, table in run.uncertainty.items():
         result = run.baseline if side == "baseline" else run.variants[side].result
         name = _t(lang, "baseline") if side == "baseline" else run.variants[side].title.get(lang) or side

@@ -67,7 +67,7 @@ def test_warning_names_the_criterion_without_data(result):
 def test_console_note(result, lang, head):
     lines = gap_lines(result, lang)
     assert lines[0].startswith(head)
-    assert lines[1].endswith(("1.1 2, 3.1 2, 1.2 1, 2.1 1"))  # largest first, ties in leaf order
+    assert lines[1].endswith("1.1 2, 3.1 2, 1.2 1, 2.1 1")  # largest first, ties in leaf order
     assert lines[2].endswith("C 3, B 2, D 1")
     assert "E410" in lines[3]
 
