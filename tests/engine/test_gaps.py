@@ -89,8 +89,9 @@ def test_nothing_filled_says_nothing(eng):
 
 
 def test_score_command_notes_blank_cells_of_one_unit(tmp_path, capsys):
-    # The sample province 2023 with every value of one department blanked (but under `missing: error`) (its survey answers stay): the
-    # default `missing: zero` fills each of its blank leaves. The note says how many, for which unit.
+    # The sample province 2023 scored with the 2024 rulebook, every value of one department blanked (except
+    # under `missing: error`; its survey answers stay): the default `missing: zero` fills each blank leaf.
+    # The note says how many, for which unit.
     import shutil
     from pathlib import Path
 
