@@ -38,6 +38,7 @@ TEXT: dict[str, dict[str, str]] = {
         "figures": "Số liệu chính", "bins": "Lên, xuống hạng", "transitions": "Chuyển xếp loại",
         "units_table": "Từng đơn vị", "diff": "Khác biệt giữa hai bộ tiêu chí",
         "waterfall_of": "Vì sao {name} thay đổi",
+        "by_criterion_of": "Thay đổi của {name} theo lĩnh vực, tiêu chí và tiêu chí thành phần",
         "sweep": "Quét tham số", "sweep_table": "Số đơn vị theo xếp loại ở từng giá trị",
         "uncertainty": "Độ bất định", "uncertainty_of": "Độ bất định: {side}",
         "uncertainty_note": "{draws} lần rút ngẫu nhiên, seed {seed}; hạng trung vị với khoảng 5–95%.",
@@ -65,6 +66,7 @@ TEXT: dict[str, dict[str, str]] = {
         "bands": "Bands under the baseline", "band": "Band", "count": "Units",
         "figures": "Headline figures", "bins": "Up and down", "transitions": "Band transitions",
         "units_table": "Unit by unit", "diff": "How the rulebooks differ", "waterfall_of": "Why {name} changed",
+        "by_criterion_of": "The change of {name} by field, criterion and sub-criterion",
         "sweep": "Sweep", "sweep_table": "Units per band at each value",
         "uncertainty": "Uncertainty", "uncertainty_of": "Uncertainty: {side}",
         "uncertainty_note": "{draws} random draws, seed {seed}; median rank with its 5–95% interval.",
@@ -200,13 +202,16 @@ def _variants(run: ScenarioRun, lang: str) -> Iterator[Section]:
         charts_ = [Figure("", charts.rank_slope(c, lang)), Figure("", charts.transition_heatmap(c, lang)),
                    Figure("", charts.winners_losers(c, lang))]
         mover = _largest_mover(c)
+        deep = []
         if mover is not None:
             charts_.append(Figure(_t(lang, "waterfall_of", name=mover[1]), charts.waterfall(c, mover[0], lang)))
+            deep = [(_t(lang, "by_criterion_of", name=mover[1]), labels.decomposition_table(c, mover[0], lang))]
         tables = [(_t(lang, "figures"), labels.summary_table(c, lang)), (_t(lang, "bins"), labels.bins_table(c, lang)),
                   (_t(lang, "transitions"), labels.transitions_table(c, lang).reset_index())]
         diff = c.rulebook_diff
         if diff:
             tables.append((_t(lang, "diff"), differences_frame(diff, lang)))
+        tables += deep
         tables.append((_t(lang, "units_table"), labels.units_table(c, lang)))
         own = [] if v.result is run.baseline else [w for w in v.result.warnings if w.code == "E402"]
         notes = warning_texts([*c.warnings, *own], lang)

@@ -246,3 +246,23 @@ def decomposition_lines(comparison: Comparison, lang: str | None = None, unit_id
                 text = label(r.kind, lang)
             lines.append(f"{'  ' * (r.depth + 1)}{text}: {number(r.delta, lang, 2, signed=True)}")
     return lines
+
+
+def decomposition_table(comparison: Comparison, unit_id: str, lang: str | None = None) -> pd.DataFrame:
+    """One unit's change by field, criterion and sub-criterion (rows shown as zero at 4 decimals left out)."""
+    d = comparison.decomposition
+    rows = d[(d["unit_id"] == str(unit_id)) & (d["delta"].abs().round(4) > 0)]
+    nodes = {**comparison.base.rulebook.nodes(), **comparison.variant.rulebook.nodes()}
+    items = []
+    for r in rows.itertuples(index=False):
+        if r.kind == "node":
+            node = nodes[r.item]
+            items.append("\u00a0\u00a0" * r.depth + f"{pick(node.code or node.id, lang)} {pick(node.name, lang)}")
+        else:
+            items.append("\u00a0\u00a0" * r.depth + label(r.kind, lang))
+    return pd.DataFrame({
+        label("item", lang): items,
+        label("points_base", lang): [number(x, lang, 4, trim=True) for x in rows["points_base"]],
+        label("points_variant", lang): [number(x, lang, 4, trim=True) for x in rows["points_variant"]],
+        label("delta", lang): [number(x, lang, 4, signed=True) for x in rows["delta"]],
+    })

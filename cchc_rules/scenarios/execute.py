@@ -114,6 +114,7 @@ class ScenarioRun:
                 out[f"{v.id}-comparison"] = v.comparison.units
                 out[f"{v.id}-transitions"] = v.comparison.transitions.reset_index()
                 out[f"{v.id}-contributions"] = v.comparison.contributions_table()
+                out[f"{v.id}-by-criterion"] = v.comparison.decomposition
         if self.sweep is not None:
             out["sweep"] = self.sweep
         if self.sweep_summary is not None:
