@@ -211,15 +211,16 @@ class Comparison:
         return decompose(self)
 
     def to_json(self) -> dict[str, Any]:
-        """The shape of `cchc compare --json` (NaN and NA → null)."""
+        """The shape of `cchc compare --json` (NaN and NA → null), with the warnings in both languages."""
         keys = ["unit_id", "index_base", "index_variant", "index_delta", "rank_base", "rank_variant", "rank_shift",
-                "band_base", "band_variant"]
+                "band_base", "band_variant", "pct_rank_base", "pct_rank_variant"]
         units = [{k: json_value(row[k]) for k in keys} for row in self.units[keys].to_dict("records")]
         summary = {k: json_value(v) for k, v in self.summary.items()}
         transitions = {
             str(b): {str(v): int(n) for v, n in row.items()} for b, row in self.transitions.to_dict("index").items()
         }
-        return {"units": units, "summary": summary, "transitions": transitions}
+        warnings = [{"code": p.code, "path": p.path, "vi": p.what("vi"), "en": p.what("en")} for p in self.warnings]
+        return {"units": units, "summary": summary, "transitions": transitions, "warnings": warnings}
 
     def _pools(self, units: pd.DataFrame) -> np.ndarray:
         if self.base.compiled.rank_within_group or self.variant.compiled.rank_within_group:

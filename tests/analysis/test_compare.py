@@ -212,9 +212,11 @@ def test_bins_boundaries():
 def test_cli_json_shape(capsys):
     assert main(["compare", str(BASE), str(VARIANT), str(YEAR1), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert set(out) == {"units", "summary", "transitions"}
+    assert set(out) == {"units", "summary", "transitions", "warnings"}
     assert set(out["units"][0]) == {"unit_id", "index_base", "index_variant", "index_delta", "rank_base",
-                                    "rank_variant", "rank_shift", "band_base", "band_variant"}
+                                    "rank_variant", "rank_shift", "band_base", "band_variant", "pct_rank_base",
+                                    "pct_rank_variant"}
+    assert out["warnings"] == []  # same scale, same group sizes, no criterion without data
     assert {"kendall_tau", "spearman", "band_changes", "mean_abs_rank_shift"} <= set(out["summary"])
     a = next(u for u in out["units"] if u["unit_id"] == "A")
     assert (a["index_base"], a["index_variant"], a["rank_shift"]) == (80, 70, -1)
