@@ -203,6 +203,8 @@ def _units(table: pd.DataFrame, book: Book, problems: Problems) -> tuple[pd.Data
                           flags=flags, nearest=nearest(flag, flags) if flags else [])
     keep = ~dup & ids.notna().to_numpy()
     units = table.loc[keep, [c for c in table.columns if not c.startswith("_")]].reset_index(drop=True)
+    if "_file" in table.columns and "_row" in table.columns:  # where each unit was read, for later warnings
+        units.attrs["unit_pos"] = tuple(dp.where(table, int(i), "unit_id") for i in np.flatnonzero(keep))
     return units, pd.Index(units["unit_id"])
 
 

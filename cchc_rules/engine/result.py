@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from cchc_rules.data.problems import where
 from cchc_rules.display import NO_VALUE
 from cchc_rules.engine.rounding import NANO, publish
 from cchc_rules.i18n import pick
@@ -161,8 +160,9 @@ class Result:
         """Located warnings: every unscored unit (E402), every criterion without data in a group (E410)."""
         problems = Problems()
         units = self.inputs.units
+        located = units.attrs.get("unit_pos")  # data.parse keeps where each unit was read
         for u in np.flatnonzero(self.unscored):
-            pos = where(units, int(u), "unit_id") if "_file" in units and "_row" in units else None
+            pos = located[u] if located is not None and u < len(located) else None
             problems.add(NOTHING_APPLIES, pos, f"units/{units['unit_id'].iat[u]}", "warning",
                          unit=units["unit_id"].iat[u], group=units["group"].iat[u])
         nodes = self.rulebook.nodes()

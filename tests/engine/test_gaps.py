@@ -115,3 +115,28 @@ def test_score_command_notes_blank_cells_of_one_unit(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "Note: " in err and "filled by the missing policy" in err
     assert f"by unit: so-noi-vu {blanked}" in err
+
+
+def test_a_unit_with_nothing_applicable_is_located_and_the_others_go_on(tmp_path, capsys):
+    # The four departments of the analysis fixture, D's two criteria marked NA (rescaled out): D is unscored,
+    # its row of units.csv (line 5: header, A, B, C, D) is named, A, B, C keep ranks 1, 2, 3 (80, 70, 50).
+    import shutil
+    from pathlib import Path
+
+    import pandas as pd
+
+    from cchc_rules.cli import main
+
+    fixtures = Path(__file__).resolve().parents[1] / "analysis" / "fixtures"
+    data = tmp_path / "data"
+    shutil.copytree(fixtures / "year-1", data)
+    table = pd.read_csv(data / "assessments.csv", dtype=str, keep_default_na=False)
+    table.loc[table["unit_id"] == "D", ["self", "appraisal"]] = "NA"
+    table.to_csv(data / "assessments.csv", index=False)
+    out_dir = tmp_path / "out"
+    assert main(["score", str(fixtures / "base.yaml"), str(data), "--lang", "en", "--out", str(out_dir)]) == 0
+    captured = capsys.readouterr()
+    assert f"{data / 'units.csv'}:5:1: warning E402 (units/D): Unit 'D' is unscored" in captured.err
+    units = pd.read_csv(out_dir / "units.csv", keep_default_na=False)
+    assert units["rank"].astype(str).tolist() == ["1", "2", "3", ""]
+    assert units["note"].iat[3].endswith("unscored: no criterion counts") and units["published"].iat[3] == "—"
