@@ -30,6 +30,7 @@ from cchc_rules.engine.rounding import NANO
 if TYPE_CHECKING:
     from cchc_rules.analysis.compare import Comparison
     from cchc_rules.dsl.models import Node, Rulebook
+    from cchc_rules.engine.result import Result
 
 COLUMNS = ["unit_id", "item", "kind", "parent", "depth", "base_node", "points_base", "points_variant", "delta_nano",
            "delta"]
@@ -57,7 +58,7 @@ def aligned_tree(base: Rulebook, variant: Rulebook) -> list[TreeRow]:
     def walk(v_kids: list[Node], b_kids: list[Node], parent: str | None, depth: int) -> None:
         for node in v_kids:
             bid = matched.get(node.id)
-            old = [k for k in (b_nodes[bid].children or [])] if bid else []
+            old = list(b_nodes[bid].children or []) if bid else []
             extra = [k for k in old if k.id not in used]
             rows.append(TreeRow(node.id, bid, node.id, parent, depth, bool(node.children or extra)))
             walk(list(node.children or []), extra, node.id, depth + 1)
@@ -81,7 +82,7 @@ def decompose(comparison: Comparison) -> pd.DataFrame:
     unit_of, bi, vi = unit_pairs(comparison)
 
     # Points of every aligned node on each side, per pair (0 when out or absent), and the factor g per pair.
-    def points(result, rows: np.ndarray, ids: list[str | None]) -> np.ndarray:
+    def points(result: Result, rows: np.ndarray, ids: list[str | None]) -> np.ndarray:
         col = {n: j for j, n in enumerate(result.node_ids)}
         pts = np.nan_to_num(result.node_points)
         pts = np.vstack([pts, np.zeros((1, pts.shape[1]))])  # row −1: an absent side

@@ -59,6 +59,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from cchc_rules.data.model import EMPTY, VALUE, Dataset, Inputs
 from cchc_rules.data.survey import Answers
@@ -486,10 +487,8 @@ def noise_grain(c: Compiled) -> np.ndarray:
     return out
 
 
-def _spread(c: Compiled, at: tuple[np.ndarray, np.ndarray], n_units: int):
+def _spread(c: Compiled, at: tuple[np.ndarray, np.ndarray], n_units: int) -> sparse.csr_matrix:
     """A sparse matrix (cells × units·nodes): cell (u, leaf) → its leaf node and every ancestor, of unit u."""
-    from scipy import sparse
-
     unit, leaf = at
     rows, cols = [], []
     node = c.leaf_node[leaf].astype(np.int64)

@@ -116,3 +116,47 @@ def test_compare_by_criterion_prints_the_tree(rulebook_file, tmp_path, capsys):
     assert code == 0
     assert "A" in out and "1.2" in out and "+10.00" in out and "-10.00" in out
     assert "Caps, floors, best-k and rounding: -10.00" in out  # field 1's cap kept the gain of 1.2
+
+
+def adds_up(comparison) -> None:
+    d = comparison.decomposition
+    total = comparison.units.set_index("unit_id")["index_delta"]
+    assert set(d["unit_id"]) == set(comparison.units.loc[comparison.units["present"] == "both", "unit_id"])
+    for unit, rows in d.groupby("unit_id"):
+        top = rows[(rows["depth"] == 0) & (rows["kind"] != "aggregation")]
+        assert int(top["delta_nano"].sum()) == round(total[unit] * NANO), unit
+        own = rows[rows["kind"] == "node"].set_index("item")["delta_nano"]
+        for parent, kids in rows[rows["parent"].notna()].groupby("parent"):
+            assert int(kids["delta_nano"].sum()) == int(own[parent]), (unit, parent)
+
+
+def test_adds_up_for_a_proposal_that_adds_removes_and_moves_criteria():
+    # The digital draft removes 7.4, adds 7.7, moves 3.5 under 7 as 7.8 (matched through `was`).
+    from pathlib import Path
+
+    from cchc_rules.data.load import load_dataset
+
+    root = Path(__file__).resolve().parents[2]
+    base = load_rulebook(root / "rulebooks" / "par-province-2024.yaml")
+    draft = load_rulebook(root / "rulebooks" / "proposals" / "digital-2025.yaml")
+    data = load_dataset(root / "datasets" / "sample-province-2024", base)
+    comparison = compare(score(base, data), score(draft, data))
+    adds_up(comparison)
+    d = comparison.decomposition
+    assert {"7.4", "7.7", "7.8"} <= set(d["item"])
+    assert (d.loc[d["item"] == "7.7", "delta_nano"] == 0).all()  # no data: it changes nobody
+
+
+def test_adds_up_across_a_merger():
+    from pathlib import Path
+
+    from cchc_rules.data.load import load_dataset
+
+    root = Path(__file__).resolve().parents[2]
+    rb24 = load_rulebook(root / "rulebooks" / "par-province-2024.yaml")
+    rb25 = load_rulebook(root / "rulebooks" / "par-province-2025.yaml")
+    before = score(rb24, load_dataset(root / "datasets" / "sample-province-2024", rb24))
+    after_data = load_dataset(root / "datasets" / "sample-province-2025", rb25)
+    comparison = compare(before, score(rb25, after_data), after_data.meta.crosswalk)
+    assert (comparison.units["predecessors"].map(len) > 1).any()  # some units merged
+    adds_up(comparison)
