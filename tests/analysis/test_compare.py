@@ -279,26 +279,28 @@ def test_different_group_sizes_warn_and_percentile_ranks_compare_them(rulebooks)
     assert by_unit(comp, "pct_rank_variant")["A"] == pytest.approx(1 / 6)
 
 
-def test_summary_leaves_out_units_not_ranked_on_both_sides_and_says_so(rulebooks):
+@pytest.fixture(scope="module")
+def d_left_out(rulebooks):
+    """D is excluded (flag not_ranked) in year 2. Deltas: A 80 → 90 (+10), B 70 → 70 (0), C 50 → 50 (0),
+    D 10 → 100 (+90, not ranked in year 2)."""
     base, _ = rulebooks
     before = score(base, load_dataset(YEAR1, base))
-    # D is excluded (flag not_ranked) in year 2. Deltas: A 80 → 90 (+10), B 70 → 70 (0), C 50 → 50 (0),
-    # D 10 → 100 (+90, left out). Mean of the ranked ones: (10 + 0 + 0) / 3.
     data = year2([("A", ""), ("B", ""), ("C", ""), ("D", "not_ranked")],
                  [("A", 100, 75, None), ("B", 50, 100, None), ("C", 50, 50, None), ("D", 100, 100, None)])
-    comp = compare(before, score(base, data))
+    return compare(before, score(base, data))
+
+
+def test_summary_leaves_out_units_not_ranked_on_both_sides_and_says_so(d_left_out):
+    # Mean of the ranked ones: (10 + 0 + 0) / 3.
+    comp = d_left_out
     s = comp.summary
     assert s["mean_index_delta"] == pytest.approx(10 / 3) and s["units_left_out"] == 1
     shown = labels.summary_table(comp, "en").set_index("Figure")["Value"]
     assert shown["Units left out of the means and correlations (not ranked on both sides)"] == "1"
 
 
-def test_why_it_changed_picks_a_unit_ranked_on_both_sides(rulebooks):
+def test_why_it_changed_picks_a_unit_ranked_on_both_sides(d_left_out):
     from cchc_rules.report.html import _largest_mover
 
-    base, _ = rulebooks
-    before = score(base, load_dataset(YEAR1, base))
-    data = year2([("A", ""), ("B", ""), ("C", ""), ("D", "not_ranked")],
-                 [("A", 100, 75, None), ("B", 50, 100, None), ("C", 50, 50, None), ("D", 100, 100, None)])
     # D changed most (+90) but is not ranked in year 2; A (+10) is the largest change among ranked units.
-    assert _largest_mover(compare(before, score(base, data))) == ("A", "Đơn vị A")
+    assert _largest_mover(d_left_out) == ("A", "Đơn vị A")
