@@ -23,9 +23,9 @@ NO_DATA_IN_COMPARISON = define(
     "{leaf}: không có dữ liệu cho {n} trên {total} đơn vị: phép so sánh này không cho thấy tác động của "
     "tiêu chí này",
     "{leaf}: no data for {n} of {total} units: this comparison does not show its effect",
-    "Mọi đơn vị của nhóm {groups} nhận điểm theo quy định khi thiếu dữ liệu (missing: {policy}); hãy thu thập "
+    "Mọi đơn vị của nhóm {groups_vi} nhận điểm theo quy định khi thiếu dữ liệu (missing: {policy}); hãy thu thập "
     "dữ liệu cho tiêu chí này trước khi kết luận về nó.",
-    "Every unit of the groups {groups} got the missing policy's points (missing: {policy}); collect data for the "
+    "Every unit of the groups {groups_en} got the missing policy's points (missing: {policy}); collect data for the "
     "criterion before drawing conclusions about it.",
 )
 
@@ -64,5 +64,5 @@ def comparison_gaps(comparison: Comparison) -> list[Problem]:
             seen.add(leaf_id)
             problems.add(NO_DATA_IN_COMPARISON, nodes[leaf_id].pos, f"{side}/criteria/{leaf_id}", "warning",
                          leaf=rows["code"].iat[0], n=int(rows["filled"].sum()), total=result.applies_to_count(leaf_id),
-                         groups=list(rows["group"]), policy=rows["policy"].iat[0])
+                         **result.group_names(list(rows["group"])), policy=rows["policy"].iat[0])
     return list(problems)

@@ -87,17 +87,18 @@ def run(args: argparse.Namespace) -> int:
             from cchc_rules.report.labels import decomposition_lines
 
             print("\n" + "\n".join(decomposition_lines(comparison, args.lang, args.unit)))
-    print_warnings(comparison, args.lang)
+    print_warnings(comparison, args.lang, args.json)
     return 0
 
 
-def print_warnings(comparison: Any, lang: str) -> None:
-    """On stderr (so that `--json` stays clean): what makes the comparison misleading if read naively
-    (criteria without data, scales or group sizes that differ), unscored units of either side."""
+def print_warnings(comparison: Any, lang: str, as_json: bool) -> None:
+    """On stderr (so that `--json` stays clean): each side's values filled by a missing policy and unscored
+    units; with `--json` also what makes the comparison misleading if read naively (criteria without data,
+    scales or group sizes that differ), which the text shows at its top."""
     from cchc_rules.report.gaps import gap_lines
     from cchc_rules.report.labels import label
 
-    lines = [p.format(lang) for p in comparison.warnings]
+    lines = [p.format(lang) for p in comparison.warnings] if as_json else []  # the text shows them at its top
     sides = [("side_base", comparison.base), ("side_variant", comparison.variant)]
     for name, side in sides if comparison.base is not comparison.variant else sides[:1]:
         notes = gap_lines(side, lang, [w for w in side.warnings if w.code == "E402"])
@@ -115,7 +116,11 @@ def text(comparison: Any, lang: str) -> str:
     head = t["title"].format(base=pick(comparison.base.rulebook.title, lang),
                              variant=pick(comparison.variant.rulebook.title, lang))
     diff = comparison.rulebook_diff
-    blocks = [head, "=" * len(head), f"\n{labels.label('rulebook_diff', lang)}"]
+    blocks = [head, "=" * len(head)]
+    if comparison.warnings:  # first, so that no figure below is read without them
+        blocks += [f"\n{labels.label('warnings', lang)}"]
+        blocks += [f"⚠ {p.what(lang)}.\n  → {p.fix(lang)}" for p in comparison.warnings]
+    blocks += [f"\n{labels.label('rulebook_diff', lang)}"]
     blocks += [f"- {d.describe(lang)}" for d in diff] or [labels.label("no_diff", lang)]
     blocks += [f"\n{labels.label('summary', lang)}", labels.summary_table(comparison, lang).to_string(index=False)]
     blocks += [f"\n{t['bins']}", labels.bins_table(comparison, lang).to_string(index=False)]

@@ -39,9 +39,9 @@ NOTHING_APPLIES = define(
 )
 NO_DATA = define(
     "E410",
-    "{leaf}: không có dữ liệu cho {n} trên {total} đơn vị (nhóm không có dữ liệu nào: {groups}): điểm của tiêu "
+    "{leaf}: không có dữ liệu cho {n} trên {total} đơn vị (nhóm không có dữ liệu nào: {groups_vi}): điểm của tiêu "
     "chí này chỉ do quy định khi thiếu dữ liệu (missing: {policy}) quyết định",
-    "{leaf}: no data for {n} of {total} units (groups without any: {groups}): its points come from the missing "
+    "{leaf}: no data for {n} of {total} units (groups without any: {groups_en}): its points come from the missing "
     "policy ({policy}) alone",
     "Thu thập dữ liệu cho tiêu chí này, hoặc đọc kết quả biết rằng nó không phân biệt các đơn vị.",
     "Collect data for this criterion, or read the result knowing that it does not tell the units apart.",
@@ -168,9 +168,16 @@ class Result:
         nodes = self.rulebook.nodes()
         for leaf_id, rows in self.no_data.groupby("leaf_id", sort=False):
             problems.add(NO_DATA, nodes[leaf_id].pos, f"criteria/{leaf_id}", "warning", leaf=rows["code"].iat[0],
-                         n=int(rows["filled"].sum()), total=self.applies_to_count(leaf_id), groups=list(rows["group"]),
+                         n=int(rows["filled"].sum()), total=self.applies_to_count(leaf_id),
+                         **self.group_names(list(rows["group"])),
                          policy=rows["policy"].iat[0])
         return list(problems)
+
+    def group_names(self, groups: list[str]) -> dict[str, list[str]]:
+        """Message fields for groups: `groups` (ids), `groups_vi` and `groups_en` (their names)."""
+        names = self.rulebook.groups
+        return {"groups": groups, **{f"groups_{lang}": [pick(names.get(g, g), lang) for g in groups]
+                                     for lang in ("vi", "en")}}
 
     def applies_to_count(self, leaf_id: str) -> int:
         """How many scored units the criterion applies to (by group: `applies_to`)."""
