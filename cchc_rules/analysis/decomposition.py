@@ -79,6 +79,8 @@ def decompose(comparison: Comparison) -> pd.DataFrame:
     top = comparison.contributions_table()
     units = comparison.units
     both = np.flatnonzero((units["present"] == "both").to_numpy())
+    if both.size == 0:  # no unit on both sides: nothing to split
+        return pd.DataFrame({c: pd.Series(dtype="int64" if c == "delta_nano" else object) for c in COLUMNS})
     unit_of, bi, vi = unit_pairs(comparison)
 
     # Points of every aligned node on each side, per pair (0 when out or absent), and the factor g per pair.

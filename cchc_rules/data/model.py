@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cchc_rules.problems import Problem
+from cchc_rules.problems import Pos, Problem
 
 # Status of a (unit, leaf, stage) cell in `Inputs.status`.
 EMPTY, VALUE, NA, ZERO_TOTAL = 0, 1, 2, 3
@@ -66,3 +66,4 @@ class Inputs:
     adjustment: np.ndarray
     survey_n: np.ndarray  # int64 units × leaves: answers counted for survey leaves, else 0
     notes: list[Problem] = field(default_factory=list)
+    unit_pos: tuple[Pos, ...] = ()  # where each unit was read (units.csv row), for located warnings

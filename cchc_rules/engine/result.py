@@ -160,9 +160,9 @@ class Result:
         """Located warnings: every unscored unit (E402), every criterion without data in a group (E410)."""
         problems = Problems()
         units = self.inputs.units
-        located = units.attrs.get("unit_pos")  # data.parse keeps where each unit was read
+        located = self.inputs.unit_pos  # data.parse keeps where each unit was read
         for u in np.flatnonzero(self.unscored):
-            pos = located[u] if located is not None and u < len(located) else None
+            pos = located[u] if u < len(located) else None
             problems.add(NOTHING_APPLIES, pos, f"units/{units['unit_id'].iat[u]}", "warning",
                          unit=units["unit_id"].iat[u], group=units["group"].iat[u])
         nodes = self.rulebook.nodes()
