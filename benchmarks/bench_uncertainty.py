@@ -9,7 +9,8 @@ by tracemalloc, which numpy reports to):
   flat memory  the full variation at 250, 500, 1,000 and 2,000 draws;
   naive        the same draws one at a time: a variant rulebook per draw (`reweight` of every
                top-level node and `set` of every band minimum, built and validated like a derived
-               file), the draw's noised and resampled values written into a copy of the inputs,
+               file), the draw's resampled values written into a copy of the inputs (without
+               appraisal noise, which moves points, not values),
                then `score`. Run on a subsample of draws and extrapolated linearly (said so in
                the table); its ranks and bands are compared with the vectorised ones draw by draw.
 `run()` returns the figures as a dict (for benchmarks/__main__.py); `main()` prints the table.
@@ -103,13 +104,11 @@ def draw_changes(mc: MonteCarlo, d: int) -> list[dict[str, Any]]:
 
 
 def draw_inputs(mc: MonteCarlo, d: int) -> Inputs:
-    """A copy of the inputs holding draw `d`'s values at every stage up to the scored one: noised and resampled.
-    An assessor's points (`points` leaves) stay as written: `reweight` reads them out of their old maximum."""
+    """A copy of the inputs holding draw `d`'s values at every stage up to the scored one: resampled. An
+    assessor's points (`points` leaves) stay as written: `reweight` reads them out of their old maximum."""
     p = mc.draw(d)
     base, sel = mc.base.inputs, mc.base.selected
     value, status = sel.value.copy(), sel.status.copy()
-    if p.noise is not None:
-        value[mc.noise_at] = mc.noised(p.noise)
     if p.resample is not None:  # the resampled answers themselves, aggregated by the data layer's function
         boot = mc.survey
         rows = np.repeat(np.arange(len(boot.answers)), p.resample[boot.who])
@@ -145,7 +144,8 @@ def run(units: int = 700, leaves: int = 100, draws: int = 1000, naive_draws: int
     out["full_peak_mb"] = out["memory_mb"].get(draws) or timed(
         lambda: uncertainty(rulebook, dataset, draws=draws, **FULL))[1]
 
-    mc = MonteCarlo(rulebook, dataset, 0, **FULL, stage=None)
+    # The naive loop writes draws as data; appraisal noise moves points, not values (see analysis.uncertainty).
+    mc = MonteCarlo(rulebook, dataset, 0, **{**FULL, "appraisal_noise": 0.0}, stage=None)
     with tempfile.TemporaryDirectory() as tmp:
         path = rulebook_file(rulebook, Path(tmp))
         t = time.perf_counter()

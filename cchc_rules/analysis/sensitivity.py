@@ -99,8 +99,8 @@ def _removals(rulebook: Any, dataset: Any, stage: str | None, nodes: list[str] |
                           applicable=np.where(mask, False, leaves.applicable))
         ns = aggregate(c, without)
         index = index_nano(c, ns, base.totals.adjustments.sum(axis=1))
-        g = grade(c, index, ns.points, ns.max, ns.applicable, base.group_codes, flags)
         scored = ns.max[:, c.top].sum(axis=1) > 0
+        g = grade(c, index, ns.points, ns.max, ns.applicable, base.group_codes, flags, ~scored)  # as the engine
         rank = pd.array(g.rank, dtype="Int64")
         rank[~(g.ranked & scored)] = pd.NA
         band = pd.Categorical.from_codes(np.where(scored, g.band, -1), categories=c.band_ids)

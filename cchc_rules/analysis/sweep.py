@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from cchc_rules.analysis.compare import rank_correlation, unit_columns
+from cchc_rules.analysis.matching import unit_columns
+from cchc_rules.analysis.ranks import rank_correlation
 from cchc_rules.analysis.variants import Variant, combinations, describe_values, variant_of
 from cchc_rules.problems import CchcError, Problem, Problems
 

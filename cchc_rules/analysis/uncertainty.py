@@ -12,18 +12,27 @@ exclusions, tie-breaks, gates, quotas: `engine.grading.grade`):
   gates in points (`min`, not scaled, as with `reweight`), which compare the reweighted points.
 - `threshold_shift` h: one shift U(−h, +h) per draw added to every band minimum of every group;
   a band whose minimum is 0 or below (the one that catches every index) is not shifted.
-- `appraisal_noise` σ (points of the leaf) or `"calibrated"`: normal noise on the values used at
-  the scored stage of the leaves whose rule reads a number (ladder, linear, points, deduct,
-  relative). σ is turned into the value's unit by the leaf's value range per point of max
-  (`value_per_point`). Counts of faults (deduct) are rounded to whole numbers and kept ≥ 0;
-  points are clamped to [0, max]; other values that were ≥ 0 stay ≥ 0. Binary, levels, ratio
-  and survey values are left as they are (categorical or counted; survey uncertainty is the
-  bootstrap's). `"calibrated"`: σ = the sample standard deviation (ddof 1) of the gaps
-  (first-stage value − value at the scored stage) ÷ `value_per_point`, pooled over every unit ×
-  numeric leaf that has a value at the first stage and one at a later stage up to the scored one.
-  The noise is symmetric on the value, not on the points: a value at the top of its rule (100%
-  on a ladder, no fault on a deduct, full points) can only lose, so the median index sits below
-  the baseline (about 1 point on the sample province 2023 at the calibrated σ).
+- `appraisal_noise` σ (points of the leaf) or `"calibrated"`: what a second, independent
+  appraisal of the same evidence might have given. The noise stands for the disagreement
+  between two readings of one unit's evidence, not for a bias of the first one, so it keeps
+  the baseline at the centre: per draw and per value of a leaf whose rule reads a number
+  (ladder, linear, points, deduct, relative) at the scored stage, the leaf's points move by
+  η ~ N(0, σ), rounded to the rule's own grain (a ladder moves by whole steps, the smallest
+  gap between its steps' points; a deduct by whole faults, `per`; linear, points and relative
+  leaves by any amount). The move is added to the leaf and to every node above it and is not
+  clamped there (caps, floors and best-k are not re-applied to it): a value at the top of its
+  rule (100% on a ladder, no fault, full points) is as likely to have been under-rated as
+  over-rated, whereas moving the value itself and re-applying the rule lets it only fall (that
+  older model lowered median indices by 0.73 points on the sample province 2023 even at
+  σ = 0.001). Draws come in antithetic pairs (draw 2k + 1 moves every leaf by minus the moves
+  of draw 2k), so with an even number of draws each unit's index sample is symmetric around
+  its baseline and its median stays there (within 0.01 points on the shipped samples; the index is then clamped to
+  [0, scale], which keeps the median). Binary, levels, ratio and survey values are left as
+  they are (categorical or counted; survey uncertainty is the bootstrap's). `"calibrated"`:
+  σ = the sample standard deviation (ddof 1) of the gaps, in points, between a unit's own
+  self-assessment (the first stage) and the appraised value (the scored stage): (first-stage
+  value − scored value) ÷ `value_per_point`, pooled over every unit × numeric leaf that has a
+  value at the first stage and one at a later stage up to the scored one.
 - `survey_bootstrap`: respondents are resampled with replacement within each respondent form
   (so the forms keep their sizes), all answers of a drawn respondent come along, and the
   answers are aggregated again as `data.survey.aggregate` would (`SurveyBootstrap`, without
@@ -34,12 +43,14 @@ exclusions, tie-breaks, gates, quotas: `engine.grading.grade`):
 Draws run in chunks (`chunk` draws stacked as extra units, leaf-major, through the engine's own
 kernel: the compiled pass when numba is installed, else the numpy path; 5 by default, the
 fastest measured at 700 units × 100 leaves). Only what a draw changes is scored again: leaves and
-the tree only when the draw changes leaf values (noise, bootstrap), otherwise the baseline's node
-points are reused; then the index, bands and ranks per draw. What is kept
+the tree only when the draw changes leaf values (the survey bootstrap), otherwise the baseline's
+node points are reused (appraisal noise moves node points, not values); then the index, bands and
+ranks per draw. What is kept
 is flat in the number of draws: per unit a histogram of ranks, counts of bands and a histogram
 of the index (the index to the nearest scale ÷ 10,000, with the exact minimum and maximum),
-from which the quantiles come. Quantiles are inverted-CDF ones (numpy's `inverted_cdf`): whole
-ranks; index quantiles to the nearest 0.01 on a scale of 100 (so exact for such figures),
+from which the quantiles come. Rank quantiles are inverted-CDF ones (numpy's `inverted_cdf`): whole
+ranks; index quantiles are averaged inverted-CDF ones (`averaged_inverted_cdf`, so that the median
+of a symmetric sample is its centre), to the nearest 0.01 on a scale of 100 (so exact for such figures),
 clamped to the observed range (so exact when every draw gives the same index). Every random
 number of draw d comes from its own generator, `SeedSequence(seed, spawn_key=(d,))`, so the
 output depends on the seed only, never on the chunk size.
@@ -52,6 +63,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from cchc_rules.data.model import EMPTY, VALUE, Dataset, Inputs
 from cchc_rules.data.parse import answers_for, inputs_for
@@ -164,13 +176,8 @@ class MonteCarlo:
         cells = (sel.status == VALUE) & structural & numeric[None, :]
         self.noise_cells = np.flatnonzero(cells.ravel()) if self.sigma > 0 else np.zeros(0, np.int64)
         self.noise_at = np.divmod(self.noise_cells, cells.shape[1])
-        leaf = self.noise_at[1]
-        self._noise_base = sel.value[self.noise_at]
-        self._noise_sd = self.sigma * self.vpp[leaf]
-        self._noise_whole = c.kind[leaf] == KIND["deduct"]
-        entry_max = c.leaf_max[leaf] / np.where(c.points_factor[leaf] > 0, c.points_factor[leaf], 1.0)
-        self._noise_cap = np.where(c.kind[leaf] == KIND["points"], entry_max, np.inf)
-        self._noise_floor = np.where(self._noise_base >= 0, 0.0, -np.inf)
+        self._noise_grain = noise_grain(c)[self.noise_at[1]]
+        self._noise_spread = _spread(c, self.noise_at, len(self.base.units))
         self._scale_gates = any(g.kind == "min" for table in c.band_tables for b in table for g in b.gates)
         self.survey: SurveyBootstrap | None = None
         if survey_bootstrap:
@@ -178,8 +185,9 @@ class MonteCarlo:
 
     @property
     def leaf_level(self) -> bool:
-        """Whether draws change leaf values (then leaves and the tree are scored again per draw)."""
-        return self.noise_cells.size > 0 or self.survey is not None
+        """Whether draws change leaf values (then leaves and the tree are scored again per draw); appraisal
+        noise does not: it moves points (`noise_points`)."""
+        return self.survey is not None
 
     # ------------------------------------------------------------ random parameters
     def draw(self, d: int) -> Draw:
@@ -190,9 +198,15 @@ class MonteCarlo:
             w = rng.uniform(1 - self.spread, 1 + self.spread, self.c.top.size)
             weights = w * (self.c.scale_nano / NANO) / float(np.dot(w, self._top_declared))
         shift = nano1(rng.uniform(-self.shift, self.shift)) if self.shift > 0 else 0
-        noise = rng.standard_normal(self.noise_cells.size, dtype=np.float32) if self.noise_cells.size else None
+        noise = self._noise(d) if self.noise_cells.size else None
         resample = self.survey.resample(rng) if self.survey is not None else None
         return Draw(weights, shift, noise, resample)
+
+    def _noise(self, d: int) -> np.ndarray:
+        """Standard normal per noised cell for draw `d`: draws 2k and 2k + 1 share one stream, with opposite signs."""
+        pair = np.random.default_rng(np.random.SeedSequence(self.seed, spawn_key=(d // 2, 1)))
+        z = pair.standard_normal(self.noise_cells.size, dtype=np.float32)
+        return -z if d % 2 else z
 
     # ------------------------------------------------------------ one chunk of draws
     def run(self, ds: range) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -200,16 +214,20 @@ class MonteCarlo:
         params = [self.draw(d) for d in ds]
         k, n = len(params), len(self.base.units)
         nodes = self._nodes(params) if self.leaf_level else None
+        moved = self.noise_points(np.stack([p.noise for p in params])) if self.noise_cells.size else None
         index = np.empty((k, n), dtype=np.int64)
         band = np.empty((k, n), dtype=np.int64)
         rank = np.empty((k, n), dtype=np.int64)
         for i, p in enumerate(params):
             ns = self.base.node_scores if nodes is None else _slice(nodes, i, n)
+            if moved is not None:
+                ns = NodeScores(ns.points + moved[i], ns.max, ns.applicable)
             index[i] = index_nano(self.c, ns, self.adjust, p.weights)
             c = self.c
             if p.shift or (p.weights is not None and self._scale_gates):
                 c = drawn_bands(c, p.shift, None if p.weights is None else p.weights[self.top_of])
-            g = grade(c, index[i], ns.points, ns.max, ns.applicable, self.base.group_codes, self.flags)
+            g = grade(c, index[i], ns.points, ns.max, ns.applicable, self.base.group_codes, self.flags,
+                      self.base.unscored)
             band[i], rank[i] = g.band, g.rank
         return index, band, rank
 
@@ -220,9 +238,6 @@ class MonteCarlo:
         value = np.tile(sel.value.T, (1, k))  # leaves × (draws · units), contiguous
         status = np.tile(sel.status.T, (1, k))
         by_draw = (n_leaves, k, n)
-        if self.noise_cells.size:
-            unit, leaf = self.noise_at
-            value.reshape(by_draw)[leaf, :, unit] = self.noised(np.stack([p.noise for p in params])).T
         if self.survey is not None:
             mean, count = self.survey.aggregate(np.stack([p.resample for p in params], axis=1))
             at, cell = self.asked_at, self._asked_cell  # cell −1 (no counted answer): the padding row
@@ -242,12 +257,15 @@ class MonteCarlo:
                        applies_everywhere=c.applies_everywhere)
         return aggregate(c, leaf_points(many, stacked, groups, self.base.inputs))
 
-    def noised(self, z: np.ndarray) -> np.ndarray:
-        """The noised values of `noise_cells` for standard normal draws `z` (… × cells): counts of faults
-        whole, assessors' points at most the max, values that were ≥ 0 kept ≥ 0."""
-        new = self._noise_base + z * self._noise_sd
-        new = np.where(self._noise_whole, np.rint(new), new)
-        return np.maximum(np.minimum(new, self._noise_cap), self._noise_floor)
+    def noise_points(self, z: np.ndarray) -> np.ndarray:
+        """Nano-points added to every node of every unit (draws × units × nodes) for standard normal draws `z`
+        (draws × noise_cells): σ·z per noised leaf rounded to its rule's grain, on the leaf and every node above."""
+        move = z.astype(float) * self.sigma
+        grain = self._noise_grain
+        move = np.where(grain > 0, grain * np.rint(move / np.where(grain > 0, grain, 1.0)), move)
+        move = np.rint(move * NANO)  # whole nano-points, exactly opposite in the two draws of a pair
+        n, n_nodes = self.base.node_scores.points.shape
+        return np.rint(self._noise_spread.T @ move.T).T.astype(np.int64).reshape(len(z), n, n_nodes)
 
     # ------------------------------------------------------------ survey bootstrap
     def _prepare_bootstrap(self, dataset: Dataset | Inputs, rulebook: Rulebook, structural: np.ndarray) -> None:
@@ -389,7 +407,7 @@ class Tally:
             r = pd.array(r, dtype="Int64")
             r[~ranked] = pd.NA
             out[f"rank_{name}"] = r
-        for name, b in zip(names, _quantiles(self.hist, (0.5, 0.05, 0.95)), strict=True):
+        for name, b in zip(names, _quantiles(self.hist, (0.5, 0.05, 0.95), averaged=True), strict=True):
             out[f"index_{name}"] = np.clip(b * self.bin, self.low, self.high) / NANO
         share = self.bands / max(self.draws, 1)
         for j, bid in enumerate(c.band_ids):
@@ -462,6 +480,36 @@ def value_per_point(c: Compiled, selected: Selected) -> np.ndarray:
     return np.nan_to_num(out, nan=0.0, posinf=0.0)
 
 
+def noise_grain(c: Compiled) -> np.ndarray:
+    """Per leaf, the smallest move of its points the appraisal noise makes (0: any amount): a ladder's smallest
+    gap between the points of its steps (0 included), a deduct's `per`."""
+    out = np.zeros(len(c.leaf_ids))
+    for j in np.flatnonzero(c.kind == KIND["ladder"]):
+        amounts = np.unique(np.r_[c.ladder_points[j][np.isfinite(c.ladder_min[j]) | np.isneginf(c.ladder_min[j])],
+                                  0.0])
+        gaps = np.diff(amounts)
+        out[j] = gaps[gaps > 0].min() if (gaps > 0).any() else 0.0
+    ded = c.kind == KIND["deduct"]
+    out[ded] = c.deduct_per[ded]
+    return out
+
+
+def _spread(c: Compiled, at: tuple[np.ndarray, np.ndarray], n_units: int) -> sparse.csr_matrix:
+    """A sparse matrix (cells × units·nodes): cell (u, leaf) → its leaf node and every ancestor, of unit u."""
+    unit, leaf = at
+    rows, cols = [], []
+    node = c.leaf_node[leaf].astype(np.int64)
+    cell = np.arange(leaf.size)
+    while node.size:
+        rows.append(cell)
+        cols.append(unit * len(c.node_ids) + node)
+        up = c.parent[node]
+        keep = up >= 0
+        cell, unit, node = cell[keep], unit[keep], up[keep]
+    r, k = np.concatenate(rows or [np.zeros(0, np.int64)]), np.concatenate(cols or [np.zeros(0, np.int64)])
+    return sparse.csr_matrix((np.ones(r.size), (r, k)), shape=(leaf.size, n_units * len(c.node_ids)))
+
+
 def calibrate(c: Compiled, inputs: Inputs, selected: Selected, vpp: np.ndarray) -> float:
     """σ in points: sd (ddof 1) of (first-stage value − scored value) ÷ value_per_point, numeric leaves."""
     first = inputs.value[:, :, 0]
@@ -500,11 +548,22 @@ def _count(hist: np.ndarray, column: np.ndarray) -> None:
         hist[units, row] += 1
 
 
-def _quantiles(hist: np.ndarray, qs: tuple[float, ...]) -> list[np.ndarray]:
-    """Per row, for each q the smallest bin whose cumulative count reaches q × total (inverted CDF)."""
+def _quantiles(hist: np.ndarray, qs: tuple[float, ...], averaged: bool = False) -> list[np.ndarray]:
+    """Per row, for each q the smallest bin whose cumulative count reaches q × total (inverted CDF); with
+    `averaged`, where q × total is whole, the mean of that bin and the next value's (numpy's
+    `averaged_inverted_cdf`): the median of a sample symmetric around a value is then that value."""
     cum = np.cumsum(hist, axis=1, dtype=hist.dtype)
     total = cum[:, -1:].astype(np.int64)
-    return [(cum < np.ceil(q * total).clip(min=1)).sum(axis=1) for q in qs]
+    out = []
+    for q in qs:
+        k = q * total
+        low = (cum < np.ceil(k).clip(min=1)).sum(axis=1)
+        if averaged:
+            whole = (k == np.floor(k)).ravel() & (k.ravel() < total.ravel())
+            high = (cum < (np.floor(k) + 1).clip(min=1)).sum(axis=1)
+            low = np.where(whole, (low + high) / 2, low)
+        out.append(low)
+    return out
 
 
 def _check_parameters(draws: int, chunk: int, spread: float, shift: float, noise: Any) -> None:

@@ -5,7 +5,10 @@ scored on that one instead (year on year), and its crosswalk, when it has one, m
 units (see `analysis.compare`). Prints, in the chosen language, the rulebook differences (one
 sentence each, the base value beside the new one), the summary, units per movement bin, the
 band transition matrix and the per-unit table; with
-`--json` the comparison's JSON (unrounded numbers, null for what is missing). Both rulebooks
+`--json` the comparison's JSON (unrounded numbers, null for what is missing); with `--by
+criterion` each unit's change split by field, criterion and sub-criterion (`analysis.decomposition`).
+Warnings go to stderr: a criterion no unit has data for, different scales or group sizes (then
+the unit table shows percentile ranks), unscored units, values filled by a missing policy. Both rulebooks
 and both datasets are checked before anything is printed, and all their problems are
 reported together.
 """
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +39,9 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
                    help="another dataset for the variant (year on year; its crosswalk matches merged units)")
     p.add_argument("--stage", default=None, help="score both sides at this stage (default: the last value)")
     p.add_argument("--json", action="store_true", help="print the comparison as JSON")
+    p.add_argument("--by", choices=["criterion"], default=None,
+                   help="split each unit's change by field, criterion and sub-criterion (adding up exactly)")
+    p.add_argument("--unit", default=None, help="with --by criterion: only this unit")
     p.set_defaults(func=run)
 
 
@@ -76,7 +83,28 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(comparison.to_json(), ensure_ascii=False, indent=1))
     else:
         print(text(comparison, args.lang))
+        if args.by == "criterion":
+            from cchc_rules.report.labels import decomposition_lines
+
+            print("\n" + "\n".join(decomposition_lines(comparison, args.lang, args.unit)))
+    print_warnings(comparison, args.lang, args.json)
     return 0
+
+
+def print_warnings(comparison: Any, lang: str, as_json: bool) -> None:
+    """On stderr (so that `--json` stays clean): each side's values filled by a missing policy and unscored
+    units; with `--json` also what makes the comparison misleading if read naively (criteria without data,
+    scales or group sizes that differ), which the text shows at its top."""
+    from cchc_rules.report.gaps import gap_lines
+    from cchc_rules.report.labels import label
+
+    lines = [p.format(lang) for p in comparison.warnings] if as_json else []  # the text shows them at its top
+    sides = [("side_base", comparison.base), ("side_variant", comparison.variant)]
+    for name, side in sides if comparison.base is not comparison.variant else sides[:1]:
+        notes = gap_lines(side, lang, [w for w in side.warnings if w.code == "E402"])
+        lines += [f"[{label(name, lang)}] {notes[0]}", *notes[1:]] if notes else []
+    if lines:
+        print("\n".join(lines), file=sys.stderr)
 
 
 def text(comparison: Any, lang: str) -> str:
@@ -88,7 +116,11 @@ def text(comparison: Any, lang: str) -> str:
     head = t["title"].format(base=pick(comparison.base.rulebook.title, lang),
                              variant=pick(comparison.variant.rulebook.title, lang))
     diff = comparison.rulebook_diff
-    blocks = [head, "=" * len(head), f"\n{labels.label('rulebook_diff', lang)}"]
+    blocks = [head, "=" * len(head)]
+    if comparison.warnings:  # first, so that no figure below is read without them
+        blocks += [f"\n{labels.label('warnings', lang)}"]
+        blocks += [f"⚠ {p.what(lang)}.\n  → {p.fix(lang)}" for p in comparison.warnings]
+    blocks += [f"\n{labels.label('rulebook_diff', lang)}"]
     blocks += [f"- {d.describe(lang)}" for d in diff] or [labels.label("no_diff", lang)]
     blocks += [f"\n{labels.label('summary', lang)}", labels.summary_table(comparison, lang).to_string(index=False)]
     blocks += [f"\n{t['bins']}", labels.bins_table(comparison, lang).to_string(index=False)]

@@ -2,6 +2,8 @@
 
 Prints a table per unit group sorted by rank (the published figure, the band's label and the
 rank, in the chosen language), or with `--json` the spec's JSON with unrounded numbers.
+A note on stderr says how many values a `missing` policy filled (per criterion and per unit) and
+warns of unscored units and of criteria that no unit of a group has data for.
 `--out DIR` writes units.csv, nodes.csv, ledger.csv (every unit's ledger) and results.xlsx into a
 temporary folder beside DIR and renames it only when everything was written, so a failure
 leaves nothing behind. Bad input raises `CchcError` (every problem; nothing written).
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +60,18 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
     else:
         print(table(result, args.lang))
+    print_gaps(result, args.lang)
     return 0
+
+
+def print_gaps(result: Any, lang: str) -> None:
+    """The note on values filled by a missing policy and the warnings (unscored units, criteria without data), on
+    stderr so that `--json` stays clean."""
+    from cchc_rules.report.gaps import gap_lines
+
+    lines = gap_lines(result, lang)
+    if lines:
+        print("\n".join(lines), file=sys.stderr)
 
 
 def table(result: Any, lang: str) -> str:

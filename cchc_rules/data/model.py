@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cchc_rules.problems import Problem
+from cchc_rules.problems import Pos, Problem
 
 
 class CellStatus(IntEnum):
@@ -82,6 +82,7 @@ class Inputs:
     adjustment: np.ndarray
     survey_n: np.ndarray  # int64 units × leaves: answers counted for survey leaves, else 0
     notes: list[Problem] = field(default_factory=list)
+    unit_pos: tuple[Pos, ...] = ()  # where each unit was read (units.csv row), for located warnings
     # Per-unit arrays derived from `units` for one rulebook (group codes, flags), kept by the engine
     # (`engine.score.unit_codes`) so that scoring the same inputs again does not redo them.
     derived: dict[tuple, np.ndarray] = field(default_factory=dict, init=False, repr=False, compare=False)

@@ -173,7 +173,7 @@ def _check(dataset: Dataset, book: Book, problems: Problems) -> tuple[Inputs, An
     inputs = Inputs(
         units=units, leaf_ids=book.leaf_ids, stages=book.stages, value=value, status=status,
         adjustment_ids=book.adjustment_ids, adjustment=adjustment, survey_n=survey_n,
-        notes=[p for p in problems if p.severity == "note"],
+        notes=[p for p in problems if p.severity == "note"], unit_pos=_unit_positions(dataset.units),
     )
     return inputs, answers
 
@@ -205,6 +205,15 @@ def _units(table: pd.DataFrame, book: Book, problems: Problems) -> tuple[pd.Data
     keep = ~dup & ids.notna().to_numpy()
     units = table.loc[keep, [c for c in table.columns if not c.startswith("_")]].reset_index(drop=True)
     return units, pd.Index(units["unit_id"])
+
+
+def _unit_positions(table: pd.DataFrame) -> tuple[Pos, ...]:
+    """Where each kept unit (first row of its id) was read, for warnings the engine gives later."""
+    ids = table["unit_id"]
+    keep = ~(ids.duplicated(keep="first") & ids.notna()).to_numpy() & ids.notna().to_numpy()
+    if "_file" not in table.columns or "_row" not in table.columns:
+        return ()
+    return tuple(dp.where(table, int(i), "unit_id") for i in np.flatnonzero(keep))
 
 
 def _unit_rows(table: pd.DataFrame, index: pd.Index, problems: Problems) -> np.ndarray:

@@ -16,6 +16,7 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from cchc_rules.display import NO_VALUE
 from cchc_rules.documents.xlsx import THIN, header_row, save_workbook, sheet_title, title_rows
 from cchc_rules.engine.rounding import publish1
 from cchc_rules.i18n import pick, resolve_lang
@@ -122,8 +123,8 @@ def write_results_workbook(result: Any, path: Path | str, lang: str | None = Non
                 (int(u["rank"]) if ranked else lab["unranked"], None),
                 (str(u["unit_id"]), None),
                 (str(u["name"]), None),
-                (float(u["published"]), _fmt(d)),
-                (result.band_label(str(u["band"]), lang), None),
+                (None if pd.isna(u["index"]) else float(u["published"]), _fmt(d)),  # unscored: blank
+                (result.band_label(str(u["band"]), lang) if pd.notna(u["band"]) else NO_VALUE, None),
             ]
             if prev is not None:
                 cells += _change(u, prev, d)
@@ -151,11 +152,12 @@ def _change(u: pd.Series, prev: pd.DataFrame, d: int) -> list[tuple[Any, str | N
     if uid not in prev.index:
         return [(None, None)] * 4
     p = prev.loc[uid]
-    delta = float(publish1(float(u["index"]) - float(p["index"]), d))
+    scored = not (pd.isna(u["index"]) or pd.isna(p["index"]))
+    delta = float(publish1(float(u["index"]) - float(p["index"]), d)) if scored else None
     rank, prank = u["rank"], p["rank"]
     both = not pd.isna(rank) and not pd.isna(prank)
     return [
-        (float(p["published"]), _fmt(d)),
+        (None if pd.isna(p["index"]) else float(p["published"]), _fmt(d)),
         (delta, _fmt(d, signed=True)),
         (int(prank) if not pd.isna(prank) else None, None),
         (int(prank) - int(rank) if both else None, "+0;-0;0"),
@@ -188,9 +190,9 @@ def _data_sheet(wb: Workbook, result: Any, lang: str, taken: set[str]) -> None:
                 str(u["unit_id"]),
                 str(u["name"]),
                 pick(rb.groups.get(str(u["group"])), lang) or str(u["group"]),
-                float(u["index"]),
+                None if pd.isna(u["index"]) else float(u["index"]),
                 str(u["published"]),
-                result.band_label(str(u["band"]), lang),
+                result.band_label(str(u["band"]), lang) if pd.notna(u["band"]) else NO_VALUE,
                 None if pd.isna(u["rank"]) else int(u["rank"]),
                 float(u["points"]),
                 float(u["max"]),

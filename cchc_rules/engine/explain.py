@@ -1,10 +1,14 @@
 """The explanation ledger of one unit, built only when asked (`Result.explain`).
 
-Rows, in order: every leaf (value as a person reads it, stage used, matched step or level,
-points, max, clamped, missing policy applied, why it is out of the maximum), every adjustment
-with a value, the index arithmetic, the unit's band and every failed gate or threshold of the
-better bands it missed, every quota demotion, and every tie-break that separated it from a unit
-with the same index. Texts in Vietnamese or English.
+Rows, in order: the tree depth first, each parent node as a subtotal row (section `node`: its
+points and maximum for the unit, the sum of its children and what its aggregation did: a cap, a
+floor, the k best children kept, or that it is out of the unit's maximum) before its children,
+and every leaf (value as a person reads it, stage used, matched step or level, points, max,
+clamped, missing policy applied, why it is out of the maximum); every adjustment with a value,
+the index arithmetic, the unit's band and every failed gate or threshold of the better bands it
+missed, every quota demotion, every tie-break that separated it from a unit with the same index,
+and why the unit is not ranked (excluded by a flag, or unscored: nothing applicable). Texts in
+Vietnamese or English.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import pandas as pd
 
 from cchc_rules.data.model import NA, VALUE
 from cchc_rules.data.model import ZERO_TOTAL as ST_ZERO_TOTAL
+from cchc_rules.dsl.models import Best
 from cchc_rules.engine.grading import gate_holds, zero_leaves
 from cchc_rules.engine.rounding import NANO
 from cchc_rules.engine.vocabulary import Reason
@@ -28,7 +33,7 @@ if TYPE_CHECKING:
     from cchc_rules.engine.result import Result
 
 COLUMNS = ["section", "id", "code", "name", "kind", "stage", "value", "matched", "points", "max", "clamped",
-           "missing", "out", "detail"]
+           "missing", "out", "detail", "depth"]
 
 TEXT: dict[str, dict[str, str]] = {
     "vi": {
@@ -56,6 +61,11 @@ TEXT: dict[str, dict[str, str]] = {
         "tb_lost": "cùng chỉ số với {other}: phân định bằng nút {node} ({mine} < {theirs})",
         "tb_equal": "cùng chỉ số và cùng điểm các nút phân định với {other}: đồng hạng",
         "rank_is": "thứ hạng {rank}", "unranked": "không xếp hạng",
+        "node": "tổng", "sum_of": "tổng các tiêu chí con {sum}", "capped": "giới hạn tối đa {max}: {sum} → {points}",
+        "best": "lấy {k} tiêu chí tốt nhất trong {n}: giữ {kept}; bỏ {dropped}",
+        "floor": "điểm sàn {floor}: {sum} → {points}", "node_out": "không tính vào điểm tối đa của đơn vị",
+        "excluded": "không xếp hạng: đơn vị mang cờ '{flag}' (ranking.exclude_flag)",
+        "unscored": "không được chấm điểm: không có tiêu chí nào được tính, nên không xếp loại, không xếp hạng",
         "head": "Đơn vị {unit} ({name}), nhóm {group}, giai đoạn {stage}: chỉ số {published}, {band}, {rank}",
     },
     "en": {
@@ -83,6 +93,11 @@ TEXT: dict[str, dict[str, str]] = {
         "tb_lost": "same index as {other}: separated by node {node} ({mine} < {theirs})",
         "tb_equal": "same index and tie-break points as {other}: they share the place",
         "rank_is": "rank {rank}", "unranked": "not ranked",
+        "node": "subtotal", "sum_of": "children add up to {sum}", "capped": "capped at {max}: {sum} → {points}",
+        "best": "best {k} of {n} children: kept {kept}; dropped {dropped}",
+        "floor": "floor {floor}: {sum} → {points}", "node_out": "out of the unit's maximum",
+        "excluded": "not ranked: the unit carries the flag '{flag}' (ranking.exclude_flag)",
+        "unscored": "unscored: no criterion counts, so no band and no rank",
         "head": "Unit {unit} ({name}), group {group}, stage {stage}: index {published}, {band}, {rank}",
     },
 }
@@ -107,11 +122,16 @@ class Ledger:
     def format(self) -> str:
         lines = [self.head]
         for r in self.rows.itertuples(index=False):
-            if r.section == "leaf":
+            indent = "  " * (int(r.depth) if "depth" in self.rows and pd.notna(r.depth) else 0)
+            if r.section == "node":
+                amount = "—" if pd.isna(r.points) else f"{plain(r.points)}/{plain(r.max)}"
+                lines.append(f"  {indent}{r.code} {r.name}: {amount}  [{TEXT[self.lang]['node']}] {r.detail}".rstrip())
+            elif r.section == "leaf":
                 amount = "" if pd.isna(r.points) else f"{plain(r.points)}/{plain(r.max)}"
                 extra = "; ".join(x for x in (r.matched, r.out, r.detail) if x)
                 stage = f"[{r.stage}] " if r.stage else ""
-                lines.append(f"  {r.code} {r.name}: {stage}{r.value} → {amount or '—'}{'  ' + extra if extra else ''}")
+                lines.append(f"  {indent}{r.code} {r.name}: {stage}{r.value} → {amount or '—'}"
+                             f"{'  ' + extra if extra else ''}")
             else:
                 label = TEXT[self.lang][r.section]
                 amount = "" if pd.isna(r.points) else f" {plain(r.points)}"
@@ -129,9 +149,10 @@ def _signed(x: float) -> str:
 def build_ledger(result: Result, u: int, lang: str | None = None) -> Ledger:
     lang = resolve_lang(lang)
     t = TEXT[lang]
-    rows = [*_leaf_rows(result, u, lang), *_adjustment_rows(result, u, lang), _index_row(result, u, t)]
+    rows = [*_tree_rows(result, u, lang), *_adjustment_rows(result, u, lang), _index_row(result, u, t)]
     rows += _band_rows(result, u, lang)
     rows += _tie_rows(result, u, t)
+    rows += _unranked_rows(result, u, t)
     unit = result.units.iloc[u]
     band = t["band_none"] if pd.isna(unit["band"]) else result.band_label(unit["band"], lang)
     rank = t["unranked"] if pd.isna(unit["rank"]) else t["rank_is"].format(rank=unit["rank"])
@@ -165,6 +186,61 @@ def _leaf_rows(result: Result, u: int, lang: str) -> list[dict[str, Any]]:
             "detail": "",
         })
     return out
+
+
+def _tree_rows(result: Result, u: int, lang: str) -> list[dict[str, Any]]:
+    """Leaf rows, with a subtotal row before the children of every parent node, depth first (the leaf order)."""
+    leaves = iter(_leaf_rows(result, u, lang))
+    col = {nid: j for j, nid in enumerate(result.compiled.node_ids)}
+    out = []
+    for node, _, depth in result.rulebook.walk():
+        if node.children:
+            out.append({**_node_row(result, u, col, node, lang), "depth": depth})
+        else:
+            out.append({**next(leaves), "depth": depth})
+    return out
+
+
+def _node_row(result: Result, u: int, col: dict[str, int], node: Any, lang: str) -> dict[str, Any]:
+    """A parent's subtotal: its points of its maximum, and what its aggregation did to its children's sum."""
+    t = TEXT[lang]
+    ns = result.node_scores
+    n = col[node.id]
+    row = {"section": "node", "id": node.id, "code": node.label, "name": pick_text(node.name, lang),
+           "kind": "node", "points": np.nan, "max": np.nan, "detail": t["node_out"]}
+    if not ns.applicable[u, n]:
+        return row
+    kids = [col[k.id] for k in node.children if ns.applicable[u, col[k.id]]]
+    total = int(ns.points[u, kids].sum())
+    points, top = int(ns.points[u, n]), int(ns.max[u, n])
+    row.update(points=points / NANO, max=top / NANO)
+    parts = [t["sum_of"].format(sum=plain(total / NANO))]
+    kept = total
+    if isinstance(node.aggregate, Best):
+        k = node.aggregate.best
+        order = sorted(kids, key=lambda j: -int(ns.points[u, j]))
+        names = {j: result.compiled.nodes[j].label for j in kids}
+        parts = [t["best"].format(k=k, n=len(kids), kept=", ".join(names[j] for j in order[:k]) or t["none"],
+                                  dropped=", ".join(names[j] for j in order[k:]) or t["none"])]
+        kept = int(sum(ns.points[u, j] for j in order[:k]))
+    elif node.aggregate == "capped" and total > points:
+        parts.append(t["capped"].format(max=plain(node.max), sum=plain(total / NANO), points=plain(points / NANO)))
+    if node.floor and points > kept:
+        parts.append(t["floor"].format(floor=plain(node.floor), sum=plain(kept / NANO), points=plain(points / NANO)))
+    row["detail"] = "; ".join(parts)
+    return row
+
+
+def _unranked_rows(result: Result, u: int, t: dict[str, str]) -> list[dict[str, Any]]:
+    """Why a unit is not ranked: unscored, or excluded by the rulebook's flag."""
+    c = result.compiled
+    if result.graded.ranked[u]:
+        return []
+    if result.unscored[u]:
+        return [{"section": "rank", "id": "unscored", "detail": t["unscored"]}]
+    if c.exclude_flag >= 0 and result.flags[u, c.exclude_flag]:
+        return [{"section": "rank", "id": "excluded", "detail": t["excluded"].format(flag=c.flag_ids[c.exclude_flag])}]
+    return [{"section": "rank", "id": "unranked", "detail": t["unranked"]}]
 
 
 def _value_text(result: Result, u: int, j: int, t: dict[str, str]) -> str:
@@ -228,6 +304,8 @@ def _adjustment_rows(result: Result, u: int, lang: str) -> list[dict[str, Any]]:
 def _index_row(result: Result, u: int, t: dict[str, str]) -> dict[str, Any]:
     c, tot = result.compiled, result.totals
     earned, possible = tot.earned[u] / NANO, tot.possible[u] / NANO
+    if possible == 0:
+        return {"section": "index", "id": "index", "points": np.nan, "max": c.rulebook.scale, "detail": t["unscored"]}
     base = earned / possible * c.rulebook.scale
     detail = t["index_calc"].format(
         earned=plain(earned), possible=plain(possible), scale=plain(c.rulebook.scale), base=plain(base),

@@ -47,11 +47,13 @@ class Graded:
 
 def grade(
     c: Compiled, index: np.ndarray, pts: np.ndarray, mx: np.ndarray, app: np.ndarray, groups: np.ndarray,
-    flags: np.ndarray,
+    flags: np.ndarray, unscored: np.ndarray | None = None,
 ) -> Graded:
-    """Bands and ranks of every unit."""
+    """Bands and ranks of every unit; an `unscored` unit (nothing applicable) is neither ranked nor banded."""
     key = published_nano(index, c.decimals) if c.rank_on_published else index
     ranked = ~flags[:, c.exclude_flag] if c.exclude_flag >= 0 else np.ones(index.size, dtype=bool)
+    if unscored is not None:
+        ranked &= ~unscored
     pool = groups if c.rank_within_group else np.zeros_like(groups)
     rank = rank_units(key, pts[:, c.tie_break], pool, ranked)
     band = np.full(index.size, -1, dtype=np.int64)
@@ -70,6 +72,8 @@ def grade(
         local = _quotas(table, rows, local, q, rank[rows], ranked[rows], demotions)
         codes = np.array([b.code for b in table] + [-1], dtype=np.int64)
         band[rows] = codes[local]
+    if unscored is not None:
+        band[unscored] = -1
     return Graded(key, band, rank, ranked, demotions, minimums)
 
 

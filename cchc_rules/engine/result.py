@@ -8,11 +8,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from cchc_rules.display import NO_VALUE
 from cchc_rules.engine.explain import Ledger, build_ledger
 from cchc_rules.engine.rounding import NANO, publish
 from cchc_rules.engine.vocabulary import IndexScores, LeafScores, NodeScores, Selected, flag_matrix
 from cchc_rules.i18n import pick
-from cchc_rules.problems import Problems, define, nearest
+from cchc_rules.problems import Problem, Problems, define, nearest
 
 if TYPE_CHECKING:
     from cchc_rules.data.model import Inputs
@@ -27,6 +28,26 @@ UNKNOWN_UNIT = define(
     "Chọn một mã đơn vị có trong dữ liệu, ví dụ: {near}.",
     "Choose a unit id of the dataset, e.g. {near}.",
 )
+NOTHING_APPLIES = define(
+    "E402",
+    "Đơn vị '{unit}' không được chấm điểm: không có tiêu chí nào được tính (mọi tiêu chí đều không áp dụng "
+    "hoặc không có dữ liệu); đơn vị không được xếp loại, xếp hạng",
+    "Unit '{unit}' is unscored: no criterion counts (every criterion is out of its maximum or without data); "
+    "it gets no band and no rank",
+    "Nhập giá trị cho ít nhất một tiêu chí áp dụng cho nhóm '{group}', hoặc kiểm tra applies_to và các ô NA.",
+    "Enter a value for one criterion of group '{group}' at least, or check applies_to and the NA cells.",
+)
+NO_DATA = define(
+    "E410",
+    "{leaf}: không có dữ liệu cho {n} trên {total} đơn vị (nhóm không có dữ liệu nào: {groups_vi}): điểm của tiêu "
+    "chí này chỉ do quy định khi thiếu dữ liệu (missing: {policy}) quyết định",
+    "{leaf}: no data for {n} of {total} units (groups without any: {groups_en}): its points come from the missing "
+    "policy ({policy}) alone",
+    "Thu thập dữ liệu cho tiêu chí này, hoặc đọc kết quả biết rằng nó không phân biệt các đơn vị.",
+    "Collect data for this criterion, or read the result knowing that it does not tell the units apart.",
+)
+UNSCORED_NOTE = {"vi": "không được chấm điểm: không có tiêu chí nào được tính",
+                 "en": "unscored: no criterion counts"}
 UNKNOWN_BAND = define(
     "E406",
     "Không có mức xếp loại '{band}' (các mức: {bands})",
@@ -45,7 +66,11 @@ class Result:
     """Scores of every unit of a dataset under one rulebook, at one stage.
 
     `units`: one row per unit (unit_id, name, group, index, published, band, rank, points, max,
-    adjustment, then the points of each top-level node, NaN when out of the unit's maximum).
+    adjustment, then the points of each top-level node, NaN when out of the unit's maximum, then
+    filled and note). `filled` counts the unit's leaves whose value a `missing` policy gave; `note` says
+    why an unscored unit (nothing applicable: index NaN, no band, no rank) has no score.
+    Gaps: `filled` (units × leaves, bool), `gaps` (per criterion and group), `no_data` (criteria
+    without data for any unit of a group), `unscored` (per unit) and `warnings` (E402, E410).
     `nodes`: one row per node × unit (unit_id, node_id, points, max, applicable, share), built on first use.
     Numbers are unrounded (9 decimals); `published` is the index rounded half up for display.
     """
@@ -96,7 +121,75 @@ class Result:
 
     @cached_property
     def index(self) -> np.ndarray:
-        return self.totals.index / NANO
+        """Per unit, the index (NaN when unscored)."""
+        return np.where(self.unscored, np.nan, self.totals.index / NANO)
+
+    # ------------------------------------------------------------ gaps
+    @cached_property
+    def unscored(self) -> np.ndarray:
+        """Per unit, True when nothing applicable counts (no index, band or rank)."""
+        u = self.totals.unscored
+        return np.zeros(len(self.inputs.units), dtype=bool) if u is None else u
+
+    @cached_property
+    def filled(self) -> np.ndarray:
+        """Units × leaves (`compiled.leaf_ids` order): True where the leaf had no value at the stage and its
+        `missing` policy gave it one (zero, max or na). `filled.sum(axis=0)` per criterion, `axis=1` per unit."""
+        return self.leaves.filled
+
+    @cached_property
+    def gaps(self) -> pd.DataFrame:
+        """One row per criterion × group with a filled value: leaf_id, code, group, policy, filled (units whose
+        value the policy gave), units (units of the group the criterion applies to)."""
+        c = self.compiled
+        structural = c.applies[:, c.leaf_node][self.group_codes]  # units × leaves
+        rows = []
+        for g, group in enumerate(c.group_ids):
+            members = (self.group_codes == g) & ~self.unscored
+            filled = self.filled[members].sum(axis=0)
+            units = structural[members].sum(axis=0)
+            for j in np.flatnonzero(filled):
+                node = c.nodes[c.leaf_node[j]]
+                rows.append({"leaf_id": c.leaf_ids[j], "code": node.label, "group": group,
+                             "policy": self.rulebook.missing_for(node), "filled": int(filled[j]),
+                             "units": int(units[j])})
+        return pd.DataFrame(rows, columns=["leaf_id", "code", "group", "policy", "filled", "units"])
+
+    @cached_property
+    def no_data(self) -> pd.DataFrame:
+        """The rows of `gaps` where no unit of the group had data: the criterion cannot tell them apart."""
+        g = self.gaps
+        return g[(g["filled"] == g["units"]) & (g["units"] > 0)].reset_index(drop=True)
+
+    @cached_property
+    def warnings(self) -> list[Problem]:
+        """Located warnings: every unscored unit (E402), every criterion without data in a group (E410)."""
+        problems = Problems()
+        units = self.inputs.units
+        located = self.inputs.unit_pos  # data.parse keeps where each unit was read
+        for u in np.flatnonzero(self.unscored):
+            pos = located[u] if u < len(located) else None
+            problems.add(NOTHING_APPLIES, pos, f"units/{units['unit_id'].iat[u]}", "warning",
+                         unit=units["unit_id"].iat[u], group=units["group"].iat[u])
+        nodes = self.rulebook.nodes()
+        for leaf_id, rows in self.no_data.groupby("leaf_id", sort=False):
+            problems.add(NO_DATA, nodes[leaf_id].pos, f"criteria/{leaf_id}", "warning", leaf=rows["code"].iat[0],
+                         n=int(rows["filled"].sum()), total=self.applies_to_count(leaf_id),
+                         **self.group_names(list(rows["group"])),
+                         policy=rows["policy"].iat[0])
+        return list(problems)
+
+    def group_names(self, groups: list[str]) -> dict[str, list[str]]:
+        """Message fields for groups: `groups` (ids), `groups_vi` and `groups_en` (their names)."""
+        names = self.rulebook.groups
+        return {"groups": groups, **{f"groups_{lang}": [pick(names.get(g, g), lang) for g in groups]
+                                     for lang in ("vi", "en")}}
+
+    def applies_to_count(self, leaf_id: str) -> int:
+        """How many scored units the criterion applies to (by group: `applies_to`)."""
+        c = self.compiled
+        j = c.leaf_ids.index(leaf_id)
+        return int(c.applies[self.group_codes, c.leaf_node[j]][~self.unscored].sum())
 
     def _units_table(self) -> pd.DataFrame:
         c, t, g = self.compiled, self.totals, self.graded
@@ -110,7 +203,7 @@ class Result:
             "name": _text(src["name"] if "name" in src else src["unit_id"]),
             "group": pd.Categorical.from_codes(self.group_codes, categories=c.group_ids),
             "index": self.index,
-            "published": publish(t.index, c.decimals),
+            "published": np.where(self.unscored, NO_VALUE, publish(t.index, c.decimals)),
             "band": pd.Categorical.from_codes(g.band, categories=c.band_ids),
             "rank": rank,
             "points": t.earned / NANO,
@@ -119,7 +212,10 @@ class Result:
         }
         for j, n in enumerate(c.top):
             table.setdefault(c.node_ids[n], top[:, j])
-        return pd.DataFrame(table)
+        frame = pd.DataFrame(table)  # gaps last, so that the top-level nodes keep their place after `adjustment`
+        frame["filled"] = self.filled.sum(axis=1)
+        frame["note"] = np.where(self.unscored, f"{UNSCORED_NOTE['vi']} / {UNSCORED_NOTE['en']}", "")
+        return frame
 
     @cached_property
     def nodes(self) -> pd.DataFrame:
@@ -194,7 +290,7 @@ class Result:
                 {
                     "unit_id": unit_id,
                     "group": group,
-                    "index": float(self.index[i]),
+                    "index": None if self.unscored[i] else float(self.index[i]),
                     "published": u["published"].iat[i],
                     "band": band,
                     "rank": None if rank is None else int(rank),

@@ -13,7 +13,9 @@ Decisions where the spec is silent:
 - `relative`: best and worst are taken among the units of the same group that have a value
   (status VALUE) for the leaf at the chosen stage and to which the leaf applies; a unit whose
   value was filled by a missing policy does not move them.
-- A unit whose every top-level node is out of its maximum cannot be scored (E402).
+- A unit whose every top-level node is out of its maximum is unscored (`IndexScores.unscored`):
+  index 0 internally, no band, not ranked, not counted by quotas; `Result.warnings` says so (E407).
+- A cell filled by a `missing` policy is marked in `LeafScores.filled` (counted in `Result.filled`).
 """
 
 from __future__ import annotations
@@ -56,13 +58,7 @@ MISSING_ERROR = define(
     "Nhập giá trị cho tiêu chí này ở ít nhất một giai đoạn (đến giai đoạn {stage}), hoặc 'NA' nếu không áp dụng.",
     "Enter a value for this criterion at one stage at least (up to stage {stage}), or 'NA' when it does not apply.",
 )
-NOTHING_APPLIES = define(
-    "E402",
-    "Đơn vị '{unit}' không có tiêu chí nào được tính điểm (mọi tiêu chí đều không áp dụng)",
-    "Unit '{unit}' has no criterion that counts (every criterion is out of its maximum)",
-    "Nhập giá trị cho ít nhất một tiêu chí áp dụng cho nhóm '{group}', hoặc kiểm tra applies_to và các ô NA.",
-    "Enter a value for one criterion of group '{group}' at least, or check applies_to and the NA cells.",
-)
+
 MISMATCH = define(
     "E403",
     "Dữ liệu được đọc cho bộ tiêu chí khác: {what}",
@@ -103,7 +99,7 @@ def score_inputs(compiled: Compiled, inputs: Inputs, stage: str | None = None) -
         nodes = aggregate(compiled, leaves)
     totals = index_points(compiled, nodes, selected, inputs)
     flags = unit_flags(compiled, inputs)
-    graded = grade(compiled, totals.index, nodes.points, nodes.max, nodes.applicable, groups, flags)
+    graded = grade(compiled, totals.index, nodes.points, nodes.max, nodes.applicable, groups, flags, totals.unscored)
     return Result(compiled, inputs, selected, leaves, nodes, totals, graded, groups, flags)
 
 
@@ -319,19 +315,13 @@ def index_points(compiled: Compiled, nodes: NodeScores, selected: Selected, inpu
     c = compiled
     earned = nodes.points[:, c.top].sum(axis=1)
     possible = nodes.max[:, c.top].sum(axis=1)
-    empty = np.flatnonzero(possible == 0)
-    if empty.size:
-        problems = Problems()
-        for u in empty:
-            row = inputs.units.iloc[u]
-            problems.add(NOTHING_APPLIES, path=f"units/{row['unit_id']}", unit=row["unit_id"], group=row["group"])
-        problems.raise_if_errors()
-    base = nano(earned / possible * (c.scale_nano / NANO))
+    unscored = possible == 0  # nothing applicable: index 0 here, unranked and bandless in grading (E407)
+    base = nano(earned / np.where(unscored, 1, possible) * (c.scale_nano / NANO))
     v = selected.adjustment
     amount = np.where(np.isnan(c.adj_each)[None, :], v, v * c.adj_each[None, :])
     adj = nano(np.nan_to_num(np.minimum(amount, c.adj_cap[None, :]))) * c.adj_sign[None, :]
-    index = np.clip(base + adj.sum(axis=1), 0, c.scale_nano)
-    return IndexScores(index, earned, possible, adj)
+    index = np.where(unscored, 0, np.clip(base + adj.sum(axis=1), 0, c.scale_nano))
+    return IndexScores(index, earned, possible, adj, unscored)
 
 
 def unit_flags(compiled: Compiled, inputs: Inputs) -> np.ndarray:
@@ -345,7 +335,10 @@ def unit_flags(compiled: Compiled, inputs: Inputs) -> np.ndarray:
     return flags
 
 
-def grading(compiled: Compiled, index: np.ndarray, nodes: NodeScores, groups: np.ndarray, inputs: Inputs) -> Graded:
-    """Bands (thresholds, gates, quotas) and ranks."""
+def grading(
+    compiled: Compiled, index: np.ndarray, nodes: NodeScores, groups: np.ndarray, inputs: Inputs,
+    unscored: np.ndarray | None = None,
+) -> Graded:
+    """Bands (thresholds, gates, quotas) and ranks; unscored units get neither."""
     flags = unit_flags(compiled, inputs)
-    return grade(compiled, index, nodes.points, nodes.max, nodes.applicable, groups, flags)
+    return grade(compiled, index, nodes.points, nodes.max, nodes.applicable, groups, flags, unscored)

@@ -53,6 +53,8 @@ OUT_OF_MAX = frozenset({Reason.STRUCTURAL, Reason.NA_RESCALE, Reason.ZERO_TOTAL_
 # Indexed by the rulebook's `missing` policy and ratio `if_zero_total` names (`compile.MISSING`, `compile.ZERO_TOTAL`).
 MISSING_REASON = {"zero": Reason.MISSING_ZERO, "max": Reason.MISSING_MAX, "na": Reason.MISSING_NA,
                   "error": Reason.MISSING_ERROR}
+# Reasons where a `missing` policy gave the leaf its points (`missing: error` stops scoring instead).
+FILLED = (Reason.MISSING_ZERO, Reason.MISSING_MAX, Reason.MISSING_NA)
 ZERO_TOTAL_REASON = {"na": Reason.ZERO_TOTAL_NA, "max": Reason.ZERO_TOTAL_MAX, "zero": Reason.ZERO_TOTAL_ZERO}
 
 
@@ -83,6 +85,11 @@ class LeafScores:
     rel_low: np.ndarray  # groups × leaves: worst/best of relative leaves (NaN elsewhere)
     rel_high: np.ndarray
 
+    @property
+    def filled(self) -> np.ndarray:
+        """bool, units × leaves: no value at the stage, a `missing` policy gave the points."""
+        return np.isin(self.reason, FILLED)
+
 
 @dataclass
 class NodeScores:
@@ -99,6 +106,7 @@ class IndexScores:
     earned: np.ndarray  # nano, Σ top-level points
     possible: np.ndarray  # nano, Σ top-level applicable maxima
     adjustments: np.ndarray  # nano, units × adjustments, signed and capped (0 when no value)
+    unscored: np.ndarray | None = None  # bool: nothing applicable (index 0, no band, not ranked)
 
 
 def flag_matrix(flag_ids: list[str], units: pd.DataFrame) -> np.ndarray:

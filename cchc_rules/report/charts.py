@@ -17,10 +17,10 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from cchc_rules.analysis.compare import BINS
+from cchc_rules.analysis.matching import BINS
 from cchc_rules.i18n import pick
 from cchc_rules.problems import Problems, define
-from cchc_rules.report.labels import label
+from cchc_rules.report.labels import item_names, label
 
 if TYPE_CHECKING:
     from cchc_rules.analysis.compare import Comparison
@@ -156,7 +156,7 @@ def waterfall(comparison: Comparison, unit_id: str, lang: str | None = None) -> 
         problems.add(NOT_ON_BOTH, path=f"units/{unit_id}", unit=unit_id, side=label(str(row["present"]), lang))
         problems.raise_if_errors()
     steps = c[(c["kind"] == "node") | (c["delta"].abs() > 1e-9)]
-    names = [f"{i} {n}" if k == "node" else n for i, n, k in zip(steps["item"], steps["name"], steps["kind"])]
+    names = [f"{i} {n}" if k == "node" else n for i, n, k in zip(steps["item"], item_names(steps, lang), steps["kind"])]
     start, deltas = float(row["index_base"]), steps["delta"].to_numpy(dtype=float)
     ends = start + np.cumsum(deltas)
     first, last = label("start", lang), label("end", lang)

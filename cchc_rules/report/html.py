@@ -23,6 +23,7 @@ import pandas as pd
 from cchc_rules.i18n import pick, resolve_lang, stage_label
 
 if TYPE_CHECKING:
+    from cchc_rules.engine.result import Result
     from cchc_rules.scenarios.execute import ScenarioRun
 
 TEXT: dict[str, dict[str, str]] = {
@@ -37,14 +38,23 @@ TEXT: dict[str, dict[str, str]] = {
         "figures": "Số liệu chính", "bins": "Lên, xuống hạng", "transitions": "Chuyển xếp loại",
         "units_table": "Từng đơn vị", "diff": "Khác biệt giữa hai bộ tiêu chí",
         "waterfall_of": "Vì sao {name} thay đổi",
+        "by_criterion_of": "Thay đổi của {name} theo lĩnh vực, tiêu chí và tiêu chí thành phần",
         "sweep": "Quét tham số", "sweep_table": "Số đơn vị theo xếp loại ở từng giá trị",
         "uncertainty": "Độ bất định", "uncertainty_of": "Độ bất định: {side}",
         "uncertainty_note": "{draws} lần rút ngẫu nhiên, seed {seed}; hạng trung vị với khoảng 5–95%.",
+        "noise_note": "Nhiễu thẩm định: mô phỏng một lần thẩm định thứ hai, độc lập, trên cùng minh chứng. Điểm "
+                      "mỗi tiêu chí dạng số dịch chuyển theo phân phối chuẩn, độ lệch chuẩn {sd} điểm{calibrated}, "
+                      "làm tròn theo bậc của quy tắc (cả bậc thang, cả lỗi), tăng hay giảm đều như nhau và theo "
+                      "cặp đối xứng: nhiễu làm rộng khoảng tin cậy nhưng không dịch chuyển trung vị.",
+        "calibrated": " (hiệu chỉnh từ chênh lệch giữa điểm tự chấm và điểm thẩm định trong dữ liệu)",
         "files": "Tệp kết quả", "index": "Các kịch bản", "scenario": "Kịch bản", "status": "Trạng thái",
         "ok": "xong", "failed": "lỗi", "links": "Tệp", "error": "Lỗi", "notebook": "sổ tay",
         "summary": "tóm tắt", "html": "báo cáo", "generated": "Tạo bởi cchc-rules.",
         "rank_median": "Hạng trung vị", "rank_p05": "Hạng (5%)", "rank_p95": "Hạng (95%)", "rank": "Hạng gốc",
         "name": "Đơn vị", "unit_id": "Mã",
+        "gaps_criteria": "Giá trị được điền theo quy định khi thiếu dữ liệu, theo tiêu chí",
+        "gaps_units": "Giá trị được điền theo quy định khi thiếu dữ liệu, theo đơn vị",
+        "no_gaps": "Không có giá trị nào được điền theo quy định khi thiếu dữ liệu.",
     },
     "en": {
         "report": "Scenario report", "overview": "Overview", "question": "Question",
@@ -56,16 +66,27 @@ TEXT: dict[str, dict[str, str]] = {
         "bands": "Bands under the baseline", "band": "Band", "count": "Units",
         "figures": "Headline figures", "bins": "Up and down", "transitions": "Band transitions",
         "units_table": "Unit by unit", "diff": "How the rulebooks differ", "waterfall_of": "Why {name} changed",
+        "by_criterion_of": "The change of {name} by field, criterion and sub-criterion",
         "sweep": "Sweep", "sweep_table": "Units per band at each value",
         "uncertainty": "Uncertainty", "uncertainty_of": "Uncertainty: {side}",
         "uncertainty_note": "{draws} random draws, seed {seed}; median rank with its 5–95% interval.",
+        "noise_note": "Appraisal noise: what a second, independent appraisal of the same evidence might have "
+                      "given. Each numeric criterion's points move by a normal amount with a standard deviation "
+                      "of {sd} points{calibrated}, rounded to the rule's grain (whole ladder steps, whole "
+                      "faults), as likely up as down and in mirrored pairs: the noise widens the intervals but "
+                      "does not move the medians.",
+        "calibrated": " (calibrated from the gaps between self-assessed and appraised values in the data)",
         "files": "Result files", "index": "Scenarios", "scenario": "Scenario", "status": "Status",
         "ok": "done", "failed": "failed", "links": "Files", "error": "Error", "notebook": "notebook",
         "summary": "summary", "html": "report", "generated": "Made by cchc-rules.",
         "rank_median": "Median rank", "rank_p05": "Rank (5%)", "rank_p95": "Rank (95%)", "rank": "Baseline rank",
         "name": "Unit", "unit_id": "ID",
+        "gaps_criteria": "Values filled by the missing policy, by criterion",
+        "gaps_units": "Values filled by the missing policy, by unit",
+        "no_gaps": "No value was filled by a missing policy.",
     },
 }
+WARNING = "⚠ "  # a paragraph that starts with it is a warning (shown as a note)
 HEADLINE = ("band_changes", "kendall_tau", "spearman", "mean_abs_rank_shift", "units_up", "units_down")
 STYLE = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;margin:2rem auto;max-width:1100px;
@@ -143,7 +164,9 @@ def _overview(run: ScenarioRun, lang: str) -> Iterator[Section]:
     tables = [("", facts), (_t(lang, "bands"), bands)]
     if run.variants:
         tables.append((_t(lang, "headline"), headline_table(run, lang)))
-    yield Section(_t(lang, "overview"), paragraphs=paragraphs, tables=tables)
+    paragraphs += warning_texts(base.warnings, lang)
+    yield Section(_t(lang, "overview"), paragraphs=[*paragraphs, *_gap_note(base, lang)],
+                  tables=[*tables, *gap_tables(base, lang)])
 
 
 def headline_table(run: ScenarioRun, lang: str | None = None) -> pd.DataFrame:
@@ -179,22 +202,30 @@ def _variants(run: ScenarioRun, lang: str) -> Iterator[Section]:
         charts_ = [Figure("", charts.rank_slope(c, lang)), Figure("", charts.transition_heatmap(c, lang)),
                    Figure("", charts.winners_losers(c, lang))]
         mover = _largest_mover(c)
+        deep = []
         if mover is not None:
             charts_.append(Figure(_t(lang, "waterfall_of", name=mover[1]), charts.waterfall(c, mover[0], lang)))
+            deep = [(_t(lang, "by_criterion_of", name=mover[1]), labels.decomposition_table(c, mover[0], lang))]
         tables = [(_t(lang, "figures"), labels.summary_table(c, lang)), (_t(lang, "bins"), labels.bins_table(c, lang)),
                   (_t(lang, "transitions"), labels.transitions_table(c, lang).reset_index())]
         diff = c.rulebook_diff
         if diff:
             tables.append((_t(lang, "diff"), differences_frame(diff, lang)))
+        tables += deep
         tables.append((_t(lang, "units_table"), labels.units_table(c, lang)))
-        yield Section(f"{_t(lang, 'variant')}: {v.title.get(lang) or v.id}", tables=tables[:3], charts=charts_)
+        own = [] if v.result is run.baseline else [w for w in v.result.warnings if w.code == "E402"]
+        notes = warning_texts([*c.warnings, *own], lang)
+        if v.result is not run.baseline:
+            tables += gap_tables(v.result, lang)
+        yield Section(f"{_t(lang, 'variant')}: {v.title.get(lang) or v.id}", paragraphs=notes, tables=tables[:3],
+                      charts=charts_)
         yield Section("", level=0, tables=tables[3:])
 
 
 def _largest_mover(comparison: Any) -> tuple[str, str] | None:
-    """The unit present on both sides whose index changed most (None when nothing changed)."""
+    """The unit present and ranked on both sides whose index changed most (None when nothing changed)."""
     u = comparison.units
-    u = u[(u["present"] == "both") & u["index_delta"].notna()]
+    u = u[(u["present"] == "both") & u["index_delta"].notna() & u["rank_base"].notna() & u["rank_variant"].notna()]
     if u.empty or float(u["index_delta"].abs().max()) == 0:
         return None
     row = u.loc[u["index_delta"].abs().idxmax()]
@@ -224,8 +255,15 @@ def _uncertainty(run: ScenarioRun, lang: str) -> Iterator[Section]:
     from cchc_rules.report.uncertainty_chart import rank_interval_chart
 
     u = run.scenario.uncertainty
-    note = _t(lang, "uncertainty_note", draws=u.draws, seed=u.seed)
-    yield Section(_t(lang, "uncertainty"), paragraphs=[note])
+    notes = [_t(lang, "uncertainty_note", draws=u.draws, seed=u.seed)]
+    first = next(iter(run.uncertainty.values()))
+    sd = first.attrs.get("appraisal_sd") or 0.0
+    if sd > 0:
+        from cchc_rules.display import number
+
+        calibrated = _t(lang, "calibrated") if first.attrs.get("appraisal_noise") == "calibrated" else ""
+        notes.append(_t(lang, "noise_note", sd=number(sd, lang, 3, trim=True), calibrated=calibrated))
+    yield Section(_t(lang, "uncertainty"), paragraphs=notes)
     for side, table in run.uncertainty.items():
         result = run.baseline if side == "baseline" else run.variants[side].result
         name = _t(lang, "baseline") if side == "baseline" else run.variants[side].title.get(lang) or side
@@ -233,6 +271,28 @@ def _uncertainty(run: ScenarioRun, lang: str) -> Iterator[Section]:
             columns={k: _t(lang, k) for k in ("unit_id", "name", "rank", "rank_median", "rank_p05", "rank_p95")})
         yield Section(_t(lang, "uncertainty_of", side=name), level=3, tables=[("", shown)],
                       charts=[Figure("", rank_interval_chart(table, result.rulebook, lang))])
+
+
+def warning_texts(problems: list[Any], lang: str) -> list[str]:
+    """Warnings as report paragraphs (what is wrong, then what to do), marked with `WARNING`."""
+    return [f"{WARNING}{p.what(lang)}. {p.fix(lang)}" for p in problems]
+
+
+def _gap_note(result: Result, lang: str) -> list[str]:
+    from cchc_rules.report.gaps import gap_lines
+
+    lines = gap_lines(result, lang, [])
+    return [" ".join(x.strip() for x in lines)] if lines else [_t(lang, "no_gaps")]
+
+
+def gap_tables(result: Result, lang: str) -> list[tuple[str, pd.DataFrame]]:
+    """The values a missing policy filled, by criterion and by unit (nothing when none was)."""
+    from cchc_rules.report.gaps import criterion_table, unit_table
+
+    if not result.filled.any():
+        return []
+    return [(_t(lang, "gaps_criteria"), criterion_table(result, lang)),
+            (_t(lang, "gaps_units"), unit_table(result, lang))]
 
 
 # ---------------------------------------------------------------- HTML
@@ -259,7 +319,7 @@ def scenario_html(run: ScenarioRun, lang: str | None = None, files: dict[str, st
             level = max(section.level, 1)
             parts.append(f"<h{level}>{html.escape(section.heading)}</h{level}>")
         for text in section.paragraphs:
-            cls = ' class="note"' if text == _t(lang, "illustrative") else ""
+            cls = ' class="note"' if text == _t(lang, "illustrative") or text.startswith(WARNING) else ""
             parts.append(f"<p{cls}>{html.escape(text)}</p>")
         for caption, table in section.tables:
             if caption:
@@ -298,6 +358,9 @@ def index_html(entries: list[tuple[str, dict[str, Any]]], lang: str | None = Non
         variants = summary.get("variants") or [{}]
         for i, v in enumerate(variants):
             name = html.escape(pick(v.get("title"), lang) or v.get("id", "")) if v else ""
+            own = summary.get("baseline", {}).get("warnings") or [] if i == 0 else []
+            warned = [*own, *(v.get("warnings") or [])]
+            name += "".join(f'<div class="note">{html.escape(WARNING + str(w.get(lang, "")))}</div>' for w in warned)
             cells = "".join(f"<td>{html.escape(_figure(v.get(k)))}</td>" if v else "<td></td>" for k in HEADLINE)
             lead = f'<td rowspan="{len(variants)}">{title}</td><td rowspan="{len(variants)}">{status_cell}</td>' \
                 if i == 0 else ""

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from cchc_rules.display import number, percent
 from cchc_rules.engine.rounding import nano, publish
 from cchc_rules.i18n import pick, resolve_lang
 
@@ -103,6 +104,19 @@ LABELS: dict[str, dict[str, str]] = {
     "to": {"vi": "Đến", "en": "To"},
     "variant_id": {"vi": "Phương án", "en": "Variant"},
     "swept_value": {"vi": "Giá trị thử", "en": "Value tried"},
+    # honest comparisons, decomposition
+    "units_left_out": {"vi": "Số đơn vị không tính vào các giá trị trung bình và hệ số tương quan (không được "
+                             "xếp hạng ở cả hai bên)",
+                       "en": "Units left out of the means and correlations (not ranked on both sides)"},
+    "pct_rank_base": {"vi": "Hạng theo % (gốc)", "en": "Percentile rank (base)"},
+    "pct_rank_variant": {"vi": "Hạng theo % (phương án)", "en": "Percentile rank (variant)"},
+    "aggregation": {"vi": "Giới hạn tối đa, điểm sàn, chọn k tốt nhất và làm tròn",
+                    "en": "Caps, floors, best-k and rounding"},
+    "change_of": {"vi": "{unit} ({name}): {base} → {variant} ({delta})",
+                  "en": "{unit} ({name}): {base} → {variant} ({delta})"},
+    "by_criterion": {"vi": "Thay đổi chỉ số theo lĩnh vực, tiêu chí và tiêu chí thành phần",
+                     "en": "Index change by field, criterion and sub-criterion"},
+    "warnings": {"vi": "Cảnh báo", "en": "Warnings"},
 }
 
 
@@ -141,6 +155,8 @@ def units_table(comparison: Comparison, lang: str | None = None) -> pd.DataFrame
         "index_variant": shown(u["index_variant"], d),
         "index_delta": shown(u["index_delta"], d, signed=True),
         **ranks,
+        **({k: [percent(None if pd.isna(v) else float(v), lang) for v in u[k]]
+            for k in ("pct_rank_base", "pct_rank_variant")} if not comparison.like_for_like else {}),
         "band_base": [band_text(comparison, b, "base", lang) for b in u["band_base"]],
         "band_variant": [band_text(comparison, b, "variant", lang) for b in u["band_variant"]],
         "bin": [label(b, lang) for b in u["bin"]],
@@ -152,9 +168,9 @@ def summary_table(comparison: Comparison, lang: str | None = None) -> pd.DataFra
     """The headline figures, one per row."""
     s = comparison.summary
     rows = []
-    for key in ("units_base", "units_variant", "units_matched", "band_changes", "mean_abs_rank_shift",
-                "mean_index_delta", "kendall_tau", "spearman"):
-        value = s[key]
+    for key in ("units_base", "units_variant", "units_matched", "units_left_out", "band_changes",
+                "mean_abs_rank_shift", "mean_index_delta", "kendall_tau", "spearman"):
+        value = s.get(key)
         text = "—" if value is None else (str(value) if isinstance(value, int) else shown([value], 4)[0])
         rows.append((label(key, lang), text))
     for key in ("movers_up", "movers_down"):
@@ -179,6 +195,12 @@ def bins_table(comparison: Comparison, lang: str | None = None) -> pd.DataFrame:
     return pd.DataFrame({label("bin", lang): [label(k, lang) for k in b.index], label("units", lang): b.to_numpy()})
 
 
+def item_names(contributions: pd.DataFrame, lang: str | None = None) -> list[str]:
+    """The name of each row of a contributions table: the node's, or the label of a special row."""
+    return [label(k, lang) if k != "node" and k in LABELS else str(n)
+            for n, k in zip(contributions["name"], contributions["kind"])]
+
+
 def contributions_table(comparison: Comparison, unit_id: str, lang: str | None = None) -> pd.DataFrame:
     """One unit's contributions as people read them (4 decimals: they are parts of a difference)."""
     c = comparison.contributions(unit_id, lang)
@@ -188,9 +210,59 @@ def contributions_table(comparison: Comparison, unit_id: str, lang: str | None =
     return pd.DataFrame(
         {
             label("item", lang): codes,
-            label("name", lang): c["name"],
+            label("name", lang): item_names(c, lang),
             label("contribution_base", lang): shown(c["contribution_base"], 4),
             label("contribution_variant", lang): shown(c["contribution_variant"], 4),
             label("delta", lang): shown(c["delta"], 4, signed=True),
         }
     )
+
+
+def decomposition_lines(comparison: Comparison, lang: str | None = None, unit_id: str | None = None) -> list[str]:
+    """Each changed unit's change as an indented tree (rows shown as zero at 2 decimals are left out)."""
+    d = comparison.decomposition
+    u = comparison.units.set_index("unit_id")
+    nodes = {**comparison.base.rulebook.nodes(), **comparison.variant.rulebook.nodes()}
+    decimals = comparison.variant.rulebook.display.decimals
+    lines = [label("by_criterion", lang)]
+    for unit, rows in d.groupby("unit_id", sort=False):
+        if unit_id is not None and str(unit) != str(unit_id):
+            continue
+        row = u.loc[unit]
+        if not rows["delta_nano"].any():
+            continue
+        lines.append("")
+        lines.append(label("change_of", lang, unit=unit, name=row["name"],
+                           base=number(row["index_base"], lang, decimals),
+                           variant=number(row["index_variant"], lang, decimals),
+                           delta=number(row["index_delta"], lang, decimals, signed=True)))
+        for r in rows.itertuples(index=False):
+            if round(abs(r.delta), 2) == 0:
+                continue
+            if r.kind == "node":
+                node = nodes[r.item]
+                text = f"{pick(node.code or node.id, lang)} {pick(node.name, lang)}"
+            else:
+                text = label(r.kind, lang)
+            lines.append(f"{'  ' * (r.depth + 1)}{text}: {number(r.delta, lang, 2, signed=True)}")
+    return lines
+
+
+def decomposition_table(comparison: Comparison, unit_id: str, lang: str | None = None) -> pd.DataFrame:
+    """One unit's change by field, criterion and sub-criterion (rows shown as zero at 4 decimals left out)."""
+    d = comparison.decomposition
+    rows = d[(d["unit_id"] == str(unit_id)) & (d["delta"].abs().round(4) > 0)]
+    nodes = {**comparison.base.rulebook.nodes(), **comparison.variant.rulebook.nodes()}
+    items = []
+    for r in rows.itertuples(index=False):
+        if r.kind == "node":
+            node = nodes[r.item]
+            items.append("\u00a0\u00a0" * r.depth + f"{pick(node.code or node.id, lang)} {pick(node.name, lang)}")
+        else:
+            items.append("\u00a0\u00a0" * r.depth + label(r.kind, lang))
+    return pd.DataFrame({
+        label("item", lang): items,
+        label("points_base", lang): [number(x, lang, 4, trim=True) for x in rows["points_base"]],
+        label("points_variant", lang): [number(x, lang, 4, trim=True) for x in rows["points_variant"]],
+        label("delta", lang): [number(x, lang, 4, signed=True) for x in rows["delta"]],
+    })

@@ -4,7 +4,8 @@
 writes what the scenario's `outputs` ask for into a folder: tables as CSV (`tables/`), XLSX
 (`results-<side>.xlsx`, the publishable results of each side, and `tables.xlsx`, every table one
 sheet), the self-contained `report.html`, and always `summary.json` (the headline figures the
-batch index shows). Every number written is unrounded; the HTML rounds for display only.
+batch index shows, with each side's `gaps`, `analysis.gaps.gap_summary`, and the comparison's
+`warnings` in both languages). Every number written is unrounded; the HTML rounds for display only.
 
 A variant whose dataset has a crosswalk (`dataset.yaml` → `crosswalk`) is compared with the
 baseline through it (units merged in 2025 are matched to their predecessors).
@@ -20,7 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from cchc_rules.analysis.compare import json_value
+from cchc_rules.analysis.gaps import gap_summary
+from cchc_rules.analysis.jsonable import json_value
 from cchc_rules.i18n import LANGS, both, pick, resolve_lang
 from cchc_rules.problems import Problems, define
 from cchc_rules.report.html import HEADLINE
@@ -88,11 +90,15 @@ class ScenarioRun:
                 "units": len(base.units),
                 "bands": _band_counts(base),
                 "illustrative": bool(base.rulebook.illustrative),
+                "gaps": gap_summary(base),
+                "warnings": _warnings(base.warnings),
             },
             "variants": [
                 {"id": v.id, "title": v.title, "kind": "sweep" if v.values else "variant",
                  "values": {k: json_value(x) for k, x in v.values.items()},
-                 **{k: json_value(v.figures.get(k)) for k in HEADLINE}}
+                 **{k: json_value(v.figures.get(k)) for k in HEADLINE},
+                 **({"gaps": gap_summary(v.result)} if v.result is not None else {}),
+                 "warnings": _warnings(v.comparison.warnings if v.comparison is not None else [])}
                 for v in self.variants.values()
             ],
             "seconds": round(self.seconds, 3),
@@ -108,6 +114,7 @@ class ScenarioRun:
                 out[f"{v.id}-comparison"] = v.comparison.units
                 out[f"{v.id}-transitions"] = v.comparison.transitions.reset_index()
                 out[f"{v.id}-contributions"] = v.comparison.contributions_table()
+                out[f"{v.id}-by-criterion"] = v.comparison.decomposition
         if self.sweep is not None:
             out["sweep"] = self.sweep
         if self.sweep_summary is not None:
@@ -267,6 +274,12 @@ def _uncertainty(run: ScenarioRun, sides: dict[str, Side], stage: str | None) ->
     arguments = run.scenario.uncertainty.arguments()
     for name, side in sides.items():
         run.uncertainty[name] = uncertainty(side.rulebook, side.dataset, stage=stage, **arguments)
+
+
+def _warnings(problems: list[Any]) -> list[dict[str, str]]:
+    """Warnings as summary.json keeps them: code, path and the text in each language (the batch index shows them)."""
+    return [{"code": p.code, "path": p.path, **{lang: f"{p.what(lang)}. {p.fix(lang)}" for lang in LANGS}}
+            for p in problems]
 
 
 def _band_counts(result: Result) -> dict[str, int]:

@@ -177,7 +177,9 @@ class Editor:
             result = self.base_result if variant is self.baseline else score(variant, self.dataset)
         except CchcError as exc:
             return Evaluation(variant, [*problems, *exc.problems])
-        return Evaluation(variant, list(problems), result, compare(self.base_result, result))
+        comparison = compare(self.base_result, result)
+        # A criterion nobody has data for, different scales or group sizes: shown with the messages.
+        return Evaluation(variant, [*problems, *comparison.warnings], result, comparison)
 
     # ------------------------------------------------------------ saving
     def proposal_text(self, name: str, title_vi: str, title_en: str, folder: Path) -> str:

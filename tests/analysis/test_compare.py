@@ -22,6 +22,8 @@ from cchc_rules.data.load import dataset_from_frames, load_dataset
 from cchc_rules.dsl.load import load_rulebook
 from cchc_rules.engine.score import score
 from cchc_rules.problems import CchcError
+from cchc_rules.report import labels
+from cchc_rules.report.labels import item_names
 
 HERE = Path(__file__).parent / "fixtures"
 BASE, VARIANT, YEAR1 = HERE / "base.yaml", HERE / "variant.yaml", HERE / "year-1"
@@ -93,7 +95,8 @@ def test_contributions_add_up_for_every_unit(swapped):
     sums = table.groupby("unit_id", sort=False)["delta"].sum()
     deltas = swapped.units.set_index("unit_id")["index_delta"]
     assert (sums - deltas.loc[sums.index]).abs().max() < 1e-9
-    assert set(table["name"]) >= {"Criterion one", "Bonus and penalty points"}
+    assert set(table["name"]) >= {"Criterion one"}
+    assert set(item_names(table, "en")) >= {"Criterion one", "Bonus and penalty points"}  # labels: the report's
 
 
 def test_unknown_unit_names_the_nearest(swapped):
@@ -209,9 +212,11 @@ def test_bins_boundaries():
 def test_cli_json_shape(capsys):
     assert main(["compare", str(BASE), str(VARIANT), str(YEAR1), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert set(out) == {"units", "summary", "transitions"}
+    assert set(out) == {"units", "summary", "transitions", "warnings"}
     assert set(out["units"][0]) == {"unit_id", "index_base", "index_variant", "index_delta", "rank_base",
-                                    "rank_variant", "rank_shift", "band_base", "band_variant"}
+                                    "rank_variant", "rank_shift", "band_base", "band_variant", "pct_rank_base",
+                                    "pct_rank_variant"}
+    assert out["warnings"] == []  # same scale, same group sizes, no criterion without data
     assert {"kendall_tau", "spearman", "band_changes", "mean_abs_rank_shift"} <= set(out["summary"])
     a = next(u for u in out["units"] if u["unit_id"] == "A")
     assert (a["index_base"], a["index_variant"], a["rank_shift"]) == (80, 70, -1)
@@ -231,3 +236,71 @@ def test_cli_reports_every_problem(tmp_path, capsys):
     assert main(["compare", str(BASE), str(tmp_path / "none.yaml"), str(tmp_path / "nodata"), "--lang", "en"]) == 1
     err = capsys.readouterr().err
     assert "none.yaml" in err and "nodata" in err
+
+
+# ---------------------------------------------------------------- honest comparisons
+def test_like_for_like_has_no_warning_and_no_percentile_columns(swapped):
+    assert swapped.like_for_like and swapped.warnings == []
+    assert "Percentile rank (base)" not in labels.units_table(swapped, "en").columns
+    # Every unit ranked in a pool of 4 on both sides: percentile rank = rank ÷ 4 (A: 1/4 → 2/4).
+    assert by_unit(swapped, "pct_rank_base")["A"] == 0.25 and by_unit(swapped, "pct_rank_variant")["A"] == 0.5
+
+
+def test_different_scales_warn_and_show_percentile_ranks(tmp_path, rulebooks):
+    base, _ = rulebooks
+    text = BASE.read_text(encoding="utf-8").replace("id: analysis-base", "id: analysis-80\nscale: 80")
+    (tmp_path / "scale80.yaml").write_text(text, encoding="utf-8")
+    eighty = load_rulebook(tmp_path / "scale80.yaml")
+    data = load_dataset(YEAR1, base)
+    comp = compare(score(base, data), score(eighty, data))
+    # Same shares on a scale of 80: A 80 → 64, so the index change −16 is the scale, not the unit.
+    assert by_unit(comp, "index_delta")["A"] == pytest.approx(-16)
+    assert [p.code for p in comp.warnings] == ["A811"]
+    assert "different scales (100 and 80 points)" in comp.warnings[0].what("en")
+    assert "thang điểm khác nhau (100 và 80 điểm)" in comp.warnings[0].what("vi")
+    table = labels.units_table(comp, "en")
+    assert table["Percentile rank (base)"].tolist() == ["25.0%", "50.0%", "75.0%", "100.0%"]
+    assert labels.units_table(comp, "vi")["Hạng theo % (gốc)"].iat[0] == "25,0%"
+
+
+def test_different_group_sizes_warn_and_percentile_ranks_compare_them(rulebooks):
+    base, _ = rulebooks
+    before = score(base, load_dataset(YEAR1, base))
+    # Year 2: six departments; A keeps rank 1 (1/4 → 1/6), D falls from 4th of 4 to 6th of 6 (1.0 → 1.0).
+    data = year2([(u, "") for u in "ABCDEF"],
+                 [("A", 100, 90, None), ("B", 50, 100, None), ("C", 50, 50, None), ("D", 0, 0, None),
+                  ("E", 40, 40, None), ("F", 30, 30, None)])
+    comp = compare(before, score(base, data))
+    assert [p.code for p in comp.warnings] == ["A812"]
+    w = comp.warnings[0]
+    assert (w.params["n"], w.params["unit"], w.params["base"], w.params["variant"]) == (4, "A", 4, 6)
+    assert by_unit(comp, "rank_shift")["D"] == -2  # looks like a fall, but D is last on both sides
+    assert by_unit(comp, "pct_rank_base")["D"] == 1.0 and by_unit(comp, "pct_rank_variant")["D"] == 1.0
+    assert by_unit(comp, "pct_rank_variant")["A"] == pytest.approx(1 / 6)
+
+
+@pytest.fixture(scope="module")
+def d_left_out(rulebooks):
+    """D is excluded (flag not_ranked) in year 2. Deltas: A 80 → 90 (+10), B 70 → 70 (0), C 50 → 50 (0),
+    D 10 → 100 (+90, not ranked in year 2)."""
+    base, _ = rulebooks
+    before = score(base, load_dataset(YEAR1, base))
+    data = year2([("A", ""), ("B", ""), ("C", ""), ("D", "not_ranked")],
+                 [("A", 100, 75, None), ("B", 50, 100, None), ("C", 50, 50, None), ("D", 100, 100, None)])
+    return compare(before, score(base, data))
+
+
+def test_summary_leaves_out_units_not_ranked_on_both_sides_and_says_so(d_left_out):
+    # Mean of the ranked ones: (10 + 0 + 0) / 3.
+    comp = d_left_out
+    s = comp.summary
+    assert s["mean_index_delta"] == pytest.approx(10 / 3) and s["units_left_out"] == 1
+    shown = labels.summary_table(comp, "en").set_index("Figure")["Value"]
+    assert shown["Units left out of the means and correlations (not ranked on both sides)"] == "1"
+
+
+def test_why_it_changed_picks_a_unit_ranked_on_both_sides(d_left_out):
+    from cchc_rules.report.html import _largest_mover
+
+    # D changed most (+90) but is not ranked in year 2; A (+10) is the largest change among ranked units.
+    assert _largest_mover(d_left_out) == ("A", "Đơn vị A")

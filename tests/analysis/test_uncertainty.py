@@ -140,11 +140,11 @@ def test_calibrated_noise_is_the_sd_of_self_minus_appraisal_gaps():
     assert out.attrs["appraisal_sd"] == pytest.approx(math.sqrt(4 / 3), abs=1e-12)
 
 
-def test_appraisal_noise_moves_points_but_keeps_them_within_the_maximum(two_fields):
+def test_appraisal_noise_keeps_the_index_within_the_scale(two_fields):
     data = dataset({"U1": {"A": 50, "B": 50}, "U2": {"A": 0, "B": 0}})
     out = uncertainty(two_fields, data, draws=200, seed=2, weight_spread=0, appraisal_noise=5.0).set_index("unit_id")
-    # points are clamped to [0, max]: the best unit can only lose, the worst only gain. Both leaves of U2
-    # stay at 0 when both noises are negative (probability 1/4 > 5%), so its 5% quantile is 0.
+    # The index is clamped to [0, 100]: U1 (100) shows only its losses, U2 (0) only its gains; each moves
+    # up in half the draws (antithetic pairs), so U1's 95% quantile is 100 and U2's 5% quantile is 0.
     assert out.at["U1", "index_p95"] == 100 and out.at["U1", "index_p05"] < 100
     assert out.at["U2", "index_p05"] == 0 and out.at["U2", "index_p95"] > 1
 
@@ -250,7 +250,9 @@ def test_vectorised_draws_equal_one_score_call_per_draw(synthetic, tmp_path):
 
     bench = _bench_module()
     rulebook, data = synthetic
-    mc = MonteCarlo(rulebook, data, 9, 0.1, 1.0, "calibrated", True, None)
+    # Appraisal noise moves points by the rule's symmetrised change, which no dataset value expresses: it has
+    # its own hand-worked tests below; everything else is checked against the slow way here.
+    mc = MonteCarlo(rulebook, data, 9, 0.1, 1.0, 0.0, True, None)
     index, band, rank = mc.run(range(3))
     path = bench.rulebook_file(rulebook, tmp_path)
     for d in range(3):
@@ -275,3 +277,79 @@ def test_rank_interval_chart_in_both_languages(synthetic, lang, title, probabili
     assert excellent in text and "p_excellent" not in text  # bands by their labels, not their column names
     datasets = spec["datasets"].values()
     assert all(len(rows) <= 5 * (1 + len(rulebook.bands)) for rows in datasets)  # top 5 units per group
+
+
+# ---------------------------------------------------------------- the noise keeps the baseline at the centre
+SHIPPED = [("par-province-2024.yaml", "sample-province-2023"), ("par-province-2024.yaml", "sample-province-2024"),
+           ("par-communes-2024.yaml", "sample-communes-2024"), ("par-province-2025.yaml", "sample-province-2025")]
+
+
+@pytest.mark.parametrize("rulebook_name, data_name", SHIPPED)
+@pytest.mark.parametrize("noise", [0.001, "calibrated"])
+def test_noise_alone_keeps_every_median_at_the_baseline_on_the_shipped_samples(rulebook_name, data_name, noise):
+    from pathlib import Path
+
+    from cchc_rules.data.load import load_dataset
+    from cchc_rules.dsl.load import load_rulebook
+
+    root = Path(__file__).resolve().parents[2]
+    rulebook = load_rulebook(root / "rulebooks" / rulebook_name)
+    data = load_dataset(root / "datasets" / data_name, rulebook)
+    out = uncertainty(rulebook, data, draws=200, seed=3, weight_spread=0, appraisal_noise=noise)
+    scored = out["index"].notna()
+    assert ((out["index_median"] - out["index"]).abs()[scored] <= 0.05).all()
+    # the baseline lies within its own 5–95% interval (the one-sided noise put some above their 95th percentile),
+    # to the resolution of the index quantiles (the nearest 0.01, so within 0.005)
+    tol = 0.005 + 1e-9
+    assert ((out["index_p05"] <= out["index"] + tol) & (out["index"] <= out["index_p95"] + tol))[scored].all()
+
+
+def ladder_leaf(lid: str) -> dict:
+    return {"id": lid, "name": lid, "max": 2,
+            "rule": {"ladder": [{"min": 100, "points": 2}, {"min": 80, "points": 1}, {"points": 0}]}}
+
+
+@pytest.mark.parametrize("sigma", [0.001, 0.3, 1.0])
+def test_values_on_ladder_steps_keep_their_median(sigma):
+    # Ten ladder leaves (100 % → 2 points, 80 % → 1, else 0) and 30 units whose values all sit on a step or at
+    # the top of the scale (100, 80, or 50). Moving the value would let a 100 % only fall (its median at
+    # σ = 0.001 was one point lower per leaf at 100 % half the time); moves of whole steps in points, as
+    # likely up as down, keep every median where it was.
+    rng = np.random.default_rng(0)
+    rulebook = build([ladder_leaf(f"L{i}") for i in range(10)])
+    rows = {f"U{u}": {f"L{i}": float(rng.choice([100, 80, 50])) for i in range(10)} for u in range(30)}
+    out = uncertainty(rulebook, dataset(rows), draws=300, seed=1, weight_spread=0, appraisal_noise=sigma)
+    assert ((out["index_median"] - out["index"]).abs() <= 0.05).all()
+    if sigma == 0.001:  # a step is 1 point: a move of 0.001 rounds to none, so nothing moves at all
+        assert (out["index_p05"] == out["index"]).all() and (out["index_p95"] == out["index"]).all()
+
+
+def test_noise_moves_hand_worked():
+    # One unit, leaves L0 (ladder, steps of 1 point) and P (points, max 3, any amount), σ = 0.4.
+    # z = (2.0, 1.0): L0 moves 0.8 → rounded to 1 step = +1 point; P moves +0.4 points. The field above
+    # them... there is none: each leaf is top-level, so the index moves by (1 + 0.4) / (2 + 3) × 100 = 28 points
+    # before the clamp. Nano-points per node: L0 +1e9, P +0.4e9; the antithetic draw −z gives the opposite.
+    from cchc_rules.analysis.uncertainty import MonteCarlo, noise_grain
+
+    rulebook = build([ladder_leaf("L0"), points_leaf("P", 3)])
+    data = dataset({"U": {"L0": 80, "P": 1}})
+    mc = MonteCarlo(rulebook, data, 0, 0.0, 0.0, 0.4, False, None)
+    moved = mc.noise_points(np.array([[2.0, 1.0], [-2.0, -1.0], [1.0, 0.0]]))
+    assert moved[:, 0].tolist() == [[1_000_000_000, 400_000_000], [-1_000_000_000, -400_000_000], [0, 0]]
+    assert noise_grain(mc.c).tolist() == [1.0, 0.0]
+    # draws 2k and 2k + 1 are antithetic: exactly opposite moves
+    assert (mc.draw(4).noise == -mc.draw(5).noise).all()
+
+
+def test_noise_grain_of_uneven_ladders_and_deductions():
+    from cchc_rules.analysis.uncertainty import noise_grain
+    from cchc_rules.engine.compile import compile_rulebook
+
+    rulebook = build([
+        {"id": "L", "name": "L", "max": 2, "rule": {"ladder": [{"min": 90, "points": 2}, {"min": 50, "points": 1.5},
+                                                              {"points": 0}]}},
+        {"id": "D", "name": "D", "max": 1, "rule": {"deduct": {"per": 0.25}}},
+        {"id": "N", "name": "N", "max": 4, "rule": {"linear": {"from": 0, "to": 100}}},
+    ])
+    # ladder points {2, 1.5, 0}: gaps 0.5 and 1.5 → 0.5; deduct: one fault, 0.25; linear: any amount
+    assert noise_grain(compile_rulebook(rulebook)).tolist() == [0.5, 0.25, 0.0]

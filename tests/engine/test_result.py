@@ -49,7 +49,7 @@ def test_units_table(result):
     u = result.units
     assert list(u.columns[:10]) == ["unit_id", "name", "group", "index", "published", "band", "rank", "points",
                                     "max", "adjustment"]
-    assert list(u.columns[10:]) == ["1", "2"]
+    assert list(u.columns[10:]) == ["1", "2", "filled", "note"]
     assert isinstance(u["group"].dtype, pd.CategoricalDtype)
     assert isinstance(u["band"].dtype, pd.CategoricalDtype)
     # A: 2 + 2 + 2.5 + 3.5 + 1 = 11 / 11 → 100

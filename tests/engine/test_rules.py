@@ -1,5 +1,7 @@
 """Each rule kind, stages, missing policies and applicability, with hand-worked numbers."""
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from cchc_rules.problems import CchcError
@@ -159,9 +161,18 @@ def test_applies_to_removes_a_field_from_other_groups(eng):
     assert r.units["max"].tolist() == [10, 6]
 
 
-def test_a_unit_with_nothing_applicable_is_an_error(eng):
+def test_a_unit_with_nothing_applicable_is_unscored_and_the_others_go_on(eng):
     rb = eng.rulebook([field(leaf({"binary": {}}, 1))])
-    with pytest.raises(CchcError) as err:
-        eng.run(rb, [("A", "a"), ("B", "a")], {"x": ["NA", 1]})
-    assert [p.code for p in err.value.problems] == ["E402"]
-    assert err.value.problems[0].params["unit"] == "A"
+    r = eng.run(rb, [("A", "a"), ("B", "a"), ("C", "a")], {"x": ["NA", 1, 0]})
+    # A: its only leaf is NA (rescaled out) → nothing applicable: no index, no band, no rank.
+    # B: 1/1 → 100, rank 1; C: 0/1 → 0, rank 2 (A takes no place).
+    u = r.units
+    assert np.isnan(u["index"].iat[0]) and u["published"].iat[0] == "—"
+    assert pd.isna(u["band"].iat[0]) and pd.isna(u["rank"].iat[0])
+    assert u["index"].tolist()[1:] == [100, 0] and u["rank"].tolist()[1:] == [1, 2]
+    assert u["note"].iat[0].startswith("không được chấm điểm") and u["note"].iat[1] == ""
+    assert r.unscored.tolist() == [True, False, False]
+    assert [p.code for p in r.warnings] == ["E402"]
+    assert r.warnings[0].severity == "warning" and r.warnings[0].params["unit"] == "A"
+    assert r.warnings[0].path == "units/A"
+    assert r.to_json()["units"][0]["index"] is None
