@@ -40,7 +40,7 @@ class _Arrays:
         pts = np.nan_to_num(result.node_points[:, top])
         mx = result.node_max[:, top]
         earned = result.totals.earned / NANO
-        possible = result.totals.possible / NANO
+        possible = np.where(result.unscored, np.nan, result.totals.possible / NANO)  # unscored: no figures
         adj = result.units["adjustment"].to_numpy(dtype=float)
         scale = float(result.rulebook.scale)
         clamping = result.index - scale * earned / possible - adj
@@ -84,6 +84,7 @@ def contributions(comp: Comparison, lang: str | None) -> pd.DataFrame:
         V.adjustment[vi] - B.adjustment[bi],
         V.clamping[vi] - B.clamping[bi],
     ])
+    delta[np.isnan(Mb) | np.isnan(Mv)] = np.nan  # absent or unscored on a side: no decomposition
     zeros, blank = np.zeros((unit_of.size, 1)), np.full((unit_of.size, 1), np.nan)
     sides = {
         "points": (np.column_stack([pb, Pb, blank, blank]), np.column_stack([pv, Pv, blank, blank])),

@@ -71,14 +71,15 @@ def aligned_tree(base: Rulebook, variant: Rulebook) -> list[TreeRow]:
 
 
 def decompose(comparison: Comparison) -> pd.DataFrame:
-    """Per unit present on both sides: a row per node (depth first), an `aggregation` row under every parent,
+    """Per unit present and scored on both sides: a row per node (depth first), an `aggregation` row under every parent,
     and the `applicable_max`, `adjustments`, `clamping` rows; columns `COLUMNS`. `delta_nano` (int) adds up:
     children + aggregation = parent, top-level nodes + the three rows = the index change (nano-points)."""
     base, variant = comparison.base, comparison.variant
     tree = aligned_tree(base.rulebook, variant.rulebook)
     top = comparison.contributions_table()
     units = comparison.units
-    both = np.flatnonzero((units["present"] == "both").to_numpy())
+    scored = units["index_base"].notna() & units["index_variant"].notna()  # not unscored on either side
+    both = np.flatnonzero(((units["present"] == "both") & scored).to_numpy())
     if both.size == 0:  # no unit on both sides: nothing to split
         return pd.DataFrame({c: pd.Series(dtype="int64" if c == "delta_nano" else object) for c in COLUMNS})
     unit_of, bi, vi = unit_pairs(comparison)
@@ -92,8 +93,8 @@ def decompose(comparison: Comparison) -> pd.DataFrame:
 
     qb = points(base, bi, [r.base_id for r in tree])
     qv = points(variant, vi, [r.variant_id for r in tree])
-    fb = float(base.rulebook.scale) / _padded(base.totals.possible / NANO)[bi]
-    fv = float(variant.rulebook.scale) / _padded(variant.totals.possible / NANO)[vi]
+    fb = float(base.rulebook.scale) / _padded(np.where(base.unscored, np.nan, base.totals.possible / NANO))[bi]
+    fv = float(variant.rulebook.scale) / _padded(np.where(variant.unscored, np.nan, variant.totals.possible / NANO))[vi]
     with np.errstate(invalid="ignore"):
         share = mean_by((qv - qb) * ((fb + fv) / 2)[:, None], unit_of)  # units × tree rows, index points
     qb_unit, qv_unit = mean_by(qb, unit_of), mean_by(qv, unit_of)

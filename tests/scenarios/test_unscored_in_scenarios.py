@@ -66,6 +66,9 @@ def test_summary_warns_and_the_comparison_leaves_the_unit_out(run):
     units = r.variants["good-65"].comparison.units.set_index("unit_id")
     assert pd.isna(units.at["E", "rank_shift"]) and not bool(units.loc[["B", "C", "D"], "band_changed"].any())
     assert bool(units.at["A", "band_changed"])
+    table = r.variants["good-65"].comparison.contributions_table("en")
+    assert table[table["unit_id"] == "E"]["delta"].isna().all()  # no decomposition of an unscored unit
+    assert table[table["unit_id"] == "A"]["delta"].fillna(0).abs().sum() == 0  # only the band moved
 
 
 def test_uncertainty_leaves_the_unit_unranked_in_every_draw(run):
@@ -85,6 +88,8 @@ def test_the_report_says_why(run, lang, words):
     texts = [p for s in sections(r, lang) for p in s.paragraphs]
     assert any(t.startswith("⚠") and words in t.lower() for t in texts)
     r.write(root / f"out-{lang}", lang)
-    units = pd.read_csv(root / f"out-{lang}" / "units-baseline.csv", dtype=str, encoding="utf-8-sig")
+    units = pd.read_csv(root / f"out-{lang}" / "tables" / "baseline-units.csv", dtype=str, encoding="utf-8-sig")
     assert json.loads((root / f"out-{lang}" / "summary.json").read_text(encoding="utf-8"))["scenario"] == "unscored"
     assert len(units) == 5
+    row_e = units[units.iloc[:, 0] == "E"].iloc[0].tolist()
+    assert "—" in row_e  # its published index; no rank, no band
