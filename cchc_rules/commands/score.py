@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from cchc_rules.atomic import atomic_folder
 from cchc_rules.i18n import pick
+from cchc_rules.outputs import add_force_argument, check_folder, output_folder, shown
 
 HEADERS = {
     "vi": {"unit_id": "Mã", "name": "Đơn vị", "group": "Nhóm", "published": "Chỉ số", "band": "Xếp loại",
@@ -30,11 +31,16 @@ HEADERS = {
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p = subparsers.add_parser("score", parents=[common],
                               help="score a dataset with a rulebook / chấm điểm bộ dữ liệu theo bộ tiêu chí")
-    p.add_argument("rulebook", type=Path, help="the rulebook YAML")
-    p.add_argument("dataset", type=Path, help="a dataset folder or XLSX workbook")
-    p.add_argument("--stage", default=None, help="score at this stage (default: the last value of each leaf)")
-    p.add_argument("--json", action="store_true", help="print the result as JSON (unrounded numbers)")
-    p.add_argument("--out", type=Path, default=None, help="write units, nodes, ledger (CSV) and results.xlsx here")
+    p.add_argument("rulebook", type=Path, help="the rulebook YAML / tệp YAML bộ tiêu chí")
+    p.add_argument("dataset", type=Path, help="a dataset folder or XLSX workbook / thư mục dữ liệu hoặc sổ XLSX")
+    p.add_argument("--stage", default=None, help="score at this stage (default: the last value of each leaf) / "
+                                                 "chấm ở giai đoạn này (mặc định: giá trị cuối của mỗi tiêu chí)")
+    p.add_argument("--json", action="store_true", help="print the result as JSON (unrounded numbers) / "
+                                                       "in kết quả dạng JSON (số chưa làm tròn)")
+    p.add_argument("--out", type=Path, default=None,
+                   help="write units, nodes, ledger (CSV) and results.xlsx here / "
+                        "ghi units, nodes, ledger (CSV) và results.xlsx vào thư mục này")
+    add_force_argument(p)
     p.set_defaults(func=run)
 
 
@@ -50,13 +56,18 @@ def compute(rulebook_path: Path, dataset_path: Path, stage: str | None):
 
 
 def run(args: argparse.Namespace) -> int:
+    inputs = [args.rulebook, args.dataset]
+    if args.out is not None:
+        check_folder(args.out, inputs, args.force)  # before scoring: a refused --out costs nothing
     result = compute(args.rulebook, args.dataset, args.stage)
     if args.out is not None:
-        write_outputs(result, args.out, args.lang)
+        write_outputs(result, args.out, args.lang, inputs, args.force)
     if args.json:
         print(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
     else:
         print(table(result, args.lang))
+    if args.out is not None:
+        print(WROTE[args.lang].format(path=shown(args.out)), file=sys.stderr if args.json else sys.stdout)
     return 0
 
 
@@ -104,13 +115,18 @@ def ledgers(result: Any, lang: str) -> pd.DataFrame:
 EXCEL_ROWS = 1_048_576  # rows in one Excel sheet, header included
 
 
-def write_outputs(result: Any, out: Path, lang: str) -> None:
+WROTE = {"vi": "Đã ghi kết quả vào {path}/ (units.csv, nodes.csv, ledger.csv, tables.xlsx, results.xlsx)",
+         "en": "Results written to {path}/ (units.csv, nodes.csv, ledger.csv, tables.xlsx, results.xlsx)"}
+
+
+def write_outputs(result: Any, out: Path, lang: str, inputs: list[Path] | None = None, force: bool = False) -> None:
     """All or nothing: units, nodes and ledger as CSV and as sheets of tables.xlsx (a table too long for one
-    Excel sheet stays in its CSV only), and results.xlsx, the formatted ranking a department publishes."""
+    Excel sheet stays in its CSV only), and results.xlsx, the formatted ranking a department publishes.
+    `out` goes through the output guard (`cchc_rules.outputs.output_folder`) with `inputs` and `force`."""
     from cchc_rules.documents.results import write_results_workbook
 
     tables = {"units": result.units, "nodes": result.nodes, "ledger": ledgers(result, lang)}
-    with atomic_folder(out) as tmp:
+    with output_folder(out, inputs or [], force) as tmp:
         for name, table in tables.items():
             table.to_csv(tmp / f"{name}.csv", index=False)
         with pd.ExcelWriter(tmp / "tables.xlsx") as writer:

@@ -19,7 +19,8 @@ INVALID = {"vi": "{n} tệp kiểm thử không hợp lệ", "en": "{n} invalid 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p = subparsers.add_parser("test", parents=[common],
                               help="run the golden tests of rulebooks / chạy các ca kiểm thử mẫu")
-    p.add_argument("paths", nargs="*", type=Path, help=f"golden files or folders (default: {DEFAULT}/)")
+    p.add_argument("paths", nargs="*", type=Path, help=f"golden files or folders (default: {DEFAULT}/) / "
+                                                       f"tệp hoặc thư mục ca kiểm thử (mặc định: {DEFAULT}/)")
     p.set_defaults(func=run)
 
 

@@ -35,10 +35,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         "validate",
         parents=[common],
         help="check rulebook files / kiểm tra các tệp bộ tiêu chí",
-        description="Check rulebooks (a folder: every *.yaml under it except tests/ folders).",
+        description="Check rulebooks (a folder: every *.yaml under it except tests/ folders). / "
+                    "Kiểm tra bộ tiêu chí (một thư mục: mọi *.yaml trong đó trừ thư mục tests/).",
     )
     parser.add_argument("paths", nargs="+", type=Path, metavar="PATH")
-    parser.add_argument("--format", choices=("text", "table"), default="text", help="how problems are shown")
+    parser.add_argument("--format", choices=("text", "table"), default="text", help="how problems are shown / "
+                                                                                    "cách hiển thị các lỗi")
     parser.set_defaults(func=run)
 
 

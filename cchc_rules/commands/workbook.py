@@ -13,13 +13,16 @@ from pathlib import Path
 
 import pandas as pd
 
+from cchc_rules.display import counted
 from cchc_rules.documents.workbook import write_unit_workbooks, write_workbook
 from cchc_rules.dsl.load import load_rulebook
+from cchc_rules.outputs import add_force_argument, check_file, check_folder, output_file, output_folder, shown
 from cchc_rules.problems import CchcError, Problems
 
+_UNIT = {"vi": ("đơn vị", "đơn vị"), "en": ("unit", "units")}
 _DONE = {
-    "vi": "Đã ghi sổ tự đánh giá ({n} đơn vị): {path}",
-    "en": "Self-assessment workbook written ({n} units): {path}",
+    "vi": "Đã ghi sổ tự đánh giá ({n}): {path}",
+    "en": "Self-assessment workbook written ({n}): {path}",
 }
 
 
@@ -28,14 +31,18 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         "workbook",
         parents=[common],
         help="the self-assessment workbook / sổ tự đánh giá (XLSX)",
-        description="Make the workbook units fill in: from a dataset (prefilled) or a units.csv list (empty).",
+        description="Make the workbook units fill in: from a dataset (prefilled) or a units.csv list (empty). / "
+                    "Lập sổ để đơn vị tự chấm: từ bộ dữ liệu (điền sẵn) hoặc danh sách units.csv (để trống).",
     )
     parser.add_argument("rulebook", type=Path, metavar="RULEBOOK")
     parser.add_argument("source", type=Path, metavar="DATASET_OR_UNITS")
     parser.add_argument(
-        "--out", type=Path, required=True, metavar="FILE.xlsx", help="the workbook (a folder with --per-unit)"
+        "--out", type=Path, required=True, metavar="FILE.xlsx", help="the workbook (a folder with --per-unit) / "
+                                                                     "tệp sổ (một thư mục khi có --per-unit)"
     )
-    parser.add_argument("--per-unit", action="store_true", help="one workbook per unit in the folder --out")
+    parser.add_argument("--per-unit", action="store_true", help="one workbook per unit in the folder --out / "
+                                                                "mỗi đơn vị một sổ trong thư mục --out")
+    add_force_argument(parser)
     parser.set_defaults(func=run)
 
 
@@ -44,6 +51,8 @@ def run(args: argparse.Namespace) -> int:
     from cchc_rules.data.parse import inputs_for
     from cchc_rules.data.read import read_csv
 
+    inputs = [args.rulebook, args.source]
+    (check_folder if args.per_unit else check_file)(args.out, inputs, args.force)  # before the work
     rulebook = load_rulebook(args.rulebook)
     if args.source.is_file() and args.source.suffix.lower() == ".csv":
         problems = Problems()
@@ -60,8 +69,10 @@ def run(args: argparse.Namespace) -> int:
         source = {"dataset": dataset}
         n = len(dataset.units)
     if args.per_unit:
-        write_unit_workbooks(rulebook, args.out, lang=args.lang, **source)
+        with output_folder(args.out, inputs, args.force) as tmp:
+            write_unit_workbooks(rulebook, tmp, lang=args.lang, **source)
     else:
-        write_workbook(rulebook, args.out, lang=args.lang, **source)
-    print(_DONE[args.lang].format(n=n, path=args.out))
+        with output_file(args.out, inputs, args.force) as tmp:
+            write_workbook(rulebook, tmp, lang=args.lang, **source)
+    print(_DONE[args.lang].format(n=counted(n, *_UNIT[args.lang], args.lang), path=shown(args.out)))
     return 0

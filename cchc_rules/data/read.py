@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cchc_rules import places
 from cchc_rules.data import problems as dp
 from cchc_rules.data.model import Dataset, DatasetMeta
 from cchc_rules.dsl.source import LDict, read_yaml
@@ -315,7 +316,7 @@ def read_meta(folder: Path, problems: Problems) -> DatasetMeta:
                 _bad_meta(problems, pos, key, value, 'decimal: "," hoặc decimal: "."', 'decimal: "," or decimal: "."')
         elif key == "crosswalk":
             if isinstance(value, str) and value.strip():
-                meta.crosswalk = read_crosswalk(folder / value, pos, problems)
+                meta.crosswalk = read_crosswalk(folder / value, pos, problems, folder / "dataset.yaml")
             else:
                 _bad_meta(problems, pos, key, value, "đường dẫn tệp CSV, ví dụ crosswalk.csv",
                           "the path of a CSV file, e.g. crosswalk.csv")
@@ -328,7 +329,10 @@ def _bad_meta(problems: Problems, pos: Pos, key: str, value: Any, right_vi: str,
     problems.add(dp.META_VALUE, pos, key=key, value=value, right_vi=f"Ghi {right_vi}.", right_en=f"Write {right_en}.")
 
 
-def read_crosswalk(file: Path, pos: Pos, problems: Problems) -> pd.DataFrame | None:
+def read_crosswalk(file: Path, pos: Pos, problems: Problems, named_in: Path | None = None) -> pd.DataFrame | None:
+    if named_in is not None and file.exists() and not places.allowed(file, named_in):
+        problems.add(places.OUTSIDE, pos, "crosswalk", written=str(file), looked=file)
+        return None
     if not file.is_file():
         problems.add(dp.MISSING_FILE, pos, what="file", name=str(file), found="—")
         return None

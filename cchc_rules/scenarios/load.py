@@ -20,6 +20,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from cchc_rules import places
 from cchc_rules.data.model import Dataset
 from cchc_rules.dsl import validate
 from cchc_rules.dsl.models import Rulebook
@@ -250,6 +251,9 @@ class _Resolver:
             vi, en = _FILES[kind]
             self.problems.add(NO_FILE, item.where(key), path or key, what_vi=vi, what_en=en, written=written,
                               looked=str(target))
+            return None
+        if not places.allowed(target, self.file):
+            self.problems.add(places.OUTSIDE, item.where(key), path or key, written=written, looked=str(target))
             return None
         return target
 
