@@ -111,7 +111,8 @@ def run_scenarios(
         try:
             _run_tasks(tasks, outcomes, jobs, progress)
         finally:  # the index lists every scenario, those not run too, even when interrupted
-            done = [o if o is not None else _not_run(t, "interrupted") for o, t in zip(outcomes, tasks)]
+            done = [o if o is not None else _not_run(t, "lô kịch bản bị dừng giữa chừng", "the batch was interrupted")
+                    for o, t in zip(outcomes, tasks)]
             write_index(done, batch, lang)
     return done
 
@@ -135,7 +136,9 @@ def _run_tasks(tasks: list[Task], outcomes: list[Outcome | None], jobs: int, pro
                 try:
                     outcomes[i] = future.result()
                 except Exception as exc:  # the worker died (killed, out of memory): that scenario's failure
-                    outcomes[i] = _not_run(tasks[i], f"{type(exc).__name__}: {exc}")
+                    reason = f"{type(exc).__name__}: {exc}"
+                    outcomes[i] = _not_run(tasks[i], f"tiến trình chạy kịch bản đã chết ({reason})",
+                                           f"the worker running it died ({reason})")
                 _tick(bar, outcomes[i])
     finally:
         bar.close()
@@ -229,8 +232,8 @@ def _failed(task: Task, scenario: Any, failure: CchcError | None, start: float, 
     return Outcome(task.path, task.name, "failed", task.out_dir / task.name, summary, error, seconds)
 
 
-def _not_run(task: Task, reason: str) -> Outcome:
-    problem = Problem(NOT_RUN, {"reason_vi": reason, "reason_en": reason}, Pos(str(task.path)))
+def _not_run(task: Task, reason_vi: str, reason_en: str) -> Outcome:
+    problem = Problem(NOT_RUN, {"reason_vi": reason_vi, "reason_en": reason_en}, Pos(str(task.path)))
     error = CchcError([problem]).format(task.lang)
     summary = _failed_summary(task, None, error, [problem.row(task.lang)])
     return Outcome(task.path, task.name, "failed", task.out_dir / task.name, summary, error)
