@@ -38,6 +38,7 @@ from cchc_rules.problems import CchcError, Pos, Problem, define
 
 MARKER = ".cchc-output.json"
 FILES = ".cchc-files.json"
+BATCH_LOCK = ".cchc-lock"
 MADE_BY = "cchc-rules"
 
 OUT_EXISTS = define(
@@ -353,11 +354,12 @@ def batch_folder(out: Path | str, inputs: Iterable[Path | str] = (), force: bool
     check_inputs(out, inputs)
     marker = _read_json(out / MARKER) if out.is_dir() else {}
     if os.path.lexists(out) and not force:
-        if not out.is_dir() or out.is_symlink() or (marker.get("kind") != "batch" and any(out.iterdir())):
+        if not out.is_dir() or out.is_symlink() or (
+                marker.get("kind") != "batch" and any(p.name != BATCH_LOCK for p in out.iterdir())):
             raise CchcError([Problem(OUT_EXISTS, {"out": shown(out), **_WHAT["folder"]}, Pos(shown(out)))])
     try:
         out.mkdir(parents=True, exist_ok=True)
-        lock = _lock(out / ".cchc-lock", out)
+        lock = _lock(out / BATCH_LOCK, out)
     except OSError as exc:
         raise CchcError([write_problem(exc, out)]) from exc
     try:
