@@ -9,9 +9,9 @@ An output never destroys an input nor a file cchc-rules did not write:
 - an output equal to an input (rulebook, dataset, scenario, notebook) or inside one, and an input
   inside the output, are refused, `--force` or not;
 - the new output is built under a temporary name and replaces the old one only when complete
-  (`cchc_rules.atomic`); concurrent runs into one folder are refused clearly (a lock file,
-  released by the system when a process dies); temporary folders left by a killed run are
-  removed by the next run, under the lock.
+  (`cchc_rules.atomic`); concurrent runs into one folder are refused clearly (a lock file in the
+  system's temporary folder, or `.cchc-lock` inside a batch folder, released by the system when a
+  process dies); temporary folders left by a killed run are removed by the next run, under the lock.
 
 Commands call `add_force_argument(parser)` and then `output_folder`, `output_file`,
 `write_text_output` or `batch_folder` (see `docs/DESIGN.md`, "Outputs").
@@ -26,6 +26,7 @@ import json
 import os
 import re
 import shutil
+import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -236,6 +237,14 @@ def _lock(path: Path, shown_as: Path) -> FileLock:
     return lock
 
 
+def lock_path(out: Path | str) -> Path:
+    """The lock of a folder output: one per real path, in the system's temporary folder (nothing beside `out`)."""
+    key = hashlib.sha256(os.path.realpath(out).encode("utf-8", "surrogateescape")).hexdigest()[:24]
+    folder = Path(tempfile.gettempdir()) / "cchc-rules-locks"
+    folder.mkdir(exist_ok=True)
+    return folder / f"{key}.lock"
+
+
 def _stale(folder: Path, name: str | None) -> None:
     """Remove the temporary folders a killed run left (called under the lock, so none is in use)."""
     stem = re.escape(name) if name is not None else r"[^/]+"
@@ -258,15 +267,15 @@ def write_marker(folder: Path) -> None:
 def output_folder(out: Path | str, inputs: Iterable[Path | str] = (), force: bool = False) -> Iterator[Path]:
     """Yield a temporary folder; when the block ends without error it replaces `out` whole, marked as ours.
 
-    Checked first (`check_folder`), under a lock beside `out` (`.<name>.lock`) that refuses a
-    concurrent writer. OSError while writing becomes a located `CchcError` (F105).
+    Checked first (`check_folder`), under a lock (`lock_path`) that refuses a concurrent writer.
+    OSError while writing becomes a located `CchcError` (F105).
     """
     out = Path(out)
     inputs = list(inputs)
     check_folder(out, inputs, force)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        lock = _lock(out.parent / f".{out.name}.lock", out)
+        lock = _lock(lock_path(out), out)
     except OSError as exc:
         raise CchcError([write_problem(exc, out)]) from exc
     try:

@@ -84,7 +84,7 @@ def test_score_out_writes_every_table(dataset, tmp_path, capsys):
     out = tmp_path / "results"
     assert main(["score", str(RULEBOOK), str(dataset), "--out", str(out), "--lang", "en"]) == 0
     assert sorted(p.name for p in out.iterdir()) == [
-        "ledger.csv", "nodes.csv", "results.xlsx", "tables.xlsx", "units.csv"]
+        ".cchc-output.json", "ledger.csv", "nodes.csv", "results.xlsx", "tables.xlsx", "units.csv"]
     units = pd.read_csv(out / "units.csv")
     assert units.set_index("unit_id").loc["D3", "index"] == 85
     ledger = pd.read_csv(out / "ledger.csv")

@@ -124,7 +124,7 @@ def test_a_single_file_output_is_replaced_only_when_it_is_its_own(project, capsy
 
 
 def test_a_concurrent_writer_is_refused_clearly(project, capsys):
-    with FileLock(str(project / ".out.lock")):
+    with FileLock(str(outputs.lock_path(project / "out"))):
         assert run("score", "tiny.yaml", "data", "--out", "out") == 1
     assert "F104" in capsys.readouterr().err
     assert not (project / "out").exists()
