@@ -3,7 +3,8 @@
 A path written in a file (`extends`, a dataset's `crosswalk`, a scenario's `data`, `baseline`,
 `rulebook`, `notebook`) must resolve, symbolic links followed, inside the file's own folder tree
 or inside its project: the nearest folder above it holding `.git`, `pyproject.toml` or
-`.cchc-project`. Other folders are allowed only when the user says so: `--allow-path DIR`
+`.cchc-project`, else the nearest holding a `rulebooks/`, `datasets/` or `scenarios/` folder
+(and `CCHC_ROOT` when set). Other folders are allowed only when the user says so: `--allow-path DIR`
 (repeatable) on the command line, or the `CCHC_ALLOW_PATHS` variable (folders separated by
 `os.pathsep`), which worker processes inherit. A scenario's report notebook runs code: outside the
 project's `notebooks/` folder it needs `--allow-notebook` too (see `scenarios.runner`).
@@ -20,6 +21,7 @@ from cchc_rules.problems import define
 
 ENV = "CCHC_ALLOW_PATHS"
 PROJECT_MARKERS = (".git", "pyproject.toml", ".cchc-project")
+PROJECT_FOLDERS = ("rulebooks", "datasets", "scenarios")
 
 OUTSIDE = define(
     "F110",
@@ -54,16 +56,23 @@ def is_file(path: Path | str) -> bool:
 
 
 def project_root(folder: Path) -> Path | None:
-    """The nearest folder at or above `folder` holding a project marker; None when there is none."""
+    """The nearest folder at or above `folder` holding a project marker, else one holding the project's
+    folders (`rulebooks/`, `datasets/`, `scenarios/`); None when there is neither."""
     for candidate in (folder, *folder.parents):
         if any((candidate / marker).exists() for marker in PROJECT_MARKERS):
+            return candidate
+    for candidate in (folder, *folder.parents):
+        if any((candidate / name).is_dir() for name in PROJECT_FOLDERS):
             return candidate
     return None
 
 
 def extra_roots() -> list[Path]:
     """The folders the user allowed (`--allow-path`, `CCHC_ALLOW_PATHS`)."""
-    return [real(p) for p in os.environ.get(ENV, "").split(os.pathsep) if p.strip()]
+    folders = [p for p in os.environ.get(ENV, "").split(os.pathsep) if p.strip()]
+    if os.environ.get("CCHC_ROOT"):  # the project folder the notebooks were pointed at
+        folders.append(os.environ["CCHC_ROOT"])
+    return [real(p) for p in folders]
 
 
 def roots(referrer: Path | str) -> list[Path]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import os
 import shutil
 import subprocess
 import sys
@@ -198,3 +199,19 @@ def test_no_traceback_for_an_unexpected_fault(monkeypatch, capsys):
     assert main(["schema", "--lang", "en"]) == 2
     err = capsys.readouterr().err
     assert "Internal error of cchc-rules (RuntimeError: a bug)" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(("code", "en", "vi"), [(errno.EROFS, "the file system is read-only", "ổ đĩa chỉ cho đọc"),
+                                                 (errno.EACCES, "permission denied", "không có quyền ghi")])
+def test_a_read_only_folder_is_a_located_bilingual_error(project, capsys, monkeypatch, code, en, vi):
+    def refused(rulebook, path, lang):
+        raise OSError(code, os.strerror(code), str(path))
+
+    monkeypatch.setattr("cchc_rules.commands.handbook.write_handbook", refused)
+    assert main(["handbook", "tiny.yaml", "--out", "book/handbook.html", "--lang", "en"]) == 1
+    err = capsys.readouterr().err
+    assert "book/handbook.html: error F105" in err
+    assert en in err and "Traceback" not in err
+    assert main(["handbook", "tiny.yaml", "--out", "book/handbook.html", "--lang", "vi"]) == 1
+    assert vi in capsys.readouterr().err
+    assert not (project / "book" / "handbook.html").exists()

@@ -90,7 +90,7 @@ def report(outcomes: list[Any], out: Path, lang: str) -> bool:
             print(text["ok"].format(name=o.name, seconds=number(o.seconds, lang, 1)))
         else:
             print(text["failed"].format(name=o.name, error=_indent(o.error or "")), file=sys.stderr)
-    written = sum(1 for o in outcomes if o.folder.is_dir())
+    written = sum(1 for o in outcomes if o.written)
     print(text["index"].format(scenarios=counted(written, *text["scenario"], lang), folder=shown(out),
                                path=shown(out / "index.html")))
     return all(o.ok for o in outcomes)

@@ -61,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
         check_folder(args.out, inputs, args.force)  # before scoring: a refused --out costs nothing
     result = compute(args.rulebook, args.dataset, args.stage)
     if args.out is not None:
-        write_outputs(result, args.out, args.lang, inputs, args.force)
+        write_outputs(result, args.out, args.lang, [*inputs, *bases(result.rulebook)], args.force)
     if args.json:
         print(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
     else:
@@ -69,6 +69,12 @@ def run(args: argparse.Namespace) -> int:
     if args.out is not None:
         print(WROTE[args.lang].format(path=shown(args.out)), file=sys.stderr if args.json else sys.stdout)
     return 0
+
+
+def bases(rulebook: Any) -> list[Path]:
+    """The files a derived rulebook was made from (inputs too: an output may not replace them)."""
+    derivation = getattr(rulebook, "derivation", None)
+    return [Path(p) for p in getattr(derivation, "chain", None) or []]
 
 
 def table(result: Any, lang: str) -> str:

@@ -73,6 +73,7 @@ class Outcome:
     summary: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
     seconds: float = 0.0
+    written: bool = True  # False: refused or not writable, its folder (if any) is an earlier run's
 
     @property
     def ok(self) -> bool:
@@ -229,14 +230,14 @@ def _failed(task: Task, scenario: Any, failure: CchcError | None, start: float, 
     summary = _failed_summary(task, scenario, error, problems)
     seconds = time.perf_counter() - start
     summary["seconds"], summary["notebook"] = round(seconds, 3), None
-    return Outcome(task.path, task.name, "failed", task.out_dir / task.name, summary, error, seconds)
+    return Outcome(task.path, task.name, "failed", task.out_dir / task.name, summary, error, seconds, written=False)
 
 
 def _not_run(task: Task, reason_vi: str, reason_en: str) -> Outcome:
     problem = Problem(NOT_RUN, {"reason_vi": reason_vi, "reason_en": reason_en}, Pos(str(task.path)))
     error = CchcError([problem]).format(task.lang)
     summary = _failed_summary(task, None, error, [problem.row(task.lang)])
-    return Outcome(task.path, task.name, "failed", task.out_dir / task.name, summary, error)
+    return Outcome(task.path, task.name, "failed", task.out_dir / task.name, summary, error, written=False)
 
 
 def _inputs(path: Path, scenario: Any) -> list[Path]:
