@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cchc_rules import places
+import cchc_rules.places as places
 from cchc_rules.data import problems as dp
 from cchc_rules.data.model import Dataset, DatasetMeta
 from cchc_rules.dsl.source import LDict, read_yaml

@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cchc_rules import places
+import cchc_rules.places as places
 from cchc_rules.dsl.models import METADATA_KEYS
 from cchc_rules.dsl.source import LDict, LList, parse_document, read_yaml
 from cchc_rules.numbers import number, tidy

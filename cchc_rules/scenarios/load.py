@@ -20,13 +20,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from cchc_rules import places
+import cchc_rules.places as places
+import cchc_rules.scenarios.models as models
 from cchc_rules.data.model import Dataset
 from cchc_rules.dsl import validate
 from cchc_rules.dsl.models import Rulebook
 from cchc_rules.dsl.source import LDict, LList, locate, read_yaml
 from cchc_rules.problems import CchcError, Pos, Problem, Problems, define
-from cchc_rules.scenarios import models
 from cchc_rules.scenarios.models import Scenario
 
 DEFAULT_NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "scenario_report.ipynb"

@@ -130,7 +130,7 @@ def _run_tasks(tasks: list[Task], outcomes: list[Outcome | None], jobs: int, pro
             return
         context = get_context("spawn")
         with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=context,
-                                 initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
+                                 initializer=start_worker, initargs=(os.getpid(),)) as pool:
             futures: dict[Future[Outcome], int] = {pool.submit(run_one, task): i for i, task in enumerate(tasks)}
             for future in as_completed(futures):
                 i = futures[future]
@@ -143,6 +143,17 @@ def _run_tasks(tasks: list[Task], outcomes: list[Outcome | None], jobs: int, pro
                 _tick(bar, outcomes[i])
     finally:
         bar.close()
+
+
+def start_worker(parent: int) -> None:
+    """A worker's start: die with the batch, and skip an import that costs seconds and serves nothing here.
+
+    jsonschema (imported by altair) loads `rfc3987_syntax` when installed, which compiles ~40
+    grammars at import (1–4 s per process measured); it only checks the "iri" string formats,
+    which no chart uses. Marking it absent makes jsonschema skip those formats in this worker.
+    """
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]
+    die_with_parent(parent)
 
 
 def die_with_parent(parent: int) -> None:
@@ -261,7 +272,7 @@ def _custom_notebook(scenario: Any) -> Path | None:
 
 def notebook_allowed(notebook: Path, scenario_file: Path) -> bool:
     """Whether a scenario's notebook lies in the project's notebooks/ folder (or the package's own)."""
-    from cchc_rules import places
+    import cchc_rules.places as places
     from cchc_rules.scenarios.load import DEFAULT_NOTEBOOK
 
     real = notebook.resolve()
