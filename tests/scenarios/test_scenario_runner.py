@@ -129,3 +129,14 @@ def test_folder_names_follow_ids_and_never_collide():
     # tiny.yaml is a rulebook: its id "tiny" is used as a name too (the check reports what is wrong with it);
     # many-problems.yaml has the id "Many Problems", which is no folder name: the file's stem is used
     assert runner.folder_names(files) == ["tiny-sweep", "tiny-sweep-2", "tiny", "many-problems"]
+
+
+def test_the_notebook_is_written_on_request(tmp_path):
+    out = tmp_path / "out"
+    assert main(["run", str(FIXTURES / "year-on-year.yaml"), "--out", str(out), "--notebooks", "--lang", "en"]) == 0
+    summary = _summary(out, "tiny-year-on-year")
+    assert summary["status"] == "ok" and summary["notebook"] == "report.ipynb"
+    executed = nbformat.read(out / "tiny-year-on-year" / "report.ipynb", as_version=4)
+    assert any(cell.get("outputs") for cell in executed.cells if cell.cell_type == "code")
+    assert (out / "tiny-year-on-year" / "report.html").is_file()
+    assert 'href="tiny-year-on-year/report.ipynb"' in (out / "index.html").read_text(encoding="utf-8")
