@@ -152,8 +152,8 @@ def guarded(action: Callable[[], int], lang: str) -> int:
     except BrokenPipeError:  # `cchc score ... | head`: the reader has had enough; end quietly
         _silence_stdout()
         return 141
-    except OSError as exc:
-        _error(CchcError([write_problem(exc)]).format(lang))
+    except OSError as exc:  # commands that write turn their own write failures into F105 first
+        _error(CchcError([write_problem(exc, writing=False)]).format(lang))
         return 1
     except KeyboardInterrupt:
         _error(_TEXT[lang]["interrupted"])

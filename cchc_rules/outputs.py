@@ -77,6 +77,13 @@ WRITE_FAILED = define(
     "{fix_vi}",
     "{fix_en}",
 )
+FILE_FAILED = define(
+    "F106",
+    "Không đọc hoặc ghi được '{path}': {reason_vi}",
+    "Could not read or write '{path}': {reason_en}",
+    "Kiểm tra tệp hoặc thư mục đó: có tồn tại, bạn có quyền đọc và ghi, ổ đĩa còn chỗ. {fix_vi}",
+    "Check that file or folder: that it exists, that you may read and write it, that the disk has room. {fix_en}",
+)
 
 _RELATION = {
     "equal": ("chính là", "is"),
@@ -120,12 +127,17 @@ def shown(path: Path | str) -> str:
         return str(path)
 
 
-def write_problem(exc: OSError, path: Path | str | None = None) -> Problem:
-    """A located, bilingual problem for a failed write (full disk, read-only folder, ...)."""
+def write_problem(exc: OSError, path: Path | str | None = None, writing: bool = True) -> Problem:
+    """A located, bilingual problem for a failed write (full disk, read-only folder, ...); with
+    `writing=False` for a file operation that may have been a read (F106, the CLI's last resort)."""
     target = path if path is not None else (exc.filename or "?")
     why_vi, why_en, fix_vi, fix_en = _REASONS.get(
         exc.errno or 0, (exc.strerror or type(exc).__name__, exc.strerror or type(exc).__name__,
                          "Kiểm tra thư mục đích rồi chạy lại.", "Check the destination folder and run again."))
+    if not writing:
+        return Problem(FILE_FAILED, {"path": shown(target), "reason_vi": exc.strerror or why_vi,
+                                     "reason_en": exc.strerror or why_en, "fix_vi": "", "fix_en": ""},
+                       Pos(shown(target)))
     return Problem(WRITE_FAILED, {"path": shown(target), "reason_vi": why_vi, "reason_en": why_en,
                                   "fix_vi": fix_vi, "fix_en": fix_en}, Pos(shown(target)))
 
