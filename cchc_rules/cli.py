@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from cchc_rules.i18n import LANGS, resolve_lang
+from cchc_rules.places import allow_paths
 from cchc_rules.problems import CchcError
 
 COMMANDS = ("validate", "schema", "score", "explain", "test", "compare", "run", "handbook", "workbook", "demo")
@@ -133,11 +134,8 @@ def main(argv: list[str] | None = None) -> int:
     with _argparse_words(lang):
         args = build_parser(lang).parse_args(argv)
     args.lang = resolve_lang(args.lang or args.lang_before or lang)
-    if args.allow_path:
-        os.environ["CCHC_ALLOW_PATHS"] = os.pathsep.join(
-            [*filter(None, os.environ.get("CCHC_ALLOW_PATHS", "").split(os.pathsep)),
-             *(os.path.realpath(p) for p in args.allow_path)])
-    return guarded(lambda: int(args.func(args) or 0), args.lang)
+    with allow_paths(args.allow_path or []):  # for this command only (workers inherit it)
+        return guarded(lambda: int(args.func(args) or 0), args.lang)
 
 
 def guarded(action: Callable[[], int], lang: str) -> int:
