@@ -232,7 +232,8 @@ def run_one(task: Task) -> Outcome:
         failure = exc if isinstance(exc, CchcError) else CchcError([write_problem(exc)])
         return _failed(task, scenario, failure, start)
     except Exception as exc:  # a fault of the tool itself: reported with the scenario, the others go on
-        return _failed(task, scenario, None, start, f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}")
+        detail = f"\n{traceback.format_exc()}" if os.environ.get("CCHC_DEBUG") == "1" else ""
+        return _failed(task, scenario, None, start, f"{type(exc).__name__}: {exc}{detail}")
 
 
 def _failed(task: Task, scenario: Any, failure: CchcError | None, start: float, text: str = "") -> Outcome:
