@@ -303,6 +303,8 @@ def _produce(task: Task, scenario: Any, found: list[Problem], folder: Path) -> t
         publish(execute(scenario), folder, task.lang)
     except CchcError as exc:
         return exc.format(task.lang), [p.row(task.lang) for p in exc.problems]
+    except (ArithmeticError, LookupError, TypeError, ValueError, RuntimeError) as exc:  # a fault, like a cell's
+        return f"{type(exc).__name__}: {exc}", []
     return None, []
 
 
