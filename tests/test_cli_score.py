@@ -144,4 +144,4 @@ def test_cchc_test_reports_an_invalid_file(capsys):
     assert main(["test", str(FIXTURES / "invalid"), "--lang", "en"]) == 1
     captured = capsys.readouterr()
     assert "G504" in captured.err and "mistakes.yaml:5" in captured.err
-    assert "1 invalid golden file(s)" in captured.out
+    assert "1 invalid golden file\n" in captured.out
