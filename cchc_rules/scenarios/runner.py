@@ -103,7 +103,7 @@ def run_scenarios(
     `out_dir` raises `CchcError` before anything runs).
     """
     lang = resolve_lang(lang)
-    paths = [Path(p).resolve() for p in paths]
+    paths = [Path(os.path.abspath(p)) for p in paths]  # abspath: a symlink loop is the scenario check's to report
     with batch_folder(out_dir, paths, force) as batch:
         names = folder_names(paths)
         tasks = [Task(path, batch.path.resolve(), name, lang, notebooks, allow_notebook, force)

@@ -121,8 +121,7 @@ def test_a_foreign_folder_is_not_taken_over(project, capsys):
     (mine / "one" / "letter.txt").write_text("keep", encoding="utf-8")
     assert main(["run", str(file), "--out", "mine", "--lang", "en"]) == 1
     assert "F101" in capsys.readouterr().err
-    # with --force the folder is used, but the scenario's folder, not written by cchc-rules, is still replaced
-    # only because --force says so
+    # --force says: use the folder, and replace the scenario's folder although cchc-rules did not write it
     assert main(["run", str(file), "--out", "mine", "--force", "--lang", "en"]) == 0
     assert not (mine / "one" / "letter.txt").exists()
 
