@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from cchc_rules.data import problems as dp
 from cchc_rules.data.model import Dataset, DatasetMeta
 from cchc_rules.dsl.source import LDict, read_yaml
 from cchc_rules.problems import Pos, Problems, nearest
+from cchc_rules.safe_text import clean
 
 UNITS = ("unit_id", "name", "group")
 ASSESSMENTS = ("unit_id", "criterion_id")
@@ -62,7 +64,7 @@ def tidy(df: pd.DataFrame) -> pd.DataFrame:
 
     `df` holds text cells (str) and its `_file`, `_row` (and maybe `_sheet`) columns.
     """
-    header = _unique([unicodedata.normalize("NFC", str(c)).strip() for c in df.columns])
+    header = _unique([clean(str(c)).strip() for c in df.columns])
     df = df.copy()
     df.columns = header
     cells = [c for c in header if not c.startswith("_")]
@@ -82,6 +84,7 @@ def tidy(df: pd.DataFrame) -> pd.DataFrame:
 
 
 _SPACES = (" ", "\t", "\r", "\n", "\xa0", "\u3000")
+_CONTROL = re.compile(r"[\x01-\x08\x0b-\x1f\x7f-\x9f]")  # NUL is the separator of a joined column
 
 
 def _needs_strip(joined: str) -> bool:
@@ -101,6 +104,11 @@ def texts(values: np.ndarray) -> np.ndarray:
     if not len(values):
         return values
     joined = "\x00".join(values)
+    if joined.count("\x00") != len(values) - 1 or _CONTROL.search(joined):
+        # control characters (a BEL, a vertical tab from Word, an escape sequence) cannot be written
+        # to a workbook nor shown safely: removed, as `safe_text.clean` does
+        values = np.array([clean(v) for v in values], dtype=object)
+        joined = "\x00".join(values)
     if not unicodedata.is_normalized("NFC", joined):
         values = np.array(unicodedata.normalize("NFC", joined).split("\x00"), dtype=object)
     if _needs_strip(joined):

@@ -248,7 +248,8 @@ class _Builder:
         if isinstance(node, yaml.ScalarNode):
             return self.scalar(node)
         if id(node) in self.open:
-            self.problems.add(YAML_ALIAS_LOOP, _pos(self.file, node.start_mark), anchor=self.loader.anchor_of.get(id(node), "?"))
+            anchor = self.loader.anchor_of.get(id(node), "?")
+            self.problems.add(YAML_ALIAS_LOOP, _pos(self.file, node.start_mark), anchor=anchor)
             return None
         self.open.add(id(node))
         try:
@@ -379,7 +380,8 @@ def _without_controls(text: str, file: str, problems: Problems) -> str:
         found = list(_NON_PRINTABLE.finditer(line))
         if found:
             chars = sorted({f"U+{ord(m.group()):04X}" for m in found})
-            problems.add(YAML_CONTROL, Pos(file, n + 1, found[0].start() + 1), severity="warning", chars=", ".join(chars))
+            problems.add(YAML_CONTROL, Pos(file, n + 1, found[0].start() + 1), severity="warning",
+                         chars=", ".join(chars))
             lines[n] = _NON_PRINTABLE.sub("", line)
     return "\n".join(lines)
 

@@ -118,6 +118,7 @@ class ScenarioRun:
 
     def write(self, folder: Path | str, lang: str | None = None) -> dict[str, str]:
         """Write the outputs into `folder` (the runner's temporary folder); returns name → relative path."""
+        from cchc_rules.documents.tables import write_csv
         from cchc_rules.report.html import scenario_html
 
         lang = resolve_lang(lang)
@@ -128,7 +129,7 @@ class ScenarioRun:
         if "csv" in self.scenario.outputs:
             (folder / "tables").mkdir(exist_ok=True)
             for name, table in tables.items():
-                table.to_csv(folder / "tables" / f"{name}.csv", index=False)
+                write_csv(table, folder / "tables" / f"{name}.csv")
                 written[f"{name}.csv"] = f"tables/{name}.csv"
         if "xlsx" in self.scenario.outputs:
             written.update(self._workbooks(folder, tables, lang))
@@ -142,7 +143,7 @@ class ScenarioRun:
 
     def _workbooks(self, folder: Path, tables: dict[str, pd.DataFrame], lang: str) -> dict[str, str]:
         from cchc_rules.documents.results import write_results_workbook
-        from cchc_rules.documents.xlsx import sheet_title
+        from cchc_rules.documents.tables import write_tables
 
         written = {}
         sides = {"baseline": (self.baseline, None)}
@@ -153,10 +154,7 @@ class ScenarioRun:
         for name, (result, previous) in sides.items():
             write_results_workbook(result, folder / f"results-{name}.xlsx", lang=lang, previous=previous)
             written[f"results-{name}.xlsx"] = f"results-{name}.xlsx"
-        taken: set[str] = set()
-        with pd.ExcelWriter(folder / "tables.xlsx", engine="openpyxl") as writer:
-            for name, table in tables.items():
-                _for_excel(table).to_excel(writer, sheet_name=sheet_title(name, taken), index=False)
+        write_tables(tables, folder / "tables.xlsx")
         written["tables.xlsx"] = "tables.xlsx"
         return written
 
@@ -272,13 +270,3 @@ def _uncertainty(run: ScenarioRun, sides: dict[str, Side], stage: str | None) ->
 def _band_counts(result: Result) -> dict[str, int]:
     counts = result.units["band"].astype(str).value_counts()
     return {band: int(counts.get(band, 0)) for band in result.compiled.band_ids}
-
-
-def _for_excel(table: pd.DataFrame) -> pd.DataFrame:
-    """Categoricals and lists as text, so that openpyxl can write every cell."""
-    out = table.copy()
-    for column in out.columns:
-        if isinstance(out[column].dtype, pd.CategoricalDtype) or out[column].dtype == object:
-            out[column] = out[column].map(lambda x: "; ".join(map(str, x)) if isinstance(x, (list, tuple)) else x)
-            out[column] = out[column].astype(object).where(out[column].notna(), None)
-    return out
