@@ -11,6 +11,7 @@ import sys
 
 from cchc_rules.i18n import LANGS, resolve_lang
 from cchc_rules.problems import CchcError
+from cchc_rules.safe_text import TerminalStream
 
 COMMANDS = ("validate", "schema", "score", "explain", "test", "compare", "run", "handbook", "workbook", "demo")
 
@@ -36,11 +37,15 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     args.lang = resolve_lang(args.lang)
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = TerminalStream(out), TerminalStream(err)  # no escape sequence reaches the terminal
     try:
         return int(args.func(args) or 0)
     except CchcError as exc:
         print(exc.format(args.lang), file=sys.stderr)
         return 1
+    finally:
+        sys.stdout, sys.stderr = out, err
 
 
 if __name__ == "__main__":

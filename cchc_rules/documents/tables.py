@@ -22,7 +22,8 @@ def _text_columns(table: pd.DataFrame, fix: Callable[[str], str]) -> pd.DataFram
     out = table.copy()
     for column in out.columns:
         dtype = out[column].dtype
-        if isinstance(dtype, pd.CategoricalDtype) or dtype == object or pd.api.types.is_string_dtype(dtype):
+        types = pd.api.types
+        if isinstance(dtype, pd.CategoricalDtype) or types.is_object_dtype(dtype) or types.is_string_dtype(dtype):
             values = out[column].astype(object)
             values = values.map(lambda x: "; ".join(map(str, x)) if isinstance(x, (list, tuple)) else x)
             values = values.map(lambda x: fix(x) if isinstance(x, str) else x)

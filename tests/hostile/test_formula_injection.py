@@ -57,3 +57,19 @@ def test_self_assessment_workbook_keeps_names_as_text_and_reads_back(hostile_dat
     assert set(again.units["name"]) >= {a.strip() for a in ATTACKS[:4]}
     notes = again.assessments["note_appraisal_1"].dropna()
     assert (notes == "=SUM(1,2) @note -minus +plus").sum() == 41
+
+
+def test_markdown_handbook_carries_no_raw_html(tmp_path: Path):
+    from cchc_rules.documents.handbook import build_handbook, to_markdown
+
+    source = RULEBOOK.read_text(encoding="utf-8")
+    english = 'en: "PAR index of provincial departments and district committees, 2024 (illustrative)"'
+    assert english in source
+    hostile = source.replace(english, 'en: "<img src=x onerror=alert(1)> [click](http://evil.example)"', 1)
+    path = tmp_path / "rb.yaml"
+    path.write_text(hostile, encoding="utf-8")
+    text = to_markdown(build_handbook(load_rulebook(path), "en"))
+    import re
+
+    assert not re.search(r"(?<!\\)<img", text) and not re.search(r"(?<!\\)\]\(http", text)  # no unescaped mark
+    assert "\\<img src=x onerror=alert(1)\\> \\[click\\](http://evil.example)" in text
