@@ -893,6 +893,10 @@ def _read_one(
     if len(problems.errors) > refused:
         return None
     units = _read_table(wb[UNITS], file)
+    lost = [c for c in ("sheet", *UNIT_COLUMNS) if c not in units.columns]
+    if lost:  # the hidden units sheet was edited: its header is gone
+        problems.add(NOT_A_WORKBOOK, Pos(file, 1, sheet=UNITS), reason=f"{UNITS}: {', '.join(lost)}")
+        return None
     leaf_ids = {leaf.id for leaf in rulebook.leaves()}
     parent_ids = set(rulebook.nodes()) - leaf_ids
     known = leaf_ids | parent_ids | {adj.id for adj in rulebook.adjustments}
@@ -928,6 +932,9 @@ def _read_one(
     columns = ["unit_id", "criterion_id", *inputs, "_file", "_row", "_sheet"]
     assessments = pd.DataFrame(records, columns=columns).astype({"_row": "int64"})
     survey = _read_table(wb[SURVEY], file) if SURVEY in wb.sheetnames else None
+    if survey is not None and any(c not in survey.columns for c in SURVEY_COLUMNS):
+        problems.add(NOT_A_WORKBOOK, Pos(file, 1, sheet=SURVEY), reason=f"{SURVEY}: {', '.join(SURVEY_COLUMNS)}")
+        return None
     return units, assessments, survey, info
 
 
@@ -949,6 +956,10 @@ def _read_info(wb: Any, file: str, rulebook: Rulebook, digest: str, problems: Pr
             given=digest[:12],
         )
     return info
+
+
+UNIT_COLUMNS = ("unit_id", "name", "group")
+SURVEY_COLUMNS = ("respondent_id", "form", "unit_id", "criterion_id", "answer")
 
 
 def _read_table(ws: Worksheet, file: str) -> pd.DataFrame:
