@@ -28,7 +28,7 @@ test: install browser  ## the whole test suite
 # About ten minutes of property-based fuzzing of the shipped inputs (tests/fuzz). Random each run;
 # `make fuzz SEED=1234` replays one run, `EXAMPLES=n` sets the examples per test.
 fuzz: install  ## mutated rulebooks, datasets, scenarios and workbooks: a located error or a valid result
-	CCHC_FUZZ_PROFILE=cchc-fuzz CCHC_FUZZ_EXAMPLES=$(or $(EXAMPLES),120) \
+	CCHC_FUZZ_PROFILE=cchc-fuzz CCHC_FUZZ_EXAMPLES=$(or $(EXAMPLES),80) \
 		$(BIN)/pytest tests/fuzz -q --durations=10 $(if $(SEED),--hypothesis-seed=$(SEED),)
 
 lab: install  ## JupyterLab on the workbench, opened on the trainer's notebook

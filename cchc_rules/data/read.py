@@ -362,7 +362,8 @@ def _has_formulas(ws: Any) -> bool:
     return any(c.data_type == "f" for row in ws.iter_rows() for c in row)
 
 
-def _unpacked_size(path: Path) -> int:
+def unpacked_size(path: Path) -> int:
+    """The bytes an XLSX (zip) file holds once unpacked (a small file can unpack to gigabytes)."""
     import zipfile
 
     with zipfile.ZipFile(path) as archive:
@@ -377,7 +378,7 @@ def read_workbook_tables(path: Path, problems: Problems) -> dict[str, pd.DataFra
     import openpyxl
 
     try:
-        if not within_size(path, path.stat().st_size, problems) or not within_size(path, _unpacked_size(path),
+        if not within_size(path, path.stat().st_size, problems) or not within_size(path, unpacked_size(path),
                                                                                       problems):
             return None
         wb = openpyxl.load_workbook(path, read_only=True, data_only=False)

@@ -880,10 +880,13 @@ def _read_one(
     path: Path, rulebook: Rulebook, digest: str, layout: Layout, problems: Problems
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None, dict[str, Any]] | None:
     """The units, assessments and survey tables of one workbook; None when it is refused (W710–W712)."""
-    from cchc_rules.data.read import cell_text
+    from cchc_rules.data.read import cell_text, unpacked_size, within_size
 
     file = str(path)
     try:
+        if not within_size(path, path.stat().st_size, problems) or not within_size(path, unpacked_size(path),
+                                                                                      problems):
+            return None
         wb = load_workbook(path)  # formulas stay formulas: cached results are never used
     except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file
         problems.add(NOT_A_WORKBOOK, Pos(file), reason=f"{type(exc).__name__}: {exc}")
@@ -907,7 +910,8 @@ def _read_one(
             problems.add(MISSING_SHEET, Pos(file, sheet=sheet), sheet=sheet, unit=unit_id)
             continue
         ws = wb[sheet]
-        for r in range(FIRST_ROW, ws.max_row + 1):
+        # only rows that hold an id: a stray cell at row 1,048,576 must not make a million-row walk
+        for r in sorted({r for (r, c) in ws._cells if c == layout.id and r >= FIRST_ROW}):
             ident = ws.cell(row=r, column=layout.id).value
             if ident is None or str(ident) in parent_ids:
                 continue
@@ -932,8 +936,9 @@ def _read_one(
     columns = ["unit_id", "criterion_id", *inputs, "_file", "_row", "_sheet"]
     assessments = pd.DataFrame(records, columns=columns).astype({"_row": "int64"})
     survey = _read_table(wb[SURVEY], file) if SURVEY in wb.sheetnames else None
-    if survey is not None and any(c not in survey.columns for c in SURVEY_COLUMNS):
-        problems.add(NOT_A_WORKBOOK, Pos(file, 1, sheet=SURVEY), reason=f"{SURVEY}: {', '.join(SURVEY_COLUMNS)}")
+    needed = SURVEY_COLUMNS[:5]  # respondent_unit may be absent
+    if survey is not None and any(c not in survey.columns for c in needed):
+        problems.add(NOT_A_WORKBOOK, Pos(file, 1, sheet=SURVEY), reason=f"{SURVEY}: {', '.join(needed)}")
         return None
     return units, assessments, survey, info
 
@@ -959,7 +964,6 @@ def _read_info(wb: Any, file: str, rulebook: Rulebook, digest: str, problems: Pr
 
 
 UNIT_COLUMNS = ("unit_id", "name", "group")
-SURVEY_COLUMNS = ("respondent_id", "form", "unit_id", "criterion_id", "answer")
 
 
 def _read_table(ws: Worksheet, file: str) -> pd.DataFrame:
