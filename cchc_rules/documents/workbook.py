@@ -971,6 +971,9 @@ def _read_table(ws: Worksheet, file: str) -> pd.DataFrame:
     from cchc_rules.data.read import read_sheet, shape
 
     table = read_sheet(ws, file)
+    needed = ("sheet", *UNIT_COLUMNS) if ws.title == UNITS else SURVEY_COLUMNS[:5]
+    if any(c not in table.columns for c in needed):
+        return table  # an edited header: `_read_one` refuses the workbook (W710)
     return shape("units", table) if ws.title == UNITS else shape("survey", table)
 
 

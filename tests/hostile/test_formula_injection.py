@@ -73,3 +73,22 @@ def test_markdown_handbook_carries_no_raw_html(tmp_path: Path):
 
     assert not re.search(r"(?<!\\)<img", text) and not re.search(r"(?<!\\)\]\(http", text)  # no unescaped mark
     assert "\\<img src=x onerror=alert(1)\\> \\[click\\](http://evil.example)" in text
+
+
+def test_an_edited_hidden_header_is_refused_not_a_traceback(tmp_path: Path):
+    """Found by `make fuzz`: a hidden `_units` header cell overwritten gave a KeyError."""
+    import pytest
+
+    from cchc_rules.problems import CchcError
+
+    from .conftest import DATASET
+
+    rulebook = load_rulebook(RULEBOOK)
+    path = write_workbook(rulebook, tmp_path / "book.xlsx", dataset=load_dataset(DATASET, rulebook))
+    for cell in ("A1", "B1"):  # the `sheet` column, then the `unit_id` column
+        wb = openpyxl.load_workbook(path)
+        wb["_units"][cell] = 1.4e-45
+        wb.save(tmp_path / "edited.xlsx")
+        with pytest.raises(CchcError) as exc:
+            read_workbook(tmp_path / "edited.xlsx", rulebook)
+        assert [p.code for p in exc.value.errors] == ["W710"]
