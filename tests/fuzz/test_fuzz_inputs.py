@@ -162,8 +162,8 @@ def test_mutated_self_assessment_workbook(data, issued_workbook):
         value = data.draw(st.one_of(nasty_text, nasty_number, st.none()))
         try:
             ws.cell(row=r, column=c).value = value
-        except (ValueError, TypeError, IllegalCharacterError):  # openpyxl refuses the value (a control character)
-            continue
+        except (ValueError, TypeError, AttributeError, IllegalCharacterError):
+            continue  # openpyxl itself refuses the edit (a control character, a merged cell)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "book.xlsx"
         wb.save(path)
