@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install browser demo test lab bench clean
+.PHONY: install browser demo test fuzz lab bench clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -24,6 +24,12 @@ demo: install  ## the main job on the bundled sample data
 test: install browser  ## the whole test suite
 	$(BIN)/ruff check cchc_rules tests benchmarks
 	$(BIN)/pytest
+
+# About ten minutes of property-based fuzzing of the shipped inputs (tests/fuzz). Random each run;
+# `make fuzz SEED=1234` replays one run, `EXAMPLES=n` sets the examples per test.
+fuzz: install  ## mutated rulebooks, datasets, scenarios and workbooks: a located error or a valid result
+	CCHC_FUZZ_PROFILE=cchc-fuzz CCHC_FUZZ_EXAMPLES=$(or $(EXAMPLES),80) \
+		$(BIN)/pytest tests/fuzz -q --durations=10 $(if $(SEED),--hypothesis-seed=$(SEED),)
 
 lab: install  ## JupyterLab on the workbench, opened on the trainer's notebook
 	$(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR) $(if $(filter 0,$(shell id -u)),--allow-root,) notebooks/01_scoring_walkthrough.ipynb

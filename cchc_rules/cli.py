@@ -7,6 +7,7 @@ Help texts are written "English / Tiếng Việt": the help shows the side of th
 words included. `main` is the last line of defence: an expected failure (bad input, a file that
 cannot be read or written, a closed pipe, Ctrl-C) ends with a located, bilingual message, never a
 traceback; an unexpected one with a one-line report (the traceback with `CCHC_DEBUG=1`).
+Whatever it prints passes through `TerminalStream`: control characters are shown escaped.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from pathlib import Path
 from cchc_rules.i18n import LANGS, resolve_lang
 from cchc_rules.places import allow_paths
 from cchc_rules.problems import CchcError
+from cchc_rules.safe_text import TerminalStream
 
 COMMANDS = ("validate", "schema", "score", "explain", "test", "compare", "run", "handbook", "workbook", "demo")
 
@@ -134,8 +136,13 @@ def main(argv: list[str] | None = None) -> int:
     with _argparse_words(lang):
         args = build_parser(lang).parse_args(argv)
     args.lang = resolve_lang(args.lang or args.lang_before or lang)
-    with allow_paths(args.allow_path or []):  # for this command only (workers inherit it)
-        return guarded(lambda: int(args.func(args) or 0), args.lang)
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = TerminalStream(out), TerminalStream(err)  # no escape sequence reaches the terminal
+    try:
+        with allow_paths(args.allow_path or []):  # for this command only (workers inherit it)
+            return guarded(lambda: int(args.func(args) or 0), args.lang)
+    finally:
+        sys.stdout, sys.stderr = out, err
 
 
 def guarded(action: Callable[[], int], lang: str) -> int:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from cchc_rules.i18n import resolve_lang
+from cchc_rules.safe_text import terminal_text
 
 Severity = Literal["error", "warning", "note"]
 
@@ -66,9 +67,10 @@ def _render(template: str, params: dict[str, Any]) -> str:
 
 
 def _show(value: Any) -> str:
+    """A parameter as text; control characters it may hold (it came from the input) shown as `\\x..`."""
     if isinstance(value, (list, tuple, set, frozenset)):
-        return ", ".join(str(v) for v in value) if value else "—"
-    return str(value)
+        return ", ".join(terminal_text(str(v)) for v in value) if value else "—"
+    return terminal_text(str(value))
 
 
 @dataclass(frozen=True)
@@ -105,7 +107,7 @@ class Problem:
 
     def format(self, lang: str | None = None) -> str:
         lang = resolve_lang(lang)
-        where = str(self.pos) if self.pos else "?"
+        where = terminal_text(str(self.pos)) if self.pos else "?"
         if self.column:
             where += f" [{self.column}]"
         label = _SEVERITY[lang][self.severity]

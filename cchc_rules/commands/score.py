@@ -130,13 +130,11 @@ def write_outputs(result: Any, out: Path, lang: str, inputs: list[Path] | None =
     Excel sheet stays in its CSV only), and results.xlsx, the formatted ranking a department publishes.
     `out` goes through the output guard (`cchc_rules.outputs.output_folder`) with `inputs` and `force`."""
     from cchc_rules.documents.results import write_results_workbook
+    from cchc_rules.documents.tables import write_csv, write_tables
 
     tables = {"units": result.units, "nodes": result.nodes, "ledger": ledgers(result, lang)}
     with output_folder(out, inputs or [], force) as tmp:
         for name, table in tables.items():
-            table.to_csv(tmp / f"{name}.csv", index=False)
-        with pd.ExcelWriter(tmp / "tables.xlsx") as writer:
-            for name, table in tables.items():
-                if len(table) < EXCEL_ROWS:
-                    table.to_excel(writer, sheet_name=name, index=False)
+            write_csv(table, tmp / f"{name}.csv")
+        write_tables({name: table for name, table in tables.items() if len(table) < EXCEL_ROWS}, tmp / "tables.xlsx")
         write_results_workbook(result, tmp / "results.xlsx", lang=lang)

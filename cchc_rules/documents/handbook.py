@@ -19,6 +19,7 @@ from cchc_rules.documents.xlsx import GROUP_FILL, WRAP, header_row, save_workboo
 from cchc_rules.dsl.models import Node, Rulebook
 from cchc_rules.i18n import pick, resolve_lang, stage_label
 from cchc_rules.problems import CchcError, Pos, Problem, define
+from cchc_rules.safe_text import markdown_text
 
 UNKNOWN_FORMAT = define(
     "W701",
@@ -417,18 +418,20 @@ def to_html(book: Handbook) -> str:
 
 # ---------------------------------------------------------------- Markdown
 def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """Text from the rulebook for Markdown: no raw HTML, no link, no emphasis, one line (`safe_text`)."""
+    return markdown_text(str(text))
 
 
 def to_markdown(book: Handbook) -> str:
+    """The handbook as Markdown; every text taken from the rulebook is escaped, only our labels are not."""
     lab, lang = book.labels, book.lang
-    out = [f"# {book.title}", ""]
+    out = [f"# {_md(book.title)}", ""]
     if book.illustrative:
         out += [f"> **{lab['illustrative']}**", ""]
-    out += [f"## {lab['about']}", ""] + [f"- **{k}**: {v}" for k, v in book.about] + [""]
-    out += [f"## {lab['criteria']}", "", book.index_note, ""]
+    out += [f"## {lab['about']}", ""] + [f"- **{_md(k)}**: {_md(v)}" for k, v in book.about] + [""]
+    out += [f"## {lab['criteria']}", "", _md(book.index_note), ""]
     for entry in book.entries:
-        head = f"**{entry.code}** {entry.name} ({_max(entry.max, lang)} {rt.words(lang)['pt']})"
+        head = f"**{_md(entry.code)}** {_md(entry.name)} ({_max(entry.max, lang)} {rt.words(lang)['pt']})"
         if entry.depth == 0:
             if out[-1]:
                 out.append("")
@@ -443,34 +446,34 @@ def to_markdown(book: Handbook) -> str:
     if book.adjustments:
         out += [f"## {lab['adjustments']}", ""]
         for adj in book.adjustments:
-            out.append(f"- **{adj.name}**")
+            out.append(f"- **{_md(adj.name)}**")
             out += _md_details(adj, lab, "  ")
         out.append("")
     for title, rows in book.bands:
-        out += [f"## {title}", "", f"| {lab['band']} | {lab['range']} | {lab['gates']} | {lab['quota']} |"]
+        out += [f"## {_md(title)}", "", f"| {lab['band']} | {lab['range']} | {lab['gates']} | {lab['quota']} |"]
         out.append("|---|---|---|---|")
         for row in rows:
             out.append(f"| {_md(row.label)} | {_md(row.range)} | {_md('; '.join(row.gates))} | {_md(row.quota)} |")
         out.append("")
-    out += [f"## {lab['ranking']}", ""] + [f"- {x}" for x in book.ranking] + [""]
+    out += [f"## {lab['ranking']}", ""] + [f"- {_md(x)}" for x in book.ranking] + [""]
     if book.changes is not None:
         title, lines = book.changes
-        out += [f"## {title}", ""] + ([f"- {x}" for x in lines] or [lab["no_changes"]]) + [""]
+        out += [f"## {_md(title)}", ""] + ([f"- {_md(x)}" for x in lines] or [lab["no_changes"]]) + [""]
     return "\n".join(out)
 
 
 def _md_details(entry: Entry, lab: dict[str, str], indent: str) -> list[str]:
     out = []
     if entry.how:
-        out.append(f"{indent}- *{lab['how']}*: {entry.how}")
+        out.append(f"{indent}- *{lab['how']}*: {_md(entry.how)}")
     if entry.evidence:
         out.append(f"{indent}- *{lab['evidence']}*:")
-        out += [f"{indent}  - {x}" for x in entry.evidence]
+        out += [f"{indent}  - {_md(x)}" for x in entry.evidence]
     for key in ("guidance", "applies", "missing"):
         if getattr(entry, key):
-            out.append(f"{indent}- *{lab[key]}*: {getattr(entry, key)}")
+            out.append(f"{indent}- *{lab[key]}*: {_md(getattr(entry, key))}")
     if entry.references:
-        out.append(f"{indent}- *{lab['references']}*: {'; '.join(entry.references)}")
+        out.append(f"{indent}- *{lab['references']}*: {_md('; '.join(entry.references))}")
     return out
 
 

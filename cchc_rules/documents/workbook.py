@@ -40,6 +40,7 @@ from cchc_rules.documents.xlsx import (
     GROUP_FILL,
     INPUT_FILL,
     WRAP,
+    formula,
     header_row,
     save_workbook,
     sheet_title,
@@ -469,7 +470,7 @@ def _summary_sheet(ws: Worksheet, rulebook: Rulebook, units: list[dict], sheets:
         link.font = Font(color="1F4E79", underline="single")
         ws.cell(row=k, column=2, value=unit.get("name"))
         ws.cell(row=k, column=3, value=pick(rulebook.groups.get(str(unit["group"])), lang) or str(unit["group"]))
-        ws.cell(row=k, column=4, value=f"='{sheet}'!D4").number_format = "0.00"
+        formula(ws.cell(row=k, column=4), f"='{sheet}'!D4").number_format = "0.00"
     ws.freeze_panes = ws.cell(row=head + 1, column=1)
     ws.protection.sheet = True
 
@@ -564,12 +565,12 @@ class _UnitSheet:
         sum_p = f"SUM({','.join(f'{p}{t}' for t in top)})"
         sum_a = f"SUM({','.join(f'{a}{t}' for t in top)})"
         adj = f"+SUM({','.join(f'{p}{t}' for t in adj_rows)})" if adj_rows else ""
-        ws["D5"], ws["D6"] = f"={sum_p}", f"={sum_a}"
-        ws["D4"] = f'=IF(D6=0,"",MAX(0,MIN({_n(rb.scale)},D5/D6*{_n(rb.scale)}{adj})))'
+        formula(ws["D5"], f"={sum_p}"), formula(ws["D6"], f"={sum_a}")
+        formula(ws["D4"], f'=IF(D6=0,"",MAX(0,MIN({_n(rb.scale)},D5/D6*{_n(rb.scale)}{adj})))')
         for ref in ("D4", "D5", "D6"):
             ws[ref].number_format = "0.00"
             ws[ref].font = Font(bold=True, size=13 if ref == "D4" else 11)
-        ws["D7"] = band_formula(rb, self.unit, "D4", row_of, lay, self.lang)
+        formula(ws["D7"], band_formula(rb, self.unit, "D4", row_of, lay, self.lang))
         ws["D7"].font = Font(bold=True)
         if self.pre is not None:
             ws["E7"] = self._graded_at_export()
@@ -629,29 +630,29 @@ class _UnitSheet:
             if not isinstance(node.aggregate, str):
                 start = lay.extra
                 for j, (kp, ka) in enumerate(zip(kids_p, kids_a)):
-                    ws.cell(row=r, column=start + j, value=f"={kp}")
-                    ws.cell(row=r, column=start + len(kids) + j, value=f"={ka}")
+                    formula(ws.cell(row=r, column=start + j), f"={kp}")
+                    formula(ws.cell(row=r, column=start + len(kids) + j), f"={ka}")
                 end = start + len(kids)
                 helper = (f"{_ref(start, r)}:{_ref(end - 1, r)}", f"{_ref(end, r)}:{_ref(end + len(kids) - 1, r)}")
                 for col in range(start, end + len(kids)):
                     ws.column_dimensions[get_column_letter(col)].hidden = True
             raw_p, raw_a = parent_formulas(node, kids_p, kids_a, helper)
             ar = _ref(lay.appl, r)
-            a.value = f"={raw_a}"
-            p.value = f'=IF({ar}=0,"NA",ROUND(MIN({ar},MAX(MIN({_n(node.floor)},{ar}),{raw_p})),9))'
+            formula(a, f"={raw_a}")
+            formula(p, f'=IF({ar}=0,"NA",ROUND(MIN({ar},MAX(MIN({_n(node.floor)},{ar}),{raw_p})),9))')
             if depth == 0:
                 for col in range(1, lay.value):
                     ws.cell(row=r, column=col).fill, ws.cell(row=r, column=col).font = GROUP_FILL, Font(bold=True)
             return
         self._inputs(node, r)
         v = ws.cell(row=r, column=lay.value)
-        v.value = "=" + self._last_value(r)
+        formula(v, "=" + self._last_value(r))
         kind = node.rule.kind
         if kind in ("survey", "relative"):
             self._at_export(node, r)
         else:
-            p.value = leaf_formula(node, self.rb, _ref(lay.value, r), _ref(lay.max, r))
-            a.value = f'=IF({_ref(lay.points, r)}="NA",0,{_ref(lay.max, r)})'
+            formula(p, leaf_formula(node, self.rb, _ref(lay.value, r), _ref(lay.max, r)))
+            formula(a, f'=IF({_ref(lay.points, r)}="NA",0,{_ref(lay.max, r)})')
         remark = []
         if self.rb.missing_for(node) != "zero":
             remark.append(rt.missing_text(self.rb.missing_for(node), self.lang))
@@ -684,8 +685,8 @@ class _UnitSheet:
             pts = res.node_points[self.row, j]
             points, mx = ('"NA"' if np.isnan(pts) else _n(pts)), _n(res.node_max[self.row, j])
         na = '"NA"' if self.rb.not_applicable == "rescale" else "0"
-        ws.cell(row=r, column=lay.points, value=f'=IF({v}="NA",{na},{points})').font = Font(italic=True)
-        ws.cell(row=r, column=lay.appl, value=f'=IF({pr}="NA",0,IF({v}="NA",{m},{mx}))')
+        formula(ws.cell(row=r, column=lay.points), f'=IF({v}="NA",{na},{points})').font = Font(italic=True)
+        formula(ws.cell(row=r, column=lay.appl), f'=IF({pr}="NA",0,IF({v}="NA",{m},{mx}))')
 
     def _inputs(self, leaf: Node, r: int) -> None:
         """The yellow cells of a leaf: stages (with validation and prefill), evidence, notes."""
@@ -779,12 +780,12 @@ class _UnitSheet:
                 cell = ws.cell(row=row, column=col)
                 cell.style = INPUT_STYLE
             v = _ref(lay.value, row)
-            ws.cell(row=row, column=lay.value, value="=" + self._last_value(row))
+            formula(ws.cell(row=row, column=lay.value), "=" + self._last_value(row))
             amount = v if adj.rule.deduct_each is None else f"{v}*{_n(adj.rule.deduct_each)}"
             if adj.cap is not None:
                 amount = f"MIN({_n(adj.cap)},{amount})"
             sign = "" if adj.sign > 0 else "-"
-            ws.cell(row=row, column=lay.points, value=f'=IF(OR({v}="",{v}="NA"),0,{sign}{amount})')
+            formula(ws.cell(row=row, column=lay.points), f'=IF(OR({v}="",{v}="NA"),0,{sign}{amount})')
         return rows
 
     def _adjustment_prefill(self, k: int) -> list[Any]:
@@ -879,10 +880,13 @@ def _read_one(
     path: Path, rulebook: Rulebook, digest: str, layout: Layout, problems: Problems
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None, dict[str, Any]] | None:
     """The units, assessments and survey tables of one workbook; None when it is refused (W710–W712)."""
-    from cchc_rules.data.read import cell_text
+    from cchc_rules.data.read import cell_text, unpacked_size, within_size
 
     file = str(path)
     try:
+        if not within_size(path, path.stat().st_size, problems) or not within_size(path, unpacked_size(path),
+                                                                                      problems):
+            return None
         wb = load_workbook(path)  # formulas stay formulas: cached results are never used
     except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file
         problems.add(NOT_A_WORKBOOK, Pos(file), reason=f"{type(exc).__name__}: {exc}")
@@ -892,6 +896,10 @@ def _read_one(
     if len(problems.errors) > refused:
         return None
     units = _read_table(wb[UNITS], file)
+    lost = [c for c in ("sheet", *UNIT_COLUMNS) if c not in units.columns]
+    if lost:  # the hidden units sheet was edited: its header is gone
+        problems.add(NOT_A_WORKBOOK, Pos(file, 1, sheet=UNITS), reason=f"{UNITS}: {', '.join(lost)}")
+        return None
     leaf_ids = {leaf.id for leaf in rulebook.leaves()}
     parent_ids = set(rulebook.nodes()) - leaf_ids
     known = leaf_ids | parent_ids | {adj.id for adj in rulebook.adjustments}
@@ -902,7 +910,8 @@ def _read_one(
             problems.add(MISSING_SHEET, Pos(file, sheet=sheet), sheet=sheet, unit=unit_id)
             continue
         ws = wb[sheet]
-        for r in range(FIRST_ROW, ws.max_row + 1):
+        # only rows that hold an id: a stray cell at row 1,048,576 must not make a million-row walk
+        for r in sorted({r for (r, c) in ws._cells if c == layout.id and r >= FIRST_ROW}):
             ident = ws.cell(row=r, column=layout.id).value
             if ident is None or str(ident) in parent_ids:
                 continue
@@ -914,7 +923,7 @@ def _read_one(
             for name, col in inputs.items():
                 value = ws.cell(row=r, column=col).value
                 pos = Pos(file, r, col, sheet)
-                if isinstance(value, str) and value.startswith("="):
+                if ws.cell(row=r, column=col).data_type == "f":  # text beginning with '=' stays text
                     problems.add(FORMULA_INPUT, pos, column=name, formula=value)
                     value = None
                 elif isinstance(value, (dt.date, dt.datetime)):
@@ -927,6 +936,10 @@ def _read_one(
     columns = ["unit_id", "criterion_id", *inputs, "_file", "_row", "_sheet"]
     assessments = pd.DataFrame(records, columns=columns).astype({"_row": "int64"})
     survey = _read_table(wb[SURVEY], file) if SURVEY in wb.sheetnames else None
+    needed = SURVEY_COLUMNS[:5]  # respondent_unit may be absent
+    if survey is not None and any(c not in survey.columns for c in needed):
+        problems.add(NOT_A_WORKBOOK, Pos(file, 1, sheet=SURVEY), reason=f"{SURVEY}: {', '.join(needed)}")
+        return None
     return units, assessments, survey, info
 
 
@@ -950,11 +963,17 @@ def _read_info(wb: Any, file: str, rulebook: Rulebook, digest: str, problems: Pr
     return info
 
 
+UNIT_COLUMNS = ("unit_id", "name", "group")
+
+
 def _read_table(ws: Worksheet, file: str) -> pd.DataFrame:
     """A hidden table sheet as text, with where each row was read."""
     from cchc_rules.data.read import read_sheet, shape
 
     table = read_sheet(ws, file)
+    needed = ("sheet", *UNIT_COLUMNS) if ws.title == UNITS else SURVEY_COLUMNS[:5]
+    if any(c not in table.columns for c in needed):
+        return table  # an edited header: `_read_one` refuses the workbook (W710)
     return shape("units", table) if ws.title == UNITS else shape("survey", table)
 
 

@@ -1,10 +1,17 @@
-"""Shared helpers for the documents: atomic writing and the look of XLSX tables."""
+"""Shared helpers for the documents: atomic writing, text that stays text, and the look of XLSX tables.
+
+Text this program did not compute (names, titles, labels, values from data) must never become a live
+formula in a workbook: openpyxl takes any text beginning with `=` as a formula and `#N/A` as an error.
+`save_workbook` is the one door: every formula cell not written through `formula()` is turned back
+into a text cell (with Excel's quote prefix, so that editing it keeps it text).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
 
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
@@ -21,7 +28,34 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 THIN = Border(*(Side(style="thin", color="BFBFBF"),) * 4)
 
 
+_OURS = "_cchc_formulas"  # attribute of a worksheet: coordinates of the formulas this program wrote
+
+
+def formula(cell: Cell, text: str) -> Cell:
+    """Write a formula this program computed into `cell`; it stays live when the workbook is saved."""
+    cell.value = text
+    ws = cell.parent
+    if not hasattr(ws, _OURS):
+        setattr(ws, _OURS, set())
+    getattr(ws, _OURS).add(cell.coordinate)
+    return cell
+
+
+def text_stays_text(wb: Workbook) -> int:
+    """Every formula or error cell not written by `formula()` becomes a text cell; returns how many."""
+    changed = 0
+    for ws in wb.worksheets:
+        ours = getattr(ws, _OURS, set())
+        for cell in ws._cells.values():
+            if cell.data_type in ("f", "e") and isinstance(cell.value, str) and cell.coordinate not in ours:
+                cell.data_type = "s"
+                cell.quotePrefix = True
+                changed += 1
+    return changed
+
+
 def save_workbook(wb: Workbook, path: Path | str) -> Path:
+    text_stays_text(wb)
     with atomic_file(path) as tmp:
         wb.save(tmp)
     return Path(path)

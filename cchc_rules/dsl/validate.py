@@ -458,9 +458,9 @@ class _Checks:
         has_children = isinstance(d.get("children"), LList) and len(d["children"]) > 0
         if has_children and d.get("rule") is not None:
             self.add(CHILDREN_AND_RULE, d.where("rule"), f"{n.path}/rule", id=label)
-        if n.is_leaf and d.get("rule") is None and "children" not in d:
+        if n.is_leaf and d.get("rule") is None and d.get("children") is None:  # `children: null` is no children
             self.add(LEAF_WITHOUT_RULE, d.pos, n.path, id=label)
-        if n.is_leaf and d.get("max") is None and "children" not in d:
+        if n.is_leaf and d.get("max") is None and d.get("children") is None:
             self.add(LEAF_WITHOUT_MAX, d.pos, n.path, id=label)
         self.applies_to(n)
         self.references(n)

@@ -63,6 +63,8 @@ def summary(run: ScenarioRun, folder: Path | str) -> dict[str, Any]:
 
 def publish(run: ScenarioRun, folder: Path | str, lang: str | None = None) -> dict[str, str]:
     """Write the outputs into `folder` (the runner's temporary folder); returns name → relative path."""
+    from cchc_rules.documents.tables import write_csv
+
     lang = resolve_lang(lang)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -71,7 +73,7 @@ def publish(run: ScenarioRun, folder: Path | str, lang: str | None = None) -> di
     if "csv" in run.scenario.outputs:
         (folder / "tables").mkdir(exist_ok=True)
         for name, table in tables.items():
-            table.to_csv(folder / "tables" / f"{name}.csv", index=False)
+            write_csv(table, folder / "tables" / f"{name}.csv")
             written[f"{name}.csv"] = f"tables/{name}.csv"
     if "xlsx" in run.scenario.outputs:
         written.update(_workbooks(run, folder, tables, lang))
@@ -90,7 +92,7 @@ def write_json(file: Path, data: dict[str, Any]) -> None:
 
 def _workbooks(run: ScenarioRun, folder: Path, tables: dict[str, pd.DataFrame], lang: str) -> dict[str, str]:
     from cchc_rules.documents.results import write_results_workbook
-    from cchc_rules.documents.xlsx import sheet_title
+    from cchc_rules.documents.tables import write_tables
 
     written = {}
     sides: dict[str, tuple[Result, Result | None]] = {"baseline": (run.baseline, None)}
@@ -101,10 +103,7 @@ def _workbooks(run: ScenarioRun, folder: Path, tables: dict[str, pd.DataFrame], 
     for name, (result, previous) in sides.items():
         write_results_workbook(result, folder / f"results-{name}.xlsx", lang=lang, previous=previous)
         written[f"results-{name}.xlsx"] = f"results-{name}.xlsx"
-    taken: set[str] = set()
-    with pd.ExcelWriter(folder / "tables.xlsx", engine="openpyxl") as writer:
-        for name, table in tables.items():
-            _for_excel(table).to_excel(writer, sheet_name=sheet_title(name, taken), index=False)
+    write_tables(tables, folder / "tables.xlsx")
     written["tables.xlsx"] = "tables.xlsx"
     return written
 
@@ -112,13 +111,3 @@ def _workbooks(run: ScenarioRun, folder: Path, tables: dict[str, pd.DataFrame], 
 def _band_counts(result: Result) -> dict[str, int]:
     counts = result.units["band"].astype(str).value_counts()
     return {band: int(counts.get(band, 0)) for band in result.compiled.band_ids}
-
-
-def _for_excel(table: pd.DataFrame) -> pd.DataFrame:
-    """Categoricals and lists as text, so that openpyxl can write every cell."""
-    out = table.copy()
-    for column in out.columns:
-        if isinstance(out[column].dtype, pd.CategoricalDtype) or out[column].dtype == object:
-            out[column] = out[column].map(lambda x: "; ".join(map(str, x)) if isinstance(x, (list, tuple)) else x)
-            out[column] = out[column].astype(object).where(out[column].notna(), None)
-    return out
