@@ -13,17 +13,10 @@ import pytest
 from cchc_rules.cli import main
 from cchc_rules.data.load import load_dataset
 from cchc_rules.data.parse import inputs_for
-from cchc_rules.documents.workbook import (
-    AT_EXPORT,
-    FIRST_ROW,
-    INFO,
-    Layout,
-    file_name,
-    read_workbook,
-    read_workbooks,
-    write_unit_workbooks,
-    write_workbook,
-)
+from cchc_rules.data.workbook_layout import FIRST_ROW, INFO, Layout
+from cchc_rules.data.workbook_read import read_workbook, read_workbooks
+from cchc_rules.documents.workbook import file_name, write_unit_workbooks, write_workbook
+from cchc_rules.documents.workbook_sheet import AT_EXPORT
 from cchc_rules.dsl.load import load_rulebook
 from cchc_rules.engine.score import score
 from cchc_rules.problems import CchcError
@@ -210,7 +203,8 @@ def test_sheets_protection_and_validation(rulebook, tmp_path):
     assert wb.sheetnames[:3] == ["Tổng hợp", "D1", "H1"]
     assert wb["Tổng hợp"]["D5"].value == "='D1'!D4" and wb["Tổng hợp"]["A6"].hyperlink.location == "'H1'!A1"
     assert wb.security.lockStructure
-    assert all(wb[s].sheet_state == "hidden" for s in ("_cchc", "_units", "_lists"))
+    assert all(wb[s].sheet_state == "hidden" for s in ("_cchc", "_lists"))
+    assert "_units" not in wb.sheetnames and "_survey" not in wb.sheetnames  # the province keeps them
     ws = wb["D1"]
     rows = rows_by_id(ws)
     lay = Layout(("self", "appraisal"))
