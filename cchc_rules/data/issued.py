@@ -86,11 +86,15 @@ _SPACE = re.compile(r"\s+")
 
 
 def _formula(text: str) -> str:
-    """A formula as Excel or LibreOffice may save it back: no `=`, `$`, `_xlfn.`, quotes or spaces, one case."""
+    """A formula as Excel or LibreOffice may save it back: no `=`, `$`, `_xlfn.`, quotes or spaces, one case.
+
+    Only the digest uses this spelling: the formulas are never evaluated by cchc.
+    """
     parts = text.lstrip("=").split('"')
     for i in range(0, len(parts), 2):  # outside string literals
         parts[i] = _SPACE.sub("", parts[i]).replace("$", "").replace("'", "").upper()
-        parts[i] = parts[i].replace("_XLFN.", "").replace("_XLWS.", "")
+        parts[i] = parts[i].replace("_XLFN.", "").replace("_XLWS.", "").replace("TRUE()", "TRUE")
+        parts[i] = parts[i].replace("FALSE()", "FALSE")  # LibreOffice writes the constants as functions
     return '"'.join(parts)
 
 

@@ -1,9 +1,7 @@
 """Where things are in a self-assessment workbook: shared by its writer (documents) and its reader (data).
 
 A unit sheet has a title block (rows 1–7), a header row (8) and one row per node from row 9;
-column A holds the node id (hidden), then code, name, max, how it is scored, one input column
-per stage, the points, remark, evidence required, evidence provided, one note per stage, and
-two hidden helper columns (value used, applicable max). The hidden sheet `_cchc` names the
+column A holds the node id (hidden), then the columns of `Layout`. The hidden sheet `_cchc` names the
 format, the rulebook and the issue id that links the file to the province's issued copy
 (`data.issued`).
 """
@@ -36,11 +34,16 @@ def cell_ref(col: int, row: int) -> str:
 
 @dataclass(frozen=True)
 class Layout:
-    """Where each column of a unit sheet is (1-based), derived from the stages."""
+    """Where each column of a unit sheet is (1-based), derived from the stages.
+
+    What a unit fills and signs comes first (code, name, max, a column per stage, points,
+    evidence provided, a note per stage: the printed page), then the guidance (how it is
+    scored, remark, evidence required), then hidden helper columns.
+    """
 
     stages: tuple[str, ...]
 
-    id, code, name, max, how, first_stage = 1, 2, 3, 4, 5, 6
+    id, code, name, max, first_stage = 1, 2, 3, 4, 5
 
     def stage(self, i: int) -> int:
         return self.first_stage + i
@@ -50,23 +53,32 @@ class Layout:
         return self.first_stage + len(self.stages)
 
     @property
-    def remark(self) -> int:
+    def evidence(self) -> int:
         return self.points + 1
+
+    def note(self, i: int) -> int:
+        return self.points + 2 + i
+
+    @property
+    def last_printed(self) -> int:
+        """The last column printed: the guidance after it is read on screen."""
+        return self.note(len(self.stages) - 1)
+
+    @property
+    def how(self) -> int:
+        return self.note(len(self.stages))
+
+    @property
+    def remark(self) -> int:
+        return self.how + 1
 
     @property
     def required(self) -> int:
-        return self.points + 2
-
-    @property
-    def evidence(self) -> int:
-        return self.points + 3
-
-    def note(self, i: int) -> int:
-        return self.points + 4 + i
+        return self.how + 2
 
     @property
     def value(self) -> int:
-        return self.note(len(self.stages))
+        return self.how + 3
 
     @property
     def appl(self) -> int:
@@ -75,11 +87,6 @@ class Layout:
     @property
     def extra(self) -> int:
         return self.value + 2
-
-    @property
-    def last_printed(self) -> int:
-        """The last column printed (the helper columns after it are hidden)."""
-        return self.value - 1
 
     def inputs(self) -> dict[str, int]:
         """Input column name (as in assessments) → column number."""

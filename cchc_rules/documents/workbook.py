@@ -42,14 +42,10 @@ from cchc_rules.data.workbook_layout import (
     Layout,
     rulebook_hash,
 )
+from cchc_rules.display import excel_format
 from cchc_rules.documents.workbook_labels import LABELS as _L
 from cchc_rules.documents.workbook_sheet import Lists, Prefill, UnitSheet, input_style
-from cchc_rules.documents.xlsx import (
-    header_row,
-    save_workbook,
-    sheet_title,
-    title_rows,
-)
+from cchc_rules.documents.xlsx import header_row, print_setup, save_workbook, sheet_title, title_rows
 from cchc_rules.dsl.models import Rulebook
 from cchc_rules.i18n import pick, resolve_lang
 
@@ -141,6 +137,7 @@ def _build(
         writer.write()
         inputs[title] = writer.inputs
     _summary_sheet(summary, rulebook, records, sheets, lang)
+    _print_setup(wb, rulebook, dataset, sheets, layout, lang)
     issue_id = uuid.uuid4().hex
     _info_sheet(wb, rulebook, lang, issue_id)
     wb.move_sheet(lists.ws, offset=len(wb.sheetnames))
@@ -211,9 +208,22 @@ def _summary_sheet(ws: Worksheet, rulebook: Rulebook, units: list[dict], sheets:
         link.font = Font(color="1F4E79", underline="single")
         ws.cell(row=k, column=2, value=unit.get("name"))
         ws.cell(row=k, column=3, value=pick(rulebook.groups.get(str(unit["group"])), lang) or str(unit["group"]))
-        ws.cell(row=k, column=4, value=f"='{sheet}'!D4").number_format = "0.00"
+        ws.cell(row=k, column=4, value=f"='{sheet}'!D4").number_format = excel_format(rulebook.display.decimals)
     ws.freeze_panes = ws.cell(row=head + 1, column=1)
     ws.protection.sheet = True
+
+
+def _print_setup(
+    wb: Workbook, rulebook: Rulebook, dataset: Dataset | None, sheets: list[str], layout: Layout, lang: str
+) -> None:
+    """A4: the summary upright; each unit on one landscape page, its header row on top."""
+    year = dataset.meta.year if dataset is not None and dataset.meta.year else rulebook.year
+    footer = _L[lang]["footer"].format(rulebook=rulebook.id, year=year if year else "—")
+    title = pick(rulebook.title, lang)
+    print_setup(wb.worksheets[0], title=title, footer=footer, lang=lang, repeat_rows=(4, 4))
+    for sheet in sheets:
+        print_setup(wb[sheet], title=f"{title} · {sheet}", footer=footer, lang=lang, landscape=True,
+                    repeat_rows=(HEADER_ROW, HEADER_ROW), last_column=layout.last_printed, one_page=True)
 
 
 def _info_sheet(wb: Workbook, rulebook: Rulebook, lang: str, issue_id: str) -> None:

@@ -15,10 +15,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from cchc_rules.data.model import NA, VALUE, ZERO_TOTAL, Dataset, Inputs
 from cchc_rules.data.workbook_layout import FIRST_ROW, HEADER_ROW, LISTS, Layout, cell_ref
+from cchc_rules.display import excel_format, number
 from cchc_rules.documents import rule_text as rt
 from cchc_rules.documents.workbook_formulas import band_formula, leaf_formula, literal, parent_formulas
 from cchc_rules.documents.workbook_labels import LABELS as _L
-from cchc_rules.documents.xlsx import GROUP_FILL, INPUT_FILL, WRAP, header_row
+from cchc_rules.documents.xlsx import CENTRE, GROUP_FILL, INPUT_FILL, THIN, TOP, WRAP, header_row, wrapped_lines
 from cchc_rules.dsl.models import Node, Rulebook
 from cchc_rules.engine.result import Result
 from cchc_rules.engine.score import score
@@ -124,24 +125,23 @@ class UnitSheet:
     def write(self) -> None:
         ws, lay, lab, rb = self.ws, self.lay, self.lab, self.rb
         stage_labels = [f"{stage_label(s, self.lang)}\n[{s}]" for s in rb.stages]
-        labels = [
-            "id",
-            lab["code"],
-            lab["name"],
-            lab["max"],
-            lab["how"],
-            *stage_labels,
-            lab["points"],
-            lab["remark"],
-            lab["required"],
-            lab["evidence"],
-            *(lab["note"].format(stage=s) for s in rb.stages),
-            lab["value"],
-            lab["appl"],
-        ]
-        widths = [4, 8, 46, 9, 42, *([14] * len(rb.stages)), 10, 22, 44, 30, *([24] * len(rb.stages)), 12, 12]
+        columns = {
+            lay.id: ("id", 4),
+            lay.code: (lab["code"], 8),
+            lay.name: (lab["name"], 56),
+            lay.max: (lab["max"], 10),
+            **{lay.stage(i): (label, 14) for i, label in enumerate(stage_labels)},
+            lay.points: (lab["points"], 10),
+            lay.evidence: (lab["evidence"], 30),
+            **{lay.note(i): (lab["note"].format(stage=stage_label(s, self.lang)), 24) for i, s in enumerate(rb.stages)},
+            lay.how: (lab["how"], 42),
+            lay.remark: (lab["remark"], 22),
+            lay.required: (lab["required"], 44),
+            lay.value: (lab["value"], 12),
+            lay.appl: (lab["appl"], 12),
+        }
+        labels, widths = zip(*(columns[c] for c in sorted(columns)))
         header_row(ws, HEADER_ROW, labels, widths)
-        ws.row_dimensions[HEADER_ROW].height = 32
         self._head()
         rows = self._rows()
         row_of = {node.id: FIRST_ROW + k for k, (node, _) in enumerate(rows)}
@@ -157,7 +157,7 @@ class UnitSheet:
         ws["D5"], ws["D6"] = f"={sum_p}", f"={sum_a}"
         ws["D4"] = f'=IF(D6=0,"",MAX(0,MIN({literal(rb.scale)},D5/D6*{literal(rb.scale)}{adj})))'
         for ref in ("D4", "D5", "D6"):
-            ws[ref].number_format = "0.00"
+            ws[ref].number_format = excel_format(rb.display.decimals)
             ws[ref].font = Font(bold=True, size=13 if ref == "D4" else 11)
         ws["D7"] = band_formula(rb, self.unit, "D4", row_of, lay, self.lang)
         ws["D7"].font = Font(bold=True)
@@ -165,21 +165,42 @@ class UnitSheet:
             ws["E7"] = self._graded_at_export()
         for col in (lay.id, lay.value, lay.appl):
             ws.column_dimensions[get_column_letter(col)].hidden = True
+        self._for_print()
         ws.freeze_panes = ws.cell(row=FIRST_ROW, column=lay.first_stage)
         ws.protection.sheet = True
         ws.protection.formatColumns = False
         ws.protection.formatRows = False
 
+    def _for_print(self) -> None:
+        """A grid on the printed columns, and each row as tall as its wrapped texts (no program fits them on load)."""
+        ws, lay = self.ws, self.lay
+        texts = [lay.name, lay.evidence, *(lay.note(i) for i in range(len(lay.stages)))]
+        widths = {col: ws.column_dimensions[get_column_letter(col)].width or 10 for col in texts}
+        for r in range(FIRST_ROW, ws.max_row + 1):
+            lines = 1
+            for col in texts:
+                value = ws.cell(row=r, column=col).value
+                if isinstance(value, str) and not value.startswith("="):
+                    lines = max(lines, wrapped_lines(value, widths[col]))
+            if lines > 1:
+                ws.row_dimensions[r].height = 15 * lines
+            for col in range(lay.code, lay.last_printed + 1):
+                cell = ws.cell(row=r, column=col)
+                cell.border = THIN
+                if lines > 1 and not cell.alignment.wrap_text:
+                    cell.alignment = TOP
+        ws.row_dimensions[HEADER_ROW].height = 48
+
     def _head(self) -> None:
         ws, lab, rb, unit = self.ws, self.lab, self.rb, self.unit
-        ws["A1"] = pick(rb.title, self.lang)
-        ws["A1"].font = Font(bold=True, size=14)
+        ws["B1"] = pick(rb.title, self.lang)  # column A holds the hidden ids
+        ws["B1"].font = Font(bold=True, size=14)
         if rb.illustrative:
-            ws["A2"] = lab["sample"]
-            ws["A2"].font = Font(bold=True, color="C00000")
+            ws["B2"] = lab["sample"]
+            ws["B2"].font = Font(bold=True, color="C00000")
         group = pick(rb.groups.get(str(unit["group"])), self.lang) or str(unit["group"])
-        ws["A3"] = lab["unit"].format(name=unit.get("name") or unit["unit_id"], id=unit["unit_id"], group=group)
-        ws["A3"].font = Font(bold=True)
+        ws["B3"] = lab["unit"].format(name=unit.get("name") or unit["unit_id"], id=unit["unit_id"], group=group)
+        ws["B3"].font = Font(bold=True)
         for r, key in ((4, "index"), (5, "earned"), (6, "possible"), (7, "band")):
             ws.cell(row=r, column=3, value=lab[key]).alignment = Alignment(horizontal="right")
         ws["E4"] = lab["help"]
@@ -192,7 +213,9 @@ class UnitSheet:
         row = res.units.iloc[self.row]
         rank = "—" if pd.isna(row["rank"]) else str(int(row["rank"]))
         text = self.lab["at_export"].format(
-            index=row["published"], band=res.band_label(str(row["band"]), self.lang), rank=rank
+            index=number(float(row["published"]), self.lang, self.rb.display.decimals),
+            band=res.band_label(str(row["band"]), self.lang),
+            rank=rank,
         )
         return f"{text} {AT_EXPORT}"
 
@@ -203,7 +226,7 @@ class UnitSheet:
         for col, value in values.items():
             cell = ws.cell(row=r, column=col, value=value)
             cell.alignment = WRAP
-        ws.cell(row=r, column=lay.max).number_format = "0.###"
+        ws.cell(row=r, column=lay.max).alignment = CENTRE  # "General": 2 and 1.5, never "2."
         ws.cell(row=r, column=lay.points).number_format = "0.00#"
 
     def _node_row(self, node: Node, depth: int, row_of: dict[str, int]) -> None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from pathlib import Path
 
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
+from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
 from cchc_rules.atomic import atomic_file
@@ -18,6 +20,8 @@ TITLE_FONT = Font(bold=True, size=14)
 GROUP_FILL = PatternFill("solid", fgColor="DDEBF7")
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 WRAP = Alignment(wrap_text=True, vertical="top")
+TOP = Alignment(vertical="top")
+CENTRE = Alignment(horizontal="center", vertical="top")
 THIN = Border(*(Side(style="thin", color="BFBFBF"),) * 4)
 
 
@@ -54,3 +58,69 @@ def sheet_title(name: str, taken: set[str]) -> str:
         title = base[: 31 - len(suffix)] + suffix
     taken.add(title)
     return title
+
+
+# ---------------------------------------------------------------- printing on A4
+_PAGE = {"vi": "Trang &P/&N", "en": "Page &P of &N"}
+
+
+def _header_text(text: str, limit: int = 120) -> str:
+    """Text for a page header or footer: `&` is a code there, and Excel takes at most 255 characters."""
+    text = " ".join(text.split())
+    text = text if len(text) <= limit else text[: limit - 1] + "…"
+    return text.replace("&", "&&")
+
+
+def print_setup(
+    ws: Worksheet,
+    *,
+    title: str,
+    footer: str,
+    lang: str,
+    landscape: bool = False,
+    repeat_rows: tuple[int, int] | None = None,
+    last_column: int | None = None,
+    one_page: bool = False,
+) -> None:
+    """Make a sheet print on A4: orientation, fit to the page width (and height with `one_page`),
+    header rows repeated on every page, the title on top, `footer` (rulebook, data year) and page
+    numbers below. `last_column` ends the print area (columns after it are helpers)."""
+    setup = ws.page_setup
+    setup.paperSize = ws.PAPERSIZE_A4
+    setup.orientation = ws.ORIENTATION_LANDSCAPE if landscape else ws.ORIENTATION_PORTRAIT
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    setup.fitToWidth = 1
+    setup.fitToHeight = 1 if one_page else 0
+    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.7, bottom=0.7, header=0.3, footer=0.3)
+    ws.print_options.horizontalCentered = True
+    if repeat_rows is not None:
+        ws.print_title_rows = f"{repeat_rows[0]}:{repeat_rows[1]}"
+    if last_column is not None:
+        ws.print_area = f"A1:{get_column_letter(last_column)}{max(ws.max_row, 1)}"
+    for part in (ws.oddHeader, ws.evenHeader, ws.firstHeader):
+        part.center.text, part.center.size = _header_text(title), 9
+    for part in (ws.oddFooter, ws.evenFooter, ws.firstFooter):
+        part.left.text, part.left.size = _header_text(footer, 90), 8
+        part.right.text, part.right.size = _PAGE[lang], 8
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """About how many lines `text` takes in a wrapped column `width` characters wide."""
+    return sum(max(1, math.ceil(len(line) * 0.9 / max(width - 1, 1))) for line in text.split("\n"))
+
+
+def fit_columns(ws: Worksheet, header_row: int = 1, widest: float = 50, number_format: str | None = None) -> None:
+    """Column widths from their content (at most `widest`, longer texts wrap); numbers get `number_format`."""
+    widths: dict[int, float] = {}
+    for row in ws.iter_rows(min_row=header_row):
+        for cell in row:
+            if cell.value is None:
+                continue
+            if isinstance(cell.value, float) and number_format:
+                cell.number_format = number_format
+            longest = max((len(line) for line in str(cell.value).split("\n")), default=0)
+            widths[cell.column] = max(widths.get(cell.column, 6), min(widest, longest * 1.1 + 2))
+            if longest > widest:
+                cell.alignment = WRAP
+    for col, width in widths.items():
+        ws.column_dimensions[get_column_letter(col)].width = width
