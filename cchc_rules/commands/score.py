@@ -104,6 +104,15 @@ def ledgers(result: Any, lang: str) -> pd.DataFrame:
 EXCEL_ROWS = 1_048_576  # rows in one Excel sheet, header included
 
 
+def _printable(ws: Any, result: Any, name: str, lang: str) -> None:
+    from cchc_rules.display import excel_format
+    from cchc_rules.documents.xlsx import footer_text, print_table
+
+    rb = result.rulebook
+    title = f"{pick(rb.title, lang)} · {name}"
+    print_table(ws, title, footer_text(rb.id, rb.year, lang), lang, excel_format(rb.display.decimals))
+
+
 def write_outputs(result: Any, out: Path, lang: str) -> None:
     """All or nothing: units, nodes and ledger as CSV and as sheets of tables.xlsx (a table too long for one
     Excel sheet stays in its CSV only), and results.xlsx, the formatted ranking a department publishes."""
@@ -117,4 +126,5 @@ def write_outputs(result: Any, out: Path, lang: str) -> None:
             for name, table in tables.items():
                 if len(table) < EXCEL_ROWS:
                     table.to_excel(writer, sheet_name=name, index=False)
+                    _printable(writer.sheets[name], result, name, lang)
         write_results_workbook(result, tmp / "results.xlsx", lang=lang)

@@ -45,7 +45,7 @@ from cchc_rules.data.workbook_layout import (
 from cchc_rules.display import excel_format
 from cchc_rules.documents.workbook_labels import LABELS as _L
 from cchc_rules.documents.workbook_sheet import Lists, Prefill, UnitSheet, input_style
-from cchc_rules.documents.xlsx import header_row, print_setup, save_workbook, sheet_title, title_rows
+from cchc_rules.documents.xlsx import footer_text, header_row, print_setup, save_workbook, sheet_title, title_rows
 from cchc_rules.dsl.models import Rulebook
 from cchc_rules.i18n import pick, resolve_lang
 
@@ -218,7 +218,7 @@ def _print_setup(
 ) -> None:
     """A4: the summary upright; each unit on one landscape page, its header row on top."""
     year = dataset.meta.year if dataset is not None and dataset.meta.year else rulebook.year
-    footer = _L[lang]["footer"].format(rulebook=rulebook.id, year=year if year else "—")
+    footer = footer_text(rulebook.id, year, lang)
     title = pick(rulebook.title, lang)
     print_setup(wb.worksheets[0], title=title, footer=footer, lang=lang, repeat_rows=(4, 4))
     for sheet in sheets:

@@ -36,7 +36,6 @@ LABELS: dict[str, dict[str, str]] = {
         "unit_id": "Mã đơn vị",
         "unit_name": "Tên đơn vị",
         "group": "Nhóm",
-        "footer": "Bộ tiêu chí {rulebook} · số liệu năm {year}",
     },
     "en": {
         "code": "Code",
@@ -71,6 +70,5 @@ LABELS: dict[str, dict[str, str]] = {
         "unit_id": "Unit id",
         "unit_name": "Unit",
         "group": "Group",
-        "footer": "Rulebook {rulebook} · data year {year}",
     },
 }

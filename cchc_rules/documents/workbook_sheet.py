@@ -189,7 +189,6 @@ class UnitSheet:
                 cell.border = THIN
                 if lines > 1 and not cell.alignment.wrap_text:
                     cell.alignment = TOP
-        ws.row_dimensions[HEADER_ROW].height = 48
 
     def _head(self) -> None:
         ws, lab, rb, unit = self.ws, self.lab, self.rb, self.unit

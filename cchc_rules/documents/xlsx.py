@@ -32,12 +32,15 @@ def save_workbook(wb: Workbook, path: Path | str) -> Path:
 
 
 def header_row(ws: Worksheet, row: int, labels: Sequence[str], widths: Sequence[float]) -> None:
-    """Write a styled header row and set the column widths."""
+    """Write a styled header row, set the column widths and make the row as tall as its wrapped labels."""
+    lines = 1
     for col, (label, width) in enumerate(zip(labels, widths), start=1):
         cell = ws.cell(row=row, column=col, value=label)
         cell.font, cell.fill, cell.border = HEADER_FONT, HEADER_FILL, THIN
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
         ws.column_dimensions[get_column_letter(col)].width = width
+        lines = max(lines, wrapped_lines(str(label), width * 0.9))  # bold text is wider
+    ws.row_dimensions[row].height = 15 * lines + 3
 
 
 def title_rows(ws: Worksheet, lines: Sequence[str]) -> None:
@@ -62,6 +65,12 @@ def sheet_title(name: str, taken: set[str]) -> str:
 
 # ---------------------------------------------------------------- printing on A4
 _PAGE = {"vi": "Trang &P/&N", "en": "Page &P of &N"}
+_FOOTER = {"vi": "Bộ tiêu chí {rulebook} · số liệu năm {year}", "en": "Rulebook {rulebook} · data year {year}"}
+
+
+def footer_text(rulebook_id: str, year: int | None, lang: str) -> str:
+    """The line printed under every page: which rulebook and which year's data."""
+    return _FOOTER[lang].format(rulebook=rulebook_id, year=year if year else "—")
 
 
 def _header_text(text: str, limit: int = 120) -> str:
@@ -124,3 +133,14 @@ def fit_columns(ws: Worksheet, header_row: int = 1, widest: float = 50, number_f
                 cell.alignment = WRAP
     for col, width in widths.items():
         ws.column_dimensions[get_column_letter(col)].width = width
+
+
+def print_table(ws: Worksheet, title: str, footer: str, lang: str, number_format: str) -> None:
+    """A plain data table (header in row 1) made readable and printable: widths, wrapping, number
+    formats, the header frozen and repeated, landscape A4 fitted to the width."""
+    fit_columns(ws, number_format=number_format)
+    for cell in ws[1]:
+        cell.font, cell.fill, cell.border = HEADER_FONT, HEADER_FILL, THIN
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+    ws.freeze_panes = "A2"
+    print_setup(ws, title=title, footer=footer, lang=lang, landscape=True, repeat_rows=(1, 1))
