@@ -22,8 +22,6 @@ from cchc_rules.documents.workbook import write_workbook
 from cchc_rules.dsl.load import load_rulebook
 from cchc_rules.engine.score import score
 
-from .conftest import FIXTURES
-
 pypdf = pytest.importorskip("pypdf")
 
 ROOT = Path(__file__).resolve().parents[2]
