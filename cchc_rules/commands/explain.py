@@ -7,7 +7,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from cchc_rules.commands.score import compute
+from cchc_rules.commands.score import add_issued, compute
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -17,10 +17,11 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("dataset", type=Path, help="a dataset folder or XLSX workbook")
     p.add_argument("unit_id", help="the unit to explain")
     p.add_argument("--stage", default=None, help="score at this stage (default: the last value of each leaf)")
+    add_issued(p)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    result = compute(args.rulebook, args.dataset, args.stage)
+    result = compute(args.rulebook, args.dataset, args.stage, args.issued)
     print(result.explain(args.unit_id, args.lang).format())
     return 0

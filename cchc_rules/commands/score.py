@@ -35,22 +35,29 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--stage", default=None, help="score at this stage (default: the last value of each leaf)")
     p.add_argument("--json", action="store_true", help="print the result as JSON (unrounded numbers)")
     p.add_argument("--out", type=Path, default=None, help="write units, nodes, ledger (CSV) and results.xlsx here")
+    add_issued(p)
     p.set_defaults(func=run)
 
 
-def compute(rulebook_path: Path, dataset_path: Path, stage: str | None):
+def add_issued(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--issued", type=Path, default=None, metavar="FILE.issued.json",
+                   help="for returned self-assessment workbooks: the issued copy 'cchc workbook' wrote "
+                        "(default: found beside the workbook or its folder) / bản lưu khi phát hành sổ")
+
+
+def compute(rulebook_path: Path, dataset_path: Path, stage: str | None, issued: Path | None = None):
     """Load, check and score (raises `CchcError` listing every problem)."""
     from cchc_rules.data.load import load_dataset
     from cchc_rules.dsl.load import load_rulebook
     from cchc_rules.engine.score import score
 
     rulebook = load_rulebook(rulebook_path)
-    dataset = load_dataset(dataset_path, rulebook)
+    dataset = load_dataset(dataset_path, rulebook, issued)
     return score(rulebook, dataset, stage)
 
 
 def run(args: argparse.Namespace) -> int:
-    result = compute(args.rulebook, args.dataset, args.stage)
+    result = compute(args.rulebook, args.dataset, args.stage, args.issued)
     if args.out is not None:
         write_outputs(result, args.out, args.lang)
     if args.json:

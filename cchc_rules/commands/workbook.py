@@ -4,6 +4,11 @@ DATASET_OR_UNITS is a dataset (folder or workbook: the workbook is prefilled wit
 or a `units.csv` list (unit_id, name, group[, flags]: an empty workbook). Either is checked
 against the rulebook first, every problem at once. With `--per-unit`, `--out` is a folder that
 receives one workbook per unit (UNIT_ID.xlsx), to send to each unit.
+
+The issued copy (`FILE.issued.json` beside the workbook, or `FOLDER.issued.json` beside the
+folder) is what the province keeps: the units' groups and flags, the survey answers and a
+digest of every cell the unit must not change. `cchc score RULEBOOK RETURNED` finds it beside
+the returned file (or takes `--issued`).
 """
 
 from __future__ import annotations
@@ -13,13 +18,16 @@ from pathlib import Path
 
 import pandas as pd
 
+from cchc_rules.data.issued import manifest_path
 from cchc_rules.documents.workbook import write_unit_workbooks, write_workbook
 from cchc_rules.dsl.load import load_rulebook
 from cchc_rules.problems import CchcError, Problems
 
 _DONE = {
-    "vi": "Đã ghi sổ tự đánh giá ({n} đơn vị): {path}",
-    "en": "Self-assessment workbook written ({n} units): {path}",
+    "vi": "Đã ghi sổ tự đánh giá ({n} đơn vị): {path}\n"
+          "Bản lưu khi phát hành (giữ lại, không gửi cho đơn vị; cần khi chấm điểm sổ nhận về): {issued}",
+    "en": "Self-assessment workbook written ({n} units): {path}\n"
+          "Issued copy (keep it, do not send it to the units; scoring the returned workbooks needs it): {issued}",
 }
 
 
@@ -63,5 +71,5 @@ def run(args: argparse.Namespace) -> int:
         write_unit_workbooks(rulebook, args.out, lang=args.lang, **source)
     else:
         write_workbook(rulebook, args.out, lang=args.lang, **source)
-    print(_DONE[args.lang].format(n=n, path=args.out))
+    print(_DONE[args.lang].format(n=n, path=args.out, issued=manifest_path(args.out)))
     return 0

@@ -266,3 +266,28 @@ def filled_units(rulebook, tmp_path):
     wb["D1"].cell(row=rows["1.2"], column=LAY.stage(0)).value = 85
     wb.save(path)
     return path
+
+
+def test_the_province_scores_returns_kept_elsewhere_with_its_issued_copy(filled_units, tmp_path, capsys):
+    import shutil
+
+    rulebook_file = str(FIXTURES / "small.yaml")
+    returns = tmp_path / "returns"
+    returns.mkdir()
+    moved = shutil.copy(filled_units, returns / "tra-lai-D1.xlsx")  # as saved from an e-mail
+    assert main(["score", rulebook_file, str(moved), "--lang", "en"]) == 1
+    assert "W717" in capsys.readouterr().err
+    issued = manifest_path(filled_units)
+    assert main(["score", rulebook_file, str(moved), "--issued", str(issued), "--lang", "en"]) == 0
+    # D1 typed 85 for 1.2 only: 1 point (80–<100); 2.3 left empty counts its max (missing: max), 1 point;
+    # 2 of 5 + 6.5 + 3 + 1 + 6 = 21.5 applicable → 9.302… → 9.30
+    assert "D1  Sở Tư pháp  Departments   9.30" in capsys.readouterr().out
+
+
+def test_the_workbook_command_says_where_the_issued_copy_is(tmp_path, capsys):
+    units = tmp_path / "units.csv"
+    units.write_text("unit_id,name,group\nD1,Sở Tư pháp,department\n", "utf-8")
+    out = tmp_path / "books"
+    assert main(["workbook", str(FIXTURES / "small.yaml"), str(units), "--out", str(out), "--per-unit"]) == 0
+    said = capsys.readouterr().out
+    assert str(tmp_path / "books.issued.json") in said and (tmp_path / "books.issued.json").is_file()
