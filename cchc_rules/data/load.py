@@ -15,7 +15,7 @@ from cchc_rules.data.frames import dataset_from_frames
 from cchc_rules.data.model import Dataset
 from cchc_rules.data.parse import parse
 from cchc_rules.data.read import CROSSWALK, is_self_assessment, read_dataset, split_flags
-from cchc_rules.data.workbook_read import read_workbooks
+from cchc_rules.data.workbook_read import in_workbook, read_workbooks
 from cchc_rules.dsl.models import Rulebook
 from cchc_rules.problems import CchcError, Problems, nearest
 
@@ -44,6 +44,8 @@ def load_dataset(path: Path | str, rulebook: Rulebook, issued: Path | str | None
         raise CchcError(dp.limited(problems).items)
     parse(dataset, rulebook, problems)
     check_crosswalk(dataset, problems)
+    if path.suffix.lower() == ".xlsx":
+        problems = in_workbook(problems)
     dp.limited(problems).raise_if_errors()
     return dataset
 

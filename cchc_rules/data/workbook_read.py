@@ -147,6 +147,14 @@ TEXT_DECIMAL_COMMA = define(
 _IN_WORKBOOK = {dp.DECIMAL_COMMA: TEXT_DECIMAL_COMMA}
 
 
+def in_workbook(problems: Problems) -> Problems:
+    """The problems of a dataset read from an XLSX file, with hints about the workbook (not `dataset.yaml`)."""
+    out = Problems()
+    out.extend(Problem(_IN_WORKBOOK.get(p.code, p.code), p.params, p.pos, p.path, p.severity, p.column)
+               for p in problems)
+    return out
+
+
 def read_workbook(path: Path | str, rulebook: Rulebook, issued: Path | str | None = None) -> Dataset:
     """The Dataset a returned workbook holds; every problem at once, each at its sheet and cell."""
     return read_workbooks([path], rulebook, issued)

@@ -291,3 +291,20 @@ def test_the_workbook_command_says_where_the_issued_copy_is(tmp_path, capsys):
     assert main(["workbook", str(FIXTURES / "small.yaml"), str(units), "--out", str(out), "--per-unit"]) == 0
     said = capsys.readouterr().out
     assert str(tmp_path / "books.issued.json") in said and (tmp_path / "books.issued.json").is_file()
+
+
+def test_a_decimal_comma_in_an_xlsx_dataset_is_explained_for_the_workbook(rulebook, tmp_path):
+    wb = openpyxl.Workbook()
+    units = wb.active
+    units.title = "units"
+    units.append(["unit_id", "name", "group"])
+    units.append(["D1", "Sở Tư pháp", "department"])
+    assessments = wb.create_sheet("assessments")
+    assessments.append(["unit_id", "criterion_id", "self"])
+    assessments.append(["D1", "1.3", "75,5"])  # typed as text
+    wb.save(tmp_path / "du-lieu.xlsx")
+    with pytest.raises(CchcError) as err:
+        load_dataset(tmp_path / "du-lieu.xlsx", rulebook)
+    (problem,) = [p for p in err.value.errors if p.code == "W729"]
+    assert problem.pos.text("en").endswith("sheet 'assessments', cell C2")
+    assert "dataset.yaml" not in problem.fix("en") and "75.5" in problem.fix("en")
