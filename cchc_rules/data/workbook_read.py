@@ -181,13 +181,14 @@ def read_workbooks(
         raise CchcError(problems.items)
     digest = rulebook_hash(rulebook)
     read: dict[str, tuple[Path, pd.DataFrame]] = {}
+    seen: set[str] = set()  # the issues of the files given, refused or not
     refused = False
     for path in paths:
-        part = _read_one(path, rulebook, digest, books, str(manifest), problems)
-        if part is None:
+        issue_id, assessments = _read_one(path, rulebook, digest, books, str(manifest), problems)
+        seen.add(issue_id)
+        if assessments is None:
             refused = True
             continue
-        issue_id, assessments = part
         if issue_id in read:
             problems.add(DUPLICATE_RETURN, Pos(str(path)), other=str(read[issue_id][0]))
             refused = True
@@ -195,11 +196,11 @@ def read_workbooks(
         read[issue_id] = (path, assessments)
     if folder is not None:
         for issue_id, book in books.items():
-            if issue_id not in read:
+            if issue_id not in seen:
                 units = [u["unit_id"] for u in book.units]
                 problems.add(NOT_RETURNED, Pos(str(folder)), file=book.file, units=units)
                 refused = True
-    if refused:  # typed values are still checked below, with the workbook's own problems
+    if refused:  # a file refused as a whole; problems of typed values are raised with the data checks below
         raise CchcError(problems.items)
     chosen = [books[i] for i in read]
     units = pd.DataFrame([u for b in chosen for u in b.units]).drop(columns=["sheet"])
@@ -216,25 +217,25 @@ def read_workbooks(
 def _read_one(
     path: Path, rulebook: Rulebook, digest: str, books: dict[str, iss.IssuedWorkbook], manifest: str,
     problems: Problems,
-) -> tuple[str, pd.DataFrame] | None:
-    """(issue id, assessments) of one returned workbook; None when it is refused."""
+) -> tuple[str, pd.DataFrame | None]:
+    """(issue id, assessments) of one returned workbook; assessments None when it is refused."""
     file = str(path)
     try:
         wb = load_workbook(path)  # formulas stay formulas: cached results are never used
     except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file
         problems.add(NOT_A_WORKBOOK, Pos(file), reason=f"{type(exc).__name__}: {exc}")
-        return None
+        return "", None
     before = len(problems.errors)
     issue_id = _read_info(wb, file, rulebook, digest, problems)
     if len(problems.errors) > before:
-        return None
+        return issue_id, None
     book = books.get(issue_id)
     if book is None:
         problems.add(NOT_ISSUED, Pos(file, sheet=INFO), issue_id=issue_id, manifest=manifest)
-        return None
+        return issue_id, None
     intact = _check_sheets(wb, book, file, problems)
     if len(problems.errors) > before:
-        return None
+        return issue_id, None
     return issue_id, _inputs(wb, book, intact, file, problems)
 
 

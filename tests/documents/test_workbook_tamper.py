@@ -308,3 +308,13 @@ def test_a_decimal_comma_in_an_xlsx_dataset_is_explained_for_the_workbook(rulebo
     (problem,) = [p for p in err.value.errors if p.code == "W729"]
     assert problem.pos.text("en").endswith("sheet 'assessments', cell C2")
     assert "dataset.yaml" not in problem.fix("en") and "75.5" in problem.fix("en")
+
+
+def test_a_tampered_return_in_a_folder_is_named_once(rulebook, dataset, tmp_path):
+    paths = write_unit_workbooks(rulebook, tmp_path / "out", dataset=dataset)
+    tamper(paths[1], lambda wb: wb["D2"].__setitem__("D4", 100))  # the running index overwritten
+    with pytest.raises(CchcError) as err:
+        load_dataset(tmp_path / "out", rulebook)
+    assert [(p.code, p.pos.file, p.pos.sheet, p.pos.line, p.pos.col) for p in err.value.errors] == [
+        ("W724", str(paths[1]), "D2", 4, 4)
+    ]
