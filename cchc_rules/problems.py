@@ -120,6 +120,7 @@ class Problem:
             "sheet": pos.sheet if pos and pos.sheet else "",
             "line": pos.line if pos else None,
             "col": pos.col if pos else None,
+            "cell": f"{column_letter(pos.col)}{pos.line}" if pos and pos.sheet and pos.line and pos.col else "",
             "column": self.column or "",
             "path": self.path,
             "what": self.what(lang),

@@ -132,6 +132,8 @@ def write_outputs(result: Any, out: Path, lang: str) -> None:
         with pd.ExcelWriter(tmp / "tables.xlsx") as writer:
             for name, table in tables.items():
                 if len(table) < EXCEL_ROWS:
+                    if "published" in table.columns:  # a number in Excel (shown with the rulebook's decimals)
+                        table = table.assign(published=pd.to_numeric(table["published"]))
                     table.to_excel(writer, sheet_name=name, index=False)
                     _printable(writer.sheets[name], result, name, lang)
         write_results_workbook(result, tmp / "results.xlsx", lang=lang)

@@ -103,6 +103,8 @@ def test_tables_and_handbook_print_on_a4(province, profile, tmp_path, capsys):
     index = next(c.column for c in units[1] if c.value == "index")
     assert isinstance(units.cell(row=2, column=index).value, float)
     assert units.cell(row=2, column=index).number_format == "0.00"
+    published = next(c.column for c in units[1] if c.value == "published")
+    assert isinstance(units.cell(row=2, column=published).value, float)  # not text
     printed = pages(convert(out / "tables.xlsx", "pdf", profile))
     assert all(landscape for landscape, _ in printed)
     handbook = write_handbook(rulebook, tmp_path / "so-tay.xlsx", "vi")

@@ -318,3 +318,13 @@ def test_a_tampered_return_in_a_folder_is_named_once(rulebook, dataset, tmp_path
     assert [(p.code, p.pos.file, p.pos.sheet, p.pos.line, p.pos.col) for p in err.value.errors] == [
         ("W724", str(paths[1]), "D2", 4, 4)
     ]
+
+
+def test_positions_in_workbooks_are_excel_cells():
+    from cchc_rules.problems import Pos, Problem
+
+    assert Pos("d/units.csv", 4, 2).text("vi") == "d/units.csv:4:2"  # text files keep line:column
+    assert Pos("b.xlsx", 12, 6, "so-noi-vu").text("en") == "b.xlsx, sheet 'so-noi-vu', cell F12"
+    assert Pos("b.xlsx", 12, None, "units").text("vi") == "b.xlsx, trang 'units', dòng 12"
+    assert Pos("b.xlsx", 3, 28, "x").text("en").endswith("cell AB3")  # 28 = 26 + 2 → AB
+    assert Problem("W724", {"found": "1"}, Pos("b.xlsx", 3, 28, "x")).row("en")["cell"] == "AB3"
