@@ -418,20 +418,16 @@ def _numbers(texts: pd.Series, decimal: str) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _match(texts: pd.Series, names: list[str], labelled: bool = False) -> np.ndarray:
-    """The index of each text in `names`: exact, else in any case when that is unambiguous.
-
-    `labelled`: a level may also be written by its label in either language (`tốt`, `Good`).
-    """
-    exact = {name: float(i) for i, name in enumerate(names)}
-    spellings = [(s, float(i)) for i, name in enumerate(names) for s in (level_names(name) if labelled else (name,))]
+    """The index of each text in `names`: exact, else in any case when that is unambiguous; with `labelled`
+    a level also by its label in either language (`tốt`, `Good`)."""
     folded: dict[str, set[float]] = {}
-    for spelling, i in spellings:
-        folded.setdefault(spelling.casefold(), set()).add(i)
-    unambiguous = {k: next(iter(v)) for k, v in folded.items() if len(v) == 1}
-    v = np.array(texts.map(exact), dtype=float)
+    for i, name in enumerate(names):
+        for spelling in level_names(name) if labelled else (name,):
+            folded.setdefault(spelling.casefold(), set()).add(float(i))
+    v = np.array(texts.map({name: float(i) for i, name in enumerate(names)}), dtype=float)
     miss = np.isnan(v)
     if miss.any():
-        v[miss] = texts[miss].str.casefold().map(unambiguous).to_numpy(dtype=float)
+        v[miss] = texts[miss].str.casefold().map({k: min(s) for k, s in folded.items() if len(s) == 1}).to_numpy(float)
     return v
 
 
