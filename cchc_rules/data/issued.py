@@ -77,7 +77,7 @@ class IssuedWorkbook:
     lang: str
     meta: dict[str, Any]
     sheets: list[IssuedSheet]
-    units: list[dict[str, Any]]  # unit_id, name, group, flags (list), attributes, and its sheet
+    units: list[dict[str, Any]]  # unit_id, name, group, flags (list), attributes, and `_sheet`: its sheet
     survey: list[dict[str, Any]]
 
 

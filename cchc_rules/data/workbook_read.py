@@ -203,7 +203,7 @@ def read_workbooks(
     if refused:  # a file refused as a whole; problems of typed values are raised with the data checks below
         raise CchcError(problems.items)
     chosen = [books[i] for i in read]
-    units = pd.DataFrame([u for b in chosen for u in b.units]).drop(columns=["sheet"])
+    units = pd.DataFrame([u for b in chosen for u in b.units]).drop(columns=["_sheet"])
     survey_rows = [row for b in chosen for row in b.survey]
     survey = pd.DataFrame(survey_rows) if survey_rows else None
     meta = DatasetMeta(**{k: chosen[0].meta.get(k) for k in ("year", "source", "description")})

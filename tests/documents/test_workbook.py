@@ -348,9 +348,10 @@ def test_running_band_applies_the_gates_a_sheet_can_check(rulebook, tmp_path):
 
 
 def test_unit_attributes_with_any_column_name_travel_with_the_workbook(rulebook, tmp_path):
-    units = UNITS.assign(**{"huyện cũ": ["Văn Lãng", None]})
+    units = UNITS.assign(**{"huyện cũ": ["Văn Lãng", None], "sheet": ["tờ 1", "tờ 2"]})
     path = write_workbook(rulebook, tmp_path / "a.xlsx", units=units)
     fill(path, {"D1": {"1.1": {"self": "có"}}})
     back = read_workbook(path, rulebook)
     assert back.units["huyện cũ"].tolist()[0] == "Văn Lãng"
+    assert back.units["sheet"].tolist() == ["tờ 1", "tờ 2"]  # an attribute named like the issued copy's own keys
     assert back.units["flags"].tolist() == [(), ()]
