@@ -15,7 +15,16 @@ from openpyxl.styles import Font
 
 from cchc_rules.atomic import write_text
 from cchc_rules.documents import rule_text as rt
-from cchc_rules.documents.xlsx import GROUP_FILL, WRAP, footer_text, header_row, print_setup, save_workbook, title_rows
+from cchc_rules.documents.xlsx import (
+    GROUP_FILL,
+    WRAP,
+    fit_rows,
+    footer_text,
+    header_row,
+    print_setup,
+    save_workbook,
+    title_rows,
+)
 from cchc_rules.dsl.models import Node, Rulebook
 from cchc_rules.i18n import pick, resolve_lang, stage_label
 from cchc_rules.problems import CchcError, Pos, Problem, define
@@ -543,6 +552,7 @@ def _printable(wb: Workbook, book: Handbook, top: int) -> None:
             for cell in row:
                 if isinstance(cell.value, str):
                     cell.alignment = WRAP
+        fit_rows(ws, 2 if k else top + 1)
         print_setup(ws, title=f"{book.title} · {ws.title}", footer=footer, lang=book.lang,
                     landscape=k == 0, repeat_rows=(top, top) if k == 0 else (1, 1))
 

@@ -19,7 +19,7 @@ from cchc_rules.display import excel_format, number
 from cchc_rules.documents import rule_text as rt
 from cchc_rules.documents.workbook_formulas import band_formula, leaf_formula, literal, parent_formulas
 from cchc_rules.documents.workbook_labels import LABELS as _L
-from cchc_rules.documents.xlsx import CENTRE, GROUP_FILL, INPUT_FILL, THIN, TOP, WRAP, header_row, wrapped_lines
+from cchc_rules.documents.xlsx import CENTRE, GROUP_FILL, INPUT_FILL, THIN, TOP, WRAP, fit_rows, header_row
 from cchc_rules.dsl.models import Node, Rulebook
 from cchc_rules.engine.result import Result
 from cchc_rules.engine.score import score
@@ -172,22 +172,14 @@ class UnitSheet:
         ws.protection.formatRows = False
 
     def _for_print(self) -> None:
-        """A grid on the printed columns, and each row as tall as its wrapped texts (no program fits them on load)."""
+        """A grid on the printed columns, each row as tall as its wrapped texts there."""
         ws, lay = self.ws, self.lay
-        texts = [lay.name, lay.evidence, *(lay.note(i) for i in range(len(lay.stages)))]
-        widths = {col: ws.column_dimensions[get_column_letter(col)].width or 10 for col in texts}
+        taller = fit_rows(ws, FIRST_ROW, [lay.name, lay.evidence, *(lay.note(i) for i in range(len(lay.stages)))])
         for r in range(FIRST_ROW, ws.max_row + 1):
-            lines = 1
-            for col in texts:
-                value = ws.cell(row=r, column=col).value
-                if isinstance(value, str) and not value.startswith("="):
-                    lines = max(lines, wrapped_lines(value, widths[col]))
-            if lines > 1:
-                ws.row_dimensions[r].height = 15 * lines
             for col in range(lay.code, lay.last_printed + 1):
                 cell = ws.cell(row=r, column=col)
                 cell.border = THIN
-                if lines > 1 and not cell.alignment.wrap_text:
+                if r in taller and not cell.alignment.wrap_text:
                     cell.alignment = TOP
 
     def _head(self) -> None:

@@ -118,6 +118,27 @@ def wrapped_lines(text: str, width: float) -> int:
     return sum(max(1, math.ceil(len(line) * 0.9 / max(width - 1, 1))) for line in text.split("\n"))
 
 
+def fit_rows(ws: Worksheet, first_row: int, columns: Sequence[int] | None = None) -> dict[int, int]:
+    """Each row as tall as its wrapped texts in `columns` (all by default): no program fits them on load.
+
+    Returns the rows made taller, with their number of lines."""
+    widths: dict[int, float] = {}
+    taller = {}
+    for row in ws.iter_rows(min_row=first_row):
+        lines = 1
+        for cell in row:
+            wanted = columns is None or cell.column in columns
+            if not wanted or not isinstance(cell.value, str) or cell.value.startswith("="):
+                continue
+            if cell.column not in widths:
+                widths[cell.column] = ws.column_dimensions[get_column_letter(cell.column)].width or 10
+            lines = max(lines, wrapped_lines(cell.value, widths[cell.column]))
+        if lines > 1:
+            ws.row_dimensions[row[0].row].height = 15 * lines
+            taller[row[0].row] = lines
+    return taller
+
+
 def fit_columns(ws: Worksheet, header_row: int = 1, widest: float = 50, number_format: str | None = None) -> None:
     """Column widths from their content (at most `widest`, longer texts wrap); numbers get `number_format`."""
     widths: dict[int, float] = {}
