@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -122,6 +123,38 @@ def test_a_single_file_output_is_replaced_only_when_it_is_its_own(project, capsy
     (project / "schema.json").write_text("{}", encoding="utf-8")
     assert run("schema", "--out", "schema.json") == 1
     assert (project / "schema.json").read_text(encoding="utf-8") == "{}"
+
+
+def test_the_workbook_and_its_issued_copy_are_both_guarded(project, capsys):
+    """`cchc workbook` writes two files: the workbook and, beside it, the issued copy the province keeps."""
+    assert run("workbook", "tiny.yaml", "data", "--out", "book.xlsx") == 0
+    assert "book.issued.json" in capsys.readouterr().out
+    files = {p.name for p in project.iterdir()}
+    assert {"book.xlsx", "book.issued.json", outputs.FILES} <= files
+    assert not [n for n in files if n.startswith(".book")]  # no temporary file left beside them
+    listed = json.loads((project / outputs.FILES).read_text(encoding="utf-8"))["files"]
+    assert set(listed) == {"book.xlsx", "book.issued.json"}
+    issue = json.loads((project / "book.issued.json").read_text(encoding="utf-8"))["workbooks"][0]
+    assert issue["file"] == "book.xlsx"  # the name as issued, not the temporary one
+    assert run("workbook", "tiny.yaml", "data", "--out", "book.xlsx") == 0  # both its own: replaced
+    # a person's file where the issued copy goes: neither file is touched without --force
+    (project / "book.issued.json").write_text("my notes", encoding="utf-8")
+    book = fingerprint(project / "book.xlsx")
+    assert run("workbook", "tiny.yaml", "data", "--out", "book.xlsx") == 1
+    err = capsys.readouterr().err
+    assert "F101" in err and "book.issued.json" in err
+    assert (project / "book.issued.json").read_text(encoding="utf-8") == "my notes"
+    assert fingerprint(project / "book.xlsx") == book
+    assert run("workbook", "tiny.yaml", "data", "--out", "book.xlsx", "--force") == 0
+    assert json.loads((project / "book.issued.json").read_text(encoding="utf-8"))["format"] == "cchc-issued"
+    # per unit: the issued copy goes beside the folder, and is guarded the same way
+    (project / "books.issued.json").write_text("my notes", encoding="utf-8")
+    assert run("workbook", "tiny.yaml", "data", "--out", "books", "--per-unit") == 1
+    assert "F101" in capsys.readouterr().err and not (project / "books").exists()
+    # the issued copy is an input of `score`: an output may not replace it, --force or not
+    assert run("score", "tiny.yaml", "book.xlsx", "--out", "book.issued.json", "--force") == 1
+    assert "F102" in capsys.readouterr().err
+    assert json.loads((project / "book.issued.json").read_text(encoding="utf-8"))["format"] == "cchc-issued"
 
 
 def test_a_concurrent_writer_is_refused_clearly(project, capsys):

@@ -7,7 +7,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from cchc_rules.commands.score import compute
+from cchc_rules.commands.score import add_issued, compute
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -18,10 +18,11 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("unit_id", help="the unit to explain / mã đơn vị cần giải trình")
     p.add_argument("--stage", default=None, help="score at this stage (default: the last value of each leaf) / "
                                                  "chấm ở giai đoạn này (mặc định: giá trị cuối của mỗi tiêu chí)")
+    add_issued(p)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    result = compute(args.rulebook, args.dataset, args.stage)
+    result = compute(args.rulebook, args.dataset, args.stage, args.issued)
     print(result.explain(args.unit_id, args.lang).format())
     return 0

@@ -40,26 +40,34 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--out", type=Path, default=None,
                    help="write units, nodes, ledger (CSV) and results.xlsx here / "
                         "ghi units, nodes, ledger (CSV) và results.xlsx vào thư mục này")
+    add_issued(p)
     add_force_argument(p)
     p.set_defaults(func=run)
 
 
-def compute(rulebook_path: Path, dataset_path: Path, stage: str | None):
+def add_issued(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--issued", type=Path, default=None, metavar="FILE.issued.json",
+                   help="for returned self-assessment workbooks: the issued copy 'cchc workbook' wrote "
+                        "(default: found beside the workbook or its folder) / bản lưu khi phát hành sổ")
+
+
+def compute(rulebook_path: Path, dataset_path: Path, stage: str | None, issued: Path | None = None):
     """Load, check and score (raises `CchcError` listing every problem)."""
     from cchc_rules.data.load import load_dataset
     from cchc_rules.dsl.load import load_rulebook
     from cchc_rules.engine.score import score
 
     rulebook = load_rulebook(rulebook_path)
-    dataset = load_dataset(dataset_path, rulebook)
+    dataset = load_dataset(dataset_path, rulebook, issued)
     return score(rulebook, dataset, stage)
 
 
 def run(args: argparse.Namespace) -> int:
     inputs = [args.rulebook, args.dataset]
     if args.out is not None:
+        inputs += issued_copies(args.dataset, args.issued)
         check_folder(args.out, inputs, args.force)  # before scoring: a refused --out costs nothing
-    result = compute(args.rulebook, args.dataset, args.stage)
+    result = compute(args.rulebook, args.dataset, args.stage, args.issued)
     if args.out is not None:
         write_outputs(result, args.out, args.lang, [*inputs, *bases(result.rulebook)], args.force)
     if args.json:
@@ -75,6 +83,17 @@ def bases(rulebook: Any) -> list[Path]:
     """The files a derived rulebook was made from (inputs too: an output may not replace them)."""
     derivation = getattr(rulebook, "derivation", None)
     return [Path(p) for p in getattr(derivation, "chain", None) or []]
+
+
+def issued_copies(dataset: Path, issued: Path | None) -> list[Path]:
+    """The issued copy returned workbooks are read with (an input too: an output may not replace it)."""
+    if issued is not None:
+        return [issued]
+    if not (dataset.is_dir() or dataset.suffix.lower() == ".xlsx"):
+        return []
+    from cchc_rules.data.issued import candidates
+
+    return [c for c in candidates(dataset) if c.is_file()]
 
 
 def table(result: Any, lang: str) -> str:
@@ -125,6 +144,15 @@ WROTE = {"vi": "Đã ghi kết quả vào {path}/ (units.csv, nodes.csv, ledger.
          "en": "Results written to {path}/ (units.csv, nodes.csv, ledger.csv, tables.xlsx, results.xlsx)"}
 
 
+def _printable(ws: Any, result: Any, name: str, lang: str) -> None:
+    from cchc_rules.display import excel_format
+    from cchc_rules.documents.xlsx import footer_text, print_table
+
+    rb = result.rulebook
+    title = f"{pick(rb.title, lang)} · {name}"
+    print_table(ws, title, footer_text(rb.id, rb.year, lang), lang, excel_format(rb.display.decimals))
+
+
 def write_outputs(result: Any, out: Path, lang: str, inputs: list[Path] | None = None, force: bool = False) -> None:
     """All or nothing: units, nodes and ledger as CSV and as sheets of tables.xlsx (a table too long for one
     Excel sheet stays in its CSV only), and results.xlsx, the formatted ranking a department publishes.
@@ -136,5 +164,13 @@ def write_outputs(result: Any, out: Path, lang: str, inputs: list[Path] | None =
     with output_folder(out, inputs or [], force) as tmp:
         for name, table in tables.items():
             write_csv(table, tmp / f"{name}.csv")
-        write_tables({name: table for name, table in tables.items() if len(table) < EXCEL_ROWS}, tmp / "tables.xlsx")
+        sheets = {name: _numeric_published(table) for name, table in tables.items() if len(table) < EXCEL_ROWS}
+        write_tables(sheets, tmp / "tables.xlsx", dress=lambda ws, name: _printable(ws, result, name, lang))
         write_results_workbook(result, tmp / "results.xlsx", lang=lang)
+
+
+def _numeric_published(table: pd.DataFrame) -> pd.DataFrame:
+    """The published index as a number in Excel (shown with the rulebook's decimals)."""
+    if "published" not in table.columns:
+        return table
+    return table.assign(published=pd.to_numeric(table["published"]))

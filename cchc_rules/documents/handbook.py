@@ -15,7 +15,16 @@ from openpyxl.styles import Font
 
 from cchc_rules.atomic import write_text
 from cchc_rules.documents import rule_text as rt
-from cchc_rules.documents.xlsx import GROUP_FILL, WRAP, header_row, save_workbook, title_rows
+from cchc_rules.documents.xlsx import (
+    GROUP_FILL,
+    WRAP,
+    fit_rows,
+    footer_text,
+    header_row,
+    print_setup,
+    save_workbook,
+    title_rows,
+)
 from cchc_rules.dsl.models import Node, Rulebook
 from cchc_rules.i18n import pick, resolve_lang, stage_label
 from cchc_rules.problems import CchcError, Pos, Problem, define
@@ -508,10 +517,10 @@ def to_xlsx(book: Handbook) -> Workbook:
             cell.alignment = WRAP
             if entry.depth == 0:
                 cell.fill = GROUP_FILL
-        ws.cell(row=row, column=3).number_format = "0.###"
+        ws.cell(row=row, column=3).number_format = "General"
     row += 1
     ws.cell(row=row, column=2, value=lab["total"]).font = Font(bold=True)
-    ws.cell(row=row, column=3, value=book.total).number_format = "0.###"
+    ws.cell(row=row, column=3, value=book.total).number_format = "General"
     row += 1
     for adj in book.adjustments:
         row += 1
@@ -532,7 +541,23 @@ def to_xlsx(book: Handbook) -> Workbook:
         header_row(cs, 1, [title], [120])
         for line in changes or [lab["no_changes"]]:
             cs.append([line])
+    _printable(wb, book, top)
     return wb
+
+
+def _printable(wb: Workbook, book: Handbook, top: int) -> None:
+    """A4: the criteria landscape with their header repeated, the other sheets upright; wrapped texts."""
+    about = dict(book.about)
+    rulebook_id, year = about.get(book.labels["id"], ""), about.get(book.labels["year"])
+    footer = footer_text(rulebook_id, int(year) if year else None, book.lang)
+    for k, ws in enumerate(wb.worksheets):
+        for row in ws.iter_rows(min_row=2 if k else top + 1):
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.alignment = WRAP
+        fit_rows(ws, 2 if k else top + 1)
+        print_setup(ws, title=f"{book.title} · {ws.title}", footer=footer, lang=book.lang,
+                    landscape=k == 0, repeat_rows=(top, top) if k == 0 else (1, 1))
 
 
 FORMATS = (".html", ".htm", ".md", ".xlsx")

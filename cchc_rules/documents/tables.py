@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pandas as pd
+from openpyxl.worksheet.worksheet import Worksheet
 
 from cchc_rules.documents.xlsx import sheet_title, text_stays_text
 from cchc_rules.safe_text import clean, csv_cell
@@ -43,11 +44,20 @@ def write_csv(table: pd.DataFrame, path: Path | str) -> Path:
     return Path(path)
 
 
-def write_tables(tables: Mapping[str, pd.DataFrame], path: Path | str) -> Path:
-    """Each table as one sheet of an XLSX file (sheet names made valid and unique); no live formula."""
+def write_tables(
+    tables: Mapping[str, pd.DataFrame],
+    path: Path | str,
+    dress: Callable[[Worksheet, str], None] | None = None,
+) -> Path:
+    """Each table as one sheet of an XLSX file (sheet names made valid and unique); no live formula.
+
+    `dress(sheet, name)`, when given, styles each written sheet (e.g. `xlsx.print_table`)."""
     taken: set[str] = set()
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
         for name, table in tables.items():
-            for_excel(table).to_excel(writer, sheet_name=sheet_title(name, taken), index=False)
+            title = sheet_title(name, taken)
+            for_excel(table).to_excel(writer, sheet_name=title, index=False)
+            if dress is not None:
+                dress(writer.sheets[title], name)
         text_stays_text(writer.book)
     return Path(path)

@@ -9,7 +9,8 @@ import openpyxl
 
 from cchc_rules.cli import main
 from cchc_rules.data.load import load_dataset
-from cchc_rules.documents.workbook import read_workbook, write_workbook
+from cchc_rules.data.workbook_read import read_workbook
+from cchc_rules.documents.workbook import write_workbook
 from cchc_rules.dsl.load import load_rulebook
 
 from .conftest import ATTACKS, RULEBOOK
@@ -76,7 +77,8 @@ def test_markdown_handbook_carries_no_raw_html(tmp_path: Path):
 
 
 def test_an_edited_hidden_header_is_refused_not_a_traceback(tmp_path: Path):
-    """Found by `make fuzz`: a hidden `_units` header cell overwritten gave a KeyError."""
+    """Found by `make fuzz`: a hidden header cell overwritten gave a KeyError. The units now live in the
+    issued copy; the hidden sheet left in the file is `_cchc` (format, rulebook, issue id)."""
     import pytest
 
     from cchc_rules.problems import CchcError
@@ -85,10 +87,10 @@ def test_an_edited_hidden_header_is_refused_not_a_traceback(tmp_path: Path):
 
     rulebook = load_rulebook(RULEBOOK)
     path = write_workbook(rulebook, tmp_path / "book.xlsx", dataset=load_dataset(DATASET, rulebook))
-    for cell in ("A1", "B1"):  # the `sheet` column, then the `unit_id` column
+    for cell in ("A1", "B1"):  # the `format` key, then its value
         wb = openpyxl.load_workbook(path)
-        wb["_units"][cell] = 1.4e-45
+        wb["_cchc"][cell] = 1.4e-45
         wb.save(tmp_path / "edited.xlsx")
         with pytest.raises(CchcError) as exc:
-            read_workbook(tmp_path / "edited.xlsx", rulebook)
+            read_workbook(tmp_path / "edited.xlsx", rulebook, tmp_path / "book.issued.json")
         assert [p.code for p in exc.value.errors] == ["W710"]
