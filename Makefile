@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install browser demo test lab bench clean
+.PHONY: install browser libreoffice demo test fuzz lab bench clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -18,12 +18,23 @@ install: $(STAMP)
 browser:
 	sh scripts/install-browser.sh || [ "$$CI" != "true" ]
 
+# Debian's LibreOffice Calc for the print tests (Excel outputs converted to PDF, pages counted). Without root,
+# outside CI, those tests are skipped instead.
+libreoffice:
+	sh scripts/install-libreoffice.sh || [ "$$CI" != "true" ]
+
 demo: install  ## the main job on the bundled sample data
 	$(BIN)/cchc demo
 
-test: install browser  ## the whole test suite
+test: install browser libreoffice  ## the whole test suite
 	$(BIN)/ruff check cchc_rules tests benchmarks
 	$(BIN)/pytest
+
+# About ten minutes of property-based fuzzing of the shipped inputs (tests/fuzz). Random each run;
+# `make fuzz SEED=1234` replays one run, `EXAMPLES=n` sets the examples per test.
+fuzz: install  ## mutated rulebooks, datasets, scenarios and workbooks: a located error or a valid result
+	CCHC_FUZZ_PROFILE=cchc-fuzz CCHC_FUZZ_EXAMPLES=$(or $(EXAMPLES),80) \
+		$(BIN)/pytest tests/fuzz -q --durations=10 $(if $(SEED),--hypothesis-seed=$(SEED),)
 
 lab: install  ## JupyterLab on the workbench, opened on the trainer's notebook
 	$(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR) $(if $(filter 0,$(shell id -u)),--allow-root,) notebooks/01_scoring_walkthrough.ipynb

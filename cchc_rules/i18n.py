@@ -48,3 +48,21 @@ _STAGES = {
 def stage_label(stage: str, lang: str | None = None) -> str:
     """A stage as people name it (the usual stage ids; any other id is shown as written)."""
     return _STAGES.get(stage, {}).get(resolve_lang(lang), stage)
+
+
+_LEVELS = {
+    "good": {"vi": "Tốt", "en": "Good"},
+    "full": {"vi": "Đầy đủ", "en": "Full"},
+    "partial": {"vi": "Một phần", "en": "Partial"},
+    "none": {"vi": "Không", "en": "None"},
+}
+
+
+def level_label(level: str, lang: str | None = None) -> str:
+    """A level of a `levels` rule as people name it (the usual level ids; any other id is shown as written)."""
+    return _LEVELS.get(level, {}).get(resolve_lang(lang), level)
+
+
+def level_names(level: str) -> tuple[str, ...]:
+    """Every way to write a level: its id and its labels in each language (matched in any case)."""
+    return tuple(dict.fromkeys([level, *(level_label(level, lang) for lang in LANGS)]))

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from cchc_rules.i18n import resolve_lang
+from cchc_rules.safe_text import terminal_text
 
 Severity = Literal["error", "warning", "note"]
 
@@ -46,14 +47,37 @@ class Pos:
     sheet: str | None = None
 
     def __str__(self) -> str:
-        parts = [self.file]
-        if self.sheet:
-            parts.append(self.sheet)
-        if self.line is not None:
-            parts.append(str(self.line))
-            if self.col is not None:
+        return self.text("en")
+
+    def text(self, lang: str | None = None) -> str:
+        """Where, as a reader looks for it: `file:line:col`; in a workbook `file, sheet 'X', cell F12`."""
+        if not self.sheet:
+            parts = [self.file] + ([str(self.line)] if self.line is not None else [])
+            if self.line is not None and self.col is not None:
                 parts.append(str(self.col))
-        return ":".join(parts)
+            return ":".join(parts)
+        words = _WHERE[resolve_lang(lang)]
+        parts = [self.file, words["sheet"].format(self.sheet)] if self.file else [words["sheet"].format(self.sheet)]
+        if self.line is not None and self.col is not None:
+            parts.append(words["cell"].format(f"{column_letter(self.col)}{self.line}"))
+        elif self.line is not None:
+            parts.append(words["row"].format(self.line))
+        return ", ".join(parts)
+
+
+_WHERE = {
+    "vi": {"sheet": "trang '{}'", "cell": "ô {}", "row": "dòng {}"},
+    "en": {"sheet": "sheet '{}'", "cell": "cell {}", "row": "row {}"},
+}
+
+
+def column_letter(col: int) -> str:
+    """An Excel column's letters: 1 → A, 27 → AA."""
+    letters = ""
+    while col > 0:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 class _Blank(dict):
@@ -66,9 +90,10 @@ def _render(template: str, params: dict[str, Any]) -> str:
 
 
 def _show(value: Any) -> str:
+    """A parameter as text; control characters it may hold (it came from the input) shown as `\\x..`."""
     if isinstance(value, (list, tuple, set, frozenset)):
-        return ", ".join(str(v) for v in value) if value else "—"
-    return str(value)
+        return ", ".join(terminal_text(str(v)) for v in value) if value else "—"
+    return terminal_text(str(value))
 
 
 @dataclass(frozen=True)
@@ -97,6 +122,7 @@ class Problem:
             "sheet": pos.sheet if pos and pos.sheet else "",
             "line": pos.line if pos else None,
             "col": pos.col if pos else None,
+            "cell": f"{column_letter(pos.col)}{pos.line}" if pos and pos.sheet and pos.line and pos.col else "",
             "column": self.column or "",
             "path": self.path,
             "what": self.what(lang),
@@ -105,7 +131,7 @@ class Problem:
 
     def format(self, lang: str | None = None) -> str:
         lang = resolve_lang(lang)
-        where = str(self.pos) if self.pos else "?"
+        where = terminal_text(self.pos.text(lang)) if self.pos else "?"
         if self.column:
             where += f" [{self.column}]"
         label = _SEVERITY[lang][self.severity]

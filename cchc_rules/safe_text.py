@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from typing import TextIO
 
 # C0 controls except tab and newline, DEL, C1 controls; lone surrogates cannot be encoded at all.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -45,16 +46,38 @@ def html_text(text: str) -> str:
     return html.escape(clean(text), quote=True)
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|>~-])")
+# What can start markup inside a line of Markdown (CommonMark backslash-escapes any ASCII punctuation):
+# emphasis, code, links and images, raw HTML and entities, table cells, strikethrough.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
 
 
 def markdown_text(text: str) -> str:
-    """Text for Markdown: HTML escaped, Markdown's own marks backslashed, lines kept in one cell."""
-    escaped = html.escape(clean(text), quote=False)
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", escaped).replace("\n", " ")
+    """Text for a line of Markdown: its marks backslashed (no raw HTML, link or emphasis), on one line.
+
+    Callers put it after their own mark (`# `, `- `, `| `), so a `#` or `-` it begins with is plain text.
+    """
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", clean(text)).replace("\r", " ").replace("\n", " ")
 
 
 def terminal_text(text: str) -> str:
     """Text for a terminal: escape sequences and other controls shown as \\x1b, never sent."""
     text = _SURROGATE.sub("\ufffd", str(text))
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+class TerminalStream:
+    """A text stream that shows control characters as `\\x..` instead of sending them to the terminal.
+
+    The CLI wraps stdout and stderr in it: a unit name holding `\\x1b[2J` cannot clear the screen, move
+    the cursor or overwrite a line to fake "All checks passed". Tabs and newlines pass.
+    """
+
+    def __init__(self, stream: TextIO):
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        self.stream.write(terminal_text(text))
+        return len(text)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.stream, name)

@@ -84,7 +84,7 @@ def test_score_out_writes_every_table(dataset, tmp_path, capsys):
     out = tmp_path / "results"
     assert main(["score", str(RULEBOOK), str(dataset), "--out", str(out), "--lang", "en"]) == 0
     assert sorted(p.name for p in out.iterdir()) == [
-        "ledger.csv", "nodes.csv", "results.xlsx", "tables.xlsx", "units.csv"]
+        ".cchc-output.json", "ledger.csv", "nodes.csv", "results.xlsx", "tables.xlsx", "units.csv"]
     units = pd.read_csv(out / "units.csv")
     assert units.set_index("unit_id").loc["D3", "index"] == 85
     ledger = pd.read_csv(out / "ledger.csv")
@@ -144,4 +144,4 @@ def test_cchc_test_reports_an_invalid_file(capsys):
     assert main(["test", str(FIXTURES / "invalid"), "--lang", "en"]) == 1
     captured = capsys.readouterr()
     assert "G504" in captured.err and "mistakes.yaml:5" in captured.err
-    assert "1 invalid golden file(s)" in captured.out
+    assert "1 invalid golden file\n" in captured.out

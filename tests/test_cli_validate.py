@@ -22,7 +22,7 @@ def test_a_valid_file_exits_0(capsys):
 def test_ten_mistakes_exit_1_with_every_problem_on_stderr(capsys):
     assert main(["validate", str(FIXTURES / "ten-mistakes.yaml"), "--lang", "en"]) == 1
     out, err = capsys.readouterr()
-    assert out.strip() == f"✗ {FIXTURES / 'ten-mistakes.yaml'}: 10 errors, 1 warnings"
+    assert out.strip() == f"✗ {FIXTURES / 'ten-mistakes.yaml'}: 10 errors, 1 warning"
     assert err.count(": error R") == 10 and err.count(": warning R190") == 1
     assert "ten-mistakes.yaml:24:23: error R150 (ranking/tie_break/0)" in err
 

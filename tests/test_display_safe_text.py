@@ -34,5 +34,6 @@ def test_text_safety():
     assert clean("Ho\u0302") == "Hô"  # NFD to NFC
     assert has_invisible("1.1\u200b") and not has_invisible("1.1")
     assert html_text("<script>") == "&lt;script&gt;"
-    assert markdown_text("<b>[x](y)</b>") == "&lt;b&gt;\\[x\\]\\(y\\)&lt;/b&gt;"
+    assert markdown_text("<b>[x](y)</b>") == "\\<b\\>\\[x\\](y)\\</b\\>"
+    assert markdown_text("80 – < 100 (tốt) - a|b\nc") == "80 – \\< 100 (tốt) - a\\|b c"
     assert terminal_text("\x1b[2JAll checks passed") == "\\x1b[2JAll checks passed"

@@ -13,7 +13,7 @@ DOC = Path(__file__).resolve().parents[1] / "docs" / "LANGUAGE.md"
 LAYERS = {
     "Y": "YAML source", "R": "rulebook validation", "X": "derived rulebooks", "D": "data",
     "E": "scoring", "G": "golden tests", "S": "scenarios", "A": "analysis", "W": "documents",
-    "B": "workbench (notebooks)",
+    "B": "workbench (notebooks)", "F": "files and outputs",
 }
 
 

@@ -65,6 +65,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from cchc_rules import limits
 from cchc_rules.data.model import EMPTY, VALUE, Dataset, Inputs
 from cchc_rules.data.parse import answers_for, inputs_for
 from cchc_rules.data.survey import Answers
@@ -573,6 +574,12 @@ def _check_parameters(draws: int, chunk: int, spread: float, shift: float, noise
         if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
             problems.add(BAD_PARAMETER, path=f"uncertainty/{name}", name=name, value=value,
                          expected_vi="một số nguyên dương", expected_en="a positive whole number")
+    most = limits.value(limits.DRAWS)
+    if isinstance(draws, (int, np.integer)) and draws > most:
+        problems.add(BAD_PARAMETER, path="uncertainty/draws", name="draws", value=draws,
+                     expected_vi=f"nhiều nhất {most} lượt (nâng giới hạn bằng biến môi trường {limits.DRAWS.env})",
+                     expected_en=f"at most {most} draws (raise the limit with the environment variable "
+                                 f"{limits.DRAWS.env})")
     if not 0 <= spread < 1:
         problems.add(BAD_PARAMETER, path="uncertainty/weight_spread", name="weight_spread", value=spread,
                      expected_vi="một số từ 0 đến dưới 1 (ví dụ 0.1 là ±10%)",

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cchc_rules import limits
 from cchc_rules.dsl.models import Rulebook
 from cchc_rules.dsl.source import located
 from cchc_rules.problems import CchcError, Pos, Problems, define
@@ -50,6 +51,15 @@ ZIP_LENGTHS = define(
     "'zip' needs lists of one length, but: {sizes}",
     "Cho các danh sách cùng số giá trị, hoặc dùng 'product'.",
     "Give the lists the same number of values, or use 'product'.",
+)
+TOO_MANY_VARIANTS = define(
+    "A808",
+    "Phép quét tạo ra {n} phương án, nhiều hơn giới hạn {limit}",
+    "The sweep makes {n} variants, more than the limit of {limit}",
+    "Bớt giá trị cần quét (hoặc dùng 'zip' thay cho 'product'); nếu thật cần, nâng giới hạn bằng biến môi "
+    "trường {env}.",
+    "Sweep fewer values (or use 'zip' instead of 'product'); if it is really needed, raise the limit with the "
+    "environment variable {env}.",
 )
 
 
@@ -153,6 +163,7 @@ def combinations(values: Mapping[str, Iterable[Any]], combine: str = "product") 
     Raises `CchcError` (A802, A803, A804) naming the paths when there is nothing to combine.
     """
     import itertools
+    import math
 
     lists = {path: list(vals) for path, vals in values.items()}
     problems = Problems()
@@ -165,6 +176,11 @@ def combinations(values: Mapping[str, Iterable[Any]], combine: str = "product") 
         problems.add(BAD_COMBINE, path="combine", found=combine)
     elif combine == "zip" and len({len(v) for v in lists.values()}) > 1:
         problems.add(ZIP_LENGTHS, path="sweep", sizes=[f"{p}: {len(v)}" for p, v in lists.items()])
+    count = math.prod(len(v) for v in lists.values()) if combine == "product" else max(map(len, lists.values()),
+                                                                                      default=0)
+    if count > limits.value(limits.SWEEP_VARIANTS):
+        problems.add(TOO_MANY_VARIANTS, path="sweep", n=count, limit=limits.value(limits.SWEEP_VARIANTS),
+                     env=limits.SWEEP_VARIANTS.env)
     problems.raise_if_errors()
     rows = itertools.product(*lists.values()) if combine == "product" else zip(*lists.values())
     return [dict(zip(lists, row)) for row in rows]

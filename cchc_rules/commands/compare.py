@@ -32,16 +32,22 @@ TITLES = {
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p = subparsers.add_parser("compare", parents=[common],
                               help="compare two rulebooks or two years / so sánh hai bộ tiêu chí hoặc hai năm")
-    p.add_argument("base", type=Path, help="the base rulebook YAML")
-    p.add_argument("variant", type=Path, help="the variant rulebook YAML (the same file for year on year)")
-    p.add_argument("dataset", type=Path, help="the dataset scored with the base (and with the variant)")
+    p.add_argument("base", type=Path, help="the base rulebook YAML / tệp YAML bộ tiêu chí gốc")
+    p.add_argument("variant", type=Path, help="the variant rulebook YAML (the same file for year on year) / "
+                                              "tệp YAML bộ tiêu chí phương án (cùng tệp khi so hai năm)")
+    p.add_argument("dataset", type=Path, help="the dataset scored with the base (and with the variant) / "
+                                              "bộ dữ liệu chấm theo bộ gốc (và theo phương án)")
     p.add_argument("variant_dataset", type=Path, nargs="?", default=None,
-                   help="another dataset for the variant (year on year; its crosswalk matches merged units)")
-    p.add_argument("--stage", default=None, help="score both sides at this stage (default: the last value)")
-    p.add_argument("--json", action="store_true", help="print the comparison as JSON")
+                   help="another dataset for the variant (year on year; its crosswalk matches merged units) / "
+                        "bộ dữ liệu khác cho phương án (so hai năm; bảng chuyển đổi ghép các đơn vị sáp nhập)")
+    p.add_argument("--stage", default=None, help="score both sides at this stage (default: the last value) / "
+                                                 "chấm cả hai bên ở giai đoạn này (mặc định: giá trị cuối)")
+    p.add_argument("--json", action="store_true", help="print the comparison as JSON / in kết quả so sánh dạng JSON")
     p.add_argument("--by", choices=["criterion"], default=None,
-                   help="split each unit's change by field, criterion and sub-criterion (adding up exactly)")
-    p.add_argument("--unit", default=None, help="with --by criterion: only this unit")
+                   help="split each unit's change by field, criterion and sub-criterion (adding up exactly) / "
+                        "tách thay đổi của từng đơn vị theo lĩnh vực, tiêu chí và tiêu chí thành phần (cộng đúng)")
+    p.add_argument("--unit", default=None, help="with --by criterion: only this unit / "
+                                                "với --by criterion: chỉ đơn vị này")
     p.set_defaults(func=run)
 
 

@@ -14,8 +14,13 @@ import argparse
 import sys
 from pathlib import Path
 
+from cchc_rules.commands.run import add_batch_arguments, report, run_all
+from cchc_rules.display import counted
+from cchc_rules.outputs import check_inputs, shown
+
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_OUT = Path("out/demo")
+INPUTS = ("rulebooks", "datasets", "scenarios", "notebooks")  # what the demo reads: --out may not hold them
 # Which shipped rulebook scores each sample dataset (datasets/README.md).
 SAMPLES = {
     "sample-province-2023": "par-province-2024",
@@ -27,15 +32,19 @@ SAMPLES = {
 _TEXT = {
     "vi": {
         "validate": "1. Kiểm tra các bộ tiêu chí", "score": "2. Chấm điểm các bộ dữ liệu mẫu",
-        "run": "3. Chạy các kịch bản", "valid": "✓ {file}: hợp lệ", "invalid": "✗ {file}: {errors} lỗi",
-        "scored": "✓ {dataset} ({rulebook}): {units} đơn vị → {out}", "failed": "✗ {dataset} ({rulebook}): lỗi",
+        "run": "3. Chạy các kịch bản", "valid": "✓ {file}: hợp lệ", "invalid": "✗ {file}: {errors}",
+        "error": ("lỗi", "lỗi"),
+        "scored": "✓ {dataset} ({rulebook}): {units} → {out}", "unit": ("đơn vị", "đơn vị"),
+        "failed": "✗ {dataset} ({rulebook}): lỗi",
         "unknown": "✗ {dataset}: không biết chấm bằng bộ tiêu chí nào (thêm vào SAMPLES trong {file})",
         "results": "Kết quả chấm điểm: {path}", "done": "Demo xong.", "problems": "Demo có lỗi (xem ở trên).",
     },
     "en": {
         "validate": "1. Validating the rulebooks", "score": "2. Scoring the sample datasets",
-        "run": "3. Running the scenarios", "valid": "✓ {file}: valid", "invalid": "✗ {file}: {errors} errors",
-        "scored": "✓ {dataset} ({rulebook}): {units} units → {out}", "failed": "✗ {dataset} ({rulebook}): failed",
+        "run": "3. Running the scenarios", "valid": "✓ {file}: valid", "invalid": "✗ {file}: {errors}",
+        "error": ("error", "errors"),
+        "scored": "✓ {dataset} ({rulebook}): {units} → {out}", "unit": ("unit", "units"),
+        "failed": "✗ {dataset} ({rulebook}): failed",
         "unknown": "✗ {dataset}: no rulebook known to score it (add it to SAMPLES in {file})",
         "results": "Scores: {path}", "done": "Demo done.", "problems": "The demo had failures (see above).",
     },
@@ -44,24 +53,23 @@ _TEXT = {
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("demo", parents=[common], help="validate, score and run every shipped example / chạy thử",
-                       description="Validate every shipped rulebook, score every sample dataset, run every scenario.")
-    p.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"output folder (default {DEFAULT_OUT})")
-    p.add_argument("--jobs", type=int, default=2, help="scenarios run at the same time (default 2)")
+                       description="Validate every shipped rulebook, score every sample dataset, run every scenario. / "
+                                   "Kiểm tra mọi bộ tiêu chí kèm theo, chấm mọi bộ dữ liệu mẫu, chạy mọi kịch bản.")
+    add_batch_arguments(p, jobs=2, out=DEFAULT_OUT)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     text, lang, out = _TEXT[args.lang], args.lang, Path(args.out)
+    check_inputs(out, [REPO / name for name in INPUTS])
     print(text["validate"])
     ok = validate_rulebooks(REPO / "rulebooks", lang)
     print(text["score"])
-    ok = score_samples(REPO / "datasets", REPO / "rulebooks", out / "results", lang) and ok
+    ok = score_samples(REPO / "datasets", REPO / "rulebooks", out / "results", lang, args.force) and ok
     print(text["run"])
-    from cchc_rules.commands.run import report, run_all
-
     scenarios = sorted((REPO / "scenarios").glob("*.yaml"))
-    ok = report(run_all(scenarios, out / "scenarios", args.jobs, lang), out / "scenarios", lang) and ok
-    print(text["results"].format(path=(out / "results").resolve()))
+    ok = report(run_all(scenarios, args, out / "scenarios"), out / "scenarios", lang) and ok
+    print(text["results"].format(path=shown(out / "results")))
     print(text["done"] if ok else text["problems"], file=sys.stdout if ok else sys.stderr)
     return 0 if ok else 1
 
@@ -75,17 +83,17 @@ def validate_rulebooks(folder: Path, lang: str) -> bool:
     for file in rulebook_files(folder):
         _, problems = check_rulebook(file)
         errors = [p for p in problems if p.severity == "error"]
-        shown = file.relative_to(REPO) if file.is_relative_to(REPO) else file
+        name = file.relative_to(REPO) if file.is_relative_to(REPO) else file
         if errors:
             print("\n".join(p.format(lang) for p in errors), file=sys.stderr)
-            print(_TEXT[lang]["invalid"].format(file=shown, errors=len(errors)))
+            print(_TEXT[lang]["invalid"].format(file=name, errors=counted(len(errors), *_TEXT[lang]["error"], lang)))
             ok = False
         else:
-            print(_TEXT[lang]["valid"].format(file=shown))
+            print(_TEXT[lang]["valid"].format(file=name))
     return ok
 
 
-def score_samples(datasets: Path, rulebooks: Path, out: Path, lang: str) -> bool:
+def score_samples(datasets: Path, rulebooks: Path, out: Path, lang: str, force: bool = False) -> bool:
     """Score every dataset folder with its rulebook and write its results; True when all succeeded."""
     from cchc_rules.commands.score import compute, write_outputs
     from cchc_rules.problems import CchcError
@@ -99,12 +107,12 @@ def score_samples(datasets: Path, rulebooks: Path, out: Path, lang: str) -> bool
             continue
         try:
             result = compute(rulebooks / f"{rulebook}.yaml", folder, None)
-            write_outputs(result, out / folder.name, lang)
+            write_outputs(result, out / folder.name, lang, [rulebooks, datasets], force)
         except CchcError as exc:
             print(exc.format(lang), file=sys.stderr)
             print(text["failed"].format(dataset=folder.name, rulebook=rulebook))
             ok = False
             continue
-        print(text["scored"].format(dataset=folder.name, rulebook=rulebook, units=len(result.units),
-                                    out=out / folder.name))
+        units = counted(len(result.units), *text["unit"], lang)
+        print(text["scored"].format(dataset=folder.name, rulebook=rulebook, units=units, out=shown(out / folder.name)))
     return ok

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from cchc_rules.documents.handbook import build_handbook, to_markdown, write_handbook
 from cchc_rules.dsl.load import load_rulebook
+from cchc_rules.outputs import add_force_argument, output_file, shown
 
 _DONE = {"vi": "Đã ghi sổ tay: {path}", "en": "Handbook written: {path}"}
 
@@ -21,12 +22,15 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         "handbook",
         parents=[common],
         help="the criteria handbook / sổ tay bộ tiêu chí (HTML, Markdown, XLSX)",
-        description="Write the handbook of a rulebook: criteria, scoring rules in words, evidence, bands.",
+        description="Write the handbook of a rulebook: criteria, scoring rules in words, evidence, bands. / "
+                    "Ghi sổ tay của bộ tiêu chí: tiêu chí, cách chấm bằng lời, tài liệu kiểm chứng, xếp loại.",
     )
     parser.add_argument("rulebook", type=Path, metavar="RULEBOOK")
     parser.add_argument(
-        "--out", type=Path, default=None, metavar="FILE", help=".html, .md or .xlsx (default: Markdown on stdout)"
+        "--out", type=Path, default=None, metavar="FILE",
+        help=".html, .md or .xlsx (default: Markdown on stdout) / .html, .md hoặc .xlsx (mặc định: in Markdown)"
     )
+    add_force_argument(parser)
     parser.set_defaults(func=run)
 
 
@@ -35,6 +39,7 @@ def run(args: argparse.Namespace) -> int:
     if args.out is None:
         sys.stdout.write(to_markdown(build_handbook(rulebook, args.lang)))
         return 0
-    path = write_handbook(rulebook, args.out, args.lang)
-    print(_DONE[args.lang].format(path=path))
+    with output_file(args.out, [args.rulebook], args.force) as tmp:
+        write_handbook(rulebook, tmp, args.lang)
+    print(_DONE[args.lang].format(path=shown(args.out)))
     return 0

@@ -1,8 +1,10 @@
-"""`cchc run SCENARIO... [--out DIR] [--jobs N] [--lang]`: run scenarios through their report notebook.
+"""`cchc run SCENARIO... [--out DIR] [--jobs N] [--notebooks] [--allow-notebook] [--force] [--lang]`: run scenarios.
 
-Each scenario gets a folder under DIR (default out/scenarios) with the executed notebook, the
-report, the tables and summary.json; DIR/index.html lists them all. A failing scenario is
-reported and does not stop the others; the exit code is 0 only when every scenario succeeded.
+Each scenario gets a folder under DIR (default out/scenarios) with the HTML report, the tables
+and summary.json (with `--notebooks` also the executed report notebook, report.ipynb);
+DIR/index.html lists every scenario present in DIR. A failing scenario is reported and does not
+stop the others; the exit code is 0 only when every scenario succeeded. A scenario naming its
+own `notebook:` outside the project's notebooks/ folder runs only with `--allow-notebook`.
 """
 
 from __future__ import annotations
@@ -12,23 +14,45 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from cchc_rules.display import counted, number
+from cchc_rules.outputs import add_force_argument, shown
+
 DEFAULT_OUT = Path("out/scenarios")
 
 _TEXT = {
-    "vi": {"ok": "✓ {name}: xong ({seconds:.1f} s)", "failed": "✗ {name}: lỗi\n{error}",
-           "index": "Trang tổng hợp: {path}", "none": "✗ {path}: không có tệp kịch bản .yaml nào"},
-    "en": {"ok": "✓ {name}: done ({seconds:.1f} s)", "failed": "✗ {name}: failed\n{error}",
-           "index": "Index page: {path}", "none": "✗ {path}: no .yaml scenario file found"},
+    "vi": {"ok": "✓ {name}: xong ({seconds} giây)", "failed": "✗ {name}: lỗi\n{error}",
+           "index": "Đã ghi {scenarios} vào {folder}/; trang tổng hợp: {path}",
+           "scenario": ("kịch bản", "kịch bản"),
+           "none": "✗ {path}: không có tệp kịch bản .yaml nào"},
+    "en": {"ok": "✓ {name}: done ({seconds} s)", "failed": "✗ {name}: failed\n{error}",
+           "index": "Wrote {scenarios} into {folder}/; index page: {path}",
+           "scenario": ("scenario", "scenarios"),
+           "none": "✗ {path}: no .yaml scenario file found"},
 }
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("run", parents=[common], help="run scenario files / chạy các kịch bản",
-                       description="Run scenarios (files, or folders of *.yaml) through their report notebook.")
+                       description="Run scenarios (files, or folders of *.yaml): an HTML report and tables each. / "
+                                   "Chạy kịch bản (tệp, hoặc thư mục *.yaml): báo cáo HTML và bảng cho từng kịch bản.")
     p.add_argument("scenarios", nargs="+", type=Path, metavar="SCENARIO")
-    p.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"output folder (default {DEFAULT_OUT})")
-    p.add_argument("--jobs", type=int, default=1, help="scenarios run at the same time (default 1)")
+    add_batch_arguments(p, jobs=1)
     p.set_defaults(func=run)
+
+
+def add_batch_arguments(p: argparse.ArgumentParser, jobs: int, out: Path = DEFAULT_OUT) -> None:
+    """The options of a scenario batch (`cchc run`, `cchc demo`)."""
+    p.add_argument("--out", type=Path, default=out, help=f"output folder (default {out}) / "
+                                                         f"thư mục kết quả (mặc định {out})")
+    p.add_argument("--jobs", type=int, default=jobs, help=f"scenarios run at the same time (default {jobs}) / "
+                                                          f"số kịch bản chạy cùng lúc (mặc định {jobs})")
+    p.add_argument("--notebooks", action="store_true",
+                   help="also write each scenario's executed report notebook (report.ipynb; slower) / "
+                        "ghi thêm sổ tay báo cáo đã chạy")
+    p.add_argument("--allow-notebook", action="store_true",
+                   help="run a scenario's own notebook from outside the project's notebooks/ (it is code) / "
+                        "cho chạy sổ tay riêng của kịch bản")
+    add_force_argument(p)
 
 
 def scenario_files(paths: list[Path]) -> tuple[list[Path], list[Path]]:
@@ -47,25 +71,28 @@ def run(args: argparse.Namespace) -> int:
     files, empty = scenario_files(args.scenarios)
     for path in empty:
         print(text["none"].format(path=path), file=sys.stderr)
-    ok = report(run_all(files, args.out, args.jobs, args.lang), args.out, args.lang)
+    ok = report(run_all(files, args), args.out, args.lang)
     return 0 if ok and not empty else 1
 
 
-def run_all(files: list[Path], out: Path, jobs: int, lang: str) -> list[Any]:
+def run_all(files: list[Path], args: argparse.Namespace, out: Path | None = None) -> list[Any]:
     from cchc_rules.scenarios.runner import run_scenarios
 
-    return run_scenarios(files, out, jobs=max(1, jobs), progress=True, lang=lang)
+    return run_scenarios(files, out or args.out, jobs=max(1, args.jobs), progress=True, lang=args.lang,
+                         notebooks=args.notebooks, allow_notebook=args.allow_notebook, force=args.force)
 
 
 def report(outcomes: list[Any], out: Path, lang: str) -> bool:
-    """One line per scenario (errors on stderr) and the index's path; True when all succeeded."""
+    """One line per scenario (errors on stderr) and what was written; True when all succeeded."""
     text = _TEXT[lang]
     for o in outcomes:
         if o.ok:
-            print(text["ok"].format(name=o.name, seconds=o.seconds))
+            print(text["ok"].format(name=o.name, seconds=number(o.seconds, lang, 1)))
         else:
             print(text["failed"].format(name=o.name, error=_indent(o.error or "")), file=sys.stderr)
-    print(text["index"].format(path=(out / "index.html").resolve()))
+    written = sum(1 for o in outcomes if o.written)
+    print(text["index"].format(scenarios=counted(written, *text["scenario"], lang), folder=shown(out),
+                               path=shown(out / "index.html")))
     return all(o.ok for o in outcomes)
 
 

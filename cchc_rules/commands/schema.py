@@ -7,8 +7,10 @@ import json
 import sys
 from pathlib import Path
 
-from cchc_rules.atomic import write_text
 from cchc_rules.dsl.schema import json_schema
+from cchc_rules.outputs import add_force_argument, shown, write_text_output
+
+WROTE = {"vi": "Đã ghi JSON Schema: {path}", "en": "JSON Schema written: {path}"}
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -17,7 +19,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         parents=[common],
         help="JSON Schema of the rulebook language (for editors) / JSON Schema của ngôn ngữ bộ tiêu chí",
     )
-    parser.add_argument("--out", type=Path, default=None, help="write to this file instead of stdout")
+    parser.add_argument("--out", type=Path, default=None, help="write to this file instead of stdout / "
+                                                               "ghi ra tệp này thay vì in ra màn hình")
+    add_force_argument(parser)
     parser.set_defaults(func=run)
 
 
@@ -27,5 +31,6 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.buffer.write(text.encode("utf-8"))
         sys.stdout.flush()
         return 0
-    write_text(args.out, text)
+    write_text_output(args.out, text, force=args.force)
+    print(WROTE[args.lang].format(path=shown(args.out)))
     return 0

@@ -19,8 +19,8 @@ from typing import Any
 
 import pandas as pd
 
-from cchc_rules.atomic import atomic_folder
 from cchc_rules.i18n import pick
+from cchc_rules.outputs import add_force_argument, check_folder, output_folder, shown
 
 HEADERS = {
     "vi": {"unit_id": "Mã", "name": "Đơn vị", "group": "Nhóm", "published": "Chỉ số", "band": "Xếp loại",
@@ -33,35 +33,70 @@ HEADERS = {
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p = subparsers.add_parser("score", parents=[common],
                               help="score a dataset with a rulebook / chấm điểm bộ dữ liệu theo bộ tiêu chí")
-    p.add_argument("rulebook", type=Path, help="the rulebook YAML")
-    p.add_argument("dataset", type=Path, help="a dataset folder or XLSX workbook")
-    p.add_argument("--stage", default=None, help="score at this stage (default: the last value of each leaf)")
-    p.add_argument("--json", action="store_true", help="print the result as JSON (unrounded numbers)")
-    p.add_argument("--out", type=Path, default=None, help="write units, nodes, ledger (CSV) and results.xlsx here")
+    p.add_argument("rulebook", type=Path, help="the rulebook YAML / tệp YAML bộ tiêu chí")
+    p.add_argument("dataset", type=Path, help="a dataset folder or XLSX workbook / thư mục dữ liệu hoặc sổ XLSX")
+    p.add_argument("--stage", default=None, help="score at this stage (default: the last value of each leaf) / "
+                                                 "chấm ở giai đoạn này (mặc định: giá trị cuối của mỗi tiêu chí)")
+    p.add_argument("--json", action="store_true", help="print the result as JSON (unrounded numbers) / "
+                                                       "in kết quả dạng JSON (số chưa làm tròn)")
+    p.add_argument("--out", type=Path, default=None,
+                   help="write units, nodes, ledger (CSV) and results.xlsx here / "
+                        "ghi units, nodes, ledger (CSV) và results.xlsx vào thư mục này")
+    add_issued(p)
+    add_force_argument(p)
     p.set_defaults(func=run)
 
 
-def compute(rulebook_path: Path, dataset_path: Path, stage: str | None):
+def add_issued(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--issued", type=Path, default=None, metavar="FILE.issued.json",
+                   help="for returned self-assessment workbooks: the issued copy 'cchc workbook' wrote "
+                        "(default: found beside the workbook or its folder) / bản lưu khi phát hành sổ")
+
+
+def compute(rulebook_path: Path, dataset_path: Path, stage: str | None, issued: Path | None = None):
     """Load, check and score (raises `CchcError` listing every problem)."""
     from cchc_rules.data.load import load_dataset
     from cchc_rules.dsl.load import load_rulebook
     from cchc_rules.engine.score import score
 
     rulebook = load_rulebook(rulebook_path)
-    dataset = load_dataset(dataset_path, rulebook)
+    dataset = load_dataset(dataset_path, rulebook, issued)
     return score(rulebook, dataset, stage)
 
 
 def run(args: argparse.Namespace) -> int:
-    result = compute(args.rulebook, args.dataset, args.stage)
+    inputs = [args.rulebook, args.dataset]
     if args.out is not None:
-        write_outputs(result, args.out, args.lang)
+        inputs += issued_copies(args.dataset, args.issued)
+        check_folder(args.out, inputs, args.force)  # before scoring: a refused --out costs nothing
+    result = compute(args.rulebook, args.dataset, args.stage, args.issued)
+    if args.out is not None:
+        write_outputs(result, args.out, args.lang, [*inputs, *bases(result.rulebook)], args.force)
     if args.json:
         print(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
     else:
         print(table(result, args.lang))
+    if args.out is not None:
+        print(WROTE[args.lang].format(path=shown(args.out)), file=sys.stderr if args.json else sys.stdout)
     print_gaps(result, args.lang)
     return 0
+
+
+def bases(rulebook: Any) -> list[Path]:
+    """The files a derived rulebook was made from (inputs too: an output may not replace them)."""
+    derivation = getattr(rulebook, "derivation", None)
+    return [Path(p) for p in getattr(derivation, "chain", None) or []]
+
+
+def issued_copies(dataset: Path, issued: Path | None) -> list[Path]:
+    """The issued copy returned workbooks are read with (an input too: an output may not replace it)."""
+    if issued is not None:
+        return [issued]
+    if not (dataset.is_dir() or dataset.suffix.lower() == ".xlsx"):
+        return []
+    from cchc_rules.data.issued import candidates
+
+    return [c for c in candidates(dataset) if c.is_file()]
 
 
 def print_gaps(result: Any, lang: str) -> None:
@@ -118,17 +153,37 @@ def ledgers(result: Any, lang: str) -> pd.DataFrame:
 EXCEL_ROWS = 1_048_576  # rows in one Excel sheet, header included
 
 
-def write_outputs(result: Any, out: Path, lang: str) -> None:
+WROTE = {"vi": "Đã ghi kết quả vào {path}/ (units.csv, nodes.csv, ledger.csv, tables.xlsx, results.xlsx)",
+         "en": "Results written to {path}/ (units.csv, nodes.csv, ledger.csv, tables.xlsx, results.xlsx)"}
+
+
+def _printable(ws: Any, result: Any, name: str, lang: str) -> None:
+    from cchc_rules.display import excel_format
+    from cchc_rules.documents.xlsx import footer_text, print_table
+
+    rb = result.rulebook
+    title = f"{pick(rb.title, lang)} · {name}"
+    print_table(ws, title, footer_text(rb.id, rb.year, lang), lang, excel_format(rb.display.decimals))
+
+
+def write_outputs(result: Any, out: Path, lang: str, inputs: list[Path] | None = None, force: bool = False) -> None:
     """All or nothing: units, nodes and ledger as CSV and as sheets of tables.xlsx (a table too long for one
-    Excel sheet stays in its CSV only), and results.xlsx, the formatted ranking a department publishes."""
+    Excel sheet stays in its CSV only), and results.xlsx, the formatted ranking a department publishes.
+    `out` goes through the output guard (`cchc_rules.outputs.output_folder`) with `inputs` and `force`."""
     from cchc_rules.documents.results import write_results_workbook
+    from cchc_rules.documents.tables import write_csv, write_tables
 
     tables = {"units": result.units, "nodes": result.nodes, "ledger": ledgers(result, lang)}
-    with atomic_folder(out) as tmp:
+    with output_folder(out, inputs or [], force) as tmp:
         for name, table in tables.items():
-            table.to_csv(tmp / f"{name}.csv", index=False)
-        with pd.ExcelWriter(tmp / "tables.xlsx") as writer:
-            for name, table in tables.items():
-                if len(table) < EXCEL_ROWS:
-                    table.to_excel(writer, sheet_name=name, index=False)
+            write_csv(table, tmp / f"{name}.csv")
+        sheets = {name: _numeric_published(table) for name, table in tables.items() if len(table) < EXCEL_ROWS}
+        write_tables(sheets, tmp / "tables.xlsx", dress=lambda ws, name: _printable(ws, result, name, lang))
         write_results_workbook(result, tmp / "results.xlsx", lang=lang)
+
+
+def _numeric_published(table: pd.DataFrame) -> pd.DataFrame:
+    """The published index as a number in Excel (shown with the rulebook's decimals)."""
+    if "published" not in table.columns:
+        return table
+    return table.assign(published=pd.to_numeric(table["published"]))

@@ -9,17 +9,20 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from cchc_rules.display import counted
 from cchc_rules.problems import CchcError
 
 DEFAULT = Path("rulebooks/tests")
 SUMMARY = {"vi": "{passed} đạt, {failed} không đạt", "en": "{passed} passed, {failed} failed"}
-INVALID = {"vi": "{n} tệp kiểm thử không hợp lệ", "en": "{n} invalid golden file(s)"}
+INVALID = {"vi": ("tệp kiểm thử không hợp lệ", "tệp kiểm thử không hợp lệ"),
+           "en": ("invalid golden file", "invalid golden files")}
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p = subparsers.add_parser("test", parents=[common],
                               help="run the golden tests of rulebooks / chạy các ca kiểm thử mẫu")
-    p.add_argument("paths", nargs="*", type=Path, help=f"golden files or folders (default: {DEFAULT}/)")
+    p.add_argument("paths", nargs="*", type=Path, help=f"golden files or folders (default: {DEFAULT}/) / "
+                                                       f"tệp hoặc thư mục ca kiểm thử (mặc định: {DEFAULT}/)")
     p.set_defaults(func=run)
 
 
@@ -43,6 +46,6 @@ def run(args: argparse.Namespace) -> int:
             failed += not outcome.passed
     line = SUMMARY[args.lang].format(passed=passed, failed=failed)
     if invalid:
-        line += "; " + INVALID[args.lang].format(n=invalid)
+        line += "; " + counted(invalid, *INVALID[args.lang], args.lang)
     print(line)
     return 1 if failed or invalid else 0

@@ -11,19 +11,24 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+from cchc_rules.display import counted
 from cchc_rules.dsl.load import check_rulebook
 from cchc_rules.problems import Problem
 
 _TEXT = {
     "vi": {
-        "valid": "✓ {file}: hợp lệ ({warnings} cảnh báo)",
-        "invalid": "✗ {file}: {errors} lỗi, {warnings} cảnh báo",
+        "valid": "✓ {file}: hợp lệ ({warnings})",
+        "invalid": "✗ {file}: {errors}, {warnings}",
+        "error": ("lỗi", "lỗi"),
+        "warning": ("cảnh báo", "cảnh báo"),
         "none": "✗ {path}: không có tệp .yaml nào",
         "columns": ("mức", "mã", "dòng", "đường dẫn", "sai ở đâu", "cách sửa"),
     },
     "en": {
-        "valid": "✓ {file}: valid ({warnings} warnings)",
-        "invalid": "✗ {file}: {errors} errors, {warnings} warnings",
+        "valid": "✓ {file}: valid ({warnings})",
+        "invalid": "✗ {file}: {errors}, {warnings}",
+        "error": ("error", "errors"),
+        "warning": ("warning", "warnings"),
         "none": "✗ {path}: no .yaml file found",
         "columns": ("severity", "code", "line", "path", "what is wrong", "what would be right"),
     },
@@ -35,10 +40,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         "validate",
         parents=[common],
         help="check rulebook files / kiểm tra các tệp bộ tiêu chí",
-        description="Check rulebooks (a folder: every *.yaml under it except tests/ folders).",
+        description="Check rulebooks (a folder: every *.yaml under it except tests/ folders). / "
+                    "Kiểm tra bộ tiêu chí (một thư mục: mọi *.yaml trong đó trừ thư mục tests/).",
     )
     parser.add_argument("paths", nargs="+", type=Path, metavar="PATH")
-    parser.add_argument("--format", choices=("text", "table"), default="text", help="how problems are shown")
+    parser.add_argument("--format", choices=("text", "table"), default="text", help="how problems are shown / "
+                                                                                    "cách hiển thị các lỗi")
     parser.set_defaults(func=run)
 
 
@@ -73,7 +80,9 @@ def _check(file: Path, lang: str, form: str) -> bool:
         shown = sorted(problems, key=lambda p: (p.severity != "error", p.pos.line if p.pos and p.pos.line else 0))
         print(_table(shown, lang) if form == "table" else "\n".join(p.format(lang) for p in shown), file=sys.stderr)
     key = "invalid" if errors else "valid"
-    print(_TEXT[lang][key].format(file=file, errors=len(errors), warnings=len(warnings)))
+    text = _TEXT[lang]
+    print(text[key].format(file=file, errors=counted(len(errors), *text["error"], lang),
+                           warnings=counted(len(warnings), *text["warning"], lang)))
     return not errors
 
 

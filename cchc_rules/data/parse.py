@@ -33,6 +33,7 @@ from cchc_rules.data.model import EMPTY, NA, VALUE, ZERO_TOTAL, Dataset, Inputs,
 from cchc_rules.data.read import split_flags
 from cchc_rules.data.survey import Answers, aggregate
 from cchc_rules.dsl.models import Node, Rulebook
+from cchc_rules.i18n import level_names
 from cchc_rules.problems import Pos, Problems, nearest
 
 YES = ("1", "true", "yes", "có", "đạt", "x")
@@ -416,7 +417,7 @@ def _kind_values(texts: pd.Series, leaf: Node | None, kind: str, decimal: str):
         v = np.array(texts.str.lower().map(_BINARY), dtype=float)
         return v, np.where(np.isnan(v), _YESNO, _OK), zero
     if kind == "levels":
-        v = _match(texts, list(leaf.rule.levels))
+        v = _match(texts, list(leaf.rule.levels), labelled=True)
         return v, np.where(np.isnan(v), _LEVEL, _OK), zero
     if kind == "ratio":
         return _ratio(texts, decimal)
@@ -446,15 +447,17 @@ def _numbers(texts: pd.Series, decimal: str) -> tuple[np.ndarray, np.ndarray]:
     return v, bad
 
 
-def _match(texts: pd.Series, names: list[str]) -> np.ndarray:
-    """The index of each text in `names`: exact, else in any case when that is unambiguous."""
-    exact = {name: float(i) for i, name in enumerate(names)}
-    folded = {name.casefold(): float(i) for i, name in enumerate(names)}
-    v = np.array(texts.map(exact), dtype=float)
-    if len(folded) == len(names):
-        miss = np.isnan(v)
-        if miss.any():
-            v[miss] = texts[miss].str.casefold().map(folded).to_numpy(dtype=float)
+def _match(texts: pd.Series, names: list[str], labelled: bool = False) -> np.ndarray:
+    """The index of each text in `names`: exact, else in any case when that is unambiguous; with `labelled`
+    a level also by its label in either language (`tốt`, `Good`)."""
+    folded: dict[str, set[float]] = {}
+    for i, name in enumerate(names):
+        for spelling in level_names(name) if labelled else (name,):
+            folded.setdefault(spelling.casefold(), set()).add(float(i))
+    v = np.array(texts.map({name: float(i) for i, name in enumerate(names)}), dtype=float)
+    miss = np.isnan(v)
+    if miss.any():
+        v[miss] = texts[miss].str.casefold().map({k: min(s) for k, s in folded.items() if len(s) == 1}).to_numpy(float)
     return v
 
 

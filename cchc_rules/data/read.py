@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -21,12 +22,54 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+import cchc_rules.places as places
+from cchc_rules import limits
 from cchc_rules.data import problems as dp
 from cchc_rules.data.coded import keep_codes, same_codes
 from cchc_rules.data.columnar import Columns, read_csv_columnar
 from cchc_rules.data.model import Dataset, DatasetMeta
 from cchc_rules.dsl.source import LDict, read_yaml
-from cchc_rules.problems import Pos, Problems, nearest
+from cchc_rules.problems import Pos, Problems, define, nearest
+from cchc_rules.safe_text import clean
+
+TOO_BIG = define(
+    "D360",
+    "Tệp quá lớn: {size} byte (giới hạn {limit} byte)",
+    "The file is too large: {size} bytes (the limit is {limit} bytes)",
+    "Kiểm tra đúng tệp chưa; nếu thật cần, nâng giới hạn bằng biến môi trường {env}.",
+    "Check that this is the right file; if it really must be this large, raise the limit with the "
+    "environment variable {env}.",
+)
+TOO_LONG = define(
+    "D361",
+    "Bảng có hơn {limit} {what_vi}",
+    "The table has more than {limit} {what_en}",
+    "Xoá các dòng, cột thừa; nếu thật cần, nâng giới hạn bằng biến môi trường {env}.",
+    "Delete the rows or columns that do not belong; if it really is this large, raise the limit with the "
+    "environment variable {env}.",
+)
+FORMULA_NO_VALUE = define(
+    "D362",
+    "Ô chứa công thức '{formula}' nhưng không có kết quả đã lưu",
+    "The cell holds a formula '{formula}' but no saved result",
+    "Mở sổ bằng Excel rồi lưu lại (Excel lưu kết quả của công thức), hoặc nhập giá trị thay cho công thức.",
+    "Open the workbook in Excel and save it (Excel stores the results of formulas), or type the value "
+    "instead of the formula.",
+)
+AMBIGUOUS_SHEET = define(
+    "D363",
+    "Có nhiều trang có thể là '{name}': {found}",
+    "Several sheets could be '{name}': {found}",
+    "Giữ một trang tên '{name}'; đổi tên hoặc xoá các trang kia.",
+    "Keep one sheet named '{name}'; rename or delete the others.",
+)
+EMPTY_TABLE = define(
+    "D364",
+    "Bảng '{name}' không có dòng dữ liệu nào (chỉ có dòng tiêu đề)",
+    "The table '{name}' has no rows of data (only its header)",
+    "Điền dữ liệu vào bảng; không thể chấm điểm và xếp hạng khi không có {name}.",
+    "Fill the table in; nothing can be scored or ranked without {name}.",
+)
 
 UNITS = ("unit_id", "name", "group")
 ASSESSMENTS = ("unit_id", "criterion_id")
@@ -64,7 +107,7 @@ def tidy(df: pd.DataFrame) -> pd.DataFrame:
 
     `df` holds text cells (str) and its `_file`, `_row` (and maybe `_sheet`) columns.
     """
-    header = _unique([unicodedata.normalize("NFC", str(c)).strip() for c in df.columns])
+    header = _unique([clean(str(c)).strip() for c in df.columns])
     df = df.copy()
     df.columns = header
     cells = [c for c in header if not c.startswith("_")]
@@ -110,6 +153,7 @@ def _drop_blank(df: pd.DataFrame, cells: list[str], empty: dict[str, np.ndarray]
 
 
 _SPACES = (" ", "\t", "\r", "\n", "\xa0", "\u3000")
+_CONTROL = re.compile(r"[\x01-\x08\x0b-\x1f\x7f-\x9f]")  # NUL is the separator of a joined column
 
 
 def _needs_strip(joined: str) -> bool:
@@ -129,6 +173,11 @@ def texts(values: np.ndarray) -> np.ndarray:
     if not len(values):
         return values
     joined = "\x00".join(values)
+    if joined.count("\x00") != len(values) - 1 or _CONTROL.search(joined):
+        # control characters (a BEL, a vertical tab from Word, an escape sequence) cannot be written
+        # to a workbook nor shown safely: removed, as `safe_text.clean` does
+        values = np.array([clean(v) for v in values], dtype=object)
+        joined = "\x00".join(values)
     if not unicodedata.is_normalized("NFC", joined):
         values = np.array(unicodedata.normalize("NFC", joined).split("\x00"), dtype=object)
     if _needs_strip(joined):
@@ -191,9 +240,30 @@ def shape(kind: str, df: pd.DataFrame) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------- CSV
+def within_size(path: Path, size: int, problems: Problems) -> bool:
+    """Whether `size` bytes read from `path` stay within `limits.TABLE_BYTES` (a problem otherwise)."""
+    limit = limits.value(limits.TABLE_BYTES)
+    if size > limit:
+        problems.add(TOO_BIG, Pos(str(path)), size=size, limit=limit, env=limits.TABLE_BYTES.env)
+        return False
+    return True
+
+
+def _within_shape(rows: int, columns: int, pos: Pos, problems: Problems) -> bool:
+    """Whether a table stays within `limits.TABLE_ROWS` and `limits.TABLE_COLUMNS` (a problem otherwise)."""
+    for count, limit, vi, en in ((rows, limits.TABLE_ROWS, "dòng", "rows"),
+                                 (columns, limits.TABLE_COLUMNS, "cột", "columns")):
+        if count > limits.value(limit):
+            problems.add(TOO_LONG, pos, limit=limits.value(limit), what_vi=vi, what_en=en, env=limit.env)
+            return False
+    return True
+
+
 def decode(path: Path, problems: Problems) -> str | None:
     """The text of a UTF-8 file (BOM or not); a problem naming a likely encoding otherwise."""
     try:
+        if not within_size(path, path.stat().st_size, problems):
+            return None
         data = path.read_bytes()
     except OSError as exc:
         problems.add(dp.UNREADABLE, Pos(str(path)), reason=exc.strerror or str(exc))
@@ -258,6 +328,8 @@ def read_csv_plain(path: Path, problems: Problems) -> pd.DataFrame | None:
     except (pd.errors.ParserError, ValueError) as exc:
         problems.add(dp.UNREADABLE, Pos(str(path)), reason=str(exc).strip())
         return None
+    if not _within_shape(len(df) - 1, df.shape[1], Pos(str(path)), problems):
+        return None
     body = df.iloc[1:].reset_index(drop=True)
     body.columns = list(df.iloc[0])
     return tidy(located(body, str(path), range(2, len(body) + 2)))
@@ -280,16 +352,36 @@ def is_self_assessment(path: Path) -> bool:
         wb.close()
 
 
-def read_sheet(ws: Any, file: str) -> pd.DataFrame:
-    rows = ws.iter_rows(values_only=True)
-    header_cells = next(rows, ())
-    header = [cell_text(v) for v in header_cells]
+def read_sheet(ws: Any, file: str, problems: Problems | None = None,
+               cached: dict[tuple[int, int], Any] | None = None) -> pd.DataFrame:
+    """A sheet as a tidy text table. A formula cell takes its saved result from `cached` (row, column);
+    one without a saved result is a problem (when `problems` is given), never read as empty."""
+    problems = problems if problems is not None else Problems()
+    if hasattr(ws, "reset_dimensions"):  # read-only: a stored size of A1:XFD1048576 would yield a million rows
+        ws.reset_dimensions()
+    rows = ws.iter_rows()
+    header = [cell_text(c.value) for c in next(rows, ())]
     while header and not header[-1].strip():
         header.pop()
     width = len(header)
+    if not _within_shape(0, width, Pos(file, 1, sheet=ws.title), problems):
+        return tidy(located(pd.DataFrame(), file, [], ws.title))
     body, numbers = [], []
-    for n, row in enumerate(rows, start=2):
-        cells = [cell_text(v) for v in row[:width]]
+    max_rows = limits.value(limits.TABLE_ROWS)
+    for n, row in enumerate(rows, start=2):  # a read-only sheet yields an empty tuple for a missing row
+        if n - 1 > max_rows:
+            _within_shape(n - 1, width, Pos(file, n, sheet=ws.title), problems)
+            break
+        if not row:
+            continue
+        cells = []
+        for j, c in enumerate(row[:width]):
+            value = c.value
+            if c.data_type == "f":
+                value = (cached or {}).get((n, j + 1))
+                if value is None:
+                    problems.add(FORMULA_NO_VALUE, Pos(file, n, j + 1, ws.title), formula=clean(str(c.value))[:80])
+            cells.append(cell_text(value))
         cells += [""] * (width - len(cells))
         body.append(cells)
         numbers.append(n)
@@ -297,26 +389,71 @@ def read_sheet(ws: Any, file: str) -> pd.DataFrame:
     return tidy(located(df, file, numbers, ws.title))
 
 
+def _cached_results(path: Path, sheets: list[str]) -> dict[str, dict[tuple[int, int], Any]]:
+    """The saved results of the formula cells of `sheets` (Excel stores them beside each formula)."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        out: dict[str, dict[tuple[int, int], Any]] = {}
+        for name in sheets:
+            ws = wb[name]
+            ws.reset_dimensions()
+            out[name] = {(r, j): c.value for r, row in enumerate(ws.iter_rows(), start=1)
+                         for j, c in enumerate(row, start=1) if c.value is not None}
+        return out
+    finally:
+        wb.close()
+
+
+def _has_formulas(ws: Any) -> bool:
+    ws.reset_dimensions()
+    return any(c.data_type == "f" for row in ws.iter_rows() for c in row)
+
+
+def unpacked_size(path: Path) -> int:
+    """The bytes an XLSX (zip) file holds once unpacked (a small file can unpack to gigabytes)."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        return sum(info.file_size for info in archive.infolist())
+
+
 def read_workbook_tables(path: Path, problems: Problems) -> dict[str, pd.DataFrame] | None:
-    """The sheets units, assessments and survey of a workbook (sheet names matched in any case)."""
+    """The sheets units, assessments and survey of a workbook (sheet names matched in any case).
+
+    Two sheets whose names differ only in case or spaces (`units`, `Units `) are refused, never guessed.
+    """
     import openpyxl
 
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        if not within_size(path, path.stat().st_size, problems) or not within_size(path, unpacked_size(path),
+                                                                                      problems):
+            return None
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file
-        problems.add(dp.UNREADABLE, Pos(str(path)), reason=f"{type(exc).__name__}: {exc}")
+        problems.add(dp.UNREADABLE, Pos(str(path)), reason=clean(f"{type(exc).__name__}: {exc}"))
         return None
     try:
-        by_name = {name.strip().casefold(): name for name in wb.sheetnames}
-        out = {}
+        names = [ws.title for ws in wb.worksheets]
+        by_name: dict[str, list[str]] = {}
+        for name in names:
+            by_name.setdefault(clean(name).strip().casefold(), []).append(name)
+        chosen = {}
         for kind in TABLES:
-            name = by_name.get(kind)
-            if name is None:
-                if kind != "survey":
-                    problems.add(dp.MISSING_FILE, Pos(str(path)), what="sheet", name=kind, found=wb.sheetnames)
-                continue
-            out[kind] = read_sheet(wb[name], str(path))
-        return out
+            found = by_name.get(kind, [])
+            if len(found) > 1:
+                problems.add(AMBIGUOUS_SHEET, Pos(str(path)), name=kind, found=[f"'{n}'" for n in found])
+            elif found:
+                chosen[kind] = found[0]
+            elif kind != "survey":
+                problems.add(dp.MISSING_FILE, Pos(str(path)), what="sheet", name=kind, found=names)
+        with_formulas = [name for name in chosen.values() if _has_formulas(wb[name])]
+        cached = _cached_results(path, with_formulas) if with_formulas else {}
+        return {kind: read_sheet(wb[name], str(path), problems, cached.get(name)) for kind, name in chosen.items()}
+    except Exception as exc:  # a sheet openpyxl cannot parse
+        problems.add(dp.UNREADABLE, Pos(str(path)), reason=clean(f"{type(exc).__name__}: {exc}"))
+        return None
     finally:
         wb.close()
 
@@ -363,7 +500,7 @@ def read_meta(folder: Path, problems: Problems) -> DatasetMeta:
                 _bad_meta(problems, pos, key, value, 'decimal: "," hoặc decimal: "."', 'decimal: "," or decimal: "."')
         elif key == "crosswalk":
             if isinstance(value, str) and value.strip():
-                meta.crosswalk = read_crosswalk(folder / value, pos, problems)
+                meta.crosswalk = read_crosswalk(folder / value, pos, problems, folder / "dataset.yaml")
             else:
                 _bad_meta(problems, pos, key, value, "đường dẫn tệp CSV, ví dụ crosswalk.csv",
                           "the path of a CSV file, e.g. crosswalk.csv")
@@ -376,7 +513,10 @@ def _bad_meta(problems: Problems, pos: Pos, key: str, value: Any, right_vi: str,
     problems.add(dp.META_VALUE, pos, key=key, value=value, right_vi=f"Ghi {right_vi}.", right_en=f"Write {right_en}.")
 
 
-def read_crosswalk(file: Path, pos: Pos, problems: Problems) -> pd.DataFrame | None:
+def read_crosswalk(file: Path, pos: Pos, problems: Problems, named_in: Path | None = None) -> pd.DataFrame | None:
+    if named_in is not None and file.exists() and not places.allowed(file, named_in):
+        problems.add(places.OUTSIDE, pos, "crosswalk", written=str(file), looked=file)
+        return None
     if not file.is_file():
         problems.add(dp.MISSING_FILE, pos, what="file", name=str(file), found="—")
         return None
@@ -403,6 +543,12 @@ def read_dataset(path: Path, problems: Problems) -> Dataset | None:
         header_pos = Pos(_source(path, kind), 1, sheet=kind if path.suffix.lower() == ".xlsx" else None)
         ok &= require(table, TABLES[kind], header_pos, problems)
     if not ok or "units" not in tables or "assessments" not in tables:
+        return None
+    for kind in ("units", "assessments"):
+        if tables[kind].empty:
+            problems.add(EMPTY_TABLE, Pos(_source(path, kind), 1, sheet=kind if path.suffix.lower() == ".xlsx"
+                                          else None), name=kind)
+    if tables["units"].empty or tables["assessments"].empty:
         return None
     return Dataset(
         units=shape("units", tables["units"]),

@@ -15,10 +15,20 @@ from openpyxl.styles import Font
 
 from cchc_rules.atomic import write_text
 from cchc_rules.documents import rule_text as rt
-from cchc_rules.documents.xlsx import GROUP_FILL, WRAP, header_row, save_workbook, title_rows
+from cchc_rules.documents.xlsx import (
+    GROUP_FILL,
+    WRAP,
+    fit_rows,
+    footer_text,
+    header_row,
+    print_setup,
+    save_workbook,
+    title_rows,
+)
 from cchc_rules.dsl.models import Node, Rulebook
 from cchc_rules.i18n import pick, resolve_lang, stage_label
 from cchc_rules.problems import CchcError, Pos, Problem, define
+from cchc_rules.safe_text import markdown_text
 
 UNKNOWN_FORMAT = define(
     "W701",
@@ -417,18 +427,20 @@ def to_html(book: Handbook) -> str:
 
 # ---------------------------------------------------------------- Markdown
 def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """Text from the rulebook for Markdown: no raw HTML, no link, no emphasis, one line (`safe_text`)."""
+    return markdown_text(str(text))
 
 
 def to_markdown(book: Handbook) -> str:
+    """The handbook as Markdown; every text taken from the rulebook is escaped, only our labels are not."""
     lab, lang = book.labels, book.lang
-    out = [f"# {book.title}", ""]
+    out = [f"# {_md(book.title)}", ""]
     if book.illustrative:
         out += [f"> **{lab['illustrative']}**", ""]
-    out += [f"## {lab['about']}", ""] + [f"- **{k}**: {v}" for k, v in book.about] + [""]
-    out += [f"## {lab['criteria']}", "", book.index_note, ""]
+    out += [f"## {lab['about']}", ""] + [f"- **{_md(k)}**: {_md(v)}" for k, v in book.about] + [""]
+    out += [f"## {lab['criteria']}", "", _md(book.index_note), ""]
     for entry in book.entries:
-        head = f"**{entry.code}** {entry.name} ({_max(entry.max, lang)} {rt.words(lang)['pt']})"
+        head = f"**{_md(entry.code)}** {_md(entry.name)} ({_max(entry.max, lang)} {rt.words(lang)['pt']})"
         if entry.depth == 0:
             if out[-1]:
                 out.append("")
@@ -443,34 +455,34 @@ def to_markdown(book: Handbook) -> str:
     if book.adjustments:
         out += [f"## {lab['adjustments']}", ""]
         for adj in book.adjustments:
-            out.append(f"- **{adj.name}**")
+            out.append(f"- **{_md(adj.name)}**")
             out += _md_details(adj, lab, "  ")
         out.append("")
     for title, rows in book.bands:
-        out += [f"## {title}", "", f"| {lab['band']} | {lab['range']} | {lab['gates']} | {lab['quota']} |"]
+        out += [f"## {_md(title)}", "", f"| {lab['band']} | {lab['range']} | {lab['gates']} | {lab['quota']} |"]
         out.append("|---|---|---|---|")
         for row in rows:
             out.append(f"| {_md(row.label)} | {_md(row.range)} | {_md('; '.join(row.gates))} | {_md(row.quota)} |")
         out.append("")
-    out += [f"## {lab['ranking']}", ""] + [f"- {x}" for x in book.ranking] + [""]
+    out += [f"## {lab['ranking']}", ""] + [f"- {_md(x)}" for x in book.ranking] + [""]
     if book.changes is not None:
         title, lines = book.changes
-        out += [f"## {title}", ""] + ([f"- {x}" for x in lines] or [lab["no_changes"]]) + [""]
+        out += [f"## {_md(title)}", ""] + ([f"- {_md(x)}" for x in lines] or [lab["no_changes"]]) + [""]
     return "\n".join(out)
 
 
 def _md_details(entry: Entry, lab: dict[str, str], indent: str) -> list[str]:
     out = []
     if entry.how:
-        out.append(f"{indent}- *{lab['how']}*: {entry.how}")
+        out.append(f"{indent}- *{lab['how']}*: {_md(entry.how)}")
     if entry.evidence:
         out.append(f"{indent}- *{lab['evidence']}*:")
-        out += [f"{indent}  - {x}" for x in entry.evidence]
+        out += [f"{indent}  - {_md(x)}" for x in entry.evidence]
     for key in ("guidance", "applies", "missing"):
         if getattr(entry, key):
-            out.append(f"{indent}- *{lab[key]}*: {getattr(entry, key)}")
+            out.append(f"{indent}- *{lab[key]}*: {_md(getattr(entry, key))}")
     if entry.references:
-        out.append(f"{indent}- *{lab['references']}*: {'; '.join(entry.references)}")
+        out.append(f"{indent}- *{lab['references']}*: {_md('; '.join(entry.references))}")
     return out
 
 
@@ -505,10 +517,10 @@ def to_xlsx(book: Handbook) -> Workbook:
             cell.alignment = WRAP
             if entry.depth == 0:
                 cell.fill = GROUP_FILL
-        ws.cell(row=row, column=3).number_format = "0.###"
+        ws.cell(row=row, column=3).number_format = "General"
     row += 1
     ws.cell(row=row, column=2, value=lab["total"]).font = Font(bold=True)
-    ws.cell(row=row, column=3, value=book.total).number_format = "0.###"
+    ws.cell(row=row, column=3, value=book.total).number_format = "General"
     row += 1
     for adj in book.adjustments:
         row += 1
@@ -529,7 +541,23 @@ def to_xlsx(book: Handbook) -> Workbook:
         header_row(cs, 1, [title], [120])
         for line in changes or [lab["no_changes"]]:
             cs.append([line])
+    _printable(wb, book, top)
     return wb
+
+
+def _printable(wb: Workbook, book: Handbook, top: int) -> None:
+    """A4: the criteria landscape with their header repeated, the other sheets upright; wrapped texts."""
+    about = dict(book.about)
+    rulebook_id, year = about.get(book.labels["id"], ""), about.get(book.labels["year"])
+    footer = footer_text(rulebook_id, int(year) if year else None, book.lang)
+    for k, ws in enumerate(wb.worksheets):
+        for row in ws.iter_rows(min_row=2 if k else top + 1):
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.alignment = WRAP
+        fit_rows(ws, 2 if k else top + 1)
+        print_setup(ws, title=f"{book.title} · {ws.title}", footer=footer, lang=book.lang,
+                    landscape=k == 0, repeat_rows=(top, top) if k == 0 else (1, 1))
 
 
 FORMATS = (".html", ".htm", ".md", ".xlsx")

@@ -15,9 +15,18 @@ import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
 
-from cchc_rules.display import NO_VALUE
-from cchc_rules.documents.xlsx import THIN, header_row, save_workbook, sheet_title, title_rows
+from cchc_rules.display import NO_VALUE, excel_format
+from cchc_rules.documents.xlsx import (
+    THIN,
+    footer_text,
+    header_row,
+    print_setup,
+    save_workbook,
+    sheet_title,
+    title_rows,
+)
 from cchc_rules.engine.rounding import publish1
 from cchc_rules.i18n import pick, resolve_lang
 
@@ -45,6 +54,11 @@ _L = {
         "adjustment": "Điểm thưởng/trừ",
         "group": "Nhóm",
         "exact": "Chỉ số (chưa làm tròn)",
+        "place_date": "……………, ngày …… tháng …… năm ……",
+        "prepared": "NGƯỜI LẬP BIỂU",
+        "approved": "THỦ TRƯỞNG CƠ QUAN",
+        "sign": "(Ký, ghi rõ họ tên)",
+        "seal": "(Ký tên, đóng dấu)",
     },
     "en": {
         "title": "PAR index results: {title}",
@@ -69,12 +83,17 @@ _L = {
         "adjustment": "Bonus/penalty",
         "group": "Group",
         "exact": "Index (unrounded)",
+        "place_date": "……………, (date) ……………",
+        "prepared": "PREPARED BY",
+        "approved": "HEAD OF AGENCY",
+        "sign": "(signature and full name)",
+        "seal": "(signature and seal)",
     },
 }
 
 
 def _fmt(decimals: int, signed: bool = False) -> str:
-    body = "0" + ("." + "0" * decimals if decimals else "")
+    body = excel_format(decimals)
     return f"+{body};-{body};{body}" if signed else body
 
 
@@ -97,6 +116,7 @@ def write_results_workbook(result: Any, path: Path | str, lang: str | None = Non
         headers += [lab["prev_index"], lab["delta_index"], lab["prev_rank"], lab["delta_rank"]]
         widths += [11, 12, 10, 11]
     headers += [lab["sub"].format(code=n.label, name=pick(n.name, lang)) for n in top]
+    footer = footer_text(rb.id, rb.year, lang)
     widths += [16] * len(top)
     for group in units["group"].cat.categories:  # the rulebook's group order
         rows = units[units["group"].astype(str) == str(group)]
@@ -109,7 +129,6 @@ def write_results_workbook(result: Any, path: Path | str, lang: str | None = Non
         title_rows(ws, lines)
         head = len(lines) + 2
         header_row(ws, head, headers, widths)
-        ws.row_dimensions[head].height = 45
         ws.freeze_panes = ws.cell(row=head + 1, column=4)
         order = rows.assign(_r=rows["rank"].astype("Float64").fillna(np.inf)).sort_values(
             ["_r", "index"], ascending=[True, False], kind="stable"
@@ -142,8 +161,23 @@ def write_results_workbook(result: Any, path: Path | str, lang: str | None = Non
                 if fmt:
                     cell.number_format = fmt
         ws.cell(row=r + 2, column=1, value=lab["footnote"]).font = Font(italic=True)
+        _signature_block(ws, r + 4, len(headers), lab)
+        print_setup(ws, title=lines[0], footer=footer, lang=lang, landscape=len(headers) > 8,
+                    repeat_rows=(head, head))
     _data_sheet(wb, result, lang, taken)
+    print_setup(wb.worksheets[-1], title=f"{lines[0]} · {lab['data']}", footer=footer, lang=lang, landscape=True,
+                repeat_rows=(1, 1))
     return save_workbook(wb, path)
+
+
+def _signature_block(ws: Worksheet, row: int, width: int, lab: dict[str, str]) -> None:
+    """Place and date, and who prepared and who approves the table, as a published table has them."""
+    right = max(width - 3, 4)
+    ws.cell(row=row, column=right, value=lab["place_date"]).font = Font(italic=True)
+    for col, (who, how) in ((2, (lab["prepared"], lab["sign"])), (right, (lab["approved"], lab["seal"]))):
+        ws.cell(row=row + 1, column=col, value=who).font = Font(bold=True)
+        ws.cell(row=row + 2, column=col, value=how).font = Font(italic=True)
+    ws.row_dimensions[row + 3].height = 60  # room to sign
 
 
 def _change(u: pd.Series, prev: pd.DataFrame, d: int) -> list[tuple[Any, str | None]]:
@@ -169,6 +203,7 @@ def _data_sheet(wb: Workbook, result: Any, lang: str, taken: set[str]) -> None:
     rb = result.rulebook
     ws = wb.create_sheet(sheet_title(lab["data"], taken))
     top = [n.id for n in rb.criteria]
+    top_names = [f"{n.label}. {pick(n.name, lang)}" for n in rb.criteria]  # words, not bare codes
     headers = [
         lab["unit_id"],
         lab["name"],
@@ -180,10 +215,11 @@ def _data_sheet(wb: Workbook, result: Any, lang: str, taken: set[str]) -> None:
         lab["points"],
         lab["max"],
         lab["adjustment"],
-        *top,
+        *top_names,
     ]
-    header_row(ws, 1, headers, [12, 36, 18, 14, 9, 12, 9, 11, 11, 11, *([10] * len(top))])
+    header_row(ws, 1, headers, [12, 36, 18, 14, 9, 12, 9, 11, 11, 11, *([16] * len(top))])
     ws.freeze_panes = "C2"
+    published = excel_format(rb.display.decimals)
     for _, u in result.units.iterrows():
         ws.append(
             [
@@ -191,7 +227,7 @@ def _data_sheet(wb: Workbook, result: Any, lang: str, taken: set[str]) -> None:
                 str(u["name"]),
                 pick(rb.groups.get(str(u["group"])), lang) or str(u["group"]),
                 None if pd.isna(u["index"]) else float(u["index"]),
-                str(u["published"]),
+                NO_VALUE if u["published"] == NO_VALUE else float(u["published"]),
                 result.band_label(str(u["band"]), lang) if pd.notna(u["band"]) else NO_VALUE,
                 None if pd.isna(u["rank"]) else int(u["rank"]),
                 float(u["points"]),
@@ -200,3 +236,4 @@ def _data_sheet(wb: Workbook, result: Any, lang: str, taken: set[str]) -> None:
                 *(None if pd.isna(u[t]) else float(u[t]) for t in top),
             ]
         )
+        ws.cell(row=ws.max_row, column=5).number_format = published  # a number, shown as published

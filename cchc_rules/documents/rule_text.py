@@ -11,7 +11,7 @@ import re
 
 from cchc_rules import display
 from cchc_rules.dsl.models import Adjustment, Band, Gate, Node, Quota, Rulebook
-from cchc_rules.i18n import pick, resolve_lang
+from cchc_rules.i18n import level_label, pick, resolve_lang
 
 _W = {
     "vi": {
@@ -192,7 +192,7 @@ def _rule_text(leaf: Node, lang: str) -> str:
     if kind == "ratio":
         return f"{w['ratio'].format(max=m)}; {w['ratio_zero'][spec.if_zero_total].format(max=m)}"
     if kind == "levels":
-        return "; ".join(f"{name} → {_pts(points, lang)}" for name, points in spec.items())
+        return "; ".join(f"{level_label(name, lang)} → {_pts(points, lang)}" for name, points in spec.items())
     if kind == "deduct":
         return w["deduct"].format(max=m, per=num(spec.per, lang))
     if kind == "points":

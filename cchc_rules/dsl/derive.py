@@ -44,6 +44,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import cchc_rules.places as places
 from cchc_rules.dsl.change_kinds import AppliedChange, Applier, State
 from cchc_rules.dsl.change_messages import (
     EXTENDS_CYCLE,
@@ -101,7 +102,7 @@ def apply_changes(
     pos = getattr(changes, "pos", None) or Pos("<changes>")
     raw = LDict(extends=str(Path(base).resolve()), changes=changes, pos=pos)
     raw.val_pos = {"extends": pos, "changes": pos}
-    resolved = _resolve(raw, Path(pos.file), problems, ())
+    resolved = _resolve(raw, Path(pos.file), problems, (), placed=False)  # `base` is named by code, not a file
     if resolved is None:
         return None, None
     state, chain, base_id = resolved
@@ -122,7 +123,7 @@ def resolve(raw: LDict, path: Path, problems: Problems) -> tuple[LDict | None, D
 
 
 def _resolve(
-    raw: LDict, path: Path, problems: Problems, seen: tuple[Path, ...]
+    raw: LDict, path: Path, problems: Problems, seen: tuple[Path, ...], placed: bool = True
 ) -> tuple[State, list[Path], str] | None:
     file = str(path)
     ok = _check_keys(raw, problems)
@@ -135,15 +136,15 @@ def _resolve(
                      **expect("extends"))
         return None
     base_path = Path(os.path.normpath(path.parent / extends))
-    here = (*seen, path.resolve())
-    if base_path.resolve() in here:
+    here = (*seen, places.real(path))  # realpath: a symlink loop or a too long name is not an exception
+    if places.real(base_path) in here:
         names = [p.name for p in here] + [base_path.name]
         problems.add(EXTENDS_CYCLE, raw.where("extends"), "extends", chain=" → ".join(names))
         return None
-    if not base_path.is_file():
+    if not places.is_file(base_path):
         problems.add(EXTENDS_MISSING, raw.where("extends"), "extends", extends=extends, looked=base_path)
         return None
-    base = _read_base(base_path, problems)
+    base = _read_base(base_path, raw, extends, path if placed else None, problems)
     if base is None:
         return None
     if "extends" in base:
@@ -159,17 +160,27 @@ def _resolve(
     return (state, [*chain, path], base_id) if ok else None
 
 
-def _read_base(path: Path, problems: Problems) -> LDict | None:
+def _read_base(
+    path: Path, derived: LDict, written: str, derived_path: Path | None, problems: Problems
+) -> LDict | None:
     """A base's document, parsed once per file content: a sweep derives many variants of one base.
 
     The document is shared between calls, so it is only read: `State.root` copies the root base
-    before any change applies, and changes copy whatever they take from a derived base.
+    before any change applies, and changes copy whatever they take from a derived base. A base
+    outside the project (`places`) is refused; a file that is not a rulebook is refused without
+    showing anything of its content (its own problems could quote it).
     """
+    if derived_path is not None and not places.allowed(path, derived_path):
+        problems.add(places.OUTSIDE, derived.where("extends"), "extends", written=written, looked=path)
+        return None
     try:
         data = path.read_bytes()
     except OSError:
         return read_yaml(path, problems)  # reports why
     raw, found = _parse_base(str(path), data)
+    if raw is None or not ("dsl" in raw or "extends" in raw):
+        problems.add(places.NOT_RULEBOOK, derived.where("extends"), "extends", written=written)
+        return None
     problems.extend(found)
     return raw
 

@@ -171,8 +171,10 @@ BAD_DATE = define(
 )
 ID_FORM = define(
     "R123",
-    "Mã '{value}' không hợp lệ: mã không được rỗng, chứa '/' hoặc có khoảng trắng ở đầu/cuối",
-    "The id '{value}' is not valid: an id is not empty, has no '/' and no surrounding spaces",
+    "Mã '{value}' không hợp lệ: mã không được rỗng, chứa '/', có khoảng trắng ở đầu/cuối hoặc ký tự "
+    "không nhìn thấy (khoảng trắng độ rộng 0, dấu định hướng)",
+    "The id '{value}' is not valid: an id is not empty, has no '/', no surrounding spaces and no invisible "
+    "characters (zero-width spaces, direction marks)",
     "Đặt một mã ngắn như \"3.1\" hoặc \"tthc\".",
     'Use a short id such as "3.1" or "tthc".',
 )

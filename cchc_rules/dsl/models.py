@@ -28,8 +28,10 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from cchc_rules import limits
 from cchc_rules.numbers import fraction
 from cchc_rules.problems import Pos
+from cchc_rules.safe_text import has_invisible
 
 
 def _text(value: Any) -> str | dict[str, str]:
@@ -77,9 +79,32 @@ _ID_RX = re.compile(r"^[^/\s][^/]*$")
 
 
 def _check_id(value: str) -> str:
-    if not _ID_RX.match(value) or value != value.strip():
-        raise PydanticCustomError("id_form", "an id is a non-empty text without '/' or surrounding spaces")
+    if not _ID_RX.match(value) or value != value.strip() or has_invisible(value):
+        raise PydanticCustomError("id_form", "an id is a non-empty text without '/', surrounding spaces or "
+                                  "invisible characters")
     return value
+
+
+def _within_engine(value: Any) -> Any:
+    """Numbers the engine holds exactly: every amount within ±`limits.AMOUNT` (int64 nano-points)."""
+    bound = limits.value(limits.AMOUNT)
+    for number in _numbers(value):
+        if number > bound:
+            raise PydanticCustomError("less_than_equal", "at most {le}", {"le": bound})
+        if number < -bound:
+            raise PydanticCustomError("greater_than_equal", "at least {ge}", {"ge": -bound})
+    return value
+
+
+def _numbers(value: Any) -> Iterator[float]:
+    if isinstance(value, float):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _numbers(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _numbers(item)
 
 
 class Located(BaseModel):
@@ -100,6 +125,11 @@ class Located(BaseModel):
             model._pos = data.pos
             model._src = data
         return model
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _bounded(cls, value: Any) -> Any:
+        return _within_engine(value)
 
     @property
     def pos(self) -> Pos | None:
@@ -415,6 +445,9 @@ class Decision(Located):
 METADATA_KEYS = ("dsl", "id", "title", "year", "jurisdiction", "decision", "illustrative", "references")
 
 
+TOTAL_FACTOR = 1000  # the maxima of a rulebook together: at most 1000 × limits.AMOUNT points
+
+
 class Rulebook(Located):
     dsl: Literal[1]
     id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")]
@@ -450,6 +483,15 @@ class Rulebook(Located):
     # Set by the loader for a derived rulebook (§7): not part of the language.
     _derivation: Any = PrivateAttr(default=None)
     _warnings: list = PrivateAttr(default_factory=list)
+
+    @model_validator(mode="after")
+    def _total_within_engine(self) -> Rulebook:
+        """All maxima and caps together stay within what int64 nano-points hold (9.2·10⁹ points)."""
+        total = sum(leaf.max or 0.0 for leaf in self.leaves()) + sum(a.cap or 0.0 for a in self.adjustments)
+        bound = TOTAL_FACTOR * limits.value(limits.AMOUNT)
+        if total > bound:
+            raise PydanticCustomError("less_than_equal", "the maxima together at most {le}", {"le": bound})
+        return self
 
     @property
     def warnings(self) -> list:

@@ -471,10 +471,10 @@ class _Checks:
         has_children = isinstance(d.get("children"), LList) and len(d["children"]) > 0
         if has_children and d.get("rule") is not None:
             self.add(CHILDREN_AND_RULE, d.where("rule"), f"{n.path}/rule", id=label)
-        if n.is_leaf and d.get("rule") is None and "children" not in d:
+        if n.is_leaf and d.get("rule") is None and d.get("children") is None:  # `children: null` is no children
             self.add(LEAF_WITHOUT_RULE, d.pos, n.path, id=label)
         split_parent = self._split_parent(n)
-        if n.is_leaf and d.get("max") is None and "children" not in d and split_parent is None:
+        if n.is_leaf and d.get("max") is None and d.get("children") is None and split_parent is None:
             self.add(LEAF_WITHOUT_MAX, d.pos, n.path, id=label)
         if split_parent is not None and d.get("max") is not None:
             self.add(SPLIT_CHILD_MAX, d.where("max"), f"{n.path}/max", id=label, parent=split_parent.id or "",

@@ -15,16 +15,27 @@ import html
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
 
+from cchc_rules.engine.result import Result
 from cchc_rules.i18n import pick, resolve_lang, stage_label
 
-if TYPE_CHECKING:
-    from cchc_rules.engine.result import Result
-    from cchc_rules.scenarios.execute import ScenarioRun
+
+class ReportedRun(Protocol):
+    """What the report reads of a computed scenario (`scenarios.execute.ScenarioRun` has it).
+
+    Named here so that the report never imports the scenario layer, which imports the report.
+    """
+
+    scenario: Any
+    baseline: Any
+    variants: dict[str, Any]
+    sweep_summary: pd.DataFrame | None
+    uncertainty: dict[str, pd.DataFrame]
+    report_cache: dict[str, Any]
 
 TEXT: dict[str, dict[str, str]] = {
     "vi": {
@@ -111,7 +122,8 @@ class Figure:
     def png(self) -> bytes:
         import vl_convert
 
-        return vl_convert.vegalite_to_png(self.chart.to_dict(), scale=1.5)
+        # validate=False: the charts are the project's own (tested); validating each spec again costs ~0.2 s a chart
+        return vl_convert.vegalite_to_png(self.chart.to_dict(validate=False), scale=1.5)
 
     def data_uri(self) -> str:
         return "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")
@@ -128,7 +140,7 @@ class Section:
     charts: list[Figure] = field(default_factory=list)
 
 
-def sections(run: ScenarioRun, lang: str | None = None) -> list[Section]:
+def sections(run: ReportedRun, lang: str | None = None) -> list[Section]:
     """Everything a scenario report shows, in order (shared by the notebook and the HTML page).
 
     Built once per language and kept on the run, so that the page reuses the notebook's images.
@@ -144,7 +156,7 @@ def _t(lang: str, key: str, **fields: Any) -> str:
     return TEXT[lang][key].format(**fields) if fields else TEXT[lang][key]
 
 
-def _overview(run: ScenarioRun, lang: str) -> Iterator[Section]:
+def _overview(run: ReportedRun, lang: str) -> Iterator[Section]:
     s, base = run.scenario, run.baseline
     prepared = s.prepared
     paragraphs = [pick(s.description, lang)] if s.description else []
@@ -169,7 +181,7 @@ def _overview(run: ScenarioRun, lang: str) -> Iterator[Section]:
                   tables=[*tables, *gap_tables(base, lang)])
 
 
-def headline_table(run: ScenarioRun, lang: str | None = None) -> pd.DataFrame:
+def headline_table(run: ReportedRun, lang: str | None = None) -> pd.DataFrame:
     """One row per variant with its headline figures, rounded for display."""
     lang = resolve_lang(lang)
     rows = []
@@ -191,7 +203,7 @@ def _figure(value: Any) -> str:
     return shown([float(value)], 3)[0]
 
 
-def _variants(run: ScenarioRun, lang: str) -> Iterator[Section]:
+def _variants(run: ReportedRun, lang: str) -> Iterator[Section]:
     from cchc_rules.dsl.diff import differences_frame
     from cchc_rules.report import charts, labels
 
@@ -232,7 +244,7 @@ def _largest_mover(comparison: Any) -> tuple[str, str] | None:
     return str(row["unit_id"]), str(row["name"])
 
 
-def _sweep(run: ScenarioRun, lang: str) -> Iterator[Section]:
+def _sweep(run: ReportedRun, lang: str) -> Iterator[Section]:
     if run.sweep_summary is None:
         return
     from cchc_rules.report.charts import sweep_lines
@@ -249,7 +261,7 @@ def _sweep(run: ScenarioRun, lang: str) -> Iterator[Section]:
     yield Section(_t(lang, "sweep"), tables=[(_t(lang, "sweep_table"), table)], charts=[Figure("", chart)])
 
 
-def _uncertainty(run: ScenarioRun, lang: str) -> Iterator[Section]:
+def _uncertainty(run: ReportedRun, lang: str) -> Iterator[Section]:
     if not run.uncertainty or run.scenario.uncertainty is None:
         return
     from cchc_rules.report.uncertainty_chart import rank_interval_chart
@@ -308,7 +320,7 @@ def _page(title: str, body: str, lang: str) -> str:
             f'<p class="muted">{html.escape(_t(lang, "generated"))}</p>\n</body>\n</html>\n')
 
 
-def scenario_html(run: ScenarioRun, lang: str | None = None, files: dict[str, str] | None = None) -> str:
+def scenario_html(run: ReportedRun, lang: str | None = None, files: dict[str, str] | None = None) -> str:
     """The report of one scenario as one self-contained HTML page; `files`: name → relative path to link."""
     lang = resolve_lang(lang)
     title = pick(run.scenario.title, lang)

@@ -1,4 +1,4 @@
-"""Scenario files (spec §10) and the batch runner: load and check, execute in-process, run many through papermill."""
+"""Scenario files (spec §10) and the batch runner: load and check, compute (execute), publish, run many."""
 
 from __future__ import annotations
 

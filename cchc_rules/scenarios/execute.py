@@ -1,11 +1,8 @@
 """Execute a scenario in-process: baseline and variant results, comparisons, sweep, uncertainty.
 
-`execute(scenario)` does the computing (the report notebook calls it); `ScenarioRun.write`
-writes what the scenario's `outputs` ask for into a folder: tables as CSV (`tables/`), XLSX
-(`results-<side>.xlsx`, the publishable results of each side, and `tables.xlsx`, every table one
-sheet), the self-contained `report.html`, and always `summary.json` (the headline figures the
-batch index shows, with each side's `gaps`, `analysis.gaps.gap_summary`, and the comparison's
-`warnings` in both languages). Every number written is unrounded; the HTML rounds for display only.
+`execute(scenario)` does the computing and nothing else: it writes no file and renders nothing
+(`scenarios.publish` turns a `ScenarioRun` into files; the batch runner and the report notebook
+call both).
 
 A variant whose dataset has a crosswalk (`dataset.yaml` → `crosswalk`) is compared with the
 baseline through it (units merged in 2025 are matched to their predecessors).
@@ -13,7 +10,6 @@ baseline through it (units merged in 2025 are matched to their predecessors).
 
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,11 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from cchc_rules.analysis.gaps import gap_summary
-from cchc_rules.analysis.jsonable import json_value
-from cchc_rules.i18n import LANGS, both, pick, resolve_lang
+from cchc_rules.i18n import LANGS, both, pick
 from cchc_rules.problems import Problems, define
-from cchc_rules.report.html import HEADLINE
 from cchc_rules.scenarios.load import Side, load_scenario
 from cchc_rules.scenarios.models import Scenario
 
@@ -56,7 +49,7 @@ class VariantRun:
 
 @dataclass
 class ScenarioRun:
-    """Everything a scenario computed; `summary()` and `write()` turn it into files."""
+    """Everything a scenario computed; `scenarios.publish` turns it into files."""
 
     scenario: Scenario
     baseline: Result
@@ -65,7 +58,7 @@ class ScenarioRun:
     sweep_summary: pd.DataFrame | None = None
     uncertainty: dict[str, pd.DataFrame] = field(default_factory=dict)
     seconds: float = 0.0
-    report_cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)  # report.html.sections
+    report_cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)  # for report.html.sections
 
     @property
     def file(self) -> Path:
@@ -73,36 +66,6 @@ class ScenarioRun:
 
     def title(self, lang: str | None = None) -> str:
         return pick(self.scenario.title, lang)
-
-    def summary(self) -> dict[str, Any]:
-        """The headline figures of each variant (JSON-ready; NaN → null)."""
-        s, base = self.scenario, self.baseline
-        return {
-            "scenario": s.id,
-            "title": both(s.title),
-            "file": str(self.file),
-            "status": "ok",
-            "error": None,
-            "baseline": {
-                "rulebook": base.rulebook.id,
-                "title": both(base.rulebook.title),
-                "stage": base.stage,
-                "units": len(base.units),
-                "bands": _band_counts(base),
-                "illustrative": bool(base.rulebook.illustrative),
-                "gaps": gap_summary(base),
-                "warnings": _warnings(base.warnings),
-            },
-            "variants": [
-                {"id": v.id, "title": v.title, "kind": "sweep" if v.values else "variant",
-                 "values": {k: json_value(x) for k, x in v.values.items()},
-                 **{k: json_value(v.figures.get(k)) for k in HEADLINE},
-                 **({"gaps": gap_summary(v.result)} if v.result is not None else {}),
-                 "warnings": _warnings(v.comparison.warnings if v.comparison is not None else [])}
-                for v in self.variants.values()
-            ],
-            "seconds": round(self.seconds, 3),
-        }
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Every table of the run by file name (without extension), unrounded, machine-readable columns."""
@@ -122,50 +85,6 @@ class ScenarioRun:
         for side, table in self.uncertainty.items():
             out[f"{side}-uncertainty"] = table
         return out
-
-    def write(self, folder: Path | str, lang: str | None = None) -> dict[str, str]:
-        """Write the outputs into `folder` (the runner's temporary folder); returns name → relative path."""
-        from cchc_rules.report.html import scenario_html
-
-        lang = resolve_lang(lang)
-        folder = Path(folder)
-        folder.mkdir(parents=True, exist_ok=True)
-        written: dict[str, str] = {}
-        tables = self.tables()
-        if "csv" in self.scenario.outputs:
-            (folder / "tables").mkdir(exist_ok=True)
-            for name, table in tables.items():
-                table.to_csv(folder / "tables" / f"{name}.csv", index=False)
-                written[f"{name}.csv"] = f"tables/{name}.csv"
-        if "xlsx" in self.scenario.outputs:
-            written.update(self._workbooks(folder, tables, lang))
-        summary = self.summary()
-        if "html" in self.scenario.outputs:
-            (folder / "report.html").write_text(scenario_html(self, lang, written), encoding="utf-8")
-            written["report.html"] = "report.html"
-        summary["outputs"] = written
-        (folder / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
-        return written
-
-    def _workbooks(self, folder: Path, tables: dict[str, pd.DataFrame], lang: str) -> dict[str, str]:
-        from cchc_rules.documents.results import write_results_workbook
-        from cchc_rules.documents.xlsx import sheet_title
-
-        written = {}
-        sides = {"baseline": (self.baseline, None)}
-        for v in self.variants.values():
-            if v.result is not None:
-                same_units = set(v.result.units["unit_id"]) == set(self.baseline.units["unit_id"])
-                sides[v.id] = (v.result, self.baseline if same_units else None)
-        for name, (result, previous) in sides.items():
-            write_results_workbook(result, folder / f"results-{name}.xlsx", lang=lang, previous=previous)
-            written[f"results-{name}.xlsx"] = f"results-{name}.xlsx"
-        taken: set[str] = set()
-        with pd.ExcelWriter(folder / "tables.xlsx", engine="openpyxl") as writer:
-            for name, table in tables.items():
-                _for_excel(table).to_excel(writer, sheet_name=sheet_title(name, taken), index=False)
-        written["tables.xlsx"] = "tables.xlsx"
-        return written
 
 
 @dataclass(frozen=True)
@@ -274,24 +193,3 @@ def _uncertainty(run: ScenarioRun, sides: dict[str, Side], stage: str | None) ->
     arguments = run.scenario.uncertainty.arguments()
     for name, side in sides.items():
         run.uncertainty[name] = uncertainty(side.rulebook, side.dataset, stage=stage, **arguments)
-
-
-def _warnings(problems: list[Any]) -> list[dict[str, str]]:
-    """Warnings as summary.json keeps them: code, path and the text in each language (the batch index shows them)."""
-    return [{"code": p.code, "path": p.path, **{lang: f"{p.what(lang)}. {p.fix(lang)}" for lang in LANGS}}
-            for p in problems]
-
-
-def _band_counts(result: Result) -> dict[str, int]:
-    counts = result.units["band"].astype(str).value_counts()
-    return {band: int(counts.get(band, 0)) for band in result.compiled.band_ids}
-
-
-def _for_excel(table: pd.DataFrame) -> pd.DataFrame:
-    """Categoricals and lists as text, so that openpyxl can write every cell."""
-    out = table.copy()
-    for column in out.columns:
-        if isinstance(out[column].dtype, pd.CategoricalDtype) or out[column].dtype == object:
-            out[column] = out[column].map(lambda x: "; ".join(map(str, x)) if isinstance(x, (list, tuple)) else x)
-            out[column] = out[column].astype(object).where(out[column].notna(), None)
-    return out

@@ -20,12 +20,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
+import cchc_rules.places as places
+import cchc_rules.scenarios.models as models
 from cchc_rules.data.model import Dataset
 from cchc_rules.dsl import validate
 from cchc_rules.dsl.models import Rulebook
 from cchc_rules.dsl.source import LDict, LList, locate, read_yaml
 from cchc_rules.problems import CchcError, Pos, Problem, Problems, define
-from cchc_rules.scenarios import models
 from cchc_rules.scenarios.models import Scenario
 
 DEFAULT_NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "scenario_report.ipynb"
@@ -250,6 +251,9 @@ class _Resolver:
             vi, en = _FILES[kind]
             self.problems.add(NO_FILE, item.where(key), path or key, what_vi=vi, what_en=en, written=written,
                               looked=str(target))
+            return None
+        if not places.allowed(target, self.file):
+            self.problems.add(places.OUTSIDE, item.where(key), path or key, written=written, looked=str(target))
             return None
         return target
 

@@ -130,18 +130,18 @@ def test_xlsx_missing_sheet(tmp_path, rulebook):
 
 
 def test_self_assessment_workbook_goes_to_its_reader(tmp_path, rulebook, monkeypatch):
-    import sys
-    import types
-
     wb = openpyxl.Workbook()
     wb.create_sheet("_cchc")
     wb.save(tmp_path / "filled.xlsx")
     calls = []
-    fake = types.ModuleType("cchc_rules.documents.workbook")
-    fake.read_workbook = lambda path, book: calls.append((path, book)) or "dataset"
-    monkeypatch.setitem(sys.modules, "cchc_rules.documents.workbook", fake)
+
+    def fake(paths, book, issued=None, folder=None):
+        calls.append((paths, book, issued, folder))
+        return "dataset"
+
+    monkeypatch.setattr("cchc_rules.data.load.read_workbooks", fake)
     assert load_dataset(tmp_path / "filled.xlsx", rulebook) == "dataset"
-    assert calls == [(tmp_path / "filled.xlsx", rulebook)]
+    assert calls == [([tmp_path / "filled.xlsx"], rulebook, None, None)]
 
 
 def test_frames_built_in_code(rulebook, folder_inputs, make_dataset):

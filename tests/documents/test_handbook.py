@@ -40,7 +40,7 @@ def test_markdown_in_english(rulebook):
     assert text.startswith("# Test criteria set")
     assert "### **1** Direction (5 points)" in text
     assert "- **1.2** Plan completion rate (2 points)" in text
-    assert "≥ 100 → 2 points; 80 – < 100 → 1 point; below 80 → 0 points" in text
+    assert "≥ 100 → 2 points; 80 – \\< 100 → 1 point; below 80 → 0 points" in text  # "<" escaped for Markdown
     assert "| Excellent | Index ≥ 90 |" in text
     assert "## Grading bands: Districts" in text
     assert "Units not ranked: Not ranked" in text

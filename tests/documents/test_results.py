@@ -25,7 +25,8 @@ def book(rulebook, dataset, tmp_path):
 def table(ws):
     rows = list(ws.iter_rows(values_only=True))
     head = next(i for i, r in enumerate(rows) if r[0] == "Xếp hạng")
-    return rows[head], [r for r in rows[head + 1 :] if r[1]]
+    end = next(i for i in range(head + 1, len(rows) + 1) if i == len(rows) or not rows[i][1])
+    return rows[head], rows[head + 1 : end]
 
 
 def test_one_sheet_per_group_and_a_data_sheet(book):
@@ -55,7 +56,8 @@ def test_ranking_table_with_published_index_band_and_change(book):
     assert d2[:9] == (2, "D2", "Sở Tài chính", 43.75, "Yếu", 87.5, -43.75, 1, -1)
     # sub-indices of D1: field 1 3.5/5 = 70%; field 2 5.7/6.5 = 87.692307… → 87.69%; field 5 4.4/6 = 73.33%
     assert d1[9] == 70 and d1[10] == 87.69 and d1[13] == 73.33
-    assert ws.cell(row=ws.max_row - 2, column=4).number_format == "0.00"
+    last = next(r for r in range(1, ws.max_row + 1) if ws.cell(row=r, column=2).value == "D2")
+    assert ws.cell(row=last, column=4).number_format == "0.00"
     assert ws.freeze_panes == "D6"
 
 
@@ -70,7 +72,10 @@ def test_data_sheet_keeps_unrounded_numbers(book):
     rows = list(book["Dữ liệu"].iter_rows(values_only=True))
     d1 = next(r for r in rows if r[0] == "D1")
     assert d1[3] == pytest.approx(17.1 / 21.5 * 100, abs=1e-9)
-    assert d1[4] == "79.53"
+    assert d1[4] == 79.53  # the published index: a number (shown with two decimals), not text
+    ws = book["Dữ liệu"]
+    assert ws.cell(row=next(r for r in range(1, ws.max_row + 1) if ws.cell(row=r, column=1).value == "D1"),
+                   column=5).number_format == "0.00"
 
 
 def test_english_without_last_year(rulebook, dataset, tmp_path):

@@ -13,17 +13,10 @@ import pytest
 from cchc_rules.cli import main
 from cchc_rules.data.load import load_dataset
 from cchc_rules.data.parse import inputs_for
-from cchc_rules.documents.workbook import (
-    AT_EXPORT,
-    FIRST_ROW,
-    INFO,
-    Layout,
-    file_name,
-    read_workbook,
-    read_workbooks,
-    write_unit_workbooks,
-    write_workbook,
-)
+from cchc_rules.data.workbook_layout import FIRST_ROW, INFO, Layout
+from cchc_rules.data.workbook_read import read_workbook, read_workbooks
+from cchc_rules.documents.workbook import file_name, write_unit_workbooks, write_workbook
+from cchc_rules.documents.workbook_sheet import AT_EXPORT
 from cchc_rules.dsl.load import load_rulebook
 from cchc_rules.engine.score import score
 from cchc_rules.problems import CchcError
@@ -194,13 +187,13 @@ def test_survey_and_relative_points_are_marked_as_computed_at_export(rulebook, d
     rows = rows_by_id(ws)
     lay = Layout(("self", "appraisal"))
     # D1's survey: A (1), B (0.6), C (0.2) counted, X skipped: mean 0.6 → 4 × 0.6 = 2.4 points.
-    r = rows["5.1"]
-    assert ws.cell(row=r, column=lay.points).value == f'=IF(N{r}="NA","NA",2.4)'  # follows only a change to NA
+    r, v = rows["5.1"], openpyxl.utils.get_column_letter(lay.value)
+    assert ws.cell(row=r, column=lay.points).value == f'=IF({v}{r}="NA","NA",2.4)'  # follows only a change to NA
     # relative 5.2 among departments: D1 12 (best), D2 8 (worst) → D1 gets the max, 2.
     assert ws.cell(row=rows["5.2"], column=lay.points).value.endswith(',"NA",2)')
     assert ws.cell(row=rows["5.2"], column=lay.remark).value.endswith(AT_EXPORT)
     # band and rank with quotas and the other units: 17.1 / 21.5 → 79.53, Khá (50–<80), first of two departments
-    assert ws["E7"].value == f"Khi lập sổ: chỉ số 79.53, xếp loại Khá, hạng 1 {AT_EXPORT}"
+    assert ws["E7"].value == f"Khi lập sổ: chỉ số 79,53, xếp loại Khá, hạng 1 {AT_EXPORT}"  # Vietnamese decimal comma
 
 
 # ------------------------------------------------------------------ the sheet itself
@@ -210,7 +203,8 @@ def test_sheets_protection_and_validation(rulebook, tmp_path):
     assert wb.sheetnames[:3] == ["Tổng hợp", "D1", "H1"]
     assert wb["Tổng hợp"]["D5"].value == "='D1'!D4" and wb["Tổng hợp"]["A6"].hyperlink.location == "'H1'!A1"
     assert wb.security.lockStructure
-    assert all(wb[s].sheet_state == "hidden" for s in ("_cchc", "_units", "_lists"))
+    assert all(wb[s].sheet_state == "hidden" for s in ("_cchc", "_lists"))
+    assert "_units" not in wb.sheetnames and "_survey" not in wb.sheetnames  # the province keeps them
     ws = wb["D1"]
     rows = rows_by_id(ws)
     lay = Layout(("self", "appraisal"))
@@ -225,7 +219,7 @@ def test_sheets_protection_and_validation(rulebook, tmp_path):
     assert ("có", "không", "NA") in lists and ("tốt", "đầy đủ", "một phần", "không", "NA") in lists
     checks = {dv.formula1 for dv in ws.data_validations.dataValidation}
     r = rows["3.1"]
-    assert f'OR(F{r}="NA",AND(ISNUMBER(F{r}),F{r}>=0,F{r}<=2))' in checks  # points: 0 to max 2
+    assert f'OR(E{r}="NA",AND(ISNUMBER(E{r}),E{r}>=0,E{r}<=2))' in checks  # points: 0 to max 2 (E: self)
 
 
 # ------------------------------------------------------------------ refusals and located problems
@@ -264,14 +258,14 @@ def test_bad_values_are_located_at_sheet_row_and_column(rulebook, tmp_path):
     with pytest.raises(CchcError) as err:
         read_workbook(path, rulebook)
     found = {(p.code, p.pos.sheet, p.pos.line, p.pos.col) for p in err.value.problems}
-    assert ("W714", "D1", rows["1.2"], 6) in found  # a formula typed in the self column (F)
-    assert ("W715", "D1", rows["2.1"], 6) in found  # 9/10 turned into a date by Excel
+    assert ("W714", "D1", rows["1.2"], 5) in found  # a formula typed in the self column (E)
+    assert ("W715", "D1", rows["2.1"], 5) in found  # 9/10 turned into a date by Excel
     assert any(code.startswith("D3") and line == rows["2.2"] for code, _, line, _ in found)  # all at once
     fill(path, {"D1": {"1.2": {"self": None}, "2.1": {"self": "9/10"}}})
     with pytest.raises(CchcError) as err:
         read_workbook(path, rulebook)
     (problem,) = err.value.errors
-    assert (problem.pos.sheet, problem.pos.line, problem.pos.col, problem.column) == ("D1", rows["2.2"], 7, "appraisal")
+    assert (problem.pos.sheet, problem.pos.line, problem.pos.col, problem.column) == ("D1", rows["2.2"], 6, "appraisal")
     assert problem.code.startswith("D3")
 
 
@@ -321,7 +315,7 @@ def test_command_per_unit(tmp_path):
     units.write_text("unit_id,name,group\nD1,Sở Tư pháp,department\nH1,UBND huyện A,district\n", "utf-8")
     out = tmp_path / "books"
     assert main(["workbook", str(FIXTURES / "small.yaml"), str(units), "--out", str(out), "--per-unit"]) == 0
-    assert sorted(p.name for p in out.iterdir()) == ["D1.xlsx", "H1.xlsx"]
+    assert sorted(p.name for p in out.iterdir() if p.name != ".cchc-output.json") == ["D1.xlsx", "H1.xlsx"]
 
 
 def test_running_band_applies_the_gates_a_sheet_can_check(rulebook, tmp_path):
@@ -354,9 +348,10 @@ def test_running_band_applies_the_gates_a_sheet_can_check(rulebook, tmp_path):
 
 
 def test_unit_attributes_with_any_column_name_travel_with_the_workbook(rulebook, tmp_path):
-    units = UNITS.assign(**{"huyện cũ": ["Văn Lãng", None]})
+    units = UNITS.assign(**{"huyện cũ": ["Văn Lãng", None], "sheet": ["tờ 1", "tờ 2"]})
     path = write_workbook(rulebook, tmp_path / "a.xlsx", units=units)
     fill(path, {"D1": {"1.1": {"self": "có"}}})
     back = read_workbook(path, rulebook)
     assert back.units["huyện cũ"].tolist()[0] == "Văn Lãng"
+    assert back.units["sheet"].tolist() == ["tờ 1", "tờ 2"]  # an attribute named like the issued copy's own keys
     assert back.units["flags"].tolist() == [(), ()]

@@ -13,6 +13,7 @@ import pytest
 
 from cchc_rules.report.html import index_html, sections
 from cchc_rules.scenarios.execute import execute
+from cchc_rules.scenarios.publish import summary
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -23,9 +24,9 @@ def run():
 
 
 def test_summary_json_counts_the_gaps_and_carries_the_warning(run):
-    summary = run.summary()
-    assert summary["baseline"]["gaps"]["filled"] == 0 and summary["baseline"]["warnings"] == []
-    variant = summary["variants"][0]
+    figures = summary(run, ROOT)
+    assert figures["baseline"]["gaps"]["filled"] == 0 and figures["baseline"]["warnings"] == []
+    variant = figures["variants"][0]
     gaps = variant["gaps"]
     assert gaps["filled"] == 27 and gaps["units_filled"] == 27 and gaps["by_criterion"] == {"7.7": 27}
     assert [(x["criterion"], x["units"]) for x in gaps["no_data"]] == [("7.7", 19), ("7.7", 8)]
@@ -45,5 +46,5 @@ def test_report_and_index_show_the_warning(run, lang, words):
     by_criterion = tables[caption]
     assert by_criterion.iloc[:, 0].tolist() == ["7.7", "7.7"]  # one row per group: departments, districts
     assert by_criterion.iloc[:, 4].tolist() == ["19", "8"] and by_criterion.iloc[:, 5].tolist() == ["19", "8"]
-    page = index_html([("digital-proposal", run.summary())], lang)
+    page = index_html([("digital-proposal", summary(run, ROOT))], lang)
     assert words in page and 'class="note"' in page

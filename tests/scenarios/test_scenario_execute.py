@@ -10,6 +10,7 @@ import pytest
 
 from cchc_rules.problems import CchcError
 from cchc_rules.scenarios.execute import check_parameters, execute
+from cchc_rules.scenarios.publish import publish
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -58,8 +59,8 @@ def test_uncertainty_runs_around_the_baseline(swept):
     assert table.attrs["draws"] == 20 and table.attrs["seed"] == 3
 
 
-def test_write_gives_tables_workbooks_report_and_summary(swept, tmp_path):
-    written = swept.write(tmp_path, "en")
+def test_publish_gives_tables_workbooks_report_and_summary(swept, tmp_path):
+    written = publish(swept, tmp_path, "en")
     for name in ("tables/baseline-units.csv", "tables/sweep.csv", "tables/sweep-summary.csv",
                  "tables/baseline-uncertainty.csv", "tables.xlsx", "results-baseline.xlsx", "report.html"):
         assert (tmp_path / name).is_file(), name
@@ -75,7 +76,7 @@ def test_write_gives_tables_workbooks_report_and_summary(swept, tmp_path):
 
 
 def test_outputs_limit_what_is_written(year_on_year, tmp_path):
-    year_on_year.write(tmp_path, "vi")  # outputs: [html, csv]
+    publish(year_on_year, tmp_path, "vi")  # outputs: [html, csv]
     assert not list(tmp_path.glob("*.xlsx"))
     assert (tmp_path / "tables" / "next-year-comparison.csv").is_file()
     assert "Hai năm của bộ nhỏ" in (tmp_path / "report.html").read_text(encoding="utf-8")

@@ -1,4 +1,5 @@
-"""The batch runner in-process (papermill API): good scenarios complete beside failing ones, atomically."""
+"""The batch runner: good scenarios complete beside failing ones, atomically, computed in-process
+(no kernel) unless a notebook is asked for (`--notebooks`, or the scenario's own `notebook:`)."""
 
 from __future__ import annotations
 
@@ -38,7 +39,10 @@ def batch(tmp_path_factory):
     out = tmp_path_factory.mktemp("batch") / "out"
     files = [FIXTURES / "year-on-year.yaml", FIXTURES / "sweep.yaml", FIXTURES / "bad-data.yaml",
              notebook_that_raises(tmp_path_factory.mktemp("raises"))]
-    code = main(["run", *map(str, files), "--out", str(out), "--lang", "en"])
+    # the notebook lies beside its scenario, outside the project's notebooks/: it runs only with --allow-notebook;
+    # that scenario names the fixtures' data from a temporary folder: allowed with --allow-path
+    code = main(["run", *map(str, files), "--out", str(out), "--lang", "en", "--allow-notebook",
+                 "--allow-path", str(FIXTURES)])
     return code, out
 
 
@@ -56,8 +60,10 @@ def test_good_scenarios_complete_beside_failing_ones(batch):
     for name in ("tiny-year-on-year", "tiny-sweep"):
         summary = _summary(out, name)
         assert summary["status"] == "ok", summary.get("error")
-        for file in ("report.ipynb", "report.html", "summary.json", "tables/baseline-units.csv"):
+        for file in ("report.html", "summary.json", "tables/baseline-units.csv"):
             assert (out / name / file).is_file(), (name, file)
+        assert not (out / name / "report.ipynb").exists()  # no notebook unless asked for
+        assert summary["notebook"] is None
         page = (out / name / "report.html").read_text(encoding="utf-8")
         assert re.findall(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", page) == []
     # the year-on-year figures, by hand in test_scenario_execute: tau = 4/6, 2 band changes
@@ -94,7 +100,7 @@ def test_index_lists_every_scenario_with_links(batch):
 
 def test_no_temporary_folder_is_left(batch):
     _, out = batch
-    assert sorted(p.name for p in out.iterdir()) == sorted(
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".cchc-")) == sorted(
         ["index.html", "tiny-year-on-year", "tiny-sweep", "tiny-bad-data", "tiny-notebook-fails"])
 
 
@@ -104,16 +110,18 @@ def test_an_interrupted_run_leaves_no_half_report(tmp_path, monkeypatch):
     old.mkdir(parents=True)
     (old / "summary.json").write_text('{"status": "ok"}', encoding="utf-8")
 
-    def interrupted(notebook, scenario, folder, lang):
+    def interrupted(run, folder, lang):
         (folder / "report.html").write_text("half", encoding="utf-8")
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(runner, "_execute", interrupted)
+    monkeypatch.setattr("cchc_rules.scenarios.publish.publish", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        runner.run_scenarios([FIXTURES / "year-on-year.yaml"], out, progress=False)
-    # the older complete report is untouched and nothing half-written stays beside it
-    assert sorted(p.name for p in out.iterdir()) == ["tiny-year-on-year"]
+        runner.run_scenarios([FIXTURES / "year-on-year.yaml"], out, progress=False, force=True)
+    # the older complete report is untouched and nothing half-written stays beside it; the index says why
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".cchc-")) == ["index.html",
+                                                                                       "tiny-year-on-year"]
     assert sorted(p.name for p in old.iterdir()) == ["summary.json"]
+    assert "S612" in (out / "index.html").read_text(encoding="utf-8")
 
 
 def test_folder_names_follow_ids_and_never_collide():
@@ -121,3 +129,14 @@ def test_folder_names_follow_ids_and_never_collide():
     # tiny.yaml is a rulebook: its id "tiny" is used as a name too (the check reports what is wrong with it);
     # many-problems.yaml has the id "Many Problems", which is no folder name: the file's stem is used
     assert runner.folder_names(files) == ["tiny-sweep", "tiny-sweep-2", "tiny", "many-problems"]
+
+
+def test_the_notebook_is_written_on_request(tmp_path):
+    out = tmp_path / "out"
+    assert main(["run", str(FIXTURES / "year-on-year.yaml"), "--out", str(out), "--notebooks", "--lang", "en"]) == 0
+    summary = _summary(out, "tiny-year-on-year")
+    assert summary["status"] == "ok" and summary["notebook"] == "report.ipynb"
+    executed = nbformat.read(out / "tiny-year-on-year" / "report.ipynb", as_version=4)
+    assert any(cell.get("outputs") for cell in executed.cells if cell.cell_type == "code")
+    assert (out / "tiny-year-on-year" / "report.html").is_file()
+    assert 'href="tiny-year-on-year/report.ipynb"' in (out / "index.html").read_text(encoding="utf-8")

@@ -19,6 +19,7 @@ import pytest
 
 from cchc_rules.report.html import sections
 from cchc_rules.scenarios.execute import execute
+from cchc_rules.scenarios.publish import publish, summary
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -59,10 +60,10 @@ def test_the_others_are_ranked_and_the_unscored_unit_is_shown_so(run):
 
 
 def test_summary_warns_and_the_comparison_leaves_the_unit_out(run):
-    r, _ = run
-    summary = r.summary()
-    assert [w["code"] for w in summary["baseline"]["warnings"]] == ["E402"]
-    assert "E" in summary["baseline"]["warnings"][0]["en"]
+    r, root = run
+    figures = summary(r, root)
+    assert [w["code"] for w in figures["baseline"]["warnings"]] == ["E402"]
+    assert "E" in figures["baseline"]["warnings"][0]["en"]
     units = r.variants["good-65"].comparison.units.set_index("unit_id")
     assert pd.isna(units.at["E", "rank_shift"]) and not bool(units.loc[["B", "C", "D"], "band_changed"].any())
     assert bool(units.at["A", "band_changed"])
@@ -87,7 +88,7 @@ def test_the_report_says_why(run, lang, words):
     r, root = run
     texts = [p for s in sections(r, lang) for p in s.paragraphs]
     assert any(t.startswith("⚠") and words in t.lower() for t in texts)
-    r.write(root / f"out-{lang}", lang)
+    publish(r, root / f"out-{lang}", lang)
     units = pd.read_csv(root / f"out-{lang}" / "tables" / "baseline-units.csv", dtype=str, encoding="utf-8-sig")
     assert json.loads((root / f"out-{lang}" / "summary.json").read_text(encoding="utf-8"))["scenario"] == "unscored"
     assert len(units) == 5
