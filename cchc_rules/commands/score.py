@@ -19,6 +19,7 @@ from typing import Any
 
 import pandas as pd
 
+from cchc_rules.display import NO_VALUE
 from cchc_rules.i18n import pick
 from cchc_rules.outputs import add_force_argument, check_folder, output_folder, shown
 
@@ -183,7 +184,7 @@ def write_outputs(result: Any, out: Path, lang: str, inputs: list[Path] | None =
 
 
 def _numeric_published(table: pd.DataFrame) -> pd.DataFrame:
-    """The published index as a number in Excel (shown with the rulebook's decimals)."""
+    """The published index as a number in Excel (shown with the rulebook's decimals); "—" for an unscored unit."""
     if "published" not in table.columns:
         return table
-    return table.assign(published=pd.to_numeric(table["published"]))
+    return table.assign(published=[x if x == NO_VALUE else float(x) for x in table["published"]])

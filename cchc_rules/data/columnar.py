@@ -10,13 +10,14 @@ plain reader runs, with its located messages.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from pyarrow import csv as pacsv
+
+from cchc_rules.safe_text import clean
 
 _BLOCK = 1 << 24  # 16 MiB blocks: a few per large file, so both cores parse
 
@@ -71,8 +72,9 @@ def _all_text(data: bytes, separator: str) -> dict[str, pa.DataType]:
 
 
 def _encoded(column: pa.ChunkedArray) -> tuple[list[str | None], np.ndarray]:
-    """The column's distinct texts, tidied (NFC, trimmed, "" → None), and each row's index into them."""
+    """The column's distinct texts, tidied (`safe_text.clean`: NFC, no control characters; trimmed; "" → None),
+    and each row's index into them."""
     encoded = pc.dictionary_encode(column).combine_chunks()
     raw = encoded.dictionary.to_pylist()
-    texts = [unicodedata.normalize("NFC", t).strip() or None for t in raw]
+    texts = [clean(t).strip() or None for t in raw]
     return texts, encoded.indices.to_numpy(zero_copy_only=False).astype(np.intp, copy=False)

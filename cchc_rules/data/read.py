@@ -299,19 +299,22 @@ def _separator(text: str) -> str:
 def read_csv(path: Path, problems: Problems) -> pd.DataFrame | None:
     """A CSV file as a tidy text table, or None (with a problem) when it cannot be read.
 
-    The columnar reader takes plain files; anything else (and every problem's message) goes
-    through `read_csv_plain`, which gives the same table.
+    The columnar reader takes plain files within the limits (`limits`); anything else (and every
+    problem's message) goes through `read_csv_plain`, which gives the same table.
     """
-    try:
-        data = path.read_bytes()
+    try:  # over the size limit: the plain path says so
+        size = path.stat().st_size
+        data = path.read_bytes() if size <= limits.value(limits.TABLE_BYTES) else b""
     except OSError:
         data = b""
     body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
     if body.strip():
         head = body.split(b"\n", 1)[0].decode("utf-8", errors="replace")
         fast = read_csv_columnar(body, _separator(head))
-        if fast is not None:
+        if fast is not None and _within_shape(len(fast.rows), len(fast.header), Pos(str(path)), problems):
             return _tidy_columns(fast, str(path))
+        if fast is not None:
+            return None
     return read_csv_plain(path, problems)
 
 

@@ -4,6 +4,7 @@ hand; these tests check the rulebook that results, the note on the change and th
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -34,8 +35,9 @@ def test_points_leaves_keep_their_entry_scale() -> None:
 
 
 def test_a_second_reweight_keeps_the_first_entry_scale(tmp_path: Path) -> None:
+    shutil.copytree(RULEBOOKS, tmp_path, dirs_exist_ok=True)  # a base outside the file's folder is refused (F110)
     path = tmp_path / "twice.yaml"
-    path.write_text(f"dsl: 1\nid: twice\nextends: {RULEBOOKS / 'kinds-double.yaml'}\n"
+    path.write_text("dsl: 1\nid: twice\nextends: kinds-double.yaml\n"
                     "changes:\n  - {reweight: criteria/F, to: 12}\n", encoding="utf-8")
     p = load_rulebook(path).node("p")
     assert (p.max, p.rule.points.out_of) == (2, 4)  # 4 → 8 → 2, values still entered out of 4
