@@ -40,15 +40,22 @@ class _Arrays:
         pts = np.nan_to_num(result.node_points[:, top])
         mx = result.node_max[:, top]
         earned = result.totals.earned / NANO
-        possible = np.where(result.unscored, np.nan, result.totals.possible / NANO)  # unscored: no figures
+        possible = scored_possible(result)
         adj = result.units["adjustment"].to_numpy(dtype=float)
         scale = float(result.rulebook.scale)
         clamping = result.index - scale * earned / possible - adj
 
-        def pad(a: np.ndarray) -> np.ndarray:
-            return np.concatenate([a, np.full((1, *a.shape[1:]), np.nan)])
+        return cls(padded(pts), padded(mx), padded(earned), padded(possible), padded(adj), padded(clamping), scale)
 
-        return cls(pad(pts), pad(mx), pad(earned), pad(possible), pad(adj), pad(clamping), scale)
+
+def scored_possible(result: Result) -> np.ndarray:
+    """Each unit's applicable maximum in points; NaN for an unscored unit (nothing to decompose)."""
+    return np.where(result.unscored, np.nan, result.totals.possible / NANO)
+
+
+def padded(a: np.ndarray) -> np.ndarray:
+    """`a` with an extra NaN row at the end: the row an absent side (−1) reads."""
+    return np.concatenate([a, np.full((1, *a.shape[1:]), np.nan)])
 
 
 def _node_pairs(base: Result, variant: Result) -> list[tuple[int, int, str, str | None]]:

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from cchc_rules.analysis.contributions import mean_by, unit_pairs
+from cchc_rules.analysis.contributions import mean_by, padded, scored_possible, unit_pairs
 from cchc_rules.dsl.diff import match_nodes
 from cchc_rules.engine.rounding import NANO
 
@@ -93,8 +93,8 @@ def decompose(comparison: Comparison) -> pd.DataFrame:
 
     qb = points(base, bi, [r.base_id for r in tree])
     qv = points(variant, vi, [r.variant_id for r in tree])
-    fb = float(base.rulebook.scale) / _padded(np.where(base.unscored, np.nan, base.totals.possible / NANO))[bi]
-    fv = float(variant.rulebook.scale) / _padded(np.where(variant.unscored, np.nan, variant.totals.possible / NANO))[vi]
+    fb = float(base.rulebook.scale) / padded(scored_possible(base))[bi]
+    fv = float(variant.rulebook.scale) / padded(scored_possible(variant))[vi]
     with np.errstate(invalid="ignore"):
         share = mean_by((qv - qb) * ((fb + fv) / 2)[:, None], unit_of)  # units × tree rows, index points
     qb_unit, qv_unit = mean_by(qb, unit_of), mean_by(qv, unit_of)
@@ -148,7 +148,3 @@ def _in_tree_order(table: pd.DataFrame) -> pd.DataFrame:
         ordered.extend(reversed(pending))
         out.extend(ordered)
     return pd.DataFrame(out, columns=table.columns)
-
-
-def _padded(a: np.ndarray) -> np.ndarray:
-    return np.concatenate([a, [np.nan]])

@@ -19,7 +19,6 @@ from typing import Any
 
 import pandas as pd
 
-from cchc_rules.display import NO_VALUE
 from cchc_rules.i18n import pick
 from cchc_rules.outputs import add_force_argument, check_folder, output_folder, shown
 
@@ -187,4 +186,6 @@ def _numeric_published(table: pd.DataFrame) -> pd.DataFrame:
     """The published index as a number in Excel (shown with the rulebook's decimals); "—" for an unscored unit."""
     if "published" not in table.columns:
         return table
-    return table.assign(published=[x if x == NO_VALUE else float(x) for x in table["published"]])
+    from cchc_rules.documents.xlsx import published_cell
+
+    return table.assign(published=table["published"].map(published_cell))

@@ -311,10 +311,10 @@ def read_csv(path: Path, problems: Problems) -> pd.DataFrame | None:
     if body.strip():
         head = body.split(b"\n", 1)[0].decode("utf-8", errors="replace")
         fast = read_csv_columnar(body, _separator(head))
-        if fast is not None and _within_shape(len(fast.rows), len(fast.header), Pos(str(path)), problems):
-            return _tidy_columns(fast, str(path))
         if fast is not None:
-            return None
+            if not _within_shape(len(fast.rows), len(fast.header), Pos(str(path)), problems):
+                return None
+            return _tidy_columns(fast, str(path))
     return read_csv_plain(path, problems)
 
 

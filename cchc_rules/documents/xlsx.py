@@ -20,6 +20,7 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
 from cchc_rules.atomic import atomic_file
+from cchc_rules.display import NO_VALUE
 
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -33,6 +34,11 @@ THIN = Border(*(Side(style="thin", color="BFBFBF"),) * 4)
 
 
 _OURS = "_cchc_formulas"  # attribute of a worksheet: coordinates of the formulas this program wrote
+
+
+def published_cell(published: str) -> float | str:
+    """A published index (`Result.units`, text) as an Excel cell: a number, or "—" for an unscored unit."""
+    return NO_VALUE if published == NO_VALUE else float(published)
 
 
 def formula(cell: Cell, text: str) -> Cell:
