@@ -11,7 +11,7 @@ the comparison's groups when either rulebook ranks within groups (`analysis.rank
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -24,7 +24,6 @@ from cchc_rules.analysis.gaps import comparison_gaps
 from cchc_rules.analysis.jsonable import json_value
 from cchc_rules.analysis.matching import (
     BINS,
-    Side,
     bins_of,
     mapping_of,
     matched_units,
@@ -33,6 +32,7 @@ from cchc_rules.analysis.matching import (
     reexpress,
     unit_columns,
 )
+from cchc_rules.analysis.paired import Paired
 from cchc_rules.analysis.ranks import rank_correlation
 from cchc_rules.dsl.diff import compare_rulebooks
 from cchc_rules.numbers import plain
@@ -72,7 +72,7 @@ DIFFERENT_GROUP_SIZES = define(
 
 
 @dataclass
-class Comparison:
+class Comparison(Paired):
     """How a variant result differs from a base result, unit by unit and in summary.
 
     `units`: unit_id, name, group, index_base, index_variant, index_delta, rank_base,
@@ -88,12 +88,6 @@ class Comparison:
     `transitions`: counts, base bands (rows) × variant bands (columns), every band of each side.
     `bins`: units per bin (BINS order). `rulebook_diff`: `dsl.diff.Difference`s ([] when the same rulebook).
     """
-
-    base: Result
-    variant: Result
-    units: pd.DataFrame
-    base_side: Side = field(repr=False)
-    variant_side: Side = field(repr=False)
 
     @cached_property
     def summary(self) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from cchc_rules.engine.rounding import NANO
 from cchc_rules.i18n import pick
 
 if TYPE_CHECKING:
-    from cchc_rules.analysis.compare import Comparison
+    from cchc_rules.analysis.paired import Paired
     from cchc_rules.engine.result import Result
 
 SPECIAL_ROWS = ("applicable_max", "adjustments", "clamping")
@@ -70,7 +70,7 @@ def _node_pairs(base: Result, variant: Result) -> list[tuple[int, int, str, str 
     return out
 
 
-def contributions(comp: Comparison, lang: str | None) -> pd.DataFrame:
+def contributions(comp: Paired, lang: str | None) -> pd.DataFrame:
     base, variant = comp.base, comp.variant
     B, V = _Arrays.of(base), _Arrays.of(variant)
     nodes = _node_pairs(base, variant)
@@ -126,7 +126,7 @@ def contributions(comp: Comparison, lang: str | None) -> pd.DataFrame:
     return pd.DataFrame(table)
 
 
-def unit_pairs(comp: Comparison) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def unit_pairs(comp: Paired) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """One pair (comparison unit, base row, variant row) per predecessor, sorted by unit; −1 for an absent side
     (the row of NaN or zeros that the callers pad their arrays with)."""
     b_rows = dict(zip(comp.base_side.table["unit_id"], comp.base_side.table["rows"]))

@@ -23,12 +23,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from cchc_rules.analysis.contributions import mean_by, padded, scored_possible, unit_pairs
+from cchc_rules.analysis.contributions import contributions, mean_by, padded, scored_possible, unit_pairs
 from cchc_rules.dsl.diff import match_nodes
 from cchc_rules.engine.rounding import NANO
 
 if TYPE_CHECKING:
-    from cchc_rules.analysis.compare import Comparison
+    from cchc_rules.analysis.paired import Paired
     from cchc_rules.dsl.models import Node, Rulebook
     from cchc_rules.engine.result import Result
 
@@ -70,13 +70,13 @@ def aligned_tree(base: Rulebook, variant: Rulebook) -> list[TreeRow]:
     return rows
 
 
-def decompose(comparison: Comparison) -> pd.DataFrame:
+def decompose(comparison: Paired) -> pd.DataFrame:
     """Per unit present and scored on both sides: a row per node (depth first), an `aggregation` row under every parent,
     and the `applicable_max`, `adjustments`, `clamping` rows; columns `COLUMNS`. `delta_nano` (int) adds up:
     children + aggregation = parent, top-level nodes + the three rows = the index change (nano-points)."""
     base, variant = comparison.base, comparison.variant
     tree = aligned_tree(base.rulebook, variant.rulebook)
-    top = comparison.contributions_table()
+    top = contributions(comparison, None)
     units = comparison.units
     scored = units["index_base"].notna() & units["index_variant"].notna()  # not unscored on either side
     both = np.flatnonzero(((units["present"] == "both") & scored).to_numpy())

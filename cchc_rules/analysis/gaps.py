@@ -15,7 +15,7 @@ import numpy as np
 from cchc_rules.problems import Problem, Problems, define
 
 if TYPE_CHECKING:
-    from cchc_rules.analysis.compare import Comparison
+    from cchc_rules.analysis.paired import Paired
     from cchc_rules.engine.result import Result
 
 NO_DATA_IN_COMPARISON = define(
@@ -48,7 +48,7 @@ def gap_summary(result: Result) -> dict[str, Any]:
     }
 
 
-def comparison_gaps(comparison: Comparison) -> list[Problem]:
+def comparison_gaps(comparison: Paired) -> list[Problem]:
     """A810 for every criterion, on either side, that no unit of a group has data for (variant side first).
 
     One warning per criterion: how many units lack data (in the groups without any) of the units it applies

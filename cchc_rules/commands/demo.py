@@ -17,8 +17,9 @@ from pathlib import Path
 from cchc_rules.commands.run import add_batch_arguments, report, run_all
 from cchc_rules.display import counted
 from cchc_rules.outputs import check_inputs, shown
+from cchc_rules.shipped import shipped_root
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = shipped_root()  # the shipped examples: the repository in a checkout, package data when installed
 DEFAULT_OUT = Path("out/demo")
 INPUTS = ("rulebooks", "datasets", "scenarios", "notebooks")  # what the demo reads: --out may not hold them
 # Which shipped rulebook scores each sample dataset (datasets/README.md).

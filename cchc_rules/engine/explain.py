@@ -14,7 +14,7 @@ Vietnamese or English.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -30,7 +30,39 @@ from cchc_rules.i18n import resolve_lang, stage_label
 from cchc_rules.numbers import plain
 
 if TYPE_CHECKING:
-    from cchc_rules.engine.result import Result
+    from cchc_rules.data.model import Inputs
+    from cchc_rules.dsl.models import Rulebook
+    from cchc_rules.engine.compile import Compiled
+    from cchc_rules.engine.grading import Graded
+    from cchc_rules.engine.vocabulary import IndexScores, LeafScores, NodeScores, Selected
+
+
+class Result(Protocol):
+    """What the ledger reads of a result (`engine.result.Result` has it), so that the ledger needs no import of it."""
+
+    compiled: Compiled
+    inputs: Inputs
+    selected: Selected
+    leaves: LeafScores
+    node_scores: NodeScores
+    totals: IndexScores
+    graded: Graded
+    group_codes: np.ndarray
+    units: pd.DataFrame
+
+    @property
+    def rulebook(self) -> Rulebook: ...
+
+    @property
+    def stage(self) -> str: ...
+
+    @property
+    def flags(self) -> np.ndarray: ...
+
+    @property
+    def unscored(self) -> np.ndarray: ...
+
+    def band_label(self, band_id: str, lang: str | None = None) -> str: ...
 
 COLUMNS = ["section", "id", "code", "name", "kind", "stage", "value", "matched", "points", "max", "clamped",
            "missing", "out", "detail", "depth"]

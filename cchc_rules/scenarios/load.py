@@ -28,8 +28,9 @@ from cchc_rules.dsl.models import Rulebook
 from cchc_rules.dsl.source import LDict, LList, locate, read_yaml
 from cchc_rules.problems import CchcError, Pos, Problem, Problems, define
 from cchc_rules.scenarios.models import Scenario
+from cchc_rules.shipped import scenario_notebook
 
-DEFAULT_NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "scenario_report.ipynb"
+DEFAULT_NOTEBOOK = scenario_notebook()
 
 NO_FILE = define(
     "S601",

@@ -16,6 +16,7 @@ from cchc_rules.data.model import Dataset
 from cchc_rules.dsl.models import Rulebook
 from cchc_rules.i18n import LANGS
 from cchc_rules.problems import CchcError, Problems, define, nearest
+from cchc_rules.shipped import shipped_root
 
 NO_RULEBOOK = define(
     "B920",
@@ -65,8 +66,8 @@ def project_root() -> Path:
     """The project folder: `CCHC_ROOT` when set, else the checkout the package lives in, else the working folder."""
     if os.environ.get("CCHC_ROOT"):
         return Path(os.environ["CCHC_ROOT"]).resolve()
-    here = Path(__file__).resolve().parents[2]
-    if (here / "rulebooks").is_dir():
+    here = shipped_root()
+    if (here / "pyproject.toml").is_file():  # a checkout (installed, the examples are package data: not a project)
         return here
     return Path.cwd()
 
