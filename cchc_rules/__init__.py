@@ -1,45 +1,51 @@
 """cchc-rules: rulebooks and simulation for Vietnam's administrative reform index (PAR INDEX).
 
-The stable Python API: `load_rulebook`, `load_dataset`, `score`; for simulation `compare`,
-`sweep`, `sweep_summary`, `uncertainty`, `remove_one` and `dead_criteria`.
+The stable Python API (`cchc_rules.api`, shown in docs/API.md): `load_rulebook`, `load_dataset`,
+`score`; for simulation `compare`, `sweep`, `sweep_summary`, `uncertainty`, `remove_one` and
+`dead_criteria`; the types `Rulebook`, `Dataset`, `Result`, `Comparison`, `Variant`, `Problem` and
+`CchcError`. Every function takes a path or a loaded object alike.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 __all__ = [
-    "load_rulebook", "load_dataset", "score",
-    "compare", "Comparison", "sweep", "sweep_summary", "uncertainty", "remove_one", "dead_criteria",
+    "CchcError", "Comparison", "Dataset", "Problem", "Result", "Rulebook", "Variant",
+    "compare", "dead_criteria", "load_dataset", "load_rulebook", "remove_one", "score", "sweep", "sweep_summary",
+    "uncertainty",
 ]
 
-_API = {
-    "load_rulebook": "cchc_rules.dsl.load",
-    "load_dataset": "cchc_rules.data.load",
-    "score": "cchc_rules.engine.score",
-    "compare": "cchc_rules.analysis.compare",
-    "Comparison": "cchc_rules.analysis.compare",
-    "sweep": "cchc_rules.analysis.sweep",
-    "sweep_summary": "cchc_rules.analysis.sweep",
-    "uncertainty": "cchc_rules.analysis.uncertainty",
-    "remove_one": "cchc_rules.analysis.sensitivity",
-    "dead_criteria": "cchc_rules.analysis.sensitivity",
-}
-
 if TYPE_CHECKING:  # pragma: no cover
-    from cchc_rules.analysis.compare import Comparison, compare
-    from cchc_rules.analysis.sensitivity import dead_criteria, remove_one
-    from cchc_rules.analysis.sweep import sweep, sweep_summary
-    from cchc_rules.analysis.uncertainty import uncertainty
-    from cchc_rules.data.load import load_dataset
-    from cchc_rules.dsl.load import load_rulebook
-    from cchc_rules.engine.score import score
+    from cchc_rules.api import (
+        CchcError,
+        Comparison,
+        Dataset,
+        Problem,
+        Result,
+        Rulebook,
+        Variant,
+        compare,
+        dead_criteria,
+        load_dataset,
+        load_rulebook,
+        remove_one,
+        score,
+        sweep,
+        sweep_summary,
+        uncertainty,
+    )
 
 
-def __getattr__(name: str) -> Any:
-    """Import the API lazily so that `cchc validate` does not pay for numpy and pandas."""
-    if name in _API:
+def __getattr__(name: str) -> object:
+    """Import the API on first use, so that `cchc validate` does not pay for numpy and pandas."""
+    if name in __all__:
         import importlib
 
-        return getattr(importlib.import_module(_API[name]), name)
-    raise AttributeError(name)
+        return getattr(importlib.import_module("cchc_rules.api"), name)
+    raise AttributeError(f"module 'cchc_rules' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    """The public API, so that completion offers it before anything is imported."""
+    return sorted(__all__)
