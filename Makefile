@@ -28,6 +28,7 @@ demo: install  ## the main job on the bundled sample data
 
 test: install browser libreoffice  ## the whole test suite
 	$(BIN)/ruff check cchc_rules tests benchmarks
+	$(BIN)/mypy
 	$(BIN)/pytest
 
 # About ten minutes of property-based fuzzing of the shipped inputs (tests/fuzz). Random each run;

@@ -68,14 +68,14 @@ def _kind_values(texts: pd.Series, leaf: Node | None, kind: str, decimal: str):
         v = np.array(texts.str.lower().map(_BINARY), dtype=float)
         return v, np.where(np.isnan(v), _YESNO, _OK), zero
     if kind == "levels":
-        v = match_names(texts, list(leaf.rule.levels), labelled=True)
+        v = match_names(texts, _levels(leaf), labelled=True)
         return v, np.where(np.isnan(v), _LEVEL, _OK), zero
     if kind == "ratio":
         return _ratio(texts, decimal)
     v, bad = _numbers(texts, decimal)
     reason = np.where(bad, _NUMBER, _OK)
     if kind == "points":
-        reason[~bad & ((v < 0) | (v > leaf.entry_max))] = _RANGE
+        reason[~bad & ((v < 0) | (v > _entry_max(leaf)))] = _RANGE
     elif kind == "survey":
         reason[~bad & ((v < 0) | (v > 1))] = _RANGE
     elif kind in ("deduct", "adjustment_deduct"):
@@ -83,6 +83,17 @@ def _kind_values(texts: pd.Series, leaf: Node | None, kind: str, decimal: str):
     elif kind == "adjustment_points":
         reason[~bad & (v < 0)] = _RANGE
     return v, reason, zero
+
+
+def _levels(leaf: Node | None) -> list[str]:
+    """The level names of a `levels` leaf, in order."""
+    rule = leaf.rule if leaf is not None else None
+    return list(rule.levels or {}) if rule is not None else []
+
+
+def _entry_max(leaf: Node | None) -> float:
+    """The highest value a `points` leaf takes (no bound without a leaf)."""
+    return leaf.entry_max if leaf is not None else float("inf")
 
 
 def _numbers(texts: pd.Series, decimal: str) -> tuple[np.ndarray, np.ndarray]:
@@ -172,7 +183,7 @@ def _describe(problems: Problems, table: pd.DataFrame, r: int, column: str, text
     elif reason == _YESNO:
         add(problems, dp.NOT_YES_NO, table, r, column, value=text)
     elif reason == _LEVEL:
-        levels = list(leaf.rule.levels)
+        levels = _levels(leaf)
         add(problems, dp.UNKNOWN_LEVEL, table, r, column, value=text, levels=levels, nearest=nearest(text, levels))
     elif reason == _COUNT:
         add(problems, dp.NOT_A_COUNT, table, r, column, value=text)

@@ -120,7 +120,7 @@ def digest(value: Any) -> str | None:
     return None if text is None else hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
 
 
-def sheet_cells(ws: Worksheet, skip: set[str] = frozenset()) -> dict[str, str]:
+def sheet_cells(ws: Worksheet, skip: set[str] | frozenset[str] = frozenset()) -> dict[str, str]:
     """The digest of every non-empty cell of `ws` but those in `skip` (the input cells)."""
     out = {}
     for key in sorted(ws._cells):  # only the cells that exist: fast on a wide sheet

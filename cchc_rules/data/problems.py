@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from cchc_rules.problems import Pos, Problems, define
@@ -284,7 +285,7 @@ MORE_PROBLEMS = define(
 LIMIT_PER_CODE = 200
 
 
-def where(table: pd.DataFrame, i: int, column: str | None) -> Pos:
+def where(table: pd.DataFrame, i: int | np.integer, column: str | None) -> Pos:
     """The position of row `i` (positional) of a dataset table, at `column` if given."""
     sheet = table["_sheet"].iat[i] if "_sheet" in table.columns else None
     header = table.attrs.get("header") or [c for c in table.columns if not str(c).startswith("_")]
@@ -292,13 +293,15 @@ def where(table: pd.DataFrame, i: int, column: str | None) -> Pos:
     return Pos(str(table["_file"].iat[i]), int(table["_row"].iat[i]), col, sheet or None)
 
 
-def add_at(problems: Problems, code: str, table: pd.DataFrame, i: int, column: str | None, **params: Any) -> None:
+def add_at(
+    problems: Problems, code: str, table: pd.DataFrame, i: int | np.integer, column: str | None, **params: Any,
+) -> None:
     problems.add(code, where(table, i, column), column=column, **params)
 
 
 def limited(problems: Problems, limit: int = LIMIT_PER_CODE) -> Problems:
     """At most `limit` problems per code (a wrong rulebook can make a million), plus a count of the rest."""
-    out, seen, extra = Problems(), {}, {}
+    out, seen, extra = Problems(), dict[str, int](), dict[str, int]()
     for p in problems:
         seen[p.code] = seen.get(p.code, 0) + 1
         if seen[p.code] <= limit:

@@ -37,10 +37,10 @@ def province_units(year: int) -> list[Unit]:
     flags = FLAGS.get(year, {})
     column = 2 if year == 2023 else 3
     departments = [
-        Unit(row[0], row[1], "department", row[column], flags.get(row[0], ()), row[0] not in NO_PROCEDURES)
+        Unit(row[0], row[1], "department", float(row[column]), flags.get(row[0], ()), row[0] not in NO_PROCEDURES)
         for row in DEPARTMENTS
     ]
-    districts = [Unit(row[0], row[1], "district", row[column], flags.get(row[0], ())) for row in DISTRICTS]
+    districts = [Unit(row[0], row[1], "district", float(row[column]), flags.get(row[0], ())) for row in DISTRICTS]
     return departments + districts
 
 

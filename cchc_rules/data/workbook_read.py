@@ -12,6 +12,7 @@ read. The data layer's checks then apply, located at the input cell.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -161,7 +162,7 @@ def read_workbook(path: Path | str, rulebook: Rulebook, issued: Path | str | Non
 
 
 def read_workbooks(
-    paths: list[Path | str],
+    paths: Sequence[Path | str],
     rulebook: Rulebook,
     issued: Path | str | None = None,
     folder: Path | str | None = None,

@@ -95,7 +95,7 @@ def write_unit_workbooks(
     is what is sent).
     """
     table, prefill = _source(rulebook, dataset, units)
-    lang, taken, folder = resolve_lang(lang), set(), Path(folder)
+    lang, taken, folder = resolve_lang(lang), set[str](), Path(folder)
     built = []
     for i, uid in enumerate(table["unit_id"]):
         name = f"{file_name(str(uid), taken)}.xlsx"

@@ -55,7 +55,7 @@ def text_stays_text(wb: Workbook) -> int:
     """Every formula or error cell not written by `formula()` becomes a text cell; returns how many."""
     changed = 0
     for ws in wb.worksheets:
-        ours = getattr(ws, _OURS, set())
+        ours: set[str] = getattr(ws, _OURS, set())
         for cell in ws._cells.values():
             if cell.data_type in ("f", "e") and isinstance(cell.value, str) and cell.coordinate not in ours:
                 cell.data_type = "s"

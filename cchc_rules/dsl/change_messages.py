@@ -1,5 +1,7 @@
 """Message codes of derived rulebooks (X2xx) and the words for what a change's value should be."""
 
+from typing import TypedDict
+
 from cchc_rules.problems import define
 
 KEY_BESIDE_CHANGES = define(
@@ -252,7 +254,14 @@ def scaled_words(tally: dict[str, int]) -> dict[str, str]:
     return {"what_vi": "; ".join(p[0] for p in parts), "what_en": "; ".join(p[1] for p in parts)}
 
 
-def expect(what: str) -> dict[str, str]:
+class Expected(TypedDict):
+    """The message fields saying what a change key expects, in both languages."""
+
+    expected_vi: str
+    expected_en: str
+
+
+def expect(what: str) -> Expected:
     vi, en = EXPECTED[what]
-    return {"expected_vi": vi, "expected_en": en}
+    return Expected(expected_vi=vi, expected_en=en)
 

@@ -183,7 +183,7 @@ class _Loader(yaml.SafeLoader):
         self.anchor_of: dict[int, str] = {}  # id of an anchored node → its anchor's name
         self.max_aliases, self.max_depth = limits.value(limits.YAML_ALIASES), limits.value(limits.YAML_DEPTH)
 
-    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
         if self.check_event(yaml.AliasEvent):
             self.aliases += 1
             if self.aliases > self.max_aliases:

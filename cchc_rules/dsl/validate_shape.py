@@ -163,7 +163,7 @@ def translate(
         problems.add(NOT_A_CHOICE, pos, path, value=_short(value), choices=choices, **_hint(str(value), choices))
     elif kind in _RANGE_OPS:
         op, key = _RANGE_OPS[kind]
-        problems.add(OUT_OF_RANGE, pos, path, value=_short(value), op=op, limit=plain(ctx.get(key)))
+        problems.add(OUT_OF_RANGE, pos, path, value=_short(value), op=op, limit=plain(ctx[key]))
     elif kind == "too_short":
         problems.add(TOO_FEW, pos, path, min=ctx.get("min_length", 1))
     elif kind == "no_form":
@@ -187,12 +187,12 @@ def translate(
         problems.add(SHAPE, pos, path, message=err.get("msg", kind))
 
 
-def _where(model: type | None, names: dict[type, tuple[str, str]]) -> dict[str, str]:
-    vi, en = names.get(model, ("mục này", "this entry"))
+def _where(model: type | None, names: dict[type, tuple[str, str]]) -> dict[str, Any]:
+    vi, en = names.get(model, ("mục này", "this entry")) if model is not None else ("mục này", "this entry")
     return {"where_vi": vi, "where_en": en}
 
 
-def _hint(name: str, allowed: list[str]) -> dict[str, str]:
+def _hint(name: str, allowed: list[str]) -> dict[str, Any]:
     close = difflib.get_close_matches(str(name), allowed, n=1, cutoff=0.6)
     if not close:
         return {"hint_vi": "", "hint_en": ""}

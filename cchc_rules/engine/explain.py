@@ -133,9 +133,9 @@ TEXT: dict[str, dict[str, str]] = {
         "head": "Unit {unit} ({name}), group {group}, stage {stage}: index {published}, {band}, {rank}",
     },
 }
-_MISSING = {Reason.MISSING_ZERO: "zero", Reason.MISSING_MAX: "max", Reason.MISSING_NA: "na"}
+_MISSING: dict[int, str] = {Reason.MISSING_ZERO: "zero", Reason.MISSING_MAX: "max", Reason.MISSING_NA: "na"}
 # The ledger's note (a key of TEXT) for each reason a leaf did not get its points from a value.
-_NOTE = {
+_NOTE: dict[int, str] = {
     Reason.STRUCTURAL: "structural", Reason.NA_RESCALE: "na_rescale", Reason.ZERO_TOTAL_NA: "zt_na",
     Reason.MISSING_NA: "miss_na", Reason.NA_ZERO: "na_zero", Reason.ZERO_TOTAL_MAX: "zt_max",
     Reason.ZERO_TOTAL_ZERO: "zt_zero", Reason.MISSING_ZERO: "miss_zero", Reason.MISSING_MAX: "miss_max",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import numpy as np
 import pandas as pd
@@ -13,7 +13,7 @@ from cchc_rules.engine.explain import Ledger, build_ledger
 from cchc_rules.engine.rounding import NANO, publish
 from cchc_rules.engine.vocabulary import IndexScores, LeafScores, NodeScores, Selected, flag_matrix
 from cchc_rules.i18n import pick
-from cchc_rules.problems import Problem, Problems, define, nearest
+from cchc_rules.problems import CchcError, Problem, Problems, define, nearest
 
 if TYPE_CHECKING:
     from cchc_rules.data.model import Inputs
@@ -55,6 +55,14 @@ UNKNOWN_BAND = define(
     "Chọn một trong các mức: {bands}.",
     "Choose one of the bands: {bands}.",
 )
+
+
+class GroupNames(TypedDict):
+    """Message fields for groups: their ids and their names in each language."""
+
+    groups: list[str]
+    groups_vi: list[str]
+    groups_en: list[str]
 
 
 def _text(column: pd.Series) -> object:
@@ -179,11 +187,11 @@ class Result:
                          policy=rows["policy"].iat[0])
         return list(problems)
 
-    def group_names(self, groups: list[str]) -> dict[str, list[str]]:
+    def group_names(self, groups: list[str]) -> GroupNames:
         """Message fields for groups: `groups` (ids), `groups_vi` and `groups_en` (their names)."""
         names = self.rulebook.groups
-        return {"groups": groups, **{f"groups_{lang}": [pick(names.get(g, g), lang) for g in groups]
-                                     for lang in ("vi", "en")}}
+        return {"groups": groups, "groups_vi": [pick(names.get(g, g), "vi") for g in groups],
+                "groups_en": [pick(names.get(g, g), "en") for g in groups]}
 
     def applies_to_count(self, leaf_id: str) -> int:
         """How many scored units the criterion applies to (by group: `applies_to`)."""
@@ -261,7 +269,7 @@ class Result:
             problems = Problems()
             problems.add(UNKNOWN_UNIT, path=f"units/{unit_id}", unit=unit_id,
                          near=nearest(str(unit_id), self.units["unit_id"].astype(str)))
-            problems.raise_if_errors()
+            raise CchcError(problems.items)
         return row
 
     def band_label(self, band_id: str, lang: str | None = None) -> str:
