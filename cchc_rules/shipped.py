@@ -24,6 +24,8 @@ def shipped_root() -> Path:
     linked = examples / "rulebooks"
     if linked.is_symlink():  # a checkout: the examples are links to the repository's folders
         return Path(os.path.realpath(linked)).parent
+    if linked.is_file():  # a checkout made without symbolic links (git then writes each link's target as text)
+        return Path(os.path.realpath(examples / linked.read_text(encoding="utf-8").strip())).parent
     return examples
 
 

@@ -9,6 +9,7 @@ a path file (not the project's editable install: its finder is not loaded), so n
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -17,8 +18,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
-pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ("cchc_rules", "rulebooks", "datasets", "scenarios", "notebooks")
@@ -29,6 +28,26 @@ def _run(args: list[str | Path], cwd: Path, timeout: int = 900) -> subprocess.Co
     done = subprocess.run([str(a) for a in args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
     assert done.returncode == 0, f"{args} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
     return done
+
+
+def test_no_module_computes_a_path_from_the_checkout():
+    """The package finds its examples through `cchc_rules.shipped`, never from its own file's place."""
+    found = [f"{path.relative_to(ROOT)}:{n}" for path in sorted((ROOT / "cchc_rules").rglob("*.py"))
+             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+             if "__file__" in line or re.search(r"\bparents\[", line)]
+    assert not found
+
+
+def test_the_examples_are_links_to_the_shipped_folders_in_a_checkout():
+    from cchc_rules.shipped import FOLDERS, shipped, shipped_root
+
+    assert shipped_root() == ROOT
+    for name in FOLDERS:
+        link = ROOT / "cchc_rules" / "examples" / name
+        assert link.is_symlink() and link.resolve() == (ROOT / name).resolve()
+        assert shipped(name) == ROOT / name
+    with pytest.raises(ValueError):
+        shipped("elsewhere")
 
 
 @pytest.fixture(scope="module")
@@ -54,6 +73,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return env / "bin"
 
 
+@pytest.mark.slow
 def test_the_wheel_carries_the_examples_and_no_links(installed: Path):
     (wheel,) = (installed.parent.parent / "dist").glob("cchc_rules-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
@@ -63,6 +83,7 @@ def test_the_wheel_carries_the_examples_and_no_links(installed: Path):
     assert "cchc_rules/py.typed" in names
 
 
+@pytest.mark.slow
 def test_installed_package_is_not_the_checkout(installed: Path, tmp_path: Path):
     found = _run([installed / "python", "-c", "import cchc_rules.shipped as s, cchc_rules as c; "
                   "print(c.__file__); print(s.shipped_root())"], cwd=tmp_path).stdout.split("\n")
@@ -70,6 +91,7 @@ def test_installed_package_is_not_the_checkout(installed: Path, tmp_path: Path):
     assert Path(found[1]) == Path(found[0]).parent / "examples"
 
 
+@pytest.mark.slow
 def test_demo_runs_installed(installed: Path, tmp_path: Path):
     done = _run([installed / "cchc", "demo", "--no-scenarios", "--lang", "en"], cwd=tmp_path)
     assert "Demo done." in done.stdout
@@ -78,9 +100,28 @@ def test_demo_runs_installed(installed: Path, tmp_path: Path):
         assert (tmp_path / "out" / "demo" / "results" / name).is_dir()
 
 
+@pytest.mark.slow
 def test_a_scenario_runs_installed(installed: Path, tmp_path: Path):
     scenario = _run([installed / "python", "-c", "from cchc_rules.shipped import shipped; "
                      "print(shipped('scenarios') / 'stricter-excellent.yaml')"], cwd=tmp_path).stdout.strip()
     _run([installed / "cchc", "run", scenario, "--out", tmp_path / "run", "--lang", "en"], cwd=tmp_path)
     assert (tmp_path / "run" / "stricter-excellent").is_dir()
     assert (tmp_path / "run" / "index.html").is_file()
+
+
+@pytest.mark.parametrize("layout", ["wheel", "links as text"])
+def test_the_examples_are_found_in_every_layout(layout: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    import cchc_rules.shipped as shipped
+
+    package = tmp_path / "site" / "cchc_rules"
+    (package / "examples").mkdir(parents=True)
+    if layout == "wheel":  # copies of the folders under examples/
+        (package / "examples" / "rulebooks").mkdir()
+        expected = package / "examples"
+    else:  # a checkout without symbolic links: each link is a text file holding its target
+        (tmp_path / "site" / "rulebooks").mkdir()
+        (package / "examples" / "rulebooks").write_text("../../rulebooks", encoding="utf-8")
+        expected = tmp_path / "site"
+    monkeypatch.setattr(shipped, "files", lambda name: package)
+    assert shipped.shipped_root().resolve() == expected.resolve()
+    assert shipped.shipped("rulebooks").resolve() == (expected / "rulebooks").resolve()

@@ -23,6 +23,8 @@ import numpy as np
 import pandas as pd
 
 from cchc_rules.analysis.uncertainty import index_nano
+from cchc_rules.data.model import Dataset, Inputs
+from cchc_rules.dsl.models import Rulebook
 from cchc_rules.engine.grading import grade
 from cchc_rules.engine.result import Result
 from cchc_rules.engine.rounding import NANO
@@ -40,7 +42,8 @@ UNKNOWN_NODE = define(
 
 
 def remove_one(
-    rulebook: Any, dataset: Any, stage: str | None = None, nodes: list[str] | None = None, lang: str | None = None
+    rulebook: Rulebook, dataset: Dataset | Inputs, stage: str | None = None, nodes: list[str] | None = None,
+    lang: str | None = None,
 ) -> pd.DataFrame:
     """Per removed node: node_id, code, name, depth (1 = top level), parent, max, units (to which it
     applies), mean_abs_rank_shift, max_abs_rank_shift, band_changes, mean_index_delta, referenced_by."""
@@ -76,15 +79,17 @@ def remove_one(
     return out
 
 
-def remove_one_units(rulebook: Any, dataset: Any, stage: str | None = None, nodes: list[str] | None = None
-                     ) -> pd.DataFrame:
+def remove_one_units(rulebook: Rulebook, dataset: Dataset | Inputs, stage: str | None = None,
+                     nodes: list[str] | None = None) -> pd.DataFrame:
     """One row per node × unit: node_id, unit_id, applicable (the node counted for the unit),
     index_base, index_without, index_delta, rank_base, rank_without, rank_shift (positive = up),
     band_base, band_without, band_changed. A unit left with nothing applicable is not scored (NA)."""
     return _removals(rulebook, dataset, stage, nodes)[1]
 
 
-def _removals(rulebook: Any, dataset: Any, stage: str | None, nodes: list[str] | None) -> tuple[Result, pd.DataFrame]:
+def _removals(
+    rulebook: Rulebook, dataset: Dataset | Inputs, stage: str | None, nodes: list[str] | None,
+) -> tuple[Result, pd.DataFrame]:
     base = score(rulebook, dataset, stage)
     c = base.compiled
     targets = _targets(base, nodes)

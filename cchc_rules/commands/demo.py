@@ -107,7 +107,7 @@ def score_samples(datasets: Path, rulebooks: Path, out: Path, lang: str, force: 
     for folder in sorted(p for p in datasets.iterdir() if p.is_dir()):
         rulebook = SAMPLES.get(folder.name)
         if rulebook is None:
-            print(text["unknown"].format(dataset=folder.name, file=Path(__file__).name), file=sys.stderr)
+            print(text["unknown"].format(dataset=folder.name, file=__name__), file=sys.stderr)
             ok = False
             continue
         try:
