@@ -54,7 +54,7 @@ class Book:
         self.rulebook = rulebook
         self.leaves: list[Node] = rulebook.leaves()
         self.leaf_ids = [leaf.id for leaf in self.leaves]
-        self.kinds = [leaf.rule.kind for leaf in self.leaves]
+        self.kinds = [leaf.rule.kind if leaf.rule is not None else "" for leaf in self.leaves]  # leaves have rules
         self.adjustments = list(rulebook.adjustments)
         self.adjustment_ids = [a.id for a in self.adjustments]
         self.stages = list(rulebook.stages)
@@ -192,10 +192,10 @@ def _units(table: pd.DataFrame, book: Book, problems: Problems) -> tuple[pd.Data
     for i in np.flatnonzero((group.notna() & ~group.isin(groups)).to_numpy()):
         dp.add_at(problems, dp.UNKNOWN_GROUP, table, i, "group", unit=ids.iat[i], group=group.iat[i], groups=groups,
                   nearest=nearest(group.iat[i], groups))
-    for i, unit_flags in enumerate(table["flags"]):
+    for k, unit_flags in enumerate(table["flags"]):
         for flag in unit_flags:
             if flag not in book.rulebook.flags:
-                dp.add_at(problems, dp.UNKNOWN_FLAG, table, i, "flags", unit=ids.iat[i], flag=flag,
+                dp.add_at(problems, dp.UNKNOWN_FLAG, table, k, "flags", unit=ids.iat[k], flag=flag,
                           flags=flags, nearest=nearest(flag, flags) if flags else [])
     keep = ~dup & ids.notna().to_numpy()
     units = table.loc[keep, [c for c in table.columns if not c.startswith("_")]].reset_index(drop=True)
@@ -371,6 +371,8 @@ def _by(codes: np.ndarray):
 def _survey(dataset: Dataset, book: Book, units: pd.DataFrame, index: pd.Index, group_of: np.ndarray,
             value: np.ndarray, status: np.ndarray, problems: Problems) -> tuple[Answers, np.ndarray]:
     table = dataset.survey
+    if table is None:
+        raise ValueError("_survey needs a dataset with a survey table")
     n_u, n_l = len(units), len(book.leaves)
     unit = _unit_rows(table, index, problems)
     leaf, adj = _targets(table, book, problems)
@@ -466,10 +468,9 @@ def _apply_answers(answers: Answers, book: Book, value: np.ndarray, status: np.n
     applies). Returns the count of counted answers, units × leaves.
     """
     n_u, n_l = value.shape[:2]
-    by_form = np.array([k == "survey" and leaf.rule.survey.aggregate == "by_form"
-                        for leaf, k in zip(book.leaves, book.kinds, strict=True)], dtype=bool)
-    minimum = np.array([leaf.rule.survey.min_respondents if k == "survey" else 1
-                        for leaf, k in zip(book.leaves, book.kinds, strict=True)], dtype=np.int64)
+    surveys = [leaf.rule.survey if leaf.rule is not None else None for leaf in book.leaves]
+    by_form = np.array([s is not None and s.aggregate == "by_form" for s in surveys], dtype=np.bool_)
+    minimum = np.array([s.min_respondents if s is not None else 1 for s in surveys], dtype=np.int64)
     mean, count = aggregate(answers, by_form, n_u, n_l)
     asked = _asked(answers, n_u, n_l)
     enough = asked & (count >= minimum[None, :])

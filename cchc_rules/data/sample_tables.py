@@ -73,30 +73,31 @@ def leaf_value(leaf: Node, s: np.ndarray, u: np.ndarray, total: np.ndarray) -> n
     kind, top = rule.kind, float(leaf.max or 0.0)
     if kind == "binary":
         return np.where(u < s, "1", "0").astype(object)
-    if kind == "ladder":
+    if kind == "ladder" and rule.ladder is not None:
         mins = [step.min for step in rule.ladder if step.min is not None]
         hi, lo = max(mins), min(mins)
         base = lo - max(hi - lo, 0.2 * abs(hi), 1.0)
         base = max(base, 0.0) if lo >= 0 else base
         value = base + (hi - base) * np.minimum(1.0, s / 0.9)
         return typed_numbers(value, 0 if hi - base <= 10 else 1)
-    if kind == "linear":
+    if kind == "linear" and rule.linear is not None:
         a, b = rule.linear.from_, rule.linear.to
         return typed_numbers(a + (b - a) * s, 1)
     if kind == "ratio":
         done = np.minimum(total, np.floor(total * s + u * (s < 1))).astype(int)
         return np.array([f"{d}/{t}" for d, t in zip(done, total)], dtype=object)
-    if kind == "levels":
-        names = sorted(rule.levels, key=lambda n: -rule.levels[n])
-        shares = np.array([rule.levels[n] / top if top else 0.0 for n in names])
+    if kind == "levels" and rule.levels is not None:
+        levels = rule.levels
+        names = sorted(levels, key=lambda n: -levels[n])
+        shares = np.array([levels[n] / top if top else 0.0 for n in names])
         target = s + (u - 0.5) * 0.2
         return np.array(names, dtype=object)[np.abs(target[:, None] - shares[None, :]).argmin(axis=1)]
-    if kind == "deduct":
+    if kind == "deduct" and rule.deduct is not None:
         faults = max(1, math.ceil(top / rule.deduct.per))
         return typed_numbers(np.floor((1 - s) * faults + u * 0.999), 0)
     if kind == "points":
         return typed_numbers(np.minimum(top, np.floor(top * s * 4 + u) / 4), 2)
-    if kind == "relative":
+    if kind == "relative" and rule.relative is not None:
         better = rule.relative.better == "higher"
         return typed_numbers(np.where(better, 40 + 60 * s, 60 - 50 * s), 1)
     raise ValueError(f"leaf {leaf.id}: rule kind {kind} has no value in assessments.csv")
@@ -146,9 +147,9 @@ def survey_table(rulebook: Rulebook, units: Sequence[Unit], respondents: Sequenc
     the answer's weight lands near the unit's quality; one answer in 25 is a skip answer."""
     rows: list[tuple[str, str, str, str, str, str]] = []
     for leaf in rulebook.leaves():
-        if leaf.rule is None or leaf.rule.kind != "survey":
+        rule = leaf.rule.survey if leaf.rule is not None else None
+        if rule is None:  # not a survey question
             continue
-        rule = leaf.rule.survey
         options = sorted(rule.options, key=lambda o: -rule.options[o])
         weights = np.array([rule.options[o] for o in options])
         for unit in units:
@@ -214,9 +215,10 @@ def assessments_table(
     rows = []
     for i, unit in enumerate(units):
         for j, leaf in enumerate(leaves):
-            if texts[j] is None or not rulebook.applies(leaf.id, unit.group):
+            leaf_texts = texts[j]
+            if leaf_texts is None or not rulebook.applies(leaf.id, unit.group):
                 continue
-            values = ["NA"] * len(stages) if (leaf.id in na and not unit.procedures) else [t[i] for t in texts[j]]
+            values = ["NA"] * len(stages) if (leaf.id in na and not unit.procedures) else [t[i] for t in leaf_texts]
             rows.append([unit.unit_id, leaf.id, *values, *notes_cut(values, CUT_NOTES[note_pick[i, j]])])
         rows.extend(adjustment_rows(rulebook, unit, len(note_columns), rng))
     frame = pd.DataFrame(rows, columns=["unit_id", "criterion_id", *stages, *note_columns])
