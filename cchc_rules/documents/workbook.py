@@ -190,8 +190,8 @@ def _issued(
             }
         sheets.append(sheet)
     units = iss.records(table)
-    for unit, sheet in zip(units, unit_of):
-        unit["_sheet"] = sheet  # not a column of the units table (any name may be one)
+    for unit, title in zip(units, unit_of):
+        unit["_sheet"] = title  # not a column of the units table (any name may be one)
     survey: list[dict[str, Any]] = []
     if dataset is not None and dataset.survey is not None:
         answers = dataset.survey[dataset.survey["unit_id"].astype(str).isin(table["unit_id"].astype(str))]

@@ -24,7 +24,7 @@ from cchc_rules.engine.vocabulary import LeafScores, NodeScores, Reason, Selecte
 try:  # the optional `fast` extra
     import numba
 except ImportError:  # pragma: no cover - exercised where numba is absent
-    numba = None
+    numba = None  # type: ignore[assignment]  # checked by `available()`
 
 _BINARY, _LADDER, _LINEAR, _RATIO, _LEVELS, _DEDUCT, _POINTS, _SURVEY, _RELATIVE = (
     KIND[k] for k in ("binary", "ladder", "linear", "ratio", "levels", "deduct", "points", "survey", "relative")

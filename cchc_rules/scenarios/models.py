@@ -20,7 +20,7 @@ from cchc_rules.dsl.models import Located, Text
 
 SLUG = r"^[a-z0-9][a-z0-9._-]*$"
 Slug = Annotated[str, Field(pattern=SLUG)]
-OUTPUTS = ("html", "xlsx", "csv")
+OUTPUTS: tuple[Literal["html", "xlsx", "csv"], ...] = ("html", "xlsx", "csv")
 VARY_KINDS = ("weights", "thresholds", "appraisal_noise", "survey")
 
 
