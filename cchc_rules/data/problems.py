@@ -6,11 +6,12 @@ Every data problem names the file (or workbook and sheet), the row as a spreadsh
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
 
-from cchc_rules.problems import Pos, Problems, define
+from cchc_rules.problems import Count, Pos, Problem, Problems, define, grouped
 
 # ---------------------------------------------------------------- files, sheets, columns
 NOT_UTF8 = define(
@@ -275,13 +276,13 @@ SURVEY_OVERRIDES = define(
 )
 MORE_PROBLEMS = define(
     "D399",
-    "Còn {n} lỗi {which} khác không liệt kê",
-    "{n} more {which} problems not listed",
+    "Còn {n} lỗi {which} khác ({groups} nhóm) không liệt kê",
+    "{n} more {which} problems ({groups} groups) not listed",
     "Sửa các lỗi đã liệt kê rồi kiểm tra lại.",
     "Fix the problems listed and check again.",
 )
 
-LIMIT_PER_CODE = 200
+LIMIT_PER_CODE = 200  # groups of one code listed (a wrong rulebook can make a million problems)
 
 
 def where(table: pd.DataFrame, i: int, column: str | None) -> Pos:
@@ -296,15 +297,22 @@ def add_at(problems: Problems, code: str, table: pd.DataFrame, i: int, column: s
     problems.add(code, where(table, i, column), column=column, **params)
 
 
-def limited(problems: Problems, limit: int = LIMIT_PER_CODE) -> Problems:
-    """At most `limit` problems per code (a wrong rulebook can make a million), plus a count of the rest."""
+def limited(problems: Iterable[Problem], limit: int = LIMIT_PER_CODE) -> Problems:
+    """The problems with repeats grouped (`cchc_rules.problems.grouped`: "in 126 rows: 3, 7, …"), at
+    most `limit` groups per code, then one D399 per code counting the problems left out.
+
+    Counts stay right: a group counts for each of its rows and a D399 for every problem it
+    stands for (`CchcError.total`).
+    """
     out, seen, extra = Problems(), {}, {}
-    for p in problems:
+    for p in grouped(problems):
         seen[p.code] = seen.get(p.code, 0) + 1
         if seen[p.code] <= limit:
             out.items.append(p)
         else:
-            extra[p.code] = extra.get(p.code, 0) + 1
-    for code, n in extra.items():
-        out.add(MORE_PROBLEMS, n=n, which=code)
+            n, groups = extra.get((p.code, p.severity), (0, 0))
+            extra[(p.code, p.severity)] = (n + p.count, groups + 1)
+    for (code, severity), (n, groups) in extra.items():
+        params = {"n": Count(n), "which": code, "groups": Count(groups)}
+        out.items.append(Problem(MORE_PROBLEMS, params, severity=severity, count=n))
     return out
