@@ -495,7 +495,8 @@ def province(root: Path = REPO, seed: int = SEED) -> dict[str, Dataset]:
 def _meta(year: int, seed: int, rulebook: Rulebook, description: tuple[str, str],
           crosswalk: pd.DataFrame | None = None) -> DatasetMeta:
     text = f"{description[0]} (chấm theo {rulebook.id}). / {description[1]} (scored with {rulebook.id})."
-    return DatasetMeta(year=year, source=SOURCE.format(seed=seed), description=text, crosswalk=crosswalk)
+    return DatasetMeta(year=year, source=SOURCE.format(seed=seed), description=text, crosswalk=crosswalk,
+                       rulebook=f"{rulebook.id}.yaml")
 
 
 # ---------------------------------------------------------------- communes, before and after the merger
@@ -624,6 +625,7 @@ def large_communes(folder: Path, n: int = 10_000, seed: int = LARGE_SEED, root: 
     dataset = synthesize(rulebook, n_units=n, seed=seed, group=COMMUNE_GROUP)
     dataset.meta.year = 2024
     dataset.meta.source = SOURCE.format(seed=seed)
+    dataset.meta.rulebook = f"{rulebook.id}.yaml"
     dataset.meta.description = (
         f"{n} xã tổng hợp, chấm theo {rulebook.id}, để đo tốc độ và quy mô. / "
         f"{n} synthetic communes scored with {rulebook.id}, for speed and scale."
