@@ -152,7 +152,7 @@ def diagnosis(dataset: Dataset, rulebook: Rulebook, candidates: list[Rulebook] |
     pos = None
     if len(table) and "_file" in table.columns:
         pos = Pos(str(table["_file"].iat[0]), sheet=table["_sheet"].iat[0] if "_sheet" in table.columns else None)
-    return Problem(MISMATCH, params, pos)
+    return Problem(MISMATCH, params, pos, count=0)  # says why the problems below are there; not one itself
 
 
 _WORDS = {
