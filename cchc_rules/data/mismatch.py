@@ -76,7 +76,7 @@ def fit(dataset: Dataset, rulebook: Rulebook) -> Fit:
     ids = pd.concat([t["criterion_id"] for t in (dataset.assessments, dataset.survey)
                      if t is not None and "criterion_id" in t.columns]).dropna()
     per_id = ids.value_counts()
-    unknown = [i for i in per_id.index if book.resolve(str(i)).kind not in KNOWN]
+    unknown = per_id.index[~per_id.index.isin(list(known_ids(book)))]
     groups = dataset.units["group"].dropna() if "group" in dataset.units.columns else pd.Series([], dtype=object)
     strange = groups[~groups.isin(list(rulebook.groups))]
     header = dataset.assessments.attrs.get("header") or list(dataset.assessments.columns)
@@ -86,6 +86,15 @@ def fit(dataset: Dataset, rulebook: Rulebook) -> Fit:
         units=len(groups), unknown_units=len(strange), unknown_groups=tuple(dict.fromkeys(map(str, strange))),
         stages=stages, unknown_stages=tuple(s for s in stages if s not in rulebook.stages),
     )
+
+
+def known_ids(book: Book) -> set[str]:
+    """Every criterion id a dataset may use with this rulebook: those that parsing resolves to a leaf, an
+    adjustment or a removed criterion. Only ids of the rulebook's tables can resolve (its nodes, adjustments,
+    renames, removals and `was` links), so only those are resolved (an unknown id costs nothing here)."""
+    candidates = {*book.nodes, *book.adjustment_ids, *book.renamed, *book.removed}
+    candidates |= {old for node, _, _ in book.rulebook.walk() for old in node.was}
+    return {c for c in candidates if book.resolve(c).kind in KNOWN}
 
 
 # ---------------------------------------------------------------- the shipped rulebooks

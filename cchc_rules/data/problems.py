@@ -6,9 +6,11 @@ Every data problem names the file (or workbook and sheet), the row as a spreadsh
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from cchc_rules.problems import Count, Pos, Problem, Problems, define, grouped
@@ -287,10 +289,25 @@ LIMIT_PER_CODE = 200  # groups of one code listed (a wrong rulebook can make a m
 
 def where(table: pd.DataFrame, i: int, column: str | None) -> Pos:
     """The position of row `i` (positional) of a dataset table, at `column` if given."""
-    sheet = table["_sheet"].iat[i] if "_sheet" in table.columns else None
+    files, rows, sheets, header = _places(table)
+    col = header.get(column) if column is not None else None
+    return Pos(str(files[i]), int(rows[i]), col, (sheets[i] or None) if sheets is not None else None)
+
+
+_PLACES: list[tuple[weakref.ref, tuple]] = []  # the last table asked about: a flood of problems asks row by row
+
+
+def _places(table: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, dict[str, int]]:
+    """A table's `_file`, `_row` and `_sheet` columns as arrays and its header's column numbers (kept for the
+    last table: reading a column of a DataFrame copies its attrs, which costs more than the problem)."""
+    if _PLACES and _PLACES[0][0]() is table and _PLACES[0][1][4] is table.index:
+        return _PLACES[0][1][:4]
     header = table.attrs.get("header") or [c for c in table.columns if not str(c).startswith("_")]
-    col = header.index(column) + 1 if column in header else None
-    return Pos(str(table["_file"].iat[i]), int(table["_row"].iat[i]), col, sheet or None)
+    numbers = {name: k + 1 for k, name in reversed(list(enumerate(header)))}
+    sheets = table["_sheet"].to_numpy(dtype=object) if "_sheet" in table.columns else None
+    found = (table["_file"].to_numpy(dtype=object), table["_row"].to_numpy(), sheets, numbers, table.index)
+    _PLACES[:] = [(weakref.ref(table), found)]
+    return found[:4]
 
 
 def add_at(problems: Problems, code: str, table: pd.DataFrame, i: int, column: str | None, **params: Any) -> None:
