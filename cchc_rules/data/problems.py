@@ -294,20 +294,21 @@ def where(table: pd.DataFrame, i: int, column: str | None) -> Pos:
     return Pos(str(files[i]), int(rows[i]), col, (sheets[i] or None) if sheets is not None else None)
 
 
-_PLACES: list[tuple[weakref.ref, tuple]] = []  # the last table asked about: a flood of problems asks row by row
+_LAST: dict[str, tuple] = {}  # the last table asked about (a flood of problems asks row by row)
 
 
 def _places(table: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, dict[str, int]]:
-    """A table's `_file`, `_row` and `_sheet` columns as arrays and its header's column numbers (kept for the
-    last table: reading a column of a DataFrame copies its attrs, which costs more than the problem)."""
-    if _PLACES and _PLACES[0][0]() is table and _PLACES[0][1][4] is table.index:
-        return _PLACES[0][1][:4]
+    """A table's `_file`, `_row` and `_sheet` columns as arrays and its header's column numbers, kept for the
+    last table (reading a column of a DataFrame copies its attrs, which costs more than the problem)."""
+    last = _LAST.get("places")  # one read: another thread may replace it
+    if last is not None and last[0]() is table and last[2] is table.index:
+        return last[1]
     header = table.attrs.get("header") or [c for c in table.columns if not str(c).startswith("_")]
     numbers = {name: k + 1 for k, name in reversed(list(enumerate(header)))}
     sheets = table["_sheet"].to_numpy(dtype=object) if "_sheet" in table.columns else None
-    found = (table["_file"].to_numpy(dtype=object), table["_row"].to_numpy(), sheets, numbers, table.index)
-    _PLACES[:] = [(weakref.ref(table), found)]
-    return found[:4]
+    found = (table["_file"].to_numpy(dtype=object), table["_row"].to_numpy(), sheets, numbers)
+    _LAST["places"] = (weakref.ref(table, lambda _: _LAST.clear()), found, table.index)
+    return found
 
 
 def add_at(problems: Problems, code: str, table: pd.DataFrame, i: int, column: str | None, **params: Any) -> None:
