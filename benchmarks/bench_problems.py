@@ -35,6 +35,7 @@ from cchc_rules.data.mismatch import condensed
 from cchc_rules.data.parse import parse
 from cchc_rules.data.read import read_dataset
 from cchc_rules.dsl.load import load_rulebook
+from cchc_rules.dsl.models import Rulebook
 from cchc_rules.problems import CchcError, Problems
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -83,7 +84,7 @@ def measure(n: int, repeats: int) -> list[tuple[str, str, float, str]]:
     return rows
 
 
-def _measure_one(name: str, folder: Path, rulebook: object, repeats: int) -> list[tuple[str, str, float, str]]:
+def _measure_one(name: str, folder: Path, rulebook: Rulebook, repeats: int) -> list[tuple[str, str, float, str]]:
     def load() -> str:
         try:
             load_dataset(folder, rulebook)

@@ -249,6 +249,8 @@ def sort_key(p: Problem) -> tuple:
 
 def _frozen(value: Any) -> Any:
     """A parameter as a hashable value (lists and sets as tuples)."""
+    if type(value) is str:
+        return value
     if isinstance(value, (list, tuple)):
         return tuple(_frozen(v) for v in value)
     if isinstance(value, (set, frozenset)):
@@ -277,7 +279,7 @@ def grouped(problems: Iterable[Problem]) -> list[Problem]:
             key: tuple = (k,)
         else:
             key = (p.code, p.severity, pos.file, pos.sheet, pos.col, p.column, p.path,
-                   tuple(sorted((name, _frozen(v)) for name, v in p.params.items())))
+                   tuple([(name, _frozen(v)) for name, v in p.params.items()]))  # one code: one order
         groups.setdefault(key, []).append(p)
     out = []
     for members in groups.values():

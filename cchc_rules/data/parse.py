@@ -250,6 +250,8 @@ def _targets(table: pd.DataFrame, book: Book, problems: Problems) -> tuple[np.nd
     adj_lut = leaf_lut.copy()
     counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
     unknown = 0  # the nearest ids are found for as many unknown ids as a report lists (`dp.limited`)
+    order = np.argsort(codes, kind="stable")  # the rows of each id, without a pass over all rows per id
+    bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1), "left")
     for u, criterion in enumerate(uniques):
         target = book.resolve(criterion, suggest=unknown < dp.LIMIT_PER_CODE)
         unknown += target.kind == "unknown"
@@ -259,13 +261,13 @@ def _targets(table: pd.DataFrame, book: Book, problems: Problems) -> tuple[np.nd
         elif target.kind == "adjustment":
             adj_lut[u] = target.index
         elif target.kind == "removed":
-            first = int(np.argmax(codes == u))
+            first = int(order[bounds[u]])
             problems.add(dp.REMOVED_ROWS, dp.where(table, first, "criterion_id"), severity="note",
                          column="criterion_id", n=int(counts[u]), criterion=criterion)
         else:
-            rows = np.flatnonzero(codes == u)
+            rows = order[bounds[u]:bounds[u + 1]]
         if target.via is not None and target.kind in ("leaf", "adjustment"):
-            first = int(np.argmax(codes == u))
+            first = int(order[bounds[u]])
             problems.add(dp.RENAMED_ROWS, dp.where(table, first, "criterion_id"), severity="note",
                          column="criterion_id", n=int(counts[u]), criterion=criterion, target=target.via)
         for i in rows if rows is not None else ():
