@@ -278,10 +278,8 @@ SURVEY_OVERRIDES = define(
 )
 MORE_PROBLEMS = define(
     "D399",
-    "Còn {n} lỗi {which} khác ({groups} nhóm) không liệt kê",
-    "{n} more {which} problems ({groups} groups) not listed",
-    "Sửa các lỗi đã liệt kê rồi kiểm tra lại.",
-    "Fix the problems listed and check again.",
+    "Còn {n} lỗi {which} khác ({groups} nhóm) không liệt kê: sửa các lỗi đã liệt kê rồi kiểm tra lại",
+    "{n} more {which} problems ({groups} groups) not listed: fix those listed and check again",
 )
 
 LIMIT_PER_CODE = 200  # groups of one code listed (a wrong rulebook can make a million problems)

@@ -95,7 +95,8 @@ def test_a_diagnosis_comes_first_and_counts_of_the_rest_last():
     assert [p.code for p in exc.problems] == ["D390", "D321", "D399"]
     assert exc.total == 4677
     assert "error D399: 4,676 more D321 problems (40 groups) not listed" in exc.format("en")
-    assert "lỗi D399: Còn 4.676 lỗi D321 khác (40 nhóm) không liệt kê" in exc.format("vi")
+    assert "lỗi D399: Còn 4.676 lỗi D321 khác (40 nhóm) không liệt kê: sửa các lỗi đã liệt kê" in exc.format("vi")
+    assert "→" not in exc.format("en").splitlines()[-1]  # the last line is the D399 itself, no separate fix
 
 
 def test_limited_keeps_two_hundred_groups_per_code_and_counts_the_rest():
