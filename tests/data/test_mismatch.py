@@ -154,3 +154,18 @@ def test_the_2023_province_scored_with_the_communes_rulebook():
     assert "stage columns it does not have: appraisal_1, appraisal_2 (its stages: self, appraisal)" \
         in lead.what("en")
     assert exc.format("en").splitlines()[0] == f"{exc.total:,} errors:"
+
+
+def test_the_command_leads_with_the_diagnosis(capsys):
+    from cchc_rules.cli import main
+
+    code = main(["score", str(ROOT / "rulebooks" / "par-province-2024.yaml"),
+                 str(ROOT / "datasets" / "sample-communes-2024"), "--lang", "vi"])
+    err = capsys.readouterr().err.splitlines()
+    assert code == 1
+    assert err[0].endswith(" lỗi:")
+    # datasets/README.md: 40 communes, group `commune`, which par-province-2024 does not have
+    assert "lỗi D390: Bộ dữ liệu này không khớp với bộ tiêu chí 'par-province-2024'" in err[1]
+    assert "40 trên 40 đơn vị thuộc nhóm mà bộ tiêu chí không có (commune)" in err[1]
+    assert "dataset.yaml ghi bộ dữ liệu được lập cho par-communes-2024.yaml" in err[1]
+    assert len(err) < 60
