@@ -252,7 +252,7 @@ def _frozen(value: Any) -> Any:
     if type(value) is str:
         return value
     if isinstance(value, (list, tuple)):
-        return tuple(_frozen(v) for v in value)
+        return tuple(v if type(v) is str else _frozen(v) for v in value)
     if isinstance(value, (set, frozenset)):
         return tuple(sorted(str(v) for v in value))
     if isinstance(value, dict):
@@ -271,9 +271,8 @@ def grouped(problems: Iterable[Problem]) -> list[Problem]:
     and path; only problems located on a line are merged. The result keeps the first place
     and every line, and `count` is the sum of what was merged.
     """
-    order = sorted(problems, key=sort_key)
     groups: dict[tuple, list[Problem]] = {}
-    for k, p in enumerate(order):
+    for k, p in enumerate(problems):
         pos = p.pos
         if pos is None or pos.line is None:
             key: tuple = (k,)
@@ -283,14 +282,18 @@ def grouped(problems: Iterable[Problem]) -> list[Problem]:
         groups.setdefault(key, []).append(p)
     out = []
     for members in groups.values():
-        first = members[0]
         if len(members) == 1:
-            out.append(first)
+            out.append(members[0])
             continue
-        lines = tuple(sorted(line for m in members for line in (m.lines or (m.pos.line,))))  # type: ignore[union-attr]
+        first = min(members, key=_first_line)  # the same file, sheet and column: the line decides
+        lines = sorted(line for m in members for line in (m.lines or (m.pos.line,)))  # type: ignore[union-attr]
         out.append(Problem(first.code, first.params, first.pos, first.path, first.severity, first.column,
-                           sum(m.count for m in members), lines))
+                           sum(m.count for m in members), tuple(lines)))
     return sorted(out, key=sort_key)
+
+
+def _first_line(p: Problem) -> int:
+    return p.lines[0] if p.lines else p.pos.line  # type: ignore[union-attr,return-value]
 
 
 class CchcError(Exception):
