@@ -155,3 +155,22 @@ def test_a_repeated_bad_value_in_a_workbook_lists_its_cells(tmp_path, rulebook):
     assert (p.code, p.count, p.places()) == ("D330", 3, "C2:C4")
     assert "sheet 'assessments' [self]: error D330: 'nhiều' is not a number — in 3 cells: C2:C4" \
         in info.value.format("en")
+
+
+def test_a_returned_self_assessment_workbook_keeps_every_cell_of_a_group(tmp_path):
+    from cchc_rules.data.workbook_read import read_workbook
+    from cchc_rules.documents.workbook import write_workbook
+    from cchc_rules.dsl.load import load_rulebook
+
+    from ..documents.conftest import FIXTURES as DOCS
+    from ..documents.test_workbook import UNITS, fill, rows_by_id
+
+    rulebook = load_rulebook(DOCS / "small.yaml")
+    path = write_workbook(rulebook, tmp_path / "u.xlsx", units=UNITS)
+    fill(path, {"D1": {"1.1": {"self": "maybe"}, "4.1": {"self": "maybe"}}})  # two yes/no criteria, column E
+    rows = rows_by_id(openpyxl.load_workbook(path)["D1"])
+    with pytest.raises(CchcError) as info:
+        read_workbook(path, rulebook)
+    (p,) = info.value.errors
+    assert (p.count, p.places()) == (2, f"E{rows['1.1']}, E{rows['4.1']}")
+    assert f"in 2 cells: E{rows['1.1']}, E{rows['4.1']}" in info.value.format("en")
