@@ -22,6 +22,7 @@ from cchc_rules.data import problems as dp
 from cchc_rules.data.model import Dataset
 from cchc_rules.data.parse import Book
 from cchc_rules.display import count, percent
+from cchc_rules.dsl.load import load_rulebook
 from cchc_rules.dsl.models import Rulebook
 from cchc_rules.problems import CchcError, Pos, Problem, Problems, define
 
@@ -114,8 +115,6 @@ def shipped(folder: Path | None = None) -> list[Rulebook]:
 
 @lru_cache(maxsize=32)
 def _load(path: Path, _mtime: int) -> Rulebook | None:
-    from cchc_rules.dsl.load import load_rulebook
-
     try:
         return load_rulebook(path)
     except (CchcError, OSError):
