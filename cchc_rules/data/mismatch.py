@@ -36,6 +36,7 @@ MISMATCH = define(
 )
 
 SHARE = 0.5  # a mismatch: at least this share of criterion rows, or of units, unknown to the rulebook
+CLOSE = 0.95  # a fit below this (not a mismatch) is diagnosed only when a shipped rulebook knows it all
 EXAMPLES = 3  # groups of each problem code listed after a diagnosis
 KNOWN = ("leaf", "adjustment", "removed")  # what a criterion id of the data may stand for
 NOT_STAGES = ("unit_id", "criterion_id", "evidence")
@@ -145,10 +146,12 @@ def diagnosis(dataset: Dataset, rulebook: Rulebook, candidates: list[Rulebook] |
     found = fit(dataset, rulebook)
     if found.share >= 1:  # every id, group and stage known: the problems are of values
         return None
-    candidates = shipped() if candidates is None else candidates
-    best = best_fit(dataset, candidates, rulebook)
     made_for = dataset.meta.rulebook
     named_other = bool(made_for) and Path(str(made_for)).stem not in _names(rulebook)
+    if not (found.mismatched or named_other or found.share < CLOSE):
+        return None  # a few unknown ids (a typo): listed as they are, no rulebook loaded to compare
+    candidates = shipped() if candidates is None else candidates
+    best = best_fit(dataset, candidates, rulebook)
     if not (found.mismatched or named_other or (best is not None and best[1].share >= 1)):
         return None
     params: dict[str, object] = {"rulebook": rulebook.id}

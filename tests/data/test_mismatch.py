@@ -169,3 +169,15 @@ def test_the_command_leads_with_the_diagnosis(capsys):
     assert "40 trên 40 đơn vị thuộc nhóm mà bộ tiêu chí không có (commune)" in err[1]
     assert "dataset.yaml ghi bộ dữ liệu được lập cho par-communes-2024.yaml" in err[1]
     assert len(err) < 60
+
+
+def test_a_typo_is_listed_as_it_is_without_comparing_rulebooks(make_dataset, rulebook, monkeypatch):
+    def fail(folder=None):
+        raise AssertionError("no shipped rulebook should be loaded for a typo")
+
+    monkeypatch.setattr(mismatch, "shipped", fail)
+    folder = make_dataset(extra_assessments="D1,A.9,1,,,\n")  # 1 unknown of 27 criterion rows
+    dataset = read_dataset(folder, Problems())
+    assert mismatch.fit(dataset, rulebook).share == pytest.approx((26 / 27 + 1 + 1) / 3)  # 0.988 ≥ 0.95
+    exc = _error(folder, rulebook)
+    assert [p.code for p in exc.errors] == ["D321"] and exc.total == 1
