@@ -104,7 +104,7 @@ def test_bad_data_lists_every_problem_and_writes_nothing(dataset, tmp_path, caps
     out = tmp_path / "results"
     assert main(["score", str(RULEBOOK), str(dataset), "--out", str(out), "--lang", "en"]) == 1
     err = capsys.readouterr().err
-    assert "2 error(s)" in err and "excellent" in err and "7/4" in err
+    assert "2 errors" in err and "excellent" in err and "7/4" in err
     assert not out.exists()
 
 

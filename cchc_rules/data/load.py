@@ -12,6 +12,7 @@ import yaml
 from cchc_rules.atomic import atomic_folder
 from cchc_rules.data import problems as dp
 from cchc_rules.data.frames import dataset_from_frames
+from cchc_rules.data.mismatch import condensed
 from cchc_rules.data.model import Dataset
 from cchc_rules.data.parse import parse
 from cchc_rules.data.read import CROSSWALK, is_self_assessment, read_dataset, split_flags
@@ -46,7 +47,7 @@ def load_dataset(path: Path | str, rulebook: Rulebook, issued: Path | str | None
     check_crosswalk(dataset, problems)
     if path.suffix.lower() == ".xlsx":
         problems = in_workbook(problems)
-    dp.limited(problems).raise_if_errors()
+    condensed(problems, dataset, rulebook).raise_if_errors()  # a dataset made for another rulebook: said first
     return dataset
 
 
@@ -84,7 +85,8 @@ def write_dataset(dataset: Dataset, folder: Path | str) -> Path:
         if dataset.survey is not None:
             _write_csv(dataset.survey, tmp / "survey.csv")
         meta = dataset.meta
-        doc: dict[str, Any] = {k: getattr(meta, k) for k in ("year", "source", "description") if getattr(meta, k)}
+        doc: dict[str, Any] = {k: getattr(meta, k) for k in ("year", "source", "description", "rulebook")
+                               if getattr(meta, k)}
         doc["decimal"] = meta.decimal
         if meta.crosswalk is not None:
             _write_csv(meta.crosswalk, tmp / "crosswalk.csv")

@@ -34,6 +34,7 @@ class DatasetMeta:
     description: str | None = None
     decimal: str = "."
     crosswalk: pd.DataFrame | None = None  # columns old_unit_id, new_unit_id
+    rulebook: str | None = None  # the rulebook the dataset was made for (dataset.yaml `rulebook:`, a file name)
 
 
 @dataclass

@@ -64,6 +64,10 @@ class Book:
         derivation = getattr(rulebook, "derivation", None)
         self.removed = set(getattr(derivation, "removed", None) or ())
         self.renamed = dict(getattr(derivation, "renamed", None) or {})
+        self._heirs: dict[str, list[str]] = {}  # an old id (`was`) → the nodes that continue it
+        for node, _, _ in rulebook.walk():
+            for old in node.was:
+                self._heirs.setdefault(old, []).append(node.id)
         self._leaf_index = {lid: i for i, lid in enumerate(self.leaf_ids)}
         self._adj_index = {aid: i for i, aid in enumerate(self.adjustment_ids)}
 
@@ -79,14 +83,16 @@ class Book:
                 out[g, j] = group in allowed[leaf.id]
         return out
 
-    def resolve(self, criterion: str) -> Target:
+    def resolve(self, criterion: str, suggest: bool = True) -> Target:
+        """What `criterion` stands for; an unknown id with its nearest ids (unless not `suggest`: a flood of
+        unknown ids is listed only in part, and finding the nearest costs more than everything else)."""
         current, via = criterion, None
         seen = set()
         while current in self.renamed and current not in seen and current not in self.nodes:
             seen.add(current)
             current, via = self.renamed[current], self.renamed[current]
         if current not in self.nodes and current not in self._adj_index:
-            heirs = [n.id for n, _, _ in self.rulebook.walk() if current in n.was]
+            heirs = self._heirs.get(current, [])
             if len(heirs) > 1:
                 return Target("ambiguous", others=heirs)
             if heirs:
@@ -100,7 +106,7 @@ class Book:
         if current in self.nodes:
             leaves = [n.id for n, _, _ in self.nodes[current].walk() if n.is_leaf]
             return Target("parent", via=via, others=leaves)
-        return Target("unknown", others=nearest(criterion, [*self.leaf_ids, *self.adjustment_ids]))
+        return Target("unknown", others=nearest(criterion, [*self.leaf_ids, *self.adjustment_ids]) if suggest else [])
 
     @cached_property
     def key(self) -> str:
@@ -237,21 +243,25 @@ def _targets(table: pd.DataFrame, book: Book, problems: Problems) -> tuple[np.nd
     leaf_lut = np.full(len(uniques) + 1, -1, dtype=np.int64)  # last slot: the NA sentinel (−1)
     adj_lut = leaf_lut.copy()
     counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
+    unknown = 0  # the nearest ids are found for as many unknown ids as a report lists (`dp.limited`)
+    order = np.argsort(codes, kind="stable")  # the rows of each id, without a pass over all rows per id
+    bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1), "left")
     for u, criterion in enumerate(uniques):
-        target = book.resolve(criterion)
+        target = book.resolve(criterion, suggest=unknown < dp.LIMIT_PER_CODE)
+        unknown += target.kind == "unknown"
         rows = None
         if target.kind == "leaf":
             leaf_lut[u] = target.index
         elif target.kind == "adjustment":
             adj_lut[u] = target.index
         elif target.kind == "removed":
-            first = int(np.argmax(codes == u))
+            first = int(order[bounds[u]])
             problems.add(dp.REMOVED_ROWS, dp.where(table, first, "criterion_id"), severity="note",
                          column="criterion_id", n=int(counts[u]), criterion=criterion)
         else:
-            rows = np.flatnonzero(codes == u)
+            rows = order[bounds[u]:bounds[u + 1]]
         if target.via is not None and target.kind in ("leaf", "adjustment"):
-            first = int(np.argmax(codes == u))
+            first = int(order[bounds[u]])
             problems.add(dp.RENAMED_ROWS, dp.where(table, first, "criterion_id"), severity="note",
                          column="criterion_id", n=int(counts[u]), criterion=criterion, target=target.via)
         for i in rows if rows is not None else ():

@@ -6,12 +6,14 @@ Every data problem names the file (or workbook and sheet), the row as a spreadsh
 
 from __future__ import annotations
 
+import weakref
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from cchc_rules.problems import Pos, Problems, define
+from cchc_rules.problems import Count, Pos, Problem, Problems, define, grouped
 
 # ---------------------------------------------------------------- files, sheets, columns
 NOT_UTF8 = define(
@@ -276,21 +278,35 @@ SURVEY_OVERRIDES = define(
 )
 MORE_PROBLEMS = define(
     "D399",
-    "Còn {n} lỗi {which} khác không liệt kê",
-    "{n} more {which} problems not listed",
-    "Sửa các lỗi đã liệt kê rồi kiểm tra lại.",
-    "Fix the problems listed and check again.",
+    "Còn {n} lỗi {which} khác ({groups} nhóm) không liệt kê: sửa các lỗi đã liệt kê rồi kiểm tra lại",
+    "{n} more {which} problems ({groups} groups) not listed: fix those listed and check again",
 )
 
-LIMIT_PER_CODE = 200
+LIMIT_PER_CODE = 200  # groups of one code listed (a wrong rulebook can make a million problems)
 
 
 def where(table: pd.DataFrame, i: int | np.integer, column: str | None) -> Pos:
     """The position of row `i` (positional) of a dataset table, at `column` if given."""
-    sheet = table["_sheet"].iat[i] if "_sheet" in table.columns else None
+    files, rows, sheets, header = _places(table)
+    col = header.get(column) if column is not None else None
+    return Pos(str(files[i]), int(rows[i]), col, (sheets[i] or None) if sheets is not None else None)
+
+
+_LAST: dict[str, tuple] = {}  # the last table asked about (a flood of problems asks row by row)
+
+
+def _places(table: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, dict[str, int]]:
+    """A table's `_file`, `_row` and `_sheet` columns as arrays and its header's column numbers, kept for the
+    last table (reading a column of a DataFrame copies its attrs, which costs more than the problem)."""
+    last = _LAST.get("places")  # one read: another thread may replace it
+    if last is not None and last[0]() is table and last[2] is table.index:
+        return last[1]
     header = table.attrs.get("header") or [c for c in table.columns if not str(c).startswith("_")]
-    col = header.index(column) + 1 if column in header else None
-    return Pos(str(table["_file"].iat[i]), int(table["_row"].iat[i]), col, sheet or None)
+    numbers = {name: k + 1 for k, name in reversed(list(enumerate(header)))}
+    sheets = table["_sheet"].to_numpy(dtype=object) if "_sheet" in table.columns else None
+    found = (table["_file"].to_numpy(dtype=object), table["_row"].to_numpy(), sheets, numbers)
+    _LAST["places"] = (weakref.ref(table, lambda _: _LAST.clear()), found, table.index)
+    return found
 
 
 def add_at(
@@ -299,15 +315,22 @@ def add_at(
     problems.add(code, where(table, i, column), column=column, **params)
 
 
-def limited(problems: Problems, limit: int = LIMIT_PER_CODE) -> Problems:
-    """At most `limit` problems per code (a wrong rulebook can make a million), plus a count of the rest."""
-    out, seen, extra = Problems(), dict[str, int](), dict[str, int]()
-    for p in problems:
+def limited(problems: Iterable[Problem], limit: int = LIMIT_PER_CODE) -> Problems:
+    """The problems with repeats grouped (`cchc_rules.problems.grouped`: "in 126 rows: 3, 7, …"), at
+    most `limit` groups per code, then one D399 per code counting the problems left out.
+
+    Counts stay right: a group counts for each of its rows and a D399 for every problem it
+    stands for (`CchcError.total`).
+    """
+    out, seen, extra = Problems(), dict[str, int](), dict[tuple[str, str], tuple[int, int]]()
+    for p in grouped(problems):
         seen[p.code] = seen.get(p.code, 0) + 1
         if seen[p.code] <= limit:
             out.items.append(p)
         else:
-            extra[p.code] = extra.get(p.code, 0) + 1
-    for code, n in extra.items():
-        out.add(MORE_PROBLEMS, n=n, which=code)
+            n, groups = extra.get((p.code, p.severity), (0, 0))
+            extra[(p.code, p.severity)] = (n + p.count, groups + 1)
+    for (code, severity), (n, groups) in extra.items():
+        params = {"n": Count(n), "which": code, "groups": Count(groups)}
+        out.items.append(Problem(MORE_PROBLEMS, params, severity=severity, count=n))
     return out

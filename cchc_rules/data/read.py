@@ -75,7 +75,7 @@ UNITS = ("unit_id", "name", "group")
 ASSESSMENTS = ("unit_id", "criterion_id")
 SURVEY = ("respondent_id", "form", "unit_id", "criterion_id", "answer")
 CROSSWALK = ("old_unit_id", "new_unit_id")
-META_KEYS = ("year", "source", "description", "decimal", "crosswalk")
+META_KEYS = ("year", "source", "description", "decimal", "crosswalk", "rulebook")
 TABLES = {"units": UNITS, "assessments": ASSESSMENTS, "survey": SURVEY}
 SELF_ASSESSMENT_SHEET = "_cchc"
 
@@ -478,7 +478,7 @@ def read_folder_tables(folder: Path, problems: Problems) -> dict[str, pd.DataFra
 
 
 def read_meta(folder: Path, problems: Problems) -> DatasetMeta:
-    """dataset.yaml (optional): year, source, description, decimal, crosswalk."""
+    """dataset.yaml (optional): year, source, description, decimal, crosswalk and (extension) rulebook."""
     file = folder / "dataset.yaml"
     meta = DatasetMeta()
     if not file.is_file():

@@ -259,4 +259,5 @@ def adjustment_rows(rulebook: Rulebook, unit: Unit, n_notes: int, rng: np.random
 def meta(year: int, seed: int, rulebook: Rulebook, description: tuple[str, str],
           crosswalk: pd.DataFrame | None = None) -> DatasetMeta:
     text = f"{description[0]} (chấm theo {rulebook.id}). / {description[1]} (scored with {rulebook.id})."
-    return DatasetMeta(year=year, source=SOURCE.format(seed=seed), description=text, crosswalk=crosswalk)
+    return DatasetMeta(year=year, source=SOURCE.format(seed=seed), description=text, crosswalk=crosswalk,
+                       rulebook=f"{rulebook.id}.yaml")

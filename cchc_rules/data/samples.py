@@ -71,6 +71,7 @@ def large_communes(folder: Path, n: int = 10_000, seed: int = LARGE_SEED, root: 
     dataset = synthesize(rulebook, n_units=n, seed=seed, group=COMMUNE_GROUP)
     dataset.meta.year = 2024
     dataset.meta.source = SOURCE.format(seed=seed)
+    dataset.meta.rulebook = f"{rulebook.id}.yaml"
     dataset.meta.description = (
         f"{n} xã tổng hợp, chấm theo {rulebook.id}, để đo tốc độ và quy mô. / "
         f"{n} synthetic communes scored with {rulebook.id}, for speed and scale."

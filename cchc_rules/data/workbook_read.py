@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -28,7 +29,7 @@ from cchc_rules.data.parse import inputs_for
 from cchc_rules.data.read import cell_text, unpacked_size, within_size
 from cchc_rules.data.workbook_layout import FIRST_ROW, FORMAT, HEADER_ROW, INFO, VERSION, Layout, rulebook_hash
 from cchc_rules.dsl.models import Rulebook
-from cchc_rules.problems import CchcError, Pos, Problem, Problems, define
+from cchc_rules.problems import CchcError, Pos, Problems, define
 
 CHANGES_LISTED = 10  # changed cells listed per sheet; the rest are counted
 
@@ -151,8 +152,7 @@ _IN_WORKBOOK = {dp.DECIMAL_COMMA: TEXT_DECIMAL_COMMA}
 def in_workbook(problems: Problems) -> Problems:
     """The problems of a dataset read from an XLSX file, with hints about the workbook (not `dataset.yaml`)."""
     out = Problems()
-    out.extend(Problem(_IN_WORKBOOK.get(p.code, p.code), p.params, p.pos, p.path, p.severity, p.column)
-               for p in problems)
+    out.extend(replace(p, code=_IN_WORKBOOK.get(p.code, p.code)) for p in problems)  # a group keeps its rows
     return out
 
 
@@ -393,6 +393,6 @@ def _check(dataset: Dataset, rulebook: Rulebook, manifest: str, problems: Proble
             if pos is not None and pos.file != manifest and p.column in cols:
                 pos = Pos(pos.file, pos.line, cols[p.column], pos.sheet)
                 code = _IN_WORKBOOK.get(code, code)
-            found.append(Problem(code, p.params, pos, p.path, p.severity, p.column))
+            found.append(replace(p, code=code, pos=pos))  # a group of cells keeps them all
     if any(p.severity == "error" for p in found):
         raise CchcError(found)

@@ -281,10 +281,13 @@ def test_every_problem_is_reported_at_once(make_dataset, rulebook):
 
 
 def test_a_flood_of_one_problem_is_summarised(make_dataset, rulebook):
-    rows = "".join(f"D1,Z.{i},1,,,\n" for i in range(250))
-    problems = problems_of(make_dataset(extra_assessments=rows), rulebook)
-    assert len([p for p in problems if p.code == "D321"]) == 200
-    assert one(problems, "D399").params == {"n": 50, "which": "D321"}
+    rows = "".join(f"U{i},A.1,1,,,\n" for i in range(250))  # 250 different unknown units: 250 groups of one row
+    with pytest.raises(CchcError) as info:
+        load_dataset(make_dataset(extra_assessments=rows), rulebook)
+    problems = info.value.problems
+    assert len([p for p in problems if p.code == "D320"]) == 200
+    assert one(problems, "D399").params == {"n": 50, "which": "D320", "groups": 50}
+    assert info.value.total == 250
 
 
 def test_every_data_code_has_both_languages():

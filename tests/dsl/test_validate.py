@@ -329,7 +329,7 @@ def test_ten_mistakes_give_ten_located_messages_in_one_run():
 def test_ten_mistakes_read_in_either_language(lang):
     _, problems = check_rulebook(FIXTURES / "ten-mistakes.yaml")
     text = CchcError(problems).format(lang)
-    head = {"vi": "10 lỗi:", "en": "10 error(s):"}[lang]
+    head = {"vi": "10 lỗi:", "en": "10 errors:"}[lang]
     assert text.startswith(head)
     for code, line in TEN:
         assert f"ten-mistakes.yaml:{line}:" in text and code in text
