@@ -286,7 +286,7 @@ def grouped(problems: Iterable[Problem]) -> list[Problem]:
             out.append(members[0])
             continue
         first = min(members, key=_first_line)  # the same file, sheet and column: the line decides
-        lines = sorted(line for m in members for line in (m.lines or (m.pos.line,)))  # type: ignore[union-attr]
+        lines = sorted(line for m in members for line in (m.lines or (_first_line(m),)))
         out.append(Problem(first.code, first.params, first.pos, first.path, first.severity, first.column,
                            sum(m.count for m in members), tuple(lines)))
     return sorted(out, key=sort_key)

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cchc_rules.problems import Count, Pos, Problem, Problems, define, grouped
+from cchc_rules.problems import Count, Pos, Problem, Problems, Severity, define, grouped
 
 # ---------------------------------------------------------------- files, sheets, columns
 NOT_UTF8 = define(
@@ -322,7 +322,7 @@ def limited(problems: Iterable[Problem], limit: int = LIMIT_PER_CODE) -> Problem
     Counts stay right: a group counts for each of its rows and a D399 for every problem it
     stands for (`CchcError.total`).
     """
-    out, seen, extra = Problems(), dict[str, int](), dict[tuple[str, str], tuple[int, int]]()
+    out, seen, extra = Problems(), dict[str, int](), dict[tuple[str, Severity], tuple[int, int]]()
     for p in grouped(problems):
         seen[p.code] = seen.get(p.code, 0) + 1
         if seen[p.code] <= limit:
