@@ -20,14 +20,11 @@ from typing import Any
 import pandas as pd
 
 from cchc_rules.i18n import pick
+from cchc_rules.labels import by_language
+from cchc_rules.labels.commands import SCORE
 from cchc_rules.outputs import add_force_argument, check_folder, output_folder, shown
 
-HEADERS = {
-    "vi": {"unit_id": "Mã", "name": "Đơn vị", "group": "Nhóm", "published": "Chỉ số", "band": "Xếp loại",
-           "rank": "Hạng", "title": "Kết quả chấm điểm", "stage": "giai đoạn", "units": "đơn vị"},
-    "en": {"unit_id": "ID", "name": "Unit", "group": "Group", "published": "Index", "band": "Band",
-           "rank": "Rank", "title": "Scores", "stage": "stage", "units": "units"},
-}
+HEADERS = by_language(SCORE)
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:

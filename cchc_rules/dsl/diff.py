@@ -20,20 +20,10 @@ import pandas as pd
 from cchc_rules import display
 from cchc_rules.dsl.models import Adjustment, Band, Node, Rulebook
 from cchc_rules.i18n import pick, resolve_lang
+from cchc_rules.labels import by_key
+from cchc_rules.labels.analysis import CHANGE_KINDS
 
-KIND_LABELS: dict[str, dict[str, str]] = {
-    "added": {"vi": "thêm", "en": "added"},
-    "removed": {"vi": "bỏ", "en": "removed"},
-    "renamed": {"vi": "đổi mã", "en": "renamed"},
-    "moved": {"vi": "chuyển chỗ", "en": "moved"},
-    "max": {"vi": "điểm tối đa", "en": "maximum"},
-    "name": {"vi": "tên", "en": "name"},
-    "rule": {"vi": "cách chấm", "en": "scoring rule"},
-    "attribute": {"vi": "thuộc tính", "en": "attribute"},
-    "band": {"vi": "xếp loại", "en": "band"},
-    "adjustment": {"vi": "điểm cộng/trừ", "en": "adjustment"},
-    "setting": {"vi": "thiết lập", "en": "setting"},
-}
+KIND_LABELS: dict[str, dict[str, str]] = by_key(CHANGE_KINDS)
 _SUBJECTS = {
     "node": {"vi": "tiêu chí {id}", "en": "criterion {id}"},
     "band": {"vi": "mức xếp loại {id}", "en": "band {id}"},

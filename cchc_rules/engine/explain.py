@@ -27,6 +27,8 @@ from cchc_rules.engine.rounding import NANO
 from cchc_rules.engine.vocabulary import Reason
 from cchc_rules.i18n import pick as pick_text
 from cchc_rules.i18n import resolve_lang, stage_label
+from cchc_rules.labels import by_language
+from cchc_rules.labels.engine import LEDGER
 from cchc_rules.numbers import plain
 
 if TYPE_CHECKING:
@@ -35,72 +37,7 @@ if TYPE_CHECKING:
 COLUMNS = ["section", "id", "code", "name", "kind", "stage", "value", "matched", "points", "max", "clamped",
            "missing", "out", "detail", "depth"]
 
-TEXT: dict[str, dict[str, str]] = {
-    "vi": {
-        "yes": "có", "no": "không", "none": "—", "ladder_rest": "còn lại",
-        "leaf": "tiêu chí", "adjustment": "điều chỉnh", "index": "chỉ số", "band": "xếp loại",
-        "gate": "điều kiện", "quota": "hạn mức", "tie_break": "phân định đồng điểm", "rank": "thứ hạng",
-        "structural": "không áp dụng cho nhóm", "na_rescale": "NA: loại khỏi điểm tối đa",
-        "zt_na": "tổng bằng 0: loại khỏi điểm tối đa",
-        "miss_na": "không có giá trị: coi như NA",
-        "na_zero": "NA: tính 0 điểm", "zt_max": "tổng bằng 0: tính điểm tối đa", "zt_zero": "tổng bằng 0: tính 0 điểm",
-        "miss_zero": "không có giá trị: 0 điểm", "miss_max": "không có giá trị: điểm tối đa",
-        "relative": "so với nhóm: kém nhất {low}, tốt nhất {high}",
-        "linear": "{share} của khoảng {lo} → {hi}", "deduct": "{count} × {per}",
-        "index_calc": "{earned} / {possible} × {scale} = {base}; điều chỉnh {adj};"
-                      " chỉ số {index} → công bố {published}",
-        "band_got": "xếp loại: {band}", "band_none": "không đạt mức xếp loại nào",
-        "below": "mức {band}: chỉ số {key} < ngưỡng {min}",
-        "gate_flag": "mức {band}: cần cờ '{flag}' = {want}, thực tế {got}",
-        "gate_share": "mức {band}: nút {node} đạt {share} < tỉ lệ tối thiểu {min}",
-        "gate_min": "mức {band}: nút {node} đạt {points} < {min} điểm",
-        "gate_zero": "mức {band}: nút {node} có {zeros} tiêu chí 0 điểm > tối đa {max}",
-        "demoted": "hạn mức mức {band}: được {allowed}/{count} đơn vị; thứ hạng {rank}{tied} → {to}",
-        "tied": " (đồng hạng tại ranh giới)",
-        "tb_won": "cùng chỉ số với {other}: phân định bằng nút {node} ({mine} > {theirs})",
-        "tb_lost": "cùng chỉ số với {other}: phân định bằng nút {node} ({mine} < {theirs})",
-        "tb_equal": "cùng chỉ số và cùng điểm các nút phân định với {other}: đồng hạng",
-        "rank_is": "thứ hạng {rank}", "unranked": "không xếp hạng",
-        "node": "tổng", "sum_of": "tổng các tiêu chí con {sum}", "capped": "giới hạn tối đa {max}: {sum} → {points}",
-        "best": "lấy {k} tiêu chí tốt nhất trong {n}: giữ {kept}; bỏ {dropped}",
-        "floor": "điểm sàn {floor}: {sum} → {points}", "node_out": "không tính vào điểm tối đa của đơn vị",
-        "excluded": "không xếp hạng: đơn vị mang cờ '{flag}' (ranking.exclude_flag)",
-        "unscored": "không được chấm điểm: không có tiêu chí nào được tính, nên không xếp loại, không xếp hạng",
-        "head": "Đơn vị {unit} ({name}), nhóm {group}, giai đoạn {stage}: chỉ số {published}, {band}, {rank}",
-    },
-    "en": {
-        "yes": "yes", "no": "no", "none": "—", "ladder_rest": "the rest",
-        "leaf": "criterion", "adjustment": "adjustment", "index": "index", "band": "band",
-        "gate": "gate", "quota": "quota", "tie_break": "tie-break", "rank": "rank",
-        "structural": "does not apply to the group", "na_rescale": "NA: out of the maximum",
-        "zt_na": "zero total: out of the maximum",
-        "miss_na": "no value: treated as NA",
-        "na_zero": "NA: counts 0", "zt_max": "zero total: counts the max", "zt_zero": "zero total: counts 0",
-        "miss_zero": "no value: 0 points", "miss_max": "no value: the max",
-        "relative": "against the group: worst {low}, best {high}",
-        "linear": "{share} of the span {lo} → {hi}", "deduct": "{count} × {per}",
-        "index_calc": "{earned} / {possible} × {scale} = {base}; adjustments {adj};"
-                      " index {index} → published {published}",
-        "band_got": "band: {band}", "band_none": "no band qualifies",
-        "below": "band {band}: index {key} < threshold {min}",
-        "gate_flag": "band {band}: needs flag '{flag}' = {want}, has {got}",
-        "gate_share": "band {band}: node {node} has share {share} < minimum {min}",
-        "gate_min": "band {band}: node {node} has {points} < {min} points",
-        "gate_zero": "band {band}: node {node} has {zeros} zero leaves > at most {max}",
-        "demoted": "quota of band {band}: {allowed} of {count} units allowed; rank {rank}{tied} → {to}",
-        "tied": " (tied at the boundary)",
-        "tb_won": "same index as {other}: separated by node {node} ({mine} > {theirs})",
-        "tb_lost": "same index as {other}: separated by node {node} ({mine} < {theirs})",
-        "tb_equal": "same index and tie-break points as {other}: they share the place",
-        "rank_is": "rank {rank}", "unranked": "not ranked",
-        "node": "subtotal", "sum_of": "children add up to {sum}", "capped": "capped at {max}: {sum} → {points}",
-        "best": "best {k} of {n} children: kept {kept}; dropped {dropped}",
-        "floor": "floor {floor}: {sum} → {points}", "node_out": "out of the unit's maximum",
-        "excluded": "not ranked: the unit carries the flag '{flag}' (ranking.exclude_flag)",
-        "unscored": "unscored: no criterion counts, so no band and no rank",
-        "head": "Unit {unit} ({name}), group {group}, stage {stage}: index {published}, {band}, {rank}",
-    },
-}
+TEXT: dict[str, dict[str, str]] = by_language(LEDGER)
 _MISSING = {Reason.MISSING_ZERO: "zero", Reason.MISSING_MAX: "max", Reason.MISSING_NA: "na"}
 # The ledger's note (a key of TEXT) for each reason a leaf did not get its points from a value.
 _NOTE = {

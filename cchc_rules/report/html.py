@@ -22,6 +22,8 @@ import pandas as pd
 
 from cchc_rules.engine.result import Result
 from cchc_rules.i18n import pick, resolve_lang, stage_label
+from cchc_rules.labels import by_language
+from cchc_rules.labels.report import SCENARIO_REPORT
 
 
 class ReportedRun(Protocol):
@@ -37,66 +39,7 @@ class ReportedRun(Protocol):
     uncertainty: dict[str, pd.DataFrame]
     report_cache: dict[str, Any]
 
-TEXT: dict[str, dict[str, str]] = {
-    "vi": {
-        "report": "Báo cáo kịch bản", "overview": "Tổng quan", "question": "Câu hỏi",
-        "baseline": "Bộ tiêu chí gốc", "data": "Dữ liệu", "stage": "Giai đoạn chấm", "units": "Số đơn vị",
-        "illustrative": "Bộ tiêu chí minh họa và dữ liệu mẫu: không phải kết quả chính thức.",
-        "headline": "Các phương án so với phương án gốc", "variant": "Phương án",
-        "band_changes": "Đổi xếp loại", "kendall_tau": "Kendall tau", "spearman": "Spearman",
-        "mean_abs_rank_shift": "Thay đổi hạng TB", "units_up": "Lên hạng", "units_down": "Xuống hạng",
-        "bands": "Xếp loại theo phương án gốc", "band": "Xếp loại", "count": "Số đơn vị",
-        "figures": "Số liệu chính", "bins": "Lên, xuống hạng", "transitions": "Chuyển xếp loại",
-        "units_table": "Từng đơn vị", "diff": "Khác biệt giữa hai bộ tiêu chí",
-        "waterfall_of": "Vì sao {name} thay đổi",
-        "by_criterion_of": "Thay đổi của {name} theo lĩnh vực, tiêu chí và tiêu chí thành phần",
-        "sweep": "Quét tham số", "sweep_table": "Số đơn vị theo xếp loại ở từng giá trị",
-        "uncertainty": "Độ bất định", "uncertainty_of": "Độ bất định: {side}",
-        "uncertainty_note": "{draws} lần rút ngẫu nhiên, seed {seed}; hạng trung vị với khoảng 5–95%.",
-        "noise_note": "Nhiễu thẩm định: mô phỏng một lần thẩm định thứ hai, độc lập, trên cùng minh chứng. Điểm "
-                      "mỗi tiêu chí dạng số dịch chuyển theo phân phối chuẩn, độ lệch chuẩn {sd} điểm{calibrated}, "
-                      "làm tròn theo bậc của quy tắc (cả bậc thang, cả lỗi), tăng hay giảm đều như nhau và theo "
-                      "cặp đối xứng: nhiễu làm rộng khoảng tin cậy nhưng không dịch chuyển trung vị.",
-        "calibrated": " (hiệu chỉnh từ chênh lệch giữa điểm tự chấm và điểm thẩm định trong dữ liệu)",
-        "files": "Tệp kết quả", "index": "Các kịch bản", "scenario": "Kịch bản", "status": "Trạng thái",
-        "ok": "xong", "failed": "lỗi", "links": "Tệp", "error": "Lỗi", "notebook": "sổ tay",
-        "summary": "tóm tắt", "html": "báo cáo", "generated": "Tạo bởi cchc-rules.",
-        "rank_median": "Hạng trung vị", "rank_p05": "Hạng (5%)", "rank_p95": "Hạng (95%)", "rank": "Hạng gốc",
-        "name": "Đơn vị", "unit_id": "Mã",
-        "gaps_criteria": "Giá trị được điền theo quy định khi thiếu dữ liệu, theo tiêu chí",
-        "gaps_units": "Giá trị được điền theo quy định khi thiếu dữ liệu, theo đơn vị",
-        "no_gaps": "Không có giá trị nào được điền theo quy định khi thiếu dữ liệu.",
-    },
-    "en": {
-        "report": "Scenario report", "overview": "Overview", "question": "Question",
-        "baseline": "Baseline rulebook", "data": "Data", "stage": "Stage scored", "units": "Units",
-        "illustrative": "Illustrative rulebook and sample data: not official results.",
-        "headline": "Variants against the baseline", "variant": "Variant",
-        "band_changes": "Band changes", "kendall_tau": "Kendall tau", "spearman": "Spearman",
-        "mean_abs_rank_shift": "Mean abs. rank shift", "units_up": "Moved up", "units_down": "Moved down",
-        "bands": "Bands under the baseline", "band": "Band", "count": "Units",
-        "figures": "Headline figures", "bins": "Up and down", "transitions": "Band transitions",
-        "units_table": "Unit by unit", "diff": "How the rulebooks differ", "waterfall_of": "Why {name} changed",
-        "by_criterion_of": "The change of {name} by field, criterion and sub-criterion",
-        "sweep": "Sweep", "sweep_table": "Units per band at each value",
-        "uncertainty": "Uncertainty", "uncertainty_of": "Uncertainty: {side}",
-        "uncertainty_note": "{draws} random draws, seed {seed}; median rank with its 5–95% interval.",
-        "noise_note": "Appraisal noise: what a second, independent appraisal of the same evidence might have "
-                      "given. Each numeric criterion's points move by a normal amount with a standard deviation "
-                      "of {sd} points{calibrated}, rounded to the rule's grain (whole ladder steps, whole "
-                      "faults), as likely up as down and in mirrored pairs: the noise widens the intervals but "
-                      "does not move the medians.",
-        "calibrated": " (calibrated from the gaps between self-assessed and appraised values in the data)",
-        "files": "Result files", "index": "Scenarios", "scenario": "Scenario", "status": "Status",
-        "ok": "done", "failed": "failed", "links": "Files", "error": "Error", "notebook": "notebook",
-        "summary": "summary", "html": "report", "generated": "Made by cchc-rules.",
-        "rank_median": "Median rank", "rank_p05": "Rank (5%)", "rank_p95": "Rank (95%)", "rank": "Baseline rank",
-        "name": "Unit", "unit_id": "ID",
-        "gaps_criteria": "Values filled by the missing policy, by criterion",
-        "gaps_units": "Values filled by the missing policy, by unit",
-        "no_gaps": "No value was filled by a missing policy.",
-    },
-}
+TEXT: dict[str, dict[str, str]] = by_language(SCENARIO_REPORT)
 WARNING = "⚠ "  # a paragraph that starts with it is a warning (shown as a note)
 HEADLINE = ("band_changes", "kendall_tau", "spearman", "mean_abs_rank_shift", "units_up", "units_down")
 STYLE = """

@@ -16,108 +16,13 @@ import pandas as pd
 from cchc_rules.display import number, percent
 from cchc_rules.engine.rounding import nano, publish
 from cchc_rules.i18n import pick, resolve_lang
+from cchc_rules.labels import by_key
+from cchc_rules.labels.analysis import COMPARISON
 
 if TYPE_CHECKING:
     from cchc_rules.analysis.compare import Comparison
 
-LABELS: dict[str, dict[str, str]] = {
-    # columns of the comparison
-    "unit_id": {"vi": "Mã", "en": "ID"},
-    "name": {"vi": "Đơn vị", "en": "Unit"},
-    "group": {"vi": "Nhóm", "en": "Group"},
-    "index_base": {"vi": "Chỉ số (gốc)", "en": "Index (base)"},
-    "index_variant": {"vi": "Chỉ số (phương án)", "en": "Index (variant)"},
-    "index_delta": {"vi": "Chênh lệch chỉ số", "en": "Index change"},
-    "rank_base": {"vi": "Hạng (gốc)", "en": "Rank (base)"},
-    "rank_variant": {"vi": "Hạng (phương án)", "en": "Rank (variant)"},
-    "rank_shift": {"vi": "Thay đổi hạng", "en": "Rank shift"},
-    "band_base": {"vi": "Xếp loại (gốc)", "en": "Band (base)"},
-    "band_variant": {"vi": "Xếp loại (phương án)", "en": "Band (variant)"},
-    "band_changed": {"vi": "Đổi xếp loại", "en": "Band changed"},
-    "bin": {"vi": "Nhóm thay đổi", "en": "Movement"},
-    "present": {"vi": "Có mặt", "en": "Present"},
-    "predecessors": {"vi": "Đơn vị trước sáp nhập", "en": "Units before the merger"},
-    # bins
-    "up_gt3": {"vi": "Lên hơn 3 bậc", "en": "Up more than 3 places"},
-    "up_1_3": {"vi": "Lên 1–3 bậc", "en": "Up 1–3 places"},
-    "unchanged": {"vi": "Giữ nguyên", "en": "Unchanged"},
-    "down_1_3": {"vi": "Xuống 1–3 bậc", "en": "Down 1–3 places"},
-    "down_gt3": {"vi": "Xuống hơn 3 bậc", "en": "Down more than 3 places"},
-    "not_comparable": {"vi": "Không so sánh được", "en": "Not comparable"},
-    # presence
-    "both": {"vi": "Cả hai", "en": "Both"},
-    "base": {"vi": "Chỉ bên gốc", "en": "Base only"},
-    "variant": {"vi": "Chỉ bên phương án", "en": "Variant only"},
-    # summary
-    "kendall_tau": {"vi": "Hệ số Kendall tau giữa hai thứ hạng", "en": "Kendall tau of the rankings"},
-    "spearman": {"vi": "Hệ số Spearman giữa hai thứ hạng", "en": "Spearman correlation of the rankings"},
-    "band_changes": {"vi": "Số đơn vị đổi xếp loại", "en": "Units changing band"},
-    "mean_abs_rank_shift": {"vi": "Thay đổi hạng trung bình (trị tuyệt đối)", "en": "Mean absolute rank shift"},
-    "mean_index_delta": {"vi": "Chênh lệch chỉ số trung bình", "en": "Mean index change"},
-    "units_base": {"vi": "Số đơn vị (gốc)", "en": "Units (base)"},
-    "units_variant": {"vi": "Số đơn vị (phương án)", "en": "Units (variant)"},
-    "units_matched": {"vi": "Số đơn vị có ở cả hai bên", "en": "Units on both sides"},
-    "movers_up": {"vi": "Lên hạng nhiều nhất", "en": "Largest moves up"},
-    "movers_down": {"vi": "Xuống hạng nhiều nhất", "en": "Largest moves down"},
-    "summary": {"vi": "Tóm tắt", "en": "Summary"},
-    "figure": {"vi": "Chỉ tiêu", "en": "Figure"},
-    "value": {"vi": "Giá trị", "en": "Value"},
-    # contributions
-    "item": {"vi": "Mục", "en": "Item"},
-    "applicable_max": {"vi": "Do thay đổi điểm tối đa áp dụng", "en": "Change of the applicable maximum"},
-    "adjustments": {"vi": "Điểm thưởng, điểm trừ", "en": "Bonus and penalty points"},
-    "clamping": {"vi": "Giới hạn trong thang điểm (và làm tròn)", "en": "Clamping to the scale (and rounding)"},
-    "contribution_base": {"vi": "Đóng góp (gốc)", "en": "Contribution (base)"},
-    "contribution_variant": {"vi": "Đóng góp (phương án)", "en": "Contribution (variant)"},
-    "delta": {"vi": "Phần chênh lệch", "en": "Share of the change"},
-    "points_base": {"vi": "Điểm (gốc)", "en": "Points (base)"},
-    "points_variant": {"vi": "Điểm (phương án)", "en": "Points (variant)"},
-    "max_base": {"vi": "Tối đa (gốc)", "en": "Maximum (base)"},
-    "max_variant": {"vi": "Tối đa (phương án)", "en": "Maximum (variant)"},
-    # sides, transitions, charts
-    "side_base": {"vi": "Gốc", "en": "Base"},
-    "side_variant": {"vi": "Phương án", "en": "Variant"},
-    "side": {"vi": "Bên", "en": "Side"},
-    "rank": {"vi": "Hạng", "en": "Rank"},
-    "index": {"vi": "Chỉ số", "en": "Index"},
-    "band": {"vi": "Xếp loại", "en": "Band"},
-    "units": {"vi": "Số đơn vị", "en": "Units"},
-    "count": {"vi": "Số đơn vị", "en": "Number of units"},
-    "moved_up": {"vi": "lên", "en": "up"},
-    "moved_down": {"vi": "xuống", "en": "down"},
-    "stayed": {"vi": "giữ nguyên", "en": "unchanged"},
-    "transitions": {"vi": "Chuyển đổi xếp loại", "en": "Band transitions"},
-    "rulebook_diff": {"vi": "Khác biệt giữa hai bộ tiêu chí", "en": "Differences between the rulebooks"},
-    "no_diff": {"vi": "Hai bên dùng cùng một bộ tiêu chí.", "en": "Both sides use the same rulebook."},
-    "title_slope": {"vi": "Thứ hạng: gốc → phương án", "en": "Ranks: base → variant"},
-    "title_slope_top": {
-        "vi": "Thứ hạng: gốc → phương án ({n} đơn vị thay đổi nhiều nhất trên {total})",
-        "en": "Ranks: base → variant (the {n} largest movers of {total})",
-    },
-    "title_heatmap": {"vi": "Chuyển đổi xếp loại", "en": "Band transitions"},
-    "title_bins": {"vi": "Đơn vị lên hạng, xuống hạng", "en": "Winners and losers"},
-    "title_waterfall": {"vi": "Vì sao chỉ số của {unit} thay đổi", "en": "Why the index of {unit} changed"},
-    "title_sweep": {"vi": "Số đơn vị theo xếp loại khi thay đổi {path}", "en": "Units per band as {path} varies"},
-    "start": {"vi": "Chỉ số gốc", "en": "Base index"},
-    "end": {"vi": "Chỉ số phương án", "en": "Variant index"},
-    "from": {"vi": "Từ", "en": "From"},
-    "to": {"vi": "Đến", "en": "To"},
-    "variant_id": {"vi": "Phương án", "en": "Variant"},
-    "swept_value": {"vi": "Giá trị thử", "en": "Value tried"},
-    # honest comparisons, decomposition
-    "units_left_out": {"vi": "Số đơn vị không tính vào các giá trị trung bình và hệ số tương quan (không được "
-                             "xếp hạng ở cả hai bên)",
-                       "en": "Units left out of the means and correlations (not ranked on both sides)"},
-    "pct_rank_base": {"vi": "Hạng theo % (gốc)", "en": "Percentile rank (base)"},
-    "pct_rank_variant": {"vi": "Hạng theo % (phương án)", "en": "Percentile rank (variant)"},
-    "aggregation": {"vi": "Giới hạn tối đa, điểm sàn, chọn k tốt nhất và làm tròn",
-                    "en": "Caps, floors, best-k and rounding"},
-    "change_of": {"vi": "{unit} ({name}): {base} → {variant} ({delta})",
-                  "en": "{unit} ({name}): {base} → {variant} ({delta})"},
-    "by_criterion": {"vi": "Thay đổi chỉ số theo lĩnh vực, tiêu chí và tiêu chí thành phần",
-                     "en": "Index change by field, criterion and sub-criterion"},
-    "warnings": {"vi": "Cảnh báo", "en": "Warnings"},
-}
+LABELS: dict[str, dict[str, str]] = by_key(COMPARISON)
 
 
 def label(key: str, lang: str | None = None, **fields: Any) -> str:
