@@ -1,6 +1,6 @@
 """One catalogue of every bilingual label a person reads, by topic, each a dict key → `Label(vi, en)`.
 
-- `levels`: stages of scoring and the levels of a `levels` rule;
+- `levels`: stages of scoring and the levels of a `levels` rule; `places`: places in a ranking;
 - `analysis`: comparisons of two results and the kinds of difference between rulebooks;
 - `report`: the scenario report, the index page, the uncertainty chart, filled values;
 - `workbench`: the trainer's sandbox and the drafter's editor;
@@ -17,7 +17,7 @@ from __future__ import annotations
 from cchc_rules.labels.label import Catalogue, Label
 
 LANGS = ("vi", "en")
-MODULES = ("levels", "analysis", "report", "workbench", "documents", "engine", "commands")
+MODULES = ("levels", "places", "analysis", "report", "workbench", "documents", "engine", "commands")
 
 
 def by_key(catalogue: Catalogue) -> dict[str, dict[str, str]]:

@@ -20,6 +20,7 @@ import pandas as pd
 from cchc_rules.analysis.matching import BINS
 from cchc_rules.i18n import pick
 from cchc_rules.problems import Problems, define
+from cchc_rules.report.chart_locale import localized
 from cchc_rules.report.labels import item_names, label
 
 if TYPE_CHECKING:
@@ -56,6 +57,7 @@ def _bin_scale(lang: str | None) -> alt.Scale:
 
 
 # ---------------------------------------------------------------- comparison charts
+@localized
 def rank_slope(comparison: Comparison, lang: str | None = None, top: int = 40) -> alt.Chart | alt.FacetChart:
     """Each unit's rank on the base side joined to its rank on the variant side (one panel per group).
 
@@ -97,6 +99,7 @@ def rank_slope(comparison: Comparison, lang: str | None = None, top: int = 40) -
     return chart.properties(title=title)
 
 
+@localized
 def transition_heatmap(comparison: Comparison, lang: str | None = None) -> alt.LayerChart:
     """Units per (base band, variant band), base bands as rows, best first."""
     t = comparison.transitions
@@ -127,6 +130,7 @@ def transition_heatmap(comparison: Comparison, lang: str | None = None) -> alt.L
     return (rect + text).properties(width=WIDTH, height=WIDTH * 0.7, title=label("title_heatmap", lang))
 
 
+@localized
 def winners_losers(comparison: Comparison, lang: str | None = None) -> alt.Chart:
     """Units per movement bin (up more than 3 places … down more than 3, not comparable)."""
     b = comparison.bins
@@ -146,6 +150,7 @@ def winners_losers(comparison: Comparison, lang: str | None = None) -> alt.Chart
     )
 
 
+@localized
 def waterfall(comparison: Comparison, unit_id: str, lang: str | None = None) -> alt.Chart:
     """One unit's index from base to variant, one step per top-level criterion, then the applicable
     maximum, adjustments and clamping (steps of zero are left out; the steps add up to the change)."""
@@ -196,6 +201,7 @@ def _group_labels(comparison: Comparison, lang: str | None) -> dict[str, str]:
 
 
 # ---------------------------------------------------------------- sweeps
+@localized
 def sweep_lines(
     summary: pd.DataFrame, path: str | None = None, rulebook: Rulebook | None = None, lang: str | None = None
 ) -> alt.Chart:

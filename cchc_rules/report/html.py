@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import base64
 import html
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
@@ -24,6 +26,7 @@ from cchc_rules.engine.result import Result
 from cchc_rules.i18n import pick, resolve_lang, stage_label
 from cchc_rules.labels import by_language
 from cchc_rules.labels.report import SCENARIO_REPORT
+from cchc_rules.places import project_root
 
 
 class ReportedRun(Protocol):
@@ -107,9 +110,9 @@ def _overview(run: ReportedRun, lang: str) -> Iterator[Section]:
         paragraphs.append(_t(lang, "illustrative"))
     facts = pd.DataFrame(
         [(_t(lang, "baseline"), pick(base.rulebook.title, lang)),
-         (_t(lang, "data"), str(prepared.baseline.dataset.path or "")),
+         (_t(lang, "data"), project_path(prepared.baseline.dataset.path)),
          (_t(lang, "stage"), stage_label(base.stage, lang)), (_t(lang, "units"), str(len(base.units)))],
-        columns=["", " "],
+        columns=[_t(lang, "fact"), _t(lang, "fact_value")],
     )
     counts = base.units["band"].astype(str).value_counts()
     bands = pd.DataFrame(
@@ -131,19 +134,19 @@ def headline_table(run: ReportedRun, lang: str | None = None) -> pd.DataFrame:
     for v in run.variants.values():
         row = {_t(lang, "variant"): v.title.get(lang) or v.id}
         for key in HEADLINE:
-            row[_t(lang, key)] = _figure(v.figures.get(key))
+            row[_t(lang, key)] = _figure(v.figures.get(key), lang)
         rows.append(row)
     return pd.DataFrame(rows)
 
 
-def _figure(value: Any) -> str:
-    from cchc_rules.report.labels import shown
+def _figure(value: Any, lang: str | None = None) -> str:
+    from cchc_rules.display import count, number
 
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return "—"
     if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
-        return str(int(value))
-    return shown([float(value)], 3)[0]
+        return count(int(value), lang)
+    return number(float(value), lang, 3)
 
 
 def _variants(run: ReportedRun, lang: str) -> Iterator[Section]:
@@ -162,7 +165,7 @@ def _variants(run: ReportedRun, lang: str) -> Iterator[Section]:
             charts_.append(Figure(_t(lang, "waterfall_of", name=mover[1]), charts.waterfall(c, mover[0], lang)))
             deep = [(_t(lang, "by_criterion_of", name=mover[1]), labels.decomposition_table(c, mover[0], lang))]
         tables = [(_t(lang, "figures"), labels.summary_table(c, lang)), (_t(lang, "bins"), labels.bins_table(c, lang)),
-                  (_t(lang, "transitions"), labels.transitions_table(c, lang).reset_index())]
+                  (_t(lang, "transitions"), labels.transitions_table(c, lang))]
         diff = c.rulebook_diff
         if diff:
             tables.append((_t(lang, "diff"), differences_frame(diff, lang)))
@@ -197,7 +200,7 @@ def _sweep(run: ReportedRun, lang: str) -> Iterator[Section]:
     table = summary.copy()
     for col in ("kendall_tau", "spearman"):
         if col in table:
-            table[col] = [_figure(x) for x in table[col]]
+            table[col] = [_figure(x, lang) for x in table[col]]
     names = {f"n_{b}": run.baseline.band_label(b, lang) for b in run.baseline.compiled.band_ids}
     table = table.rename(columns={**names, "variant": _t(lang, "variant"), "band_changes": _t(lang, "band_changes"),
                                   "kendall_tau": _t(lang, "kendall_tau"), "spearman": _t(lang, "spearman")})
@@ -222,10 +225,31 @@ def _uncertainty(run: ReportedRun, lang: str) -> Iterator[Section]:
     for side, table in run.uncertainty.items():
         result = run.baseline if side == "baseline" else run.variants[side].result
         name = _t(lang, "baseline") if side == "baseline" else run.variants[side].title.get(lang) or side
-        shown = table[["unit_id", "name", "rank", "rank_median", "rank_p05", "rank_p95"]].rename(
+        shown = _ranks_shown(table[["unit_id", "name", "rank", "rank_median", "rank_p05", "rank_p95"]], lang).rename(
             columns={k: _t(lang, k) for k in ("unit_id", "name", "rank", "rank_median", "rank_p05", "rank_p95")})
         yield Section(_t(lang, "uncertainty_of", side=name), level=3, tables=[("", shown)],
                       charts=[Figure("", rank_interval_chart(table, result.rulebook, lang))])
+
+
+def _ranks_shown(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Ranks as people read them: whole ranks grouped, medians with a decimal comma in Vietnamese, an unranked
+    unit in words (never <NA>)."""
+    from cchc_rules.display import number, rank
+
+    out = table.copy()
+    out["rank"] = [rank(v, lang) for v in table["rank"]]
+    for column in ("rank_median", "rank_p05", "rank_p95"):
+        out[column] = [number(None if pd.isna(v) else float(v), lang, 1, trim=True) for v in table[column]]
+    return out
+
+
+def project_path(path: Any) -> str:
+    """A file as a report shows it: relative to its project (never the machine's absolute path)."""
+    if path is None or str(path) == "":
+        return ""
+    target = Path(os.path.abspath(path))
+    root = project_root(target if target.is_dir() else target.parent)
+    return Path(os.path.relpath(target, root)).as_posix() if root is not None else target.name
 
 
 def warning_texts(problems: list[Any], lang: str) -> list[str]:
@@ -316,7 +340,7 @@ def index_html(entries: list[tuple[str, dict[str, Any]]], lang: str | None = Non
             own = summary.get("baseline", {}).get("warnings") or [] if i == 0 else []
             warned = [*own, *(v.get("warnings") or [])]
             name += "".join(f'<div class="note">{html.escape(WARNING + str(w.get(lang, "")))}</div>' for w in warned)
-            cells = "".join(f"<td>{html.escape(_figure(v.get(k)))}</td>" if v else "<td></td>" for k in HEADLINE)
+            cells = "".join(f"<td>{html.escape(_figure(v.get(k), lang))}</td>" if v else "<td></td>" for k in HEADLINE)
             lead = f'<td rowspan="{len(variants)}">{title}</td><td rowspan="{len(variants)}">{status_cell}</td>' \
                 if i == 0 else ""
             tail = f'<td rowspan="{len(variants)}">{links}</td>' if i == 0 else ""

@@ -13,8 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from cchc_rules.display import number, percent
-from cchc_rules.engine.rounding import nano, publish
+from cchc_rules.display import count, number, percent, rank
 from cchc_rules.i18n import pick, resolve_lang
 from cchc_rules.labels import by_key
 from cchc_rules.labels.analysis import COMPARISON
@@ -32,12 +31,10 @@ def label(key: str, lang: str | None = None, **fields: Any) -> str:
 
 
 # ---------------------------------------------------------------- tables for people
-def shown(values: Any, decimals: int, signed: bool = False) -> list[str]:
-    """Figures rounded half up to `decimals` as text; "—" for a missing one; "+" before gains when `signed`."""
-    x = np.asarray(values, dtype=float)
-    ok = ~np.isnan(x)
-    texts = publish(nano(np.where(ok, x, 0.0)), decimals)
-    return [("+" + t if signed and t[0] != "-" and v > 0 else t) if o else "—" for t, v, o in zip(texts, x, ok)]
+def shown(values: Any, decimals: int, signed: bool = False, lang: str | None = None) -> list[str]:
+    """Figures rounded half up to `decimals` in `lang`'s notation; "—" for a missing one; "+" before gains."""
+    return [number(None if pd.isna(v) else float(v), lang, decimals, signed=signed)
+            for v in np.asarray(values, dtype=float)]
 
 
 def band_text(comparison: Comparison, band: Any, side: str, lang: str | None) -> str:
@@ -51,14 +48,14 @@ def units_table(comparison: Comparison, lang: str | None = None) -> pd.DataFrame
     """The per-unit comparison as people read it: labelled columns, rounded figures, band labels."""
     u = comparison.units
     d = comparison.variant.rulebook.display.decimals
-    ranks = {k: ["—" if pd.isna(v) else (f"{int(v):+d}" if k == "rank_shift" and v else str(int(v))) for v in u[k]]
-             for k in ("rank_base", "rank_variant", "rank_shift")}
+    ranks = {k: [rank(v, lang) for v in u[k]] for k in ("rank_base", "rank_variant")}
+    ranks["rank_shift"] = ["—" if pd.isna(v) else number(int(v), lang, 0, signed=True) for v in u["rank_shift"]]
     table = {
         "unit_id": u["unit_id"],
         "name": u["name"],
-        "index_base": shown(u["index_base"], d),
-        "index_variant": shown(u["index_variant"], d),
-        "index_delta": shown(u["index_delta"], d, signed=True),
+        "index_base": shown(u["index_base"], d, lang=lang),
+        "index_variant": shown(u["index_variant"], d, lang=lang),
+        "index_delta": shown(u["index_delta"], d, signed=True, lang=lang),
         **ranks,
         **({k: [percent(None if pd.isna(v) else float(v), lang) for v in u[k]]
             for k in ("pct_rank_base", "pct_rank_variant")} if not comparison.like_for_like else {}),
@@ -76,21 +73,25 @@ def summary_table(comparison: Comparison, lang: str | None = None) -> pd.DataFra
     for key in ("units_base", "units_variant", "units_matched", "units_left_out", "band_changes",
                 "mean_abs_rank_shift", "mean_index_delta", "kendall_tau", "spearman"):
         value = s.get(key)
-        text = "—" if value is None else (str(value) if isinstance(value, int) else shown([value], 4)[0])
+        if value is None:
+            text = "—"
+        else:
+            text = count(value, lang) if isinstance(value, int) else shown([value], 4, lang=lang)[0]
         rows.append((label(key, lang), text))
     for key in ("movers_up", "movers_down"):
-        text = ", ".join(f"{m['name']} ({m['rank_shift']:+d})" for m in s[key]) or "—"
+        text = ", ".join(f"{m['name']} ({number(m['rank_shift'], lang, 0, signed=True)})" for m in s[key]) or "—"
         rows.append((label(key, lang), text))
     return pd.DataFrame(rows, columns=[label("figure", lang), label("value", lang)])
 
 
 def transitions_table(comparison: Comparison, lang: str | None = None) -> pd.DataFrame:
-    """The band transition matrix with band labels (rows: base, columns: variant)."""
+    """The band transition matrix as a flat table: the first column names the base band (rows), the
+    others the variant's bands (columns); one header row, no index."""
     t = comparison.transitions
-    out = t.copy()
-    out.index = [band_text(comparison, b, "base", lang) for b in t.index]
-    out.columns = [band_text(comparison, b, "variant", lang) for b in t.columns]
-    out.columns.name = f'{label("band_base", lang)} ↓ · {label("band_variant", lang)} →'  # one header row
+    corner = f'{label("band_base", lang)} ↓ · {label("band_variant", lang)} →'
+    out = pd.DataFrame({corner: [band_text(comparison, b, "base", lang) for b in t.index]})
+    for column in t.columns:
+        out[band_text(comparison, column, "variant", lang)] = t[column].to_numpy()
     return out
 
 
@@ -116,9 +117,9 @@ def contributions_table(comparison: Comparison, unit_id: str, lang: str | None =
         {
             label("item", lang): codes,
             label("name", lang): item_names(c, lang),
-            label("contribution_base", lang): shown(c["contribution_base"], 4),
-            label("contribution_variant", lang): shown(c["contribution_variant"], 4),
-            label("delta", lang): shown(c["delta"], 4, signed=True),
+            label("contribution_base", lang): shown(c["contribution_base"], 4, lang=lang),
+            label("contribution_variant", lang): shown(c["contribution_variant"], 4, lang=lang),
+            label("delta", lang): shown(c["delta"], 4, signed=True, lang=lang),
         }
     )
 

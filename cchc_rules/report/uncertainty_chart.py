@@ -18,6 +18,7 @@ import pandas as pd
 from cchc_rules.i18n import pick, resolve_lang
 from cchc_rules.labels import by_key
 from cchc_rules.labels.report import UNCERTAINTY_CHART
+from cchc_rules.report.chart_locale import localized
 from cchc_rules.report.charts import band_labels
 
 if TYPE_CHECKING:
@@ -27,6 +28,7 @@ LABELS = by_key(UNCERTAINTY_CHART)
 WIDTH, ROW = 320, 14
 
 
+@localized
 def rank_interval_chart(
     table: pd.DataFrame, rulebook: Rulebook | None = None, lang: str | None = None, top: int = 40
 ) -> alt.VConcatChart:

@@ -25,6 +25,7 @@ from cchc_rules.engine.result import Result
 from cchc_rules.i18n import LANGS, both, resolve_lang
 from cchc_rules.problems import Problem
 from cchc_rules.report.html import HEADLINE, scenario_html
+from cchc_rules.report.order import ranked
 from cchc_rules.scenarios.execute import ScenarioRun
 
 SUMMARY = "summary.json"
@@ -76,7 +77,8 @@ def publish(run: ScenarioRun, folder: Path | str, lang: str | None = None) -> di
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     written: dict[str, str] = {}
-    tables = run.tables()
+    groups = list(run.baseline.rulebook.groups)
+    tables = {name: ranked(t, groups) if name.endswith("-units") else t for name, t in run.tables().items()}
     if "csv" in run.scenario.outputs:
         (folder / "tables").mkdir(exist_ok=True)
         for name, table in tables.items():
