@@ -90,6 +90,8 @@ SCENARIO_REPORT: Catalogue = {
         "Không có giá trị nào được điền theo quy định khi thiếu dữ liệu.",
         "No value was filled by a missing policy.",
     ),
+    "fact": Label("Thông tin", "About"),
+    "fact_value": Label("Nội dung", "Detail"),
 }
 
 # The rank-uncertainty chart (used by cchc_rules/report/uncertainty_chart.py).

@@ -168,7 +168,8 @@ def _variants(run: ReportedRun, lang: str) -> Iterator[Section]:
                   (_t(lang, "transitions"), labels.transitions_table(c, lang))]
         diff = c.rulebook_diff
         if diff:
-            tables.append((_t(lang, "diff"), differences_frame(diff, lang)))
+            frame = differences_frame(diff, lang)  # without the rulebook paths: the description says it in words
+            tables.append((_t(lang, "diff"), frame.drop(columns=frame.columns[1])))
         tables += deep
         tables.append((_t(lang, "units_table"), labels.units_table(c, lang)))
         own = [] if v.result is run.baseline else [w for w in v.result.warnings if w.code == "E402"]

@@ -23,6 +23,7 @@ from cchc_rules.analysis.gaps import gap_summary
 from cchc_rules.analysis.jsonable import json_value
 from cchc_rules.engine.result import Result
 from cchc_rules.i18n import LANGS, both, resolve_lang
+from cchc_rules.places import project_root
 from cchc_rules.problems import Problem
 from cchc_rules.report.html import HEADLINE, scenario_html
 from cchc_rules.report.order import ranked
@@ -32,10 +33,16 @@ SUMMARY = "summary.json"
 
 
 def relative(path: Path | str | None, folder: Path | str) -> str | None:
-    """`path` as written in a published file: relative to `folder` (never the machine's absolute path)."""
+    """`path` as written in a published file: relative to `folder`, or to its project when it lies outside
+    `folder` (never the machine's absolute path, nor a climb out of the output folder to the root)."""
     if path is None or str(path) == "":
         return None
-    return Path(os.path.relpath(os.path.abspath(path), os.path.abspath(folder))).as_posix()
+    target = Path(os.path.abspath(path))
+    inside = Path(os.path.relpath(target, os.path.abspath(folder)))
+    if inside.parts[:1] != ("..",):
+        return inside.as_posix()
+    root = project_root(target.parent)
+    return Path(os.path.relpath(target, root)).as_posix() if root is not None else target.name
 
 
 def summary(run: ScenarioRun, folder: Path | str) -> dict[str, Any]:
