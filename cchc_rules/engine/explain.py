@@ -13,6 +13,7 @@ Vietnamese or English.
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -21,15 +22,15 @@ import pandas as pd
 
 from cchc_rules.data.model import NA, VALUE
 from cchc_rules.data.model import ZERO_TOTAL as ST_ZERO_TOTAL
+from cchc_rules.display import decimal_text, number
 from cchc_rules.dsl.models import Best
 from cchc_rules.engine.grading import gate_holds, zero_leaves
 from cchc_rules.engine.rounding import NANO
 from cchc_rules.engine.vocabulary import Reason
+from cchc_rules.i18n import level_label, resolve_lang, stage_label
 from cchc_rules.i18n import pick as pick_text
-from cchc_rules.i18n import resolve_lang, stage_label
 from cchc_rules.labels import by_language
 from cchc_rules.labels.engine import LEDGER
-from cchc_rules.numbers import plain
 
 if TYPE_CHECKING:
     from cchc_rules.engine.result import Result
@@ -57,6 +58,13 @@ class Ledger:
     rows: pd.DataFrame
 
     def format(self) -> str:
+        token = _LANG.set(self.lang)
+        try:
+            return self._format()
+        finally:
+            _LANG.reset(token)
+
+    def _format(self) -> str:
         lines = [self.head]
         for r in self.rows.itertuples(index=False):
             indent = "  " * (int(r.depth) if "depth" in self.rows and pd.notna(r.depth) else 0)
@@ -66,7 +74,7 @@ class Ledger:
             elif r.section == "leaf":
                 amount = "" if pd.isna(r.points) else f"{plain(r.points)}/{plain(r.max)}"
                 extra = "; ".join(x for x in (r.matched, r.out, r.detail) if x)
-                stage = f"[{r.stage}] " if r.stage else ""
+                stage = f"[{stage_label(r.stage, self.lang)}] " if r.stage else ""
                 lines.append(f"  {indent}{r.code} {r.name}: {stage}{r.value} → {amount or '—'}"
                              f"{'  ' + extra if extra else ''}")
             else:
@@ -79,12 +87,28 @@ class Ledger:
         return self.format()
 
 
+_LANG: ContextVar[str] = ContextVar("ledger_lang", default="vi")
+
+
+def plain(value: float) -> str:
+    """A number of the ledger in its language's notation: up to 9 decimals, no trailing zeros (94,24; 94.24)."""
+    return number(value, _LANG.get(), 9, trim=True)
+
+
 def _signed(x: float) -> str:
     return ("+" if x >= 0 else "-") + plain(abs(x))
 
 
 def build_ledger(result: Result, u: int, lang: str | None = None) -> Ledger:
     lang = resolve_lang(lang)
+    token = _LANG.set(lang)
+    try:
+        return _ledger(result, u, lang)
+    finally:
+        _LANG.reset(token)
+
+
+def _ledger(result: Result, u: int, lang: str) -> Ledger:
     t = TEXT[lang]
     rows = [*_tree_rows(result, u, lang), *_adjustment_rows(result, u, lang), _index_row(result, u, t)]
     rows += _band_rows(result, u, lang)
@@ -93,9 +117,10 @@ def build_ledger(result: Result, u: int, lang: str | None = None) -> Ledger:
     unit = result.units.iloc[u]
     band = t["band_none"] if pd.isna(unit["band"]) else result.band_label(unit["band"], lang)
     rank = t["unranked"] if pd.isna(unit["rank"]) else t["rank_is"].format(rank=unit["rank"])
-    head = t["head"].format(unit=unit["unit_id"], name=unit["name"], group=unit["group"],
+    group = pick_text(result.rulebook.groups.get(str(unit["group"])), lang) or str(unit["group"])
+    head = t["head"].format(unit=unit["unit_id"], name=unit["name"], group=group,
                             stage=stage_label(result.stage, lang),
-                            published=unit["published"], band=band, rank=rank)
+                            published=decimal_text(str(unit["published"]), lang), band=band, rank=rank)
     table = pd.DataFrame([{k: r.get(k) for k in COLUMNS} for r in rows], columns=COLUMNS)
     return Ledger(str(unit["unit_id"]), lang, head, table)
 
@@ -176,7 +201,7 @@ def _unranked_rows(result: Result, u: int, t: dict[str, str]) -> list[dict[str, 
     if result.unscored[u]:
         return [{"section": "rank", "id": "unscored", "detail": t["unscored"]}]
     if c.exclude_flag >= 0 and result.flags[u, c.exclude_flag]:
-        return [{"section": "rank", "id": "excluded", "detail": t["excluded"].format(flag=c.flag_ids[c.exclude_flag])}]
+        return [{"section": "rank", "id": "excluded", "detail": t["excluded"].format(flag=_flag(c, c.exclude_flag, t))}]
     return [{"section": "rank", "id": "unranked", "detail": t["unranked"]}]
 
 
@@ -194,7 +219,7 @@ def _value_text(result: Result, u: int, j: int, t: dict[str, str]) -> str:
     if rule.binary is not None:
         return t["yes"] if v >= 1 else t["no"]
     if rule.levels is not None:
-        return list(rule.levels)[int(v)]
+        return level_label(list(rule.levels)[int(v)], _LANG.get())
     if rule.survey is not None:
         return f"{plain(v)} (n={int(result.inputs.survey_n[u, j])})"
     return plain(v)
@@ -210,7 +235,7 @@ def _matched(result: Result, u: int, j: int, g: int, t: dict[str, str]) -> str:
                 return f"≥ {plain(step.min)}" if step.min is not None else t["ladder_rest"]
         return t["none"]
     if rule.levels is not None:
-        return list(rule.levels)[int(v)]
+        return level_label(list(rule.levels)[int(v)], _LANG.get())
     if rule.linear is not None:
         share = min(max((v - rule.linear.from_) / (rule.linear.to - rule.linear.from_), 0.0), 1.0)
         return t["linear"].format(share=plain(share), lo=plain(rule.linear.from_), hi=plain(rule.linear.to))
@@ -233,7 +258,7 @@ def _adjustment_rows(result: Result, u: int, lang: str) -> list[dict[str, Any]]:
             "section": "adjustment", "id": adj.id, "code": adj.id, "name": pick_text(adj.name, lang),
             "kind": "points" if adj.rule.points is not None else "deduct_each", "stage": stage, "value": plain(v),
             "points": result.totals.adjustments[u, a] / NANO, "max": adj.cap,
-            "detail": f"{pick_text(adj.name, lang)} [{stage}] = {plain(v)}",
+            "detail": f"{pick_text(adj.name, lang)} [{stage_label(stage, lang)}] = {plain(v)}",
         })
     return out
 
@@ -287,9 +312,15 @@ def _band_rows(result: Result, u: int, lang: str) -> list[dict[str, Any]]:
     return rows
 
 
+def _flag(c, flag: int, t: dict[str, str]) -> str:
+    """A flag as people name it (its rulebook text in the ledger's language; its id when it has none)."""
+    ident = c.flag_ids[flag]
+    return pick_text(c.rulebook.flags.get(ident), _LANG.get()) or ident
+
+
 def _gate_text(c, gate, band: str, pts, mx, app, flags, t: dict[str, str]) -> str:
     if gate.kind == "flag":
-        return t["gate_flag"].format(band=band, flag=c.flag_ids[gate.flag], want=t["yes" if gate.is_ else "no"],
+        return t["gate_flag"].format(band=band, flag=_flag(c, gate.flag, t), want=t["yes" if gate.is_ else "no"],
                                      got=t["yes" if flags[0, gate.flag] else "no"])
     node = c.nodes[gate.node].label
     n = gate.node
