@@ -63,7 +63,7 @@ WORKBENCH: Catalogue = {
     "thresholds": Label("Ngưỡng bậc thang", "Ladder thresholds"),
     "band_minima": Label("Ngưỡng xếp loại", "Band minima"),
     "gates": Label("Điều kiện xếp loại", "Band gates"),
-    "node": Label("Nút", "Node"),
+    "node": Label("Tiêu chí, lĩnh vực", "Criterion or field"),
     "new_max": Label("Điểm tối đa mới", "New maximum"),
     "leaf": Label("Tiêu chí", "Criterion"),
     "step": Label("Bậc", "Step"),
@@ -102,6 +102,26 @@ WORKBENCH: Catalogue = {
     "remove_one": Label("Bỏ từng tiêu chí", "Remove one criterion"),
     "dead": Label("Tiêu chí không phân biệt được các đơn vị", "Criteria that do not discriminate between units"),
     "no_dead": Label("Mọi tiêu chí đều phân biệt được các đơn vị.", "Every criterion discriminates between units."),
+    "tab_transfer": Label("Chuyển điểm", "Transfer points"),
+    "tab_add": Label("Thêm tiêu chí", "Add a criterion"),
+    "tab_structure": Label("Bỏ, chuyển chỗ, đổi mã", "Remove, move, rename"),
+    "from_node": Label("Lấy từ", "Take from"),
+    "to_node": Label("Chuyển sang", "Give to"),
+    "points_amount": Label("Số điểm", "Points"),
+    "add_under": Label("Thêm vào dưới", "Add under"),
+    "top_level": Label("(cấp cao nhất: lĩnh vực mới)", "(top level: a new field)"),
+    "new_id": Label("Mã mới", "New id"),
+    "new_name_vi": Label("Tên (tiếng Việt)", "Name (Vietnamese)"),
+    "new_name_en": Label("Tên (tiếng Anh)", "Name (English)"),
+    "new_points": Label("Điểm tối đa", "Maximum"),
+    "add_node": Label("Thêm tiêu chí (chấm có/không)", "Add the criterion (yes/no)"),
+    "remove_node": Label("Bỏ tiêu chí này", "Remove this criterion"),
+    "move_under": Label("Chuyển sang dưới", "Move under"),
+    "move": Label("Chuyển chỗ", "Move"),
+    "rename_to": Label("Mã mới", "New id"),
+    "rename": Label("Đổi mã", "Rename"),
+    "transfer_button": Label("Chuyển điểm", "Transfer"),
+    "notes": Label("Lưu ý", "Note"),
 }
 
 # Columns of the uncertainty app (used by cchc_rules/widgets/uncertainty.py).
@@ -124,4 +144,41 @@ UNCERTAINTY_COLUMNS: Catalogue = {
     "mean_index_delta": Label("Thay đổi chỉ số TB", "Mean index change"),
     "points": Label("Điểm chung", "Common points"),
     "leaf": Label("Tiêu chí thành phần", "Sub-criterion"),
+}
+
+# The drafter's pending changes as sentences, and what decides instead of an edited value
+# (used by cchc_rules/widgets/change_text.py).
+CHANGES: Catalogue = {
+    "node": Label("tiêu chí {code}", "criterion {code}"),
+    "named": Label("tiêu chí {code} «{name}»", "criterion {code} “{name}”"),
+    "top": Label("cấp cao nhất", "the top level"),
+    "reweight": Label("Điểm tối đa của {node} thành {to} (các tiêu chí con co giãn theo).",
+                      "The maximum of {node} becomes {to} (its sub-criteria scale with it)."),
+    "threshold": Label("Ngưỡng bậc {step} của {node} thành {to}.", "Step {step} of {node} starts at {to}."),
+    "band_min": Label("Ngưỡng xếp loại {band}{group} thành {to} điểm.", "Band {band}{group} starts at {to} points."),
+    "gates": Label("Điều kiện xếp loại {band}{group}: {gates}.", "Conditions of band {band}{group}: {gates}."),
+    "no_gates": Label("không còn điều kiện nào", "none left"),
+    "of_group": Label(" (nhóm {group})", " (group {group})"),
+    "common": Label(" (danh sách chung)", " (common list)"),
+    "remove": Label("Bỏ {node} (và mọi tiêu chí con).", "Remove {node} (and everything under it)."),
+    "add": Label("Thêm {node}, tối đa {max} điểm, vào dưới {under}.", "Add {node}, maximum {max}, under {under}."),
+    "move": Label("Chuyển {node} sang dưới {under}.", "Move {node} under {under}."),
+    "rename": Label("Đổi mã {node} thành {to}.", "Give {node} the id {to}."),
+    "transfer": Label("Chuyển {amount} điểm tối đa từ {source} sang {target}.",
+                      "Move {amount} points of maximum from {source} to {target}."),
+    "set": Label("Đặt {path} thành {to}.", "Set {path} to {to}."),
+    "own_thresholds": Label(
+        "Nhóm {group} có ngưỡng xếp loại riêng: sửa danh sách chung không thay đổi xếp loại của nhóm này "
+        "(hãy chọn danh sách của nhóm {group} để sửa).",
+        "Group {group} has its own band thresholds: editing the common list does not change its bands "
+        "(choose the list of group {group} to edit them).",
+    ),
+    "quota": Label(
+        "Mức {band}{group} có hạn mức: tối đa {share} số đơn vị được xếp hạng của mỗi nhóm. Khi nhiều đơn vị "
+        "hơn đạt ngưỡng, hạn mức quyết định ai được xếp {band}, không phải ngưỡng vừa sửa.",
+        "Band {band}{group} has a quota: at most {share} of each group's ranked units. When more units reach "
+        "the threshold, the quota decides who gets {band}, not the edited threshold.",
+    ),
+    "nobody_moved": Label("Chưa đơn vị nào đổi xếp loại sau các thay đổi này.",
+                          "No unit changes band after these edits."),
 }
