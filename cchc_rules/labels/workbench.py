@@ -104,7 +104,7 @@ WORKBENCH: Catalogue = {
     "no_dead": Label("Mọi tiêu chí đều phân biệt được các đơn vị.", "Every criterion discriminates between units."),
     "tab_transfer": Label("Chuyển điểm", "Transfer points"),
     "tab_add": Label("Thêm tiêu chí", "Add a criterion"),
-    "tab_structure": Label("Bỏ, chuyển chỗ, đổi mã", "Remove, move, rename"),
+    "tab_structure": Label("Bỏ, chuyển, đổi mã", "Remove, move, rename"),
     "from_node": Label("Lấy từ", "Take from"),
     "to_node": Label("Chuyển sang", "Give to"),
     "points_amount": Label("Số điểm", "Points"),

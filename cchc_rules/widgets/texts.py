@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cchc_rules.engine.rounding import publish1
+from cchc_rules.display import number
 from cchc_rules.i18n import resolve_lang
 from cchc_rules.labels import by_language
 from cchc_rules.labels.workbench import WORKBENCH
@@ -16,9 +16,8 @@ def label(key: str, lang: str | None = None, **params: object) -> str:
 
 
 def figure(value: float, decimals: int, lang: str | None = None) -> str:
-    """A score for display: rounded half up, decimal comma in Vietnamese."""
-    text = publish1(value, decimals)
-    return text.replace(".", ",") if resolve_lang(lang) == "vi" else text
+    """A score for display: rounded half up, decimal comma and thousands dot in Vietnamese (`display.number`)."""
+    return number(value, lang, decimals)
 
 
 def signed(value: float, decimals: int, lang: str | None = None) -> str:

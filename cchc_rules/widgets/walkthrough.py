@@ -13,7 +13,7 @@ from typing import Any
 import ipywidgets as w
 
 from cchc_rules.documents.rule_text import missing_text, rule_text
-from cchc_rules.i18n import pick
+from cchc_rules.i18n import level_label, pick
 from cchc_rules.problems import CchcError
 from cchc_rules.report.tree import criteria_tree, page
 from cchc_rules.widgets import params, render
@@ -76,6 +76,7 @@ class WalkthroughApp:
         self.reset_button = w.Button(description=label("reset", lang), icon="undo", layout=w.Layout(width="auto"))
         self.cards = w.HTML()
         self.cards.add_class("cchc-cards-widget")
+        self.cards.add_class("cchc-sticky")  # the score card stays in view while the leaves below are changed
         self.chart = w.HTML()
         self.ledger = w.HTML()
         self.inputs: dict[str, w.Widget] = {}
@@ -174,7 +175,7 @@ class WalkthroughApp:
             return w.Checkbox(value=bool(value), indent=False, layout=layout)
         if control.widget == "dropdown":
             leaf = control.leaf
-            options = [(f"{name} ({figure(pts, 2, lang)} {label('points', lang)})", name)
+            options = [(f"{level_label(name, lang)} ({figure(pts, 2, lang)} {label('points', lang)})", name)
                        for name, pts in leaf.rule.levels.items()]
             return w.Dropdown(options=options, value=value, layout=layout)
         if control.widget == "int_slider":

@@ -25,7 +25,7 @@ def test_every_kind_of_change_from_the_app(editor):
     tabs = app.tabs.children
     assert len(tabs) == 7 and app.tabs.titles == (
         "Điểm tối đa", "Chuyển điểm", "Ngưỡng bậc thang", "Ngưỡng xếp loại", "Điều kiện xếp loại", "Thêm tiêu chí",
-        "Bỏ, chuyển chỗ, đổi mã")
+        "Bỏ, chuyển, đổi mã")
     source, target, row = tabs[1].children
     source.value, target.value = "1.1", "1.2"
     row.children[0].value = 4
