@@ -33,15 +33,14 @@ SUMMARY = "summary.json"
 
 
 def relative(path: Path | str | None, folder: Path | str) -> str | None:
-    """`path` as written in a published file: relative to `folder`, or to its project when it lies outside
-    `folder` (never the machine's absolute path, nor a climb out of the output folder to the root)."""
+    """`path` as written in a published file: relative to `folder` when both lie in one project (or `path`
+    lies inside `folder`), else relative to the project of `path` (never the machine's absolute path)."""
     if path is None or str(path) == "":
         return None
-    target = Path(os.path.abspath(path))
-    inside = Path(os.path.relpath(target, os.path.abspath(folder)))
-    if inside.parts[:1] != ("..",):
-        return inside.as_posix()
+    target, out = Path(os.path.abspath(path)), Path(os.path.abspath(folder))
     root = project_root(target.parent)
+    if target.is_relative_to(out) or (root is not None and out.is_relative_to(root)):
+        return Path(os.path.relpath(target, out)).as_posix()
     return Path(os.path.relpath(target, root)).as_posix() if root is not None else target.name
 
 
