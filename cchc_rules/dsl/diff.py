@@ -21,36 +21,13 @@ from cchc_rules import display
 from cchc_rules.dsl.models import Adjustment, Band, Node, Rulebook
 from cchc_rules.i18n import pick, resolve_lang
 from cchc_rules.labels import by_key
-from cchc_rules.labels.analysis import CHANGE_KINDS
+from cchc_rules.labels.analysis import CHANGE_KINDS, DIFF_DETAILS, DIFF_SENTENCES, DIFF_SUBJECTS
 
 KIND_LABELS: dict[str, dict[str, str]] = by_key(CHANGE_KINDS)
-_SUBJECTS = {
-    "node": {"vi": "tiêu chí {id}", "en": "criterion {id}"},
-    "band": {"vi": "mức xếp loại {id}", "en": "band {id}"},
-    "adjustment": {"vi": "điểm cộng/trừ {id}", "en": "adjustment {id}"},
-}
+_SUBJECTS = by_key(DIFF_SUBJECTS)
 _QUOTES = {"vi": " «{}»", "en": " “{}”"}
-_SENTENCES = {
-    "added": {"vi": "Thêm {subject}{detail}.", "en": "Added {subject}{detail}."},
-    "removed": {"vi": "Bỏ {subject}.", "en": "Removed {subject}."},
-    "renamed": {"vi": "Đổi mã {base} thành {variant}{name}.", "en": "Renamed {base} to {variant}{name}."},
-    "moved": {
-        "vi": "Chuyển {subject} từ dưới {base} sang dưới {variant}.",
-        "en": "Moved {subject} from under {base} to under {variant}.",
-    },
-    "max": {"vi": "Điểm tối đa của {subject}: {base} → {variant}.", "en": "Maximum of {subject}: {base} → {variant}."},
-    "name": {"vi": "Tên của {bare}: «{base}» → «{variant}».", "en": "Name of {bare}: “{base}” → “{variant}”."},
-    "rule": {
-        "vi": "Cách chấm của {subject}, {field}: {base} → {variant}.",
-        "en": "Scoring rule of {subject}, {field}: {base} → {variant}.",
-    },
-    "item": {"vi": "{subject}, {field}: {base} → {variant}.", "en": "{subject}, {field}: {base} → {variant}."},
-    "setting": {"vi": "{path}: {base} → {variant}.", "en": "{path}: {base} → {variant}."},
-}
-_ADDED_DETAIL = {
-    "node": {"vi": ", tối đa {v} điểm", "en": ", maximum {v}"},
-    "band": {"vi": ", từ {v}", "en": ", from {v}"},
-}
+_SENTENCES = by_key(DIFF_SENTENCES)
+_ADDED_DETAIL = by_key(DIFF_DETAILS)
 _GROUP = {"vi": " của nhóm {}", "en": " of group {}"}
 _TOP = {"vi": "cấp cao nhất", "en": "the top level"}
 _WORDS = {True: {"vi": "có", "en": "yes"}, False: {"vi": "không", "en": "no"}}

@@ -115,3 +115,35 @@ CHANGE_KINDS: Catalogue = {
     "adjustment": Label("điểm cộng/trừ", "adjustment"),
     "setting": Label("thiết lập", "setting"),
 }
+
+# What a difference between rulebooks is about (used by cchc_rules/dsl/diff.py).
+DIFF_SUBJECTS: Catalogue = {
+    "node": Label("tiêu chí {id}", "criterion {id}"),
+    "band": Label("mức xếp loại {id}", "band {id}"),
+    "adjustment": Label("điểm cộng/trừ {id}", "adjustment {id}"),
+}
+
+# A difference between rulebooks as a sentence (used by cchc_rules/dsl/diff.py).
+DIFF_SENTENCES: Catalogue = {
+    "added": Label("Thêm {subject}{detail}.", "Added {subject}{detail}."),
+    "removed": Label("Bỏ {subject}.", "Removed {subject}."),
+    "renamed": Label("Đổi mã {base} thành {variant}{name}.", "Renamed {base} to {variant}{name}."),
+    "moved": Label(
+        "Chuyển {subject} từ dưới {base} sang dưới {variant}.",
+        "Moved {subject} from under {base} to under {variant}.",
+    ),
+    "max": Label("Điểm tối đa của {subject}: {base} → {variant}.", "Maximum of {subject}: {base} → {variant}."),
+    "name": Label("Tên của {bare}: «{base}» → «{variant}».", "Name of {bare}: “{base}” → “{variant}”."),
+    "rule": Label(
+        "Cách chấm của {subject}, {field}: {base} → {variant}.",
+        "Scoring rule of {subject}, {field}: {base} → {variant}.",
+    ),
+    "item": Label("{subject}, {field}: {base} → {variant}.", "{subject}, {field}: {base} → {variant}."),
+    "setting": Label("{path}: {base} → {variant}.", "{path}: {base} → {variant}."),
+}
+
+# The detail of an added criterion or band (used by cchc_rules/dsl/diff.py).
+DIFF_DETAILS: Catalogue = {
+    "node": Label(", tối đa {v} điểm", ", maximum {v}"),
+    "band": Label(", từ {v}", ", from {v}"),
+}

@@ -1,4 +1,4 @@
-"""Bilingual labels: the ledger of a unit's score."""
+"""Bilingual labels: the ledger of a unit's score, the report of the golden cases."""
 
 from __future__ import annotations
 
@@ -93,4 +93,12 @@ LEDGER: Catalogue = {
         "Đơn vị {unit} ({name}), nhóm {group}, giai đoạn {stage}: chỉ số {published}, {band}, {rank}",
         "Unit {unit} ({name}), group {group}, stage {stage}: index {published}, {band}, {rank}",
     ),
+}
+
+# The report of the golden cases (used by cchc_rules/golden/run.py).
+GOLDEN: Catalogue = {
+    "expected": Label("mong đợi", "expected"),
+    "got": Label("nhận được", "got"),
+    "differs": Label("KHÁC", "DIFFERS"),
+    "ledger": Label("Sổ tính điểm của đơn vị", "Ledger of unit"),
 }
