@@ -147,3 +147,13 @@ DIFF_DETAILS: Catalogue = {
     "node": Label(", tối đa {v} điểm", ", maximum {v}"),
     "band": Label(", từ {v}", ", from {v}"),
 }
+
+# Fields of a band or an adjustment named in a difference (used by cchc_rules/dsl/diff.py).
+DIFF_FIELDS: Catalogue = {
+    "min": Label("ngưỡng", "minimum"),
+    "when": Label("điều kiện", "conditions"),
+    "quota": Label("hạn mức", "quota"),
+    "quantile": Label("phân vị", "quantile"),
+    "label": Label("tên", "label"),
+    "points": Label("điểm", "points"),
+}
