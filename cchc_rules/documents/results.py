@@ -29,7 +29,7 @@ from cchc_rules.documents.xlsx import (
     title_rows,
 )
 from cchc_rules.engine.rounding import publish1
-from cchc_rules.i18n import pick, resolve_lang
+from cchc_rules.i18n import pick, resolve_lang, stage_label
 from cchc_rules.labels import by_language
 from cchc_rules.labels.documents import RESULTS
 
@@ -67,7 +67,8 @@ def write_results_workbook(result: Any, path: Path | str, lang: str | None = Non
         if rows.empty:
             continue
         ws = wb.create_sheet(sheet_title(pick(rb.groups.get(str(group)), lang) or str(group), taken))
-        lines = [lab["title"].format(title=pick(rb.title, lang)), lab["stage"].format(stage=result.stage)]
+        lines = [lab["title"].format(title=pick(rb.title, lang)),
+                 lab["stage"].format(stage=stage_label(result.stage, lang))]
         if rb.illustrative:
             lines.append(lab["sample"])
         title_rows(ws, lines)
