@@ -86,7 +86,9 @@ def rank_slope(comparison: Comparison, lang: str | None = None, top: int = 40) -
     )
     base = alt.Chart(long).encode(
         x=alt.X("side:N", sort=sides, title=None, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("rank:Q", scale=alt.Scale(reverse=True, zero=False), title=label("rank", lang)),
+        # ranks start at 1: no "nice" rounding down to a rank 0 that nobody holds; whole ranks only
+        y=alt.Y("rank:Q", scale=alt.Scale(reverse=True, zero=False, nice=False, domainMin=1), title=label("rank", lang),
+                axis=alt.Axis(tickMinStep=1, format="d")),
         color=alt.Color("movement:N", scale=_bin_scale(lang), title=label("bin", lang)),
         detail="unit_id:N",
         tooltip=[alt.Tooltip("name:N", title=label("name", lang)), alt.Tooltip("side:N", title=label("side", lang)),

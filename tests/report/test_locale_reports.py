@@ -105,3 +105,15 @@ def test_no_absolute_path_in_what_a_report_shows(tmp_path):
     shown = relative(ROOT / "scenarios" / "heavier-survey.yaml", out)
     assert shown == "scenarios/heavier-survey.yaml" and not shown.startswith("..")
     assert json.dumps(shown).count("/work") == 0
+
+
+def test_rank_axis_starts_at_the_first_rank(comparison):
+    """Ranks 1–4: the axis of the slope chart shows no rank 0 (nobody holds it) and no half ranks."""
+    import re
+
+    import vl_convert
+
+    svg = vl_convert.vegalite_to_svg(charts.rank_slope(comparison, "vi").to_dict())
+    ticks = re.findall(r'text-anchor="end"[^>]*>([^<]+)<', svg)
+    assert ticks and "0" not in ticks and not any("," in t for t in ticks)
+    assert {"1", "4"} <= set(ticks)
