@@ -182,3 +182,10 @@ CHANGES: Catalogue = {
     "nobody_moved": Label("Chưa đơn vị nào đổi xếp loại sau các thay đổi này.",
                           "No unit changes band after these edits."),
 }
+
+# A swept parameter named in words (used by cchc_rules/report/change_text.py).
+PARAMETERS: Catalogue = {
+    "band_min": Label("Ngưỡng {band}{group}", "Minimum of {band}{group}"),
+    "max": Label("Điểm tối đa của {node}", "Maximum of {node}"),
+    "step": Label("Ngưỡng bậc {step} của {node}", "Step {step} of {node}"),
+}

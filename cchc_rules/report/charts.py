@@ -20,6 +20,7 @@ import pandas as pd
 from cchc_rules.analysis.matching import BINS
 from cchc_rules.i18n import pick
 from cchc_rules.problems import Problems, define
+from cchc_rules.report.change_text import parameter_words
 from cchc_rules.report.chart_locale import localized
 from cchc_rules.report.labels import item_names, label
 
@@ -221,12 +222,13 @@ def sweep_lines(
     long = summary.melt(id_vars=["variant", *paths], value_vars=counts, var_name="band", value_name="units")
     long["band"] = long["band"].map(dict(zip(counts, bands)))
     long["value"] = long[path]
+    words = {p: parameter_words(p, rulebook, lang) if rulebook is not None else p for p in paths}
     long["series"] = [
-        "; ".join(f"{p} = {r[p]}" for p in others) for r in long.to_dict("records")
+        "; ".join(f"{words[p]} = {r[p]}" for p in others) for r in long.to_dict("records")
     ] if others else ""
     encoding: dict[str, Any] = {
         "x": alt.X(f"value:{'Q' if pd.api.types.is_numeric_dtype(long['value']) else 'O'}",
-                   title=f"{label('swept_value', lang)}: {path}"),
+                   title=f"{label('swept_value', lang)}: {words[path]}"),
         "y": alt.Y("units:Q", title=label("units", lang)),
         "color": alt.Color("band:N", sort=bands, scale=_band_scale(bands), title=label("band", lang)),
         "tooltip": [alt.Tooltip("variant:N", title=label("variant_id", lang)),
@@ -239,5 +241,5 @@ def sweep_lines(
         alt.Chart(long)
         .mark_line(point=True)
         .encode(**encoding)
-        .properties(width=WIDTH, height=280, title=label("title_sweep", lang, path=path))
+        .properties(width=WIDTH, height=280, title=label("title_sweep", lang, path=words[path]))
     )

@@ -27,6 +27,7 @@ from cchc_rules.i18n import pick, resolve_lang, stage_label
 from cchc_rules.labels import by_language
 from cchc_rules.labels.report import SCENARIO_REPORT
 from cchc_rules.places import project_root
+from cchc_rules.report.change_text import parameter_words
 
 
 class ReportedRun(Protocol):
@@ -202,10 +203,28 @@ def _sweep(run: ReportedRun, lang: str) -> Iterator[Section]:
     for col in ("kendall_tau", "spearman"):
         if col in table:
             table[col] = [_figure(x, lang) for x in table[col]]
+    rb = run.baseline.rulebook
+    swept = [c for c in table.columns if "/" in str(c)]  # the parameters a sweep varies, as rulebook paths
+    words = {c: parameter_words(c, rb, lang) for c in swept}
+    if swept and "variant" in table:  # "bands/excellent/min = 86" → "Ngưỡng Xuất sắc = 86"
+        table["variant"] = ["; ".join(f"{words[c]} = {_value(row[c], lang)}" for c in swept)
+                            for _, row in summary.iterrows()]
+    for c in swept:
+        table[c] = [_value(x, lang) for x in summary[c]]
     names = {f"n_{b}": run.baseline.band_label(b, lang) for b in run.baseline.compiled.band_ids}
-    table = table.rename(columns={**names, "variant": _t(lang, "variant"), "band_changes": _t(lang, "band_changes"),
-                                  "kendall_tau": _t(lang, "kendall_tau"), "spearman": _t(lang, "spearman")})
+    table = table.rename(columns={**names, **words, "variant": _t(lang, "variant"),
+                                  "band_changes": _t(lang, "band_changes"), "kendall_tau": _t(lang, "kendall_tau"),
+                                  "spearman": _t(lang, "spearman")})
     yield Section(_t(lang, "sweep"), tables=[(_t(lang, "sweep_table"), table)], charts=[Figure("", chart)])
+
+
+def _value(value: Any, lang: str) -> str:
+    """A swept value as a person reads it (decimal comma in Vietnamese); a text as it is."""
+    from cchc_rules.display import number
+
+    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
+        return number(float(value), lang, 6, trim=True)
+    return str(value)
 
 
 def _uncertainty(run: ReportedRun, lang: str) -> Iterator[Section]:

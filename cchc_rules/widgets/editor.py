@@ -18,9 +18,9 @@ from cchc_rules.i18n import pick
 from cchc_rules.labels.workbench import CHANGES
 from cchc_rules.problems import CchcError
 from cchc_rules.report import charts
+from cchc_rules.report.change_text import decided_elsewhere, sentence
 from cchc_rules.report.tree import page
 from cchc_rules.widgets import params
-from cchc_rules.widgets.change_text import decided_elsewhere, sentence
 from cchc_rules.widgets.debounce import Debouncer
 from cchc_rules.widgets.edits import Editor, Evaluation
 from cchc_rules.widgets.pictures import png, show_png

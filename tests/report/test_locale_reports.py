@@ -117,3 +117,14 @@ def test_rank_axis_starts_at_the_first_rank(comparison):
     ticks = re.findall(r'text-anchor="end"[^>]*>([^<]+)<', svg)
     assert ticks and "0" not in ticks and not any("," in t for t in ticks)
     assert {"1", "4"} <= set(ticks)
+
+
+def test_swept_parameters_in_words():
+    from cchc_rules.report.change_text import parameter_words
+
+    rb = load_rulebook(ROOT / "rulebooks" / "par-province-2024.yaml")
+    assert parameter_words("bands/excellent/min", rb, "vi") == "Ngưỡng Xuất sắc (danh sách chung)"
+    assert parameter_words("bands_by_group/district/good/min", rb, "en") == (
+        "Minimum of Good (group District people's committees)")
+    assert parameter_words("criteria/8/max", rb, "vi").startswith("Điểm tối đa của tiêu chí 8 «")
+    assert parameter_words("display/decimals", rb, "en") == "display/decimals"  # another shape: as written

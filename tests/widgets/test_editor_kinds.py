@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from cchc_rules.dsl.load import load_rulebook
-from cchc_rules.widgets.change_text import decided_elsewhere, sentence
+from cchc_rules.report.change_text import decided_elsewhere, sentence
 from cchc_rules.widgets.editor import EditorApp
 from cchc_rules.widgets.edits import Editor
 

@@ -1,4 +1,4 @@
-"""The drafter's pending changes as sentences, and what decides instead of an edited value.
+"""Changes and swept parameters in words: the drafter's pending changes, what decides instead of an edited value.
 
 `sentence(change, rulebook, lang)` says one change of the language (set, add, remove, move,
 rename, reweight, transfer) in words, naming criteria, bands and groups as the rulebook does;
@@ -14,7 +14,7 @@ from cchc_rules.display import number, percent
 from cchc_rules.documents.rule_text import gate_text
 from cchc_rules.dsl.models import Band, Gate, Rulebook
 from cchc_rules.i18n import pick, resolve_lang
-from cchc_rules.labels.workbench import CHANGES
+from cchc_rules.labels.workbench import CHANGES, PARAMETERS
 
 
 def _t(key: str, lang: str, **fields: Any) -> str:
@@ -94,6 +94,22 @@ def _set_sentence(change: dict[str, Any], rulebook: Rulebook, lang: str) -> str:
         gates = [gate_text(Gate.model_validate(g), rulebook, lang) for g in change.get("to") or []]
         return _t("gates", lang, band=name, group=where, gates="; ".join(gates) or _t("no_gates", lang))
     return _t("set", lang, path=path, to=_num(change.get("to"), lang))
+
+
+def parameter_words(path: str, rulebook: Rulebook, lang: str | None = None) -> str:
+    """A rulebook path a sweep varies, in words ("Ngưỡng Xuất sắc", "Điểm tối đa của tiêu chí 8 «…»");
+    a path of another shape as written."""
+    lang = resolve_lang(lang)
+    parts = str(path).split("/")
+    band = _band_path(parts)
+    if band is not None and band[2] == "min":
+        name, where = _band_words(rulebook, band[0], band[1], lang)
+        return PARAMETERS["band_min"].text(lang).format(band=name, group=where)
+    if parts[0] == "criteria" and len(parts) == 3 and parts[2] == "max":
+        return PARAMETERS["max"].text(lang).format(node=node_words(rulebook, parts[1], lang))
+    if parts[0] == "criteria" and len(parts) == 6 and parts[2:4] == ["rule", "ladder"] and parts[5] == "min":
+        return PARAMETERS["step"].text(lang).format(step=int(parts[4]) + 1, node=node_words(rulebook, parts[1], lang))
+    return str(path)
 
 
 def decided_elsewhere(change: dict[str, Any], rulebook: Rulebook, lang: str | None = None) -> list[str]:
