@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install browser libreoffice demo test fuzz lab bench clean
+.PHONY: install browser libreoffice demo test fuzz lab app bench clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -39,6 +39,15 @@ fuzz: install  ## mutated rulebooks, datasets, scenarios and workbooks: a locate
 
 lab: install  ## JupyterLab on the workbench, opened on the trainer's notebook
 	$(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR) $(if $(filter 0,$(shell id -u)),--allow-root,) notebooks/01_scoring_walkthrough.ipynb
+
+# The trainer's sandbox and the drafter's editor as web apps: Voilà runs the same notebooks and shows only their
+# text and widgets (no code cell, no traceback). PORT=8866 by default; open the two addresses it prints.
+APP_PORT := $(or $(PORT),8866)
+app: install  ## the sandbox and the editor as web apps without code cells (Voilà), for a room of trainees
+	@echo "Trainer / Thử chấm điểm:     http://127.0.0.1:$(APP_PORT)/voila/render/01_scoring_walkthrough.ipynb"
+	@echo "Drafter / Soạn bộ tiêu chí:  http://127.0.0.1:$(APP_PORT)/voila/render/02_framework_editor.ipynb"
+	$(BIN)/voila notebooks/ --no-browser --port=$(APP_PORT) --Voila.ip=127.0.0.1 \
+		--VoilaConfiguration.show_tracebacks=False --VoilaConfiguration.strip_sources=True
 
 bench: install  ## speed and memory, each beside its baseline; figures in benchmarks/RESULTS.md
 	$(BIN)/pip install -q -e '.[bench]'

@@ -11,6 +11,7 @@ import math
 from decimal import ROUND_HALF_UP, Decimal
 
 from cchc_rules.i18n import resolve_lang
+from cchc_rules.labels.places import PLACES
 
 NO_VALUE = "—"
 _SEPARATORS = {"vi": (".", ","), "en": (",", ".")}  # (thousands, decimal)
@@ -65,3 +66,43 @@ def counted(n: int, one: str, many: str, lang: str | None = None) -> str:
 def excel_format(decimals: int = 2) -> str:
     """An Excel number format with `decimals` places; Excel shows it in the reader's own locale."""
     return "0" if decimals <= 0 else "0." + "0" * decimals
+
+
+def decimal_text(text: str, lang: str | None = None) -> str:
+    """A figure already written with a decimal point (a published index, "95.71") in `lang`'s notation,
+    digit for digit (no rounding again); any other text ("—") as it is."""
+    try:
+        value = Decimal(text)
+    except (ArithmeticError, ValueError, TypeError):
+        return text
+    if not value.is_finite():
+        return text
+    decimals = max(-value.as_tuple().exponent, 0)  # type: ignore[operator]
+    return number(float(value), lang, decimals)
+
+
+def ordinal(place: int, lang: str | None = None) -> str:
+    """A place as a word: thứ nhất, thứ nhì, thứ ba, thứ tư, thứ 5 … (vi); 1st, 2nd, 3rd, 4th, 11th, 21st … (en)."""
+    lang = resolve_lang(lang)
+    words = {1: "first", 2: "second", 3: "third", 4: "fourth"}
+    if lang == "vi":
+        return PLACES[words[place]].vi if place in words else PLACES["nth"].vi.format(n=count(place, lang))
+    suffix = "th" if 10 <= place % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(place % 10, "th")
+    return f"{count(place, lang)}{suffix}"
+
+
+def rank(value: float | int | None, lang: str | None = None, peers: int | None = None) -> str:
+    """A rank as people read it: "3", or "hạng 3/19" / "3 of 19" with `peers`; unranked in words, never <NA>."""
+    if value is None or str(value) in ("<NA>", "nan", "NaT") or (isinstance(value, float) and math.isnan(value)):
+        return PLACES["unranked"].text(resolve_lang(lang))
+    place = count(int(value), lang)
+    if peers is None:
+        return place
+    return PLACES["place_of"].text(resolve_lang(lang)).format(place=place, peers=count(peers, lang))
+
+
+def vega_locale(lang: str | None = None) -> dict[str, object]:
+    """The d3-format number locale of `lang`, for Vega charts (`config.locale.number`)."""
+    thousands, point = _SEPARATORS[resolve_lang(lang)]
+    return {"decimal": point, "thousands": thousands, "grouping": [3], "currency": ["", " ₫"], "percent": "%",
+            "minus": "-"}

@@ -6,6 +6,9 @@ import os
 from collections.abc import Mapping
 from typing import Literal
 
+from cchc_rules.labels import by_key
+from cchc_rules.labels.levels import LEVELS, STAGES
+
 Lang = Literal["vi", "en"]
 LANGS: tuple[Lang, ...] = ("vi", "en")
 DEFAULT_LANG: Lang = "vi"
@@ -37,12 +40,7 @@ def both(text: str | Mapping[str, str] | None) -> dict[str, str]:
     return {lang: pick(text, lang) for lang in LANGS}
 
 
-_STAGES = {
-    "self": {"vi": "Tự đánh giá", "en": "Self-assessment"},
-    "appraisal": {"vi": "Thẩm định", "en": "Appraisal"},
-    "appraisal_1": {"vi": "Thẩm định vòng 1", "en": "Appraisal, round 1"},
-    "appraisal_2": {"vi": "Thẩm định vòng 2", "en": "Appraisal, round 2"},
-}
+_STAGES = by_key(STAGES)
 
 
 def stage_label(stage: str, lang: str | None = None) -> str:
@@ -50,12 +48,7 @@ def stage_label(stage: str, lang: str | None = None) -> str:
     return _STAGES.get(stage, {}).get(resolve_lang(lang), stage)
 
 
-_LEVELS = {
-    "good": {"vi": "Tốt", "en": "Good"},
-    "full": {"vi": "Đầy đủ", "en": "Full"},
-    "partial": {"vi": "Một phần", "en": "Partial"},
-    "none": {"vi": "Không", "en": "None"},
-}
+_LEVELS = by_key(LEVELS)
 
 
 def level_label(level: str, lang: str | None = None) -> str:

@@ -130,6 +130,7 @@ def text(comparison: Any, lang: str) -> str:
     blocks += [f"- {d.describe(lang)}" for d in diff] or [labels.label("no_diff", lang)]
     blocks += [f"\n{labels.label('summary', lang)}", labels.summary_table(comparison, lang).to_string(index=False)]
     blocks += [f"\n{t['bins']}", labels.bins_table(comparison, lang).to_string(index=False)]
-    blocks += [f"\n{labels.label('transitions', lang)}", labels.transitions_table(comparison, lang).to_string()]
+    transitions = labels.transitions_table(comparison, lang).to_string(index=False)
+    blocks += [f"\n{labels.label('transitions', lang)}", transitions]
     blocks += [f"\n{t['units']}", labels.units_table(comparison, lang).to_string(index=False)]
     return "\n".join(blocks)

@@ -19,15 +19,13 @@ from typing import Any
 
 import pandas as pd
 
-from cchc_rules.i18n import pick
+from cchc_rules.display import decimal_text
+from cchc_rules.i18n import pick, stage_label
+from cchc_rules.labels import by_language
+from cchc_rules.labels.commands import SCORE
 from cchc_rules.outputs import add_force_argument, check_folder, output_folder, shown
 
-HEADERS = {
-    "vi": {"unit_id": "Mã", "name": "Đơn vị", "group": "Nhóm", "published": "Chỉ số", "band": "Xếp loại",
-           "rank": "Hạng", "title": "Kết quả chấm điểm", "stage": "giai đoạn", "units": "đơn vị"},
-    "en": {"unit_id": "ID", "name": "Unit", "group": "Group", "published": "Index", "band": "Band",
-           "rank": "Rank", "title": "Scores", "stage": "stage", "units": "units"},
-}
+HEADERS = by_language(SCORE)
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -115,13 +113,14 @@ def table(result: Any, lang: str) -> str:
     rb = result.rulebook
     units = result.units.copy()
     units["_ranked"] = units["rank"].isna()
-    blocks = [f"{h['title']}: {pick(rb.title, lang)} ({h['stage']}: {result.stage}, {len(units)} {h['units']})"]
+    stage = stage_label(result.stage, lang)
+    blocks = [f"{h['title']}: {pick(rb.title, lang)} ({h['stage']}: {stage}, {len(units)} {h['units']})"]
     columns = ["unit_id", "name", "group", "published", "band", "rank"]
     for group, members in units.groupby(units["group"].astype(str), sort=False, observed=True):
         members = members.sort_values(["_ranked", "rank", "index"], ascending=[True, True, False], kind="stable")
         rows = [
             [
-                str(r.unit_id), str(r.name), pick(rb.groups[group], lang), str(r.published),
+                str(r.unit_id), str(r.name), pick(rb.groups[group], lang), decimal_text(str(r.published), lang),
                 result.band_label(str(r.band), lang) if pd.notna(r.band) else "—",
                 "—" if pd.isna(r.rank) else str(int(r.rank)),
             ]
@@ -172,8 +171,10 @@ def write_outputs(result: Any, out: Path, lang: str, inputs: list[Path] | None =
     `out` goes through the output guard (`cchc_rules.outputs.output_folder`) with `inputs` and `force`."""
     from cchc_rules.documents.results import write_results_workbook
     from cchc_rules.documents.tables import write_csv, write_tables
+    from cchc_rules.report.order import ranked
 
-    tables = {"units": result.units, "nodes": result.nodes, "ledger": ledgers(result, lang)}
+    units = ranked(result.units, list(result.rulebook.groups))
+    tables = {"units": units, "nodes": result.nodes, "ledger": ledgers(result, lang)}
     with output_folder(out, inputs or [], force) as tmp:
         for name, table in tables.items():
             write_csv(table, tmp / f"{name}.csv")

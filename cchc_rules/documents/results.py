@@ -29,68 +29,11 @@ from cchc_rules.documents.xlsx import (
     title_rows,
 )
 from cchc_rules.engine.rounding import publish1
-from cchc_rules.i18n import pick, resolve_lang
+from cchc_rules.i18n import pick, resolve_lang, stage_label
+from cchc_rules.labels import by_language
+from cchc_rules.labels.documents import RESULTS
 
-_L = {
-    "vi": {
-        "title": "Kết quả Chỉ số cải cách hành chính: {title}",
-        "stage": "Kết quả tại bước: {stage}",
-        "sample": "TÀI LIỆU MẪU: bộ tiêu chí minh hoạ, không phải kết quả chính thức.",
-        "rank": "Xếp hạng",
-        "unit_id": "Mã đơn vị",
-        "name": "Tên đơn vị",
-        "index": "Chỉ số",
-        "band": "Xếp loại",
-        "prev_index": "Chỉ số năm trước",
-        "delta_index": "Tăng (+) / giảm (−) chỉ số",
-        "prev_rank": "Hạng năm trước",
-        "delta_rank": "Tăng (+) / giảm (−) bậc",
-        "sub": "{code}. {name} (%)",
-        "unranked": "Không xếp hạng",
-        "out": "—",
-        "footnote": "Chỉ số thành phần (%) = điểm đạt ÷ điểm tối đa áp dụng; — : không áp dụng với đơn vị.",
-        "data": "Dữ liệu",
-        "points": "Điểm đạt",
-        "max": "Tối đa áp dụng",
-        "adjustment": "Điểm thưởng/trừ",
-        "group": "Nhóm",
-        "exact": "Chỉ số (chưa làm tròn)",
-        "place_date": "……………, ngày …… tháng …… năm ……",
-        "prepared": "NGƯỜI LẬP BIỂU",
-        "approved": "THỦ TRƯỞNG CƠ QUAN",
-        "sign": "(Ký, ghi rõ họ tên)",
-        "seal": "(Ký tên, đóng dấu)",
-    },
-    "en": {
-        "title": "PAR index results: {title}",
-        "stage": "Results at stage: {stage}",
-        "sample": "SAMPLE DOCUMENT: an illustrative criteria set, not official results.",
-        "rank": "Rank",
-        "unit_id": "Unit id",
-        "name": "Unit",
-        "index": "Index",
-        "band": "Band",
-        "prev_index": "Index last year",
-        "delta_index": "Change in index",
-        "prev_rank": "Rank last year",
-        "delta_rank": "Places up (+) / down (−)",
-        "sub": "{code}. {name} (%)",
-        "unranked": "Not ranked",
-        "out": "—",
-        "footnote": "Sub-index (%) = points earned ÷ applicable maximum; —: does not apply to the unit.",
-        "data": "Data",
-        "points": "Points earned",
-        "max": "Applicable max",
-        "adjustment": "Bonus/penalty",
-        "group": "Group",
-        "exact": "Index (unrounded)",
-        "place_date": "……………, (date) ……………",
-        "prepared": "PREPARED BY",
-        "approved": "HEAD OF AGENCY",
-        "sign": "(signature and full name)",
-        "seal": "(signature and seal)",
-    },
-}
+_L = by_language(RESULTS)
 
 
 def _fmt(decimals: int, signed: bool = False) -> str:
@@ -124,7 +67,8 @@ def write_results_workbook(result: Any, path: Path | str, lang: str | None = Non
         if rows.empty:
             continue
         ws = wb.create_sheet(sheet_title(pick(rb.groups.get(str(group)), lang) or str(group), taken))
-        lines = [lab["title"].format(title=pick(rb.title, lang)), lab["stage"].format(stage=result.stage)]
+        lines = [lab["title"].format(title=pick(rb.title, lang)),
+                 lab["stage"].format(stage=stage_label(result.stage, lang))]
         if rb.illustrative:
             lines.append(lab["sample"])
         title_rows(ws, lines)

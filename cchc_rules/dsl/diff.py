@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
@@ -20,47 +20,14 @@ import pandas as pd
 from cchc_rules import display
 from cchc_rules.dsl.models import Adjustment, Band, Node, Rulebook
 from cchc_rules.i18n import pick, resolve_lang
+from cchc_rules.labels import by_key
+from cchc_rules.labels.analysis import CHANGE_KINDS, DIFF_DETAILS, DIFF_FIELDS, DIFF_SENTENCES, DIFF_SUBJECTS
 
-KIND_LABELS: dict[str, dict[str, str]] = {
-    "added": {"vi": "thêm", "en": "added"},
-    "removed": {"vi": "bỏ", "en": "removed"},
-    "renamed": {"vi": "đổi mã", "en": "renamed"},
-    "moved": {"vi": "chuyển chỗ", "en": "moved"},
-    "max": {"vi": "điểm tối đa", "en": "maximum"},
-    "name": {"vi": "tên", "en": "name"},
-    "rule": {"vi": "cách chấm", "en": "scoring rule"},
-    "attribute": {"vi": "thuộc tính", "en": "attribute"},
-    "band": {"vi": "xếp loại", "en": "band"},
-    "adjustment": {"vi": "điểm cộng/trừ", "en": "adjustment"},
-    "setting": {"vi": "thiết lập", "en": "setting"},
-}
-_SUBJECTS = {
-    "node": {"vi": "tiêu chí {id}", "en": "criterion {id}"},
-    "band": {"vi": "mức xếp loại {id}", "en": "band {id}"},
-    "adjustment": {"vi": "điểm cộng/trừ {id}", "en": "adjustment {id}"},
-}
+KIND_LABELS: dict[str, dict[str, str]] = by_key(CHANGE_KINDS)
+_SUBJECTS = by_key(DIFF_SUBJECTS)
 _QUOTES = {"vi": " «{}»", "en": " “{}”"}
-_SENTENCES = {
-    "added": {"vi": "Thêm {subject}{detail}.", "en": "Added {subject}{detail}."},
-    "removed": {"vi": "Bỏ {subject}.", "en": "Removed {subject}."},
-    "renamed": {"vi": "Đổi mã {base} thành {variant}{name}.", "en": "Renamed {base} to {variant}{name}."},
-    "moved": {
-        "vi": "Chuyển {subject} từ dưới {base} sang dưới {variant}.",
-        "en": "Moved {subject} from under {base} to under {variant}.",
-    },
-    "max": {"vi": "Điểm tối đa của {subject}: {base} → {variant}.", "en": "Maximum of {subject}: {base} → {variant}."},
-    "name": {"vi": "Tên của {bare}: «{base}» → «{variant}».", "en": "Name of {bare}: “{base}” → “{variant}”."},
-    "rule": {
-        "vi": "Cách chấm của {subject}, {field}: {base} → {variant}.",
-        "en": "Scoring rule of {subject}, {field}: {base} → {variant}.",
-    },
-    "item": {"vi": "{subject}, {field}: {base} → {variant}.", "en": "{subject}, {field}: {base} → {variant}."},
-    "setting": {"vi": "{path}: {base} → {variant}.", "en": "{path}: {base} → {variant}."},
-}
-_ADDED_DETAIL = {
-    "node": {"vi": ", tối đa {v} điểm", "en": ", maximum {v}"},
-    "band": {"vi": ", từ {v}", "en": ", from {v}"},
-}
+_SENTENCES = by_key(DIFF_SENTENCES)
+_ADDED_DETAIL = by_key(DIFF_DETAILS)
 _GROUP = {"vi": " của nhóm {}", "en": " of group {}"}
 _TOP = {"vi": "cấp cao nhất", "en": "the top level"}
 _WORDS = {True: {"vi": "có", "en": "yes"}, False: {"vi": "không", "en": "no"}}
@@ -84,14 +51,17 @@ class Difference:
     variant: Any = field(default=None, hash=False)
     subject: str = "node"
     name: Any = field(default=None, compare=False, hash=False)
+    group_name: Any = field(default=None, compare=False, hash=False)  # the group of a band list, as named
 
     def describe(self, lang: str | None = None) -> str:
         """One sentence saying what changed, in Vietnamese (default) or English."""
         lang = resolve_lang(lang)
-        bare = _SUBJECTS[self.subject][lang].format(id=self.id) if self.subject in _SUBJECTS else self.path
+        named_item = self.subject in ("band", "adjustment") and bool(self.name)  # by its label, not its id
+        shown_id = pick(self.name, lang) if named_item else self.id
+        bare = _SUBJECTS[self.subject][lang].format(id=shown_id) if self.subject in _SUBJECTS else self.path
         if self.subject == "band" and self.path.startswith("bands_by_group/"):
-            bare += _GROUP[lang].format(self.path.split("/")[1])
-        named = bare + (_QUOTES[lang].format(pick(self.name, lang)) if self.name else "")
+            bare += _GROUP[lang].format(pick(self.group_name, lang) or self.path.split("/")[1])
+        named = bare + (_QUOTES[lang].format(pick(self.name, lang)) if self.name and not named_item else "")
         base, variant = show(self.base, lang), show(self.variant, lang)
         if self.kind == "moved":
             base = base if self.base is not None else _TOP[lang]
@@ -106,16 +76,18 @@ class Difference:
             key = "setting"
         text = _SENTENCES[key][lang].format(
             subject=named, bare=bare, name=_QUOTES[lang].format(pick(self.name, lang)) if self.name else "",
-            base=base, variant=variant, detail=detail, path=self.path, field=self._field(),
+            base=base, variant=variant, detail=detail, path=self.path, field=self._field(lang),
         )
         return text[:1].upper() + text[1:]
 
-    def _field(self) -> str:
-        """The part of the path below the subject (e.g. ladder/1/min of criteria/3.1/rule/ladder/1/min)."""
+    def _field(self, lang: str = "vi") -> str:
+        """The part of the path below the subject (e.g. ladder/1/min of criteria/3.1/rule/ladder/1/min); a
+        band's or an adjustment's own field in words (min → ngưỡng)."""
         parts = self.path.split("/")
         head = 2 if parts[0] in ("criteria", "bands", "adjustments") else 3
         rest = parts[head:]
-        return "/".join(rest[1:] if self.kind == "rule" and rest[:1] == ["rule"] else rest) or self.path
+        text = "/".join(rest[1:] if self.kind == "rule" and rest[:1] == ["rule"] else rest) or self.path
+        return DIFF_FIELDS[text].text(lang) if self.subject in ("band", "adjustment") and text in DIFF_FIELDS else text
 
 
 def show(value: Any, lang: str | None = None) -> str:
@@ -171,7 +143,8 @@ def compare_rulebooks(base: Rulebook, variant: Rulebook) -> list[Difference]:
             ids = [[b.id for b in bands] if bands is not None else None for bands in (old, new)]
             out.append(Difference("band", path, group, ids[0], ids[1], subject="setting"))
         else:
-            out += _items(old, new, path, "band", back)
+            named = variant.groups.get(group) or base.groups.get(group)
+            out += [replace(d, group_name=named) for d in _items(old, new, path, "band", back)]
     for name in _SETTINGS:
         before = _dump(getattr(base, name))
         if name == "ranking":

@@ -13,6 +13,7 @@ Vietnamese or English.
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -21,13 +22,15 @@ import pandas as pd
 
 from cchc_rules.data.model import NA, VALUE
 from cchc_rules.data.model import ZERO_TOTAL as ST_ZERO_TOTAL
+from cchc_rules.display import decimal_text, number
 from cchc_rules.dsl.models import Best
 from cchc_rules.engine.grading import gate_holds, zero_leaves
 from cchc_rules.engine.rounding import NANO
 from cchc_rules.engine.vocabulary import Reason
+from cchc_rules.i18n import level_label, resolve_lang, stage_label
 from cchc_rules.i18n import pick as pick_text
-from cchc_rules.i18n import resolve_lang, stage_label
-from cchc_rules.numbers import plain
+from cchc_rules.labels import by_language
+from cchc_rules.labels.engine import LEDGER
 
 if TYPE_CHECKING:
     from cchc_rules.data.model import Inputs
@@ -67,72 +70,7 @@ class Result(Protocol):
 COLUMNS = ["section", "id", "code", "name", "kind", "stage", "value", "matched", "points", "max", "clamped",
            "missing", "out", "detail", "depth"]
 
-TEXT: dict[str, dict[str, str]] = {
-    "vi": {
-        "yes": "có", "no": "không", "none": "—", "ladder_rest": "còn lại",
-        "leaf": "tiêu chí", "adjustment": "điều chỉnh", "index": "chỉ số", "band": "xếp loại",
-        "gate": "điều kiện", "quota": "hạn mức", "tie_break": "phân định đồng điểm", "rank": "thứ hạng",
-        "structural": "không áp dụng cho nhóm", "na_rescale": "NA: loại khỏi điểm tối đa",
-        "zt_na": "tổng bằng 0: loại khỏi điểm tối đa",
-        "miss_na": "không có giá trị: coi như NA",
-        "na_zero": "NA: tính 0 điểm", "zt_max": "tổng bằng 0: tính điểm tối đa", "zt_zero": "tổng bằng 0: tính 0 điểm",
-        "miss_zero": "không có giá trị: 0 điểm", "miss_max": "không có giá trị: điểm tối đa",
-        "relative": "so với nhóm: kém nhất {low}, tốt nhất {high}",
-        "linear": "{share} của khoảng {lo} → {hi}", "deduct": "{count} × {per}",
-        "index_calc": "{earned} / {possible} × {scale} = {base}; điều chỉnh {adj};"
-                      " chỉ số {index} → công bố {published}",
-        "band_got": "xếp loại: {band}", "band_none": "không đạt mức xếp loại nào",
-        "below": "mức {band}: chỉ số {key} < ngưỡng {min}",
-        "gate_flag": "mức {band}: cần cờ '{flag}' = {want}, thực tế {got}",
-        "gate_share": "mức {band}: nút {node} đạt {share} < tỉ lệ tối thiểu {min}",
-        "gate_min": "mức {band}: nút {node} đạt {points} < {min} điểm",
-        "gate_zero": "mức {band}: nút {node} có {zeros} tiêu chí 0 điểm > tối đa {max}",
-        "demoted": "hạn mức mức {band}: được {allowed}/{count} đơn vị; thứ hạng {rank}{tied} → {to}",
-        "tied": " (đồng hạng tại ranh giới)",
-        "tb_won": "cùng chỉ số với {other}: phân định bằng nút {node} ({mine} > {theirs})",
-        "tb_lost": "cùng chỉ số với {other}: phân định bằng nút {node} ({mine} < {theirs})",
-        "tb_equal": "cùng chỉ số và cùng điểm các nút phân định với {other}: đồng hạng",
-        "rank_is": "thứ hạng {rank}", "unranked": "không xếp hạng",
-        "node": "tổng", "sum_of": "tổng các tiêu chí con {sum}", "capped": "giới hạn tối đa {max}: {sum} → {points}",
-        "best": "lấy {k} tiêu chí tốt nhất trong {n}: giữ {kept}; bỏ {dropped}",
-        "floor": "điểm sàn {floor}: {sum} → {points}", "node_out": "không tính vào điểm tối đa của đơn vị",
-        "excluded": "không xếp hạng: đơn vị mang cờ '{flag}' (ranking.exclude_flag)",
-        "unscored": "không được chấm điểm: không có tiêu chí nào được tính, nên không xếp loại, không xếp hạng",
-        "head": "Đơn vị {unit} ({name}), nhóm {group}, giai đoạn {stage}: chỉ số {published}, {band}, {rank}",
-    },
-    "en": {
-        "yes": "yes", "no": "no", "none": "—", "ladder_rest": "the rest",
-        "leaf": "criterion", "adjustment": "adjustment", "index": "index", "band": "band",
-        "gate": "gate", "quota": "quota", "tie_break": "tie-break", "rank": "rank",
-        "structural": "does not apply to the group", "na_rescale": "NA: out of the maximum",
-        "zt_na": "zero total: out of the maximum",
-        "miss_na": "no value: treated as NA",
-        "na_zero": "NA: counts 0", "zt_max": "zero total: counts the max", "zt_zero": "zero total: counts 0",
-        "miss_zero": "no value: 0 points", "miss_max": "no value: the max",
-        "relative": "against the group: worst {low}, best {high}",
-        "linear": "{share} of the span {lo} → {hi}", "deduct": "{count} × {per}",
-        "index_calc": "{earned} / {possible} × {scale} = {base}; adjustments {adj};"
-                      " index {index} → published {published}",
-        "band_got": "band: {band}", "band_none": "no band qualifies",
-        "below": "band {band}: index {key} < threshold {min}",
-        "gate_flag": "band {band}: needs flag '{flag}' = {want}, has {got}",
-        "gate_share": "band {band}: node {node} has share {share} < minimum {min}",
-        "gate_min": "band {band}: node {node} has {points} < {min} points",
-        "gate_zero": "band {band}: node {node} has {zeros} zero leaves > at most {max}",
-        "demoted": "quota of band {band}: {allowed} of {count} units allowed; rank {rank}{tied} → {to}",
-        "tied": " (tied at the boundary)",
-        "tb_won": "same index as {other}: separated by node {node} ({mine} > {theirs})",
-        "tb_lost": "same index as {other}: separated by node {node} ({mine} < {theirs})",
-        "tb_equal": "same index and tie-break points as {other}: they share the place",
-        "rank_is": "rank {rank}", "unranked": "not ranked",
-        "node": "subtotal", "sum_of": "children add up to {sum}", "capped": "capped at {max}: {sum} → {points}",
-        "best": "best {k} of {n} children: kept {kept}; dropped {dropped}",
-        "floor": "floor {floor}: {sum} → {points}", "node_out": "out of the unit's maximum",
-        "excluded": "not ranked: the unit carries the flag '{flag}' (ranking.exclude_flag)",
-        "unscored": "unscored: no criterion counts, so no band and no rank",
-        "head": "Unit {unit} ({name}), group {group}, stage {stage}: index {published}, {band}, {rank}",
-    },
-}
+TEXT: dict[str, dict[str, str]] = by_language(LEDGER)
 _MISSING: dict[int, str] = {Reason.MISSING_ZERO: "zero", Reason.MISSING_MAX: "max", Reason.MISSING_NA: "na"}
 # The ledger's note (a key of TEXT) for each reason a leaf did not get its points from a value.
 _NOTE: dict[int, str] = {
@@ -152,6 +90,13 @@ class Ledger:
     rows: pd.DataFrame
 
     def format(self) -> str:
+        token = _LANG.set(self.lang)
+        try:
+            return self._format()
+        finally:
+            _LANG.reset(token)
+
+    def _format(self) -> str:
         lines = [self.head]
         for r in self.rows.itertuples(index=False):
             indent = "  " * (int(r.depth) if "depth" in self.rows and pd.notna(r.depth) else 0)
@@ -161,7 +106,7 @@ class Ledger:
             elif r.section == "leaf":
                 amount = "" if pd.isna(r.points) else f"{plain(r.points)}/{plain(r.max)}"
                 extra = "; ".join(x for x in (r.matched, r.out, r.detail) if x)
-                stage = f"[{r.stage}] " if r.stage else ""
+                stage = f"[{stage_label(r.stage, self.lang)}] " if r.stage else ""
                 lines.append(f"  {indent}{r.code} {r.name}: {stage}{r.value} → {amount or '—'}"
                              f"{'  ' + extra if extra else ''}")
             else:
@@ -174,12 +119,28 @@ class Ledger:
         return self.format()
 
 
+_LANG: ContextVar[str] = ContextVar("ledger_lang", default="vi")
+
+
+def plain(value: float) -> str:
+    """A number of the ledger in its language's notation: up to 9 decimals, no trailing zeros (94,24; 94.24)."""
+    return number(value, _LANG.get(), 9, trim=True)
+
+
 def _signed(x: float) -> str:
     return ("+" if x >= 0 else "-") + plain(abs(x))
 
 
 def build_ledger(result: Result, u: int, lang: str | None = None) -> Ledger:
     lang = resolve_lang(lang)
+    token = _LANG.set(lang)
+    try:
+        return _ledger(result, u, lang)
+    finally:
+        _LANG.reset(token)
+
+
+def _ledger(result: Result, u: int, lang: str) -> Ledger:
     t = TEXT[lang]
     rows = [*_tree_rows(result, u, lang), *_adjustment_rows(result, u, lang), _index_row(result, u, t)]
     rows += _band_rows(result, u, lang)
@@ -188,9 +149,10 @@ def build_ledger(result: Result, u: int, lang: str | None = None) -> Ledger:
     unit = result.units.iloc[u]
     band = t["band_none"] if pd.isna(unit["band"]) else result.band_label(unit["band"], lang)
     rank = t["unranked"] if pd.isna(unit["rank"]) else t["rank_is"].format(rank=unit["rank"])
-    head = t["head"].format(unit=unit["unit_id"], name=unit["name"], group=unit["group"],
+    group = pick_text(result.rulebook.groups.get(str(unit["group"])), lang) or str(unit["group"])
+    head = t["head"].format(unit=unit["unit_id"], name=unit["name"], group=group,
                             stage=stage_label(result.stage, lang),
-                            published=unit["published"], band=band, rank=rank)
+                            published=decimal_text(str(unit["published"]), lang), band=band, rank=rank)
     table = pd.DataFrame([{k: r.get(k) for k in COLUMNS} for r in rows], columns=COLUMNS)
     return Ledger(str(unit["unit_id"]), lang, head, table)
 
@@ -271,7 +233,7 @@ def _unranked_rows(result: Result, u: int, t: dict[str, str]) -> list[dict[str, 
     if result.unscored[u]:
         return [{"section": "rank", "id": "unscored", "detail": t["unscored"]}]
     if c.exclude_flag >= 0 and result.flags[u, c.exclude_flag]:
-        return [{"section": "rank", "id": "excluded", "detail": t["excluded"].format(flag=c.flag_ids[c.exclude_flag])}]
+        return [{"section": "rank", "id": "excluded", "detail": t["excluded"].format(flag=_flag(c, c.exclude_flag, t))}]
     return [{"section": "rank", "id": "unranked", "detail": t["unranked"]}]
 
 
@@ -289,7 +251,7 @@ def _value_text(result: Result, u: int, j: int, t: dict[str, str]) -> str:
     if rule.binary is not None:
         return t["yes"] if v >= 1 else t["no"]
     if rule.levels is not None:
-        return list(rule.levels)[int(v)]
+        return level_label(list(rule.levels)[int(v)], _LANG.get())
     if rule.survey is not None:
         return f"{plain(v)} (n={int(result.inputs.survey_n[u, j])})"
     return plain(v)
@@ -305,7 +267,7 @@ def _matched(result: Result, u: int, j: int, g: int, t: dict[str, str]) -> str:
                 return f"≥ {plain(step.min)}" if step.min is not None else t["ladder_rest"]
         return t["none"]
     if rule.levels is not None:
-        return list(rule.levels)[int(v)]
+        return level_label(list(rule.levels)[int(v)], _LANG.get())
     if rule.linear is not None:
         share = min(max((v - rule.linear.from_) / (rule.linear.to - rule.linear.from_), 0.0), 1.0)
         return t["linear"].format(share=plain(share), lo=plain(rule.linear.from_), hi=plain(rule.linear.to))
@@ -328,7 +290,7 @@ def _adjustment_rows(result: Result, u: int, lang: str) -> list[dict[str, Any]]:
             "section": "adjustment", "id": adj.id, "code": adj.id, "name": pick_text(adj.name, lang),
             "kind": "points" if adj.rule.points is not None else "deduct_each", "stage": stage, "value": plain(v),
             "points": result.totals.adjustments[u, a] / NANO, "max": adj.cap,
-            "detail": f"{pick_text(adj.name, lang)} [{stage}] = {plain(v)}",
+            "detail": f"{pick_text(adj.name, lang)} [{stage_label(stage, lang)}] = {plain(v)}",
         })
     return out
 
@@ -382,9 +344,15 @@ def _band_rows(result: Result, u: int, lang: str) -> list[dict[str, Any]]:
     return rows
 
 
+def _flag(c, flag: int, t: dict[str, str]) -> str:
+    """A flag as people name it (its rulebook text in the ledger's language; its id when it has none)."""
+    ident = c.flag_ids[flag]
+    return pick_text(c.rulebook.flags.get(ident), _LANG.get()) or ident
+
+
 def _gate_text(c, gate, band: str, pts, mx, app, flags, t: dict[str, str]) -> str:
     if gate.kind == "flag":
-        return t["gate_flag"].format(band=band, flag=c.flag_ids[gate.flag], want=t["yes" if gate.is_ else "no"],
+        return t["gate_flag"].format(band=band, flag=_flag(c, gate.flag, t), want=t["yes" if gate.is_ else "no"],
                                      got=t["yes" if flags[0, gate.flag] else "no"])
     node = c.nodes[gate.node].label
     n = gate.node

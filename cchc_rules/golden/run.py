@@ -13,6 +13,8 @@ from cchc_rules.engine.result import Result
 from cchc_rules.golden.cases import NODE_TEXT_KEYS, NUMBER_KEYS, Case, GoldenFile, UnitCase, _isnan, _num
 from cchc_rules.golden.load import load_golden
 from cchc_rules.i18n import resolve_lang
+from cchc_rules.labels import by_language
+from cchc_rules.labels.engine import GOLDEN
 from cchc_rules.problems import CchcError, Problem
 
 
@@ -60,10 +62,7 @@ class Outcome:
         return "\n".join(lines)
 
 
-_WORDS = {
-    "vi": {"expected": "mong đợi", "got": "nhận được", "differs": "KHÁC", "ledger": "Sổ tính điểm của đơn vị"},
-    "en": {"expected": "expected", "got": "got", "differs": "DIFFERS", "ledger": "Ledger of unit"},
-}
+_WORDS = by_language(GOLDEN)
 
 
 # ---------------------------------------------------------------- values of a case

@@ -20,6 +20,8 @@ import pandas as pd
 from cchc_rules.analysis.matching import BINS
 from cchc_rules.i18n import pick
 from cchc_rules.problems import Problems, define
+from cchc_rules.report.change_text import parameter_words
+from cchc_rules.report.chart_locale import localized
 from cchc_rules.report.labels import item_names, label
 
 if TYPE_CHECKING:
@@ -56,6 +58,7 @@ def _bin_scale(lang: str | None) -> alt.Scale:
 
 
 # ---------------------------------------------------------------- comparison charts
+@localized
 def rank_slope(comparison: Comparison, lang: str | None = None, top: int = 40) -> alt.Chart | alt.FacetChart:
     """Each unit's rank on the base side joined to its rank on the variant side (one panel per group).
 
@@ -84,7 +87,9 @@ def rank_slope(comparison: Comparison, lang: str | None = None, top: int = 40) -
     )
     base = alt.Chart(long).encode(
         x=alt.X("side:N", sort=sides, title=None, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("rank:Q", scale=alt.Scale(reverse=True, zero=False), title=label("rank", lang)),
+        # ranks start at 1: no "nice" rounding down to a rank 0 that nobody holds; whole ranks only
+        y=alt.Y("rank:Q", scale=alt.Scale(reverse=True, zero=False, nice=False, domainMin=1), title=label("rank", lang),
+                axis=alt.Axis(tickMinStep=1, format="d")),
         color=alt.Color("movement:N", scale=_bin_scale(lang), title=label("bin", lang)),
         detail="unit_id:N",
         tooltip=[alt.Tooltip("name:N", title=label("name", lang)), alt.Tooltip("side:N", title=label("side", lang)),
@@ -97,6 +102,7 @@ def rank_slope(comparison: Comparison, lang: str | None = None, top: int = 40) -
     return chart.properties(title=title)
 
 
+@localized
 def transition_heatmap(comparison: Comparison, lang: str | None = None) -> alt.LayerChart:
     """Units per (base band, variant band), base bands as rows, best first."""
     t = comparison.transitions
@@ -127,6 +133,7 @@ def transition_heatmap(comparison: Comparison, lang: str | None = None) -> alt.L
     return (rect + text).properties(width=WIDTH, height=WIDTH * 0.7, title=label("title_heatmap", lang))
 
 
+@localized
 def winners_losers(comparison: Comparison, lang: str | None = None) -> alt.Chart:
     """Units per movement bin (up more than 3 places … down more than 3, not comparable)."""
     b = comparison.bins
@@ -146,6 +153,7 @@ def winners_losers(comparison: Comparison, lang: str | None = None) -> alt.Chart
     )
 
 
+@localized
 def waterfall(comparison: Comparison, unit_id: str, lang: str | None = None) -> alt.Chart:
     """One unit's index from base to variant, one step per top-level criterion, then the applicable
     maximum, adjustments and clamping (steps of zero are left out; the steps add up to the change)."""
@@ -196,6 +204,7 @@ def _group_labels(comparison: Comparison, lang: str | None) -> dict[str, str]:
 
 
 # ---------------------------------------------------------------- sweeps
+@localized
 def sweep_lines(
     summary: pd.DataFrame, path: str | None = None, rulebook: Rulebook | None = None, lang: str | None = None
 ) -> alt.Chart:
@@ -213,12 +222,13 @@ def sweep_lines(
     long = summary.melt(id_vars=["variant", *paths], value_vars=counts, var_name="band", value_name="units")
     long["band"] = long["band"].map(dict(zip(counts, bands)))
     long["value"] = long[path]
+    words = {p: parameter_words(p, rulebook, lang) if rulebook is not None else p for p in paths}
     long["series"] = [
-        "; ".join(f"{p} = {r[p]}" for p in others) for r in long.to_dict("records")
+        "; ".join(f"{words[p]} = {r[p]}" for p in others) for r in long.to_dict("records")
     ] if others else ""
     encoding: dict[str, Any] = {
         "x": alt.X(f"value:{'Q' if pd.api.types.is_numeric_dtype(long['value']) else 'O'}",
-                   title=f"{label('swept_value', lang)}: {path}"),
+                   title=f"{label('swept_value', lang)}: {words[path]}"),
         "y": alt.Y("units:Q", title=label("units", lang)),
         "color": alt.Color("band:N", sort=bands, scale=_band_scale(bands), title=label("band", lang)),
         "tooltip": [alt.Tooltip("variant:N", title=label("variant_id", lang)),
@@ -231,5 +241,5 @@ def sweep_lines(
         alt.Chart(long)
         .mark_line(point=True)
         .encode(**encoding)
-        .properties(width=WIDTH, height=280, title=label("title_sweep", lang, path=path))
+        .properties(width=WIDTH, height=280, title=label("title_sweep", lang, path=words[path]))
     )

@@ -15,35 +15,14 @@ import pandas as pd
 
 from cchc_rules.display import count, counted
 from cchc_rules.i18n import pick, resolve_lang
+from cchc_rules.labels import by_language
+from cchc_rules.labels.report import GAPS
 
 if TYPE_CHECKING:
     from cchc_rules.engine.result import Result
     from cchc_rules.problems import Problem
 
-TEXT = {
-    "vi": {
-        "note": "Lưu ý: {values} được điền theo quy định khi thiếu dữ liệu (missing), ở {units}.",
-        "none": "Không có giá trị nào được điền theo quy định khi thiếu dữ liệu.",
-        "by_criterion": "  theo tiêu chí: {items}", "by_unit": "  theo đơn vị: {items}",
-        "more": "và {n} mục khác",
-        "value": "giá trị", "values": "giá trị", "unit": "đơn vị", "units": "đơn vị",
-        "criterion": "Tiêu chí", "name": "Tên", "group": "Nhóm", "policy": "Quy định khi thiếu",
-        "filled": "Số giá trị được điền", "of": "Trên số đơn vị áp dụng", "no_data": "Không có dữ liệu nào",
-        "unit_id": "Mã", "unit_name": "Đơn vị", "yes": "có", "no": "không",
-        "zero": "0 điểm", "max": "điểm tối đa", "na": "coi như không áp dụng", "error": "lỗi",
-    },
-    "en": {
-        "note": "Note: {values} filled by the missing policy, in {units}.",
-        "none": "No value was filled by a missing policy.",
-        "by_criterion": "  by criterion: {items}", "by_unit": "  by unit: {items}",
-        "more": "and {n} more",
-        "value": "value", "values": "values", "unit": "unit", "units": "units",
-        "criterion": "Criterion", "name": "Name", "group": "Group", "policy": "Missing policy",
-        "filled": "Values filled", "of": "Of units it applies to", "no_data": "No data at all",
-        "unit_id": "ID", "unit_name": "Unit", "yes": "yes", "no": "no",
-        "zero": "0 points", "max": "the maximum", "na": "treated as not applicable", "error": "error",
-    },
-}
+TEXT = by_language(GAPS)
 SHOWN = 8  # items listed per line of the console note
 
 

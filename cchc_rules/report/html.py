@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import base64
 import html
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
@@ -22,6 +24,10 @@ import pandas as pd
 
 from cchc_rules.engine.result import Result
 from cchc_rules.i18n import pick, resolve_lang, stage_label
+from cchc_rules.labels import by_language
+from cchc_rules.labels.report import SCENARIO_REPORT
+from cchc_rules.places import project_root
+from cchc_rules.report.change_text import parameter_words
 
 
 class ReportedRun(Protocol):
@@ -37,66 +43,7 @@ class ReportedRun(Protocol):
     uncertainty: dict[str, pd.DataFrame]
     report_cache: dict[str, Any]
 
-TEXT: dict[str, dict[str, str]] = {
-    "vi": {
-        "report": "Báo cáo kịch bản", "overview": "Tổng quan", "question": "Câu hỏi",
-        "baseline": "Bộ tiêu chí gốc", "data": "Dữ liệu", "stage": "Giai đoạn chấm", "units": "Số đơn vị",
-        "illustrative": "Bộ tiêu chí minh họa và dữ liệu mẫu: không phải kết quả chính thức.",
-        "headline": "Các phương án so với phương án gốc", "variant": "Phương án",
-        "band_changes": "Đổi xếp loại", "kendall_tau": "Kendall tau", "spearman": "Spearman",
-        "mean_abs_rank_shift": "Thay đổi hạng TB", "units_up": "Lên hạng", "units_down": "Xuống hạng",
-        "bands": "Xếp loại theo phương án gốc", "band": "Xếp loại", "count": "Số đơn vị",
-        "figures": "Số liệu chính", "bins": "Lên, xuống hạng", "transitions": "Chuyển xếp loại",
-        "units_table": "Từng đơn vị", "diff": "Khác biệt giữa hai bộ tiêu chí",
-        "waterfall_of": "Vì sao {name} thay đổi",
-        "by_criterion_of": "Thay đổi của {name} theo lĩnh vực, tiêu chí và tiêu chí thành phần",
-        "sweep": "Quét tham số", "sweep_table": "Số đơn vị theo xếp loại ở từng giá trị",
-        "uncertainty": "Độ bất định", "uncertainty_of": "Độ bất định: {side}",
-        "uncertainty_note": "{draws} lần rút ngẫu nhiên, seed {seed}; hạng trung vị với khoảng 5–95%.",
-        "noise_note": "Nhiễu thẩm định: mô phỏng một lần thẩm định thứ hai, độc lập, trên cùng minh chứng. Điểm "
-                      "mỗi tiêu chí dạng số dịch chuyển theo phân phối chuẩn, độ lệch chuẩn {sd} điểm{calibrated}, "
-                      "làm tròn theo bậc của quy tắc (cả bậc thang, cả lỗi), tăng hay giảm đều như nhau và theo "
-                      "cặp đối xứng: nhiễu làm rộng khoảng tin cậy nhưng không dịch chuyển trung vị.",
-        "calibrated": " (hiệu chỉnh từ chênh lệch giữa điểm tự chấm và điểm thẩm định trong dữ liệu)",
-        "files": "Tệp kết quả", "index": "Các kịch bản", "scenario": "Kịch bản", "status": "Trạng thái",
-        "ok": "xong", "failed": "lỗi", "links": "Tệp", "error": "Lỗi", "notebook": "sổ tay",
-        "summary": "tóm tắt", "html": "báo cáo", "generated": "Tạo bởi cchc-rules.",
-        "rank_median": "Hạng trung vị", "rank_p05": "Hạng (5%)", "rank_p95": "Hạng (95%)", "rank": "Hạng gốc",
-        "name": "Đơn vị", "unit_id": "Mã",
-        "gaps_criteria": "Giá trị được điền theo quy định khi thiếu dữ liệu, theo tiêu chí",
-        "gaps_units": "Giá trị được điền theo quy định khi thiếu dữ liệu, theo đơn vị",
-        "no_gaps": "Không có giá trị nào được điền theo quy định khi thiếu dữ liệu.",
-    },
-    "en": {
-        "report": "Scenario report", "overview": "Overview", "question": "Question",
-        "baseline": "Baseline rulebook", "data": "Data", "stage": "Stage scored", "units": "Units",
-        "illustrative": "Illustrative rulebook and sample data: not official results.",
-        "headline": "Variants against the baseline", "variant": "Variant",
-        "band_changes": "Band changes", "kendall_tau": "Kendall tau", "spearman": "Spearman",
-        "mean_abs_rank_shift": "Mean abs. rank shift", "units_up": "Moved up", "units_down": "Moved down",
-        "bands": "Bands under the baseline", "band": "Band", "count": "Units",
-        "figures": "Headline figures", "bins": "Up and down", "transitions": "Band transitions",
-        "units_table": "Unit by unit", "diff": "How the rulebooks differ", "waterfall_of": "Why {name} changed",
-        "by_criterion_of": "The change of {name} by field, criterion and sub-criterion",
-        "sweep": "Sweep", "sweep_table": "Units per band at each value",
-        "uncertainty": "Uncertainty", "uncertainty_of": "Uncertainty: {side}",
-        "uncertainty_note": "{draws} random draws, seed {seed}; median rank with its 5–95% interval.",
-        "noise_note": "Appraisal noise: what a second, independent appraisal of the same evidence might have "
-                      "given. Each numeric criterion's points move by a normal amount with a standard deviation "
-                      "of {sd} points{calibrated}, rounded to the rule's grain (whole ladder steps, whole "
-                      "faults), as likely up as down and in mirrored pairs: the noise widens the intervals but "
-                      "does not move the medians.",
-        "calibrated": " (calibrated from the gaps between self-assessed and appraised values in the data)",
-        "files": "Result files", "index": "Scenarios", "scenario": "Scenario", "status": "Status",
-        "ok": "done", "failed": "failed", "links": "Files", "error": "Error", "notebook": "notebook",
-        "summary": "summary", "html": "report", "generated": "Made by cchc-rules.",
-        "rank_median": "Median rank", "rank_p05": "Rank (5%)", "rank_p95": "Rank (95%)", "rank": "Baseline rank",
-        "name": "Unit", "unit_id": "ID",
-        "gaps_criteria": "Values filled by the missing policy, by criterion",
-        "gaps_units": "Values filled by the missing policy, by unit",
-        "no_gaps": "No value was filled by a missing policy.",
-    },
-}
+TEXT: dict[str, dict[str, str]] = by_language(SCENARIO_REPORT)
 WARNING = "⚠ "  # a paragraph that starts with it is a warning (shown as a note)
 HEADLINE = ("band_changes", "kendall_tau", "spearman", "mean_abs_rank_shift", "units_up", "units_down")
 STYLE = """
@@ -164,9 +111,9 @@ def _overview(run: ReportedRun, lang: str) -> Iterator[Section]:
         paragraphs.append(_t(lang, "illustrative"))
     facts = pd.DataFrame(
         [(_t(lang, "baseline"), pick(base.rulebook.title, lang)),
-         (_t(lang, "data"), str(prepared.baseline.dataset.path or "")),
+         (_t(lang, "data"), project_path(prepared.baseline.dataset.path)),
          (_t(lang, "stage"), stage_label(base.stage, lang)), (_t(lang, "units"), str(len(base.units)))],
-        columns=["", " "],
+        columns=[_t(lang, "fact"), _t(lang, "fact_value")],
     )
     counts = base.units["band"].astype(str).value_counts()
     bands = pd.DataFrame(
@@ -188,19 +135,19 @@ def headline_table(run: ReportedRun, lang: str | None = None) -> pd.DataFrame:
     for v in run.variants.values():
         row = {_t(lang, "variant"): v.title.get(lang) or v.id}
         for key in HEADLINE:
-            row[_t(lang, key)] = _figure(v.figures.get(key))
+            row[_t(lang, key)] = _figure(v.figures.get(key), lang)
         rows.append(row)
     return pd.DataFrame(rows)
 
 
-def _figure(value: Any) -> str:
-    from cchc_rules.report.labels import shown
+def _figure(value: Any, lang: str | None = None) -> str:
+    from cchc_rules.display import count, number
 
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return "—"
     if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
-        return str(int(value))
-    return shown([float(value)], 3)[0]
+        return count(int(value), lang)
+    return number(float(value), lang, 3)
 
 
 def _variants(run: ReportedRun, lang: str) -> Iterator[Section]:
@@ -219,10 +166,11 @@ def _variants(run: ReportedRun, lang: str) -> Iterator[Section]:
             charts_.append(Figure(_t(lang, "waterfall_of", name=mover[1]), charts.waterfall(c, mover[0], lang)))
             deep = [(_t(lang, "by_criterion_of", name=mover[1]), labels.decomposition_table(c, mover[0], lang))]
         tables = [(_t(lang, "figures"), labels.summary_table(c, lang)), (_t(lang, "bins"), labels.bins_table(c, lang)),
-                  (_t(lang, "transitions"), labels.transitions_table(c, lang).reset_index())]
+                  (_t(lang, "transitions"), labels.transitions_table(c, lang))]
         diff = c.rulebook_diff
         if diff:
-            tables.append((_t(lang, "diff"), differences_frame(diff, lang)))
+            frame = differences_frame(diff, lang)  # without the rulebook paths: the description says it in words
+            tables.append((_t(lang, "diff"), frame.drop(columns=frame.columns[1])))
         tables += deep
         tables.append((_t(lang, "units_table"), labels.units_table(c, lang)))
         own = [] if v.result is run.baseline else [w for w in v.result.warnings if w.code == "E402"]
@@ -254,11 +202,29 @@ def _sweep(run: ReportedRun, lang: str) -> Iterator[Section]:
     table = summary.copy()
     for col in ("kendall_tau", "spearman"):
         if col in table:
-            table[col] = [_figure(x) for x in table[col]]
+            table[col] = [_figure(x, lang) for x in table[col]]
+    rb = run.baseline.rulebook
+    swept = [c for c in table.columns if "/" in str(c)]  # the parameters a sweep varies, as rulebook paths
+    words = {c: parameter_words(c, rb, lang) for c in swept}
+    if swept and "variant" in table:  # "bands/excellent/min = 86" → "Ngưỡng Xuất sắc = 86"
+        table["variant"] = ["; ".join(f"{words[c]} = {_value(row[c], lang)}" for c in swept)
+                            for _, row in summary.iterrows()]
+    for c in swept:
+        table[c] = [_value(x, lang) for x in summary[c]]
     names = {f"n_{b}": run.baseline.band_label(b, lang) for b in run.baseline.compiled.band_ids}
-    table = table.rename(columns={**names, "variant": _t(lang, "variant"), "band_changes": _t(lang, "band_changes"),
-                                  "kendall_tau": _t(lang, "kendall_tau"), "spearman": _t(lang, "spearman")})
+    table = table.rename(columns={**names, **words, "variant": _t(lang, "variant"),
+                                  "band_changes": _t(lang, "band_changes"), "kendall_tau": _t(lang, "kendall_tau"),
+                                  "spearman": _t(lang, "spearman")})
     yield Section(_t(lang, "sweep"), tables=[(_t(lang, "sweep_table"), table)], charts=[Figure("", chart)])
+
+
+def _value(value: Any, lang: str) -> str:
+    """A swept value as a person reads it (decimal comma in Vietnamese); a text as it is."""
+    from cchc_rules.display import number
+
+    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
+        return number(float(value), lang, 6, trim=True)
+    return str(value)
 
 
 def _uncertainty(run: ReportedRun, lang: str) -> Iterator[Section]:
@@ -279,10 +245,31 @@ def _uncertainty(run: ReportedRun, lang: str) -> Iterator[Section]:
     for side, table in run.uncertainty.items():
         result = run.baseline if side == "baseline" else run.variants[side].result
         name = _t(lang, "baseline") if side == "baseline" else run.variants[side].title.get(lang) or side
-        shown = table[["unit_id", "name", "rank", "rank_median", "rank_p05", "rank_p95"]].rename(
+        shown = _ranks_shown(table[["unit_id", "name", "rank", "rank_median", "rank_p05", "rank_p95"]], lang).rename(
             columns={k: _t(lang, k) for k in ("unit_id", "name", "rank", "rank_median", "rank_p05", "rank_p95")})
         yield Section(_t(lang, "uncertainty_of", side=name), level=3, tables=[("", shown)],
                       charts=[Figure("", rank_interval_chart(table, result.rulebook, lang))])
+
+
+def _ranks_shown(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Ranks as people read them: whole ranks grouped, medians with a decimal comma in Vietnamese, an unranked
+    unit in words (never <NA>)."""
+    from cchc_rules.display import number, rank
+
+    out = table.copy()
+    out["rank"] = [rank(v, lang) for v in table["rank"]]
+    for column in ("rank_median", "rank_p05", "rank_p95"):
+        out[column] = [number(None if pd.isna(v) else float(v), lang, 1, trim=True) for v in table[column]]
+    return out
+
+
+def project_path(path: Any) -> str:
+    """A file as a report shows it: relative to its project (never the machine's absolute path)."""
+    if path is None or str(path) == "":
+        return ""
+    target = Path(os.path.abspath(path))
+    root = project_root(target if target.is_dir() else target.parent)
+    return Path(os.path.relpath(target, root)).as_posix() if root is not None else target.name
 
 
 def warning_texts(problems: list[Any], lang: str) -> list[str]:
@@ -373,7 +360,7 @@ def index_html(entries: list[tuple[str, dict[str, Any]]], lang: str | None = Non
             own = summary.get("baseline", {}).get("warnings") or [] if i == 0 else []
             warned = [*own, *(v.get("warnings") or [])]
             name += "".join(f'<div class="note">{html.escape(WARNING + str(w.get(lang, "")))}</div>' for w in warned)
-            cells = "".join(f"<td>{html.escape(_figure(v.get(k)))}</td>" if v else "<td></td>" for k in HEADLINE)
+            cells = "".join(f"<td>{html.escape(_figure(v.get(k), lang))}</td>" if v else "<td></td>" for k in HEADLINE)
             lead = f'<td rowspan="{len(variants)}">{title}</td><td rowspan="{len(variants)}">{status_cell}</td>' \
                 if i == 0 else ""
             tail = f'<td rowspan="{len(variants)}">{links}</td>' if i == 0 else ""

@@ -13,111 +13,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from cchc_rules.display import number, percent
-from cchc_rules.engine.rounding import nano, publish
+from cchc_rules.display import count, number, percent, rank
 from cchc_rules.i18n import pick, resolve_lang
+from cchc_rules.labels import by_key
+from cchc_rules.labels.analysis import COMPARISON
 
 if TYPE_CHECKING:
     from cchc_rules.analysis.compare import Comparison
 
-LABELS: dict[str, dict[str, str]] = {
-    # columns of the comparison
-    "unit_id": {"vi": "Mã", "en": "ID"},
-    "name": {"vi": "Đơn vị", "en": "Unit"},
-    "group": {"vi": "Nhóm", "en": "Group"},
-    "index_base": {"vi": "Chỉ số (gốc)", "en": "Index (base)"},
-    "index_variant": {"vi": "Chỉ số (phương án)", "en": "Index (variant)"},
-    "index_delta": {"vi": "Chênh lệch chỉ số", "en": "Index change"},
-    "rank_base": {"vi": "Hạng (gốc)", "en": "Rank (base)"},
-    "rank_variant": {"vi": "Hạng (phương án)", "en": "Rank (variant)"},
-    "rank_shift": {"vi": "Thay đổi hạng", "en": "Rank shift"},
-    "band_base": {"vi": "Xếp loại (gốc)", "en": "Band (base)"},
-    "band_variant": {"vi": "Xếp loại (phương án)", "en": "Band (variant)"},
-    "band_changed": {"vi": "Đổi xếp loại", "en": "Band changed"},
-    "bin": {"vi": "Nhóm thay đổi", "en": "Movement"},
-    "present": {"vi": "Có mặt", "en": "Present"},
-    "predecessors": {"vi": "Đơn vị trước sáp nhập", "en": "Units before the merger"},
-    # bins
-    "up_gt3": {"vi": "Lên hơn 3 bậc", "en": "Up more than 3 places"},
-    "up_1_3": {"vi": "Lên 1–3 bậc", "en": "Up 1–3 places"},
-    "unchanged": {"vi": "Giữ nguyên", "en": "Unchanged"},
-    "down_1_3": {"vi": "Xuống 1–3 bậc", "en": "Down 1–3 places"},
-    "down_gt3": {"vi": "Xuống hơn 3 bậc", "en": "Down more than 3 places"},
-    "not_comparable": {"vi": "Không so sánh được", "en": "Not comparable"},
-    # presence
-    "both": {"vi": "Cả hai", "en": "Both"},
-    "base": {"vi": "Chỉ bên gốc", "en": "Base only"},
-    "variant": {"vi": "Chỉ bên phương án", "en": "Variant only"},
-    # summary
-    "kendall_tau": {"vi": "Hệ số Kendall tau giữa hai thứ hạng", "en": "Kendall tau of the rankings"},
-    "spearman": {"vi": "Hệ số Spearman giữa hai thứ hạng", "en": "Spearman correlation of the rankings"},
-    "band_changes": {"vi": "Số đơn vị đổi xếp loại", "en": "Units changing band"},
-    "mean_abs_rank_shift": {"vi": "Thay đổi hạng trung bình (trị tuyệt đối)", "en": "Mean absolute rank shift"},
-    "mean_index_delta": {"vi": "Chênh lệch chỉ số trung bình", "en": "Mean index change"},
-    "units_base": {"vi": "Số đơn vị (gốc)", "en": "Units (base)"},
-    "units_variant": {"vi": "Số đơn vị (phương án)", "en": "Units (variant)"},
-    "units_matched": {"vi": "Số đơn vị có ở cả hai bên", "en": "Units on both sides"},
-    "movers_up": {"vi": "Lên hạng nhiều nhất", "en": "Largest moves up"},
-    "movers_down": {"vi": "Xuống hạng nhiều nhất", "en": "Largest moves down"},
-    "summary": {"vi": "Tóm tắt", "en": "Summary"},
-    "figure": {"vi": "Chỉ tiêu", "en": "Figure"},
-    "value": {"vi": "Giá trị", "en": "Value"},
-    # contributions
-    "item": {"vi": "Mục", "en": "Item"},
-    "applicable_max": {"vi": "Do thay đổi điểm tối đa áp dụng", "en": "Change of the applicable maximum"},
-    "adjustments": {"vi": "Điểm thưởng, điểm trừ", "en": "Bonus and penalty points"},
-    "clamping": {"vi": "Giới hạn trong thang điểm (và làm tròn)", "en": "Clamping to the scale (and rounding)"},
-    "contribution_base": {"vi": "Đóng góp (gốc)", "en": "Contribution (base)"},
-    "contribution_variant": {"vi": "Đóng góp (phương án)", "en": "Contribution (variant)"},
-    "delta": {"vi": "Phần chênh lệch", "en": "Share of the change"},
-    "points_base": {"vi": "Điểm (gốc)", "en": "Points (base)"},
-    "points_variant": {"vi": "Điểm (phương án)", "en": "Points (variant)"},
-    "max_base": {"vi": "Tối đa (gốc)", "en": "Maximum (base)"},
-    "max_variant": {"vi": "Tối đa (phương án)", "en": "Maximum (variant)"},
-    # sides, transitions, charts
-    "side_base": {"vi": "Gốc", "en": "Base"},
-    "side_variant": {"vi": "Phương án", "en": "Variant"},
-    "side": {"vi": "Bên", "en": "Side"},
-    "rank": {"vi": "Hạng", "en": "Rank"},
-    "index": {"vi": "Chỉ số", "en": "Index"},
-    "band": {"vi": "Xếp loại", "en": "Band"},
-    "units": {"vi": "Số đơn vị", "en": "Units"},
-    "count": {"vi": "Số đơn vị", "en": "Number of units"},
-    "moved_up": {"vi": "lên", "en": "up"},
-    "moved_down": {"vi": "xuống", "en": "down"},
-    "stayed": {"vi": "giữ nguyên", "en": "unchanged"},
-    "transitions": {"vi": "Chuyển đổi xếp loại", "en": "Band transitions"},
-    "rulebook_diff": {"vi": "Khác biệt giữa hai bộ tiêu chí", "en": "Differences between the rulebooks"},
-    "no_diff": {"vi": "Hai bên dùng cùng một bộ tiêu chí.", "en": "Both sides use the same rulebook."},
-    "title_slope": {"vi": "Thứ hạng: gốc → phương án", "en": "Ranks: base → variant"},
-    "title_slope_top": {
-        "vi": "Thứ hạng: gốc → phương án ({n} đơn vị thay đổi nhiều nhất trên {total})",
-        "en": "Ranks: base → variant (the {n} largest movers of {total})",
-    },
-    "title_heatmap": {"vi": "Chuyển đổi xếp loại", "en": "Band transitions"},
-    "title_bins": {"vi": "Đơn vị lên hạng, xuống hạng", "en": "Winners and losers"},
-    "title_waterfall": {"vi": "Vì sao chỉ số của {unit} thay đổi", "en": "Why the index of {unit} changed"},
-    "title_sweep": {"vi": "Số đơn vị theo xếp loại khi thay đổi {path}", "en": "Units per band as {path} varies"},
-    "start": {"vi": "Chỉ số gốc", "en": "Base index"},
-    "end": {"vi": "Chỉ số phương án", "en": "Variant index"},
-    "from": {"vi": "Từ", "en": "From"},
-    "to": {"vi": "Đến", "en": "To"},
-    "variant_id": {"vi": "Phương án", "en": "Variant"},
-    "swept_value": {"vi": "Giá trị thử", "en": "Value tried"},
-    # honest comparisons, decomposition
-    "units_left_out": {"vi": "Số đơn vị không tính vào các giá trị trung bình và hệ số tương quan (không được "
-                             "xếp hạng ở cả hai bên)",
-                       "en": "Units left out of the means and correlations (not ranked on both sides)"},
-    "pct_rank_base": {"vi": "Hạng theo % (gốc)", "en": "Percentile rank (base)"},
-    "pct_rank_variant": {"vi": "Hạng theo % (phương án)", "en": "Percentile rank (variant)"},
-    "aggregation": {"vi": "Giới hạn tối đa, điểm sàn, chọn k tốt nhất và làm tròn",
-                    "en": "Caps, floors, best-k and rounding"},
-    "change_of": {"vi": "{unit} ({name}): {base} → {variant} ({delta})",
-                  "en": "{unit} ({name}): {base} → {variant} ({delta})"},
-    "by_criterion": {"vi": "Thay đổi chỉ số theo lĩnh vực, tiêu chí và tiêu chí thành phần",
-                     "en": "Index change by field, criterion and sub-criterion"},
-    "warnings": {"vi": "Cảnh báo", "en": "Warnings"},
-}
+LABELS: dict[str, dict[str, str]] = by_key(COMPARISON)
 
 
 def label(key: str, lang: str | None = None, **fields: Any) -> str:
@@ -127,12 +31,10 @@ def label(key: str, lang: str | None = None, **fields: Any) -> str:
 
 
 # ---------------------------------------------------------------- tables for people
-def shown(values: Any, decimals: int, signed: bool = False) -> list[str]:
-    """Figures rounded half up to `decimals` as text; "—" for a missing one; "+" before gains when `signed`."""
-    x = np.asarray(values, dtype=float)
-    ok = ~np.isnan(x)
-    texts = publish(nano(np.where(ok, x, 0.0)), decimals)
-    return [("+" + t if signed and t[0] != "-" and v > 0 else t) if o else "—" for t, v, o in zip(texts, x, ok)]
+def shown(values: Any, decimals: int, signed: bool = False, lang: str | None = None) -> list[str]:
+    """Figures rounded half up to `decimals` in `lang`'s notation; "—" for a missing one; "+" before gains."""
+    return [number(None if pd.isna(v) else float(v), lang, decimals, signed=signed)
+            for v in np.asarray(values, dtype=float)]
 
 
 def band_text(comparison: Comparison, band: Any, side: str, lang: str | None) -> str:
@@ -146,14 +48,14 @@ def units_table(comparison: Comparison, lang: str | None = None) -> pd.DataFrame
     """The per-unit comparison as people read it: labelled columns, rounded figures, band labels."""
     u = comparison.units
     d = comparison.variant.rulebook.display.decimals
-    ranks = {k: ["—" if pd.isna(v) else (f"{int(v):+d}" if k == "rank_shift" and v else str(int(v))) for v in u[k]]
-             for k in ("rank_base", "rank_variant", "rank_shift")}
+    ranks = {k: [rank(v, lang) for v in u[k]] for k in ("rank_base", "rank_variant")}
+    ranks["rank_shift"] = ["—" if pd.isna(v) else number(int(v), lang, 0, signed=True) for v in u["rank_shift"]]
     table = {
         "unit_id": u["unit_id"],
         "name": u["name"],
-        "index_base": shown(u["index_base"], d),
-        "index_variant": shown(u["index_variant"], d),
-        "index_delta": shown(u["index_delta"], d, signed=True),
+        "index_base": shown(u["index_base"], d, lang=lang),
+        "index_variant": shown(u["index_variant"], d, lang=lang),
+        "index_delta": shown(u["index_delta"], d, signed=True, lang=lang),
         **ranks,
         **({k: [percent(None if pd.isna(v) else float(v), lang) for v in u[k]]
             for k in ("pct_rank_base", "pct_rank_variant")} if not comparison.like_for_like else {}),
@@ -171,21 +73,25 @@ def summary_table(comparison: Comparison, lang: str | None = None) -> pd.DataFra
     for key in ("units_base", "units_variant", "units_matched", "units_left_out", "band_changes",
                 "mean_abs_rank_shift", "mean_index_delta", "kendall_tau", "spearman"):
         value = s.get(key)
-        text = "—" if value is None else (str(value) if isinstance(value, int) else shown([value], 4)[0])
+        if value is None:
+            text = "—"
+        else:
+            text = count(value, lang) if isinstance(value, int) else shown([value], 4, lang=lang)[0]
         rows.append((label(key, lang), text))
     for key in ("movers_up", "movers_down"):
-        text = ", ".join(f"{m['name']} ({m['rank_shift']:+d})" for m in s[key]) or "—"
+        text = ", ".join(f"{m['name']} ({number(m['rank_shift'], lang, 0, signed=True)})" for m in s[key]) or "—"
         rows.append((label(key, lang), text))
     return pd.DataFrame(rows, columns=[label("figure", lang), label("value", lang)])
 
 
 def transitions_table(comparison: Comparison, lang: str | None = None) -> pd.DataFrame:
-    """The band transition matrix with band labels (rows: base, columns: variant)."""
+    """The band transition matrix as a flat table: the first column names the base band (rows), the
+    others the variant's bands (columns); one header row, no index."""
     t = comparison.transitions
-    out = t.copy()
-    out.index = [band_text(comparison, b, "base", lang) for b in t.index]
-    out.columns = [band_text(comparison, b, "variant", lang) for b in t.columns]
-    out.columns.name = f'{label("band_base", lang)} ↓ · {label("band_variant", lang)} →'  # one header row
+    corner = f'{label("band_base", lang)} ↓ · {label("band_variant", lang)} →'
+    out = pd.DataFrame({corner: [band_text(comparison, b, "base", lang) for b in t.index]})
+    for column in t.columns:
+        out[band_text(comparison, column, "variant", lang)] = t[column].to_numpy()
     return out
 
 
@@ -211,9 +117,9 @@ def contributions_table(comparison: Comparison, unit_id: str, lang: str | None =
         {
             label("item", lang): codes,
             label("name", lang): item_names(c, lang),
-            label("contribution_base", lang): shown(c["contribution_base"], 4),
-            label("contribution_variant", lang): shown(c["contribution_variant"], 4),
-            label("delta", lang): shown(c["delta"], 4, signed=True),
+            label("contribution_base", lang): shown(c["contribution_base"], 4, lang=lang),
+            label("contribution_variant", lang): shown(c["contribution_variant"], 4, lang=lang),
+            label("delta", lang): shown(c["delta"], 4, signed=True, lang=lang),
         }
     )
 

@@ -37,6 +37,11 @@ STYLE = f"""<style>
 .cchc .muted {{color: #667085; font-size: 13px;}}
 .cchc .problem {{color: #b42318;}}
 .cchc .warning {{color: #9a6700;}}
+.cchc-sticky {{position: sticky; top: 0; z-index: 20; background: #fff; padding: 4px 0 6px 0;
+  box-shadow: 0 3px 6px rgba(0, 0, 0, 0.08);}}
+.jp-OutputArea-output:has(.cchc-sticky), .jp-OutputArea-child:has(.cchc-sticky), .jp-OutputArea:has(.cchc-sticky),
+.jp-Cell-outputWrapper:has(.cchc-sticky), .jp-Cell:has(.cchc-sticky), .widget-box:has(> .cchc-sticky),
+.jupyter-widgets:has(.cchc-sticky) {{overflow: visible !important;}}
 .cchc .legend span {{display: inline-block; width: 12px; height: 12px; border-radius: 2px; margin: 0 4px 0 12px;}}
 </style>"""
 

@@ -16,29 +16,19 @@ import altair as alt
 import pandas as pd
 
 from cchc_rules.i18n import pick, resolve_lang
+from cchc_rules.labels import by_key
+from cchc_rules.labels.report import UNCERTAINTY_CHART
+from cchc_rules.report.chart_locale import localized
 from cchc_rules.report.charts import band_labels
 
 if TYPE_CHECKING:
     from cchc_rules.dsl.models import Rulebook
 
-LABELS = {
-    "title": {"vi": "Độ bất định của thứ hạng ({group})", "en": "Rank uncertainty ({group})"},
-    "subtitle": {"vi": "Thanh: khoảng 5–95% của hạng; chấm: trung vị; vạch: hạng gốc ({draws} lần mô phỏng)",
-                 "en": "Bar: 5–95% rank interval; dot: median; tick: baseline rank ({draws} draws)"},
-    "unit": {"vi": "Đơn vị", "en": "Unit"},
-    "rank": {"vi": "Hạng", "en": "Rank"},
-    "rank_median": {"vi": "Hạng trung vị", "en": "Median rank"},
-    "rank_p05": {"vi": "Hạng (phân vị 5%)", "en": "Rank (5th percentile)"},
-    "rank_p95": {"vi": "Hạng (phân vị 95%)", "en": "Rank (95th percentile)"},
-    "baseline": {"vi": "Hạng gốc", "en": "Baseline rank"},
-    "band": {"vi": "Xếp loại", "en": "Band"},
-    "probability": {"vi": "Xác suất", "en": "Probability"},
-    "none": {"vi": "Không xếp loại", "en": "No band"},
-    "all": {"vi": "tất cả", "en": "all"},
-}
+LABELS = by_key(UNCERTAINTY_CHART)
 WIDTH, ROW = 320, 14
 
 
+@localized
 def rank_interval_chart(
     table: pd.DataFrame, rulebook: Rulebook | None = None, lang: str | None = None, top: int = 40
 ) -> alt.VConcatChart:

@@ -23,18 +23,25 @@ from cchc_rules.analysis.gaps import gap_summary
 from cchc_rules.analysis.jsonable import json_value
 from cchc_rules.engine.result import Result
 from cchc_rules.i18n import LANGS, both, resolve_lang
+from cchc_rules.places import project_root
 from cchc_rules.problems import Problem
 from cchc_rules.report.html import HEADLINE, scenario_html
+from cchc_rules.report.order import ranked
 from cchc_rules.scenarios.execute import ScenarioRun
 
 SUMMARY = "summary.json"
 
 
 def relative(path: Path | str | None, folder: Path | str) -> str | None:
-    """`path` as written in a published file: relative to `folder` (never the machine's absolute path)."""
+    """`path` as written in a published file: relative to `folder` when both lie in one project (or `path`
+    lies inside `folder`), else relative to the project of `path` (never the machine's absolute path)."""
     if path is None or str(path) == "":
         return None
-    return Path(os.path.relpath(os.path.abspath(path), os.path.abspath(folder))).as_posix()
+    target, out = Path(os.path.abspath(path)), Path(os.path.abspath(folder))
+    root = project_root(target.parent)
+    if target.is_relative_to(out) or (root is not None and out.is_relative_to(root)):
+        return Path(os.path.relpath(target, out)).as_posix()
+    return Path(os.path.relpath(target, root)).as_posix() if root is not None else target.name
 
 
 def summary(run: ScenarioRun, folder: Path | str) -> dict[str, Any]:
@@ -76,7 +83,8 @@ def publish(run: ScenarioRun, folder: Path | str, lang: str | None = None) -> di
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     written: dict[str, str] = {}
-    tables = run.tables()
+    groups = list(run.baseline.rulebook.groups)
+    tables = {name: ranked(t, groups) if name.endswith("-units") else t for name, t in run.tables().items()}
     if "csv" in run.scenario.outputs:
         (folder / "tables").mkdir(exist_ok=True)
         for name, table in tables.items():

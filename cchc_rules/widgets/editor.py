@@ -12,12 +12,13 @@ from html import escape
 from typing import Any
 
 import ipywidgets as w
-import yaml
 
 from cchc_rules.documents.rule_text import gate_text, num
 from cchc_rules.i18n import pick
+from cchc_rules.labels.workbench import CHANGES
 from cchc_rules.problems import CchcError
 from cchc_rules.report import charts
+from cchc_rules.report.change_text import decided_elsewhere, sentence
 from cchc_rules.report.tree import page
 from cchc_rules.widgets import params
 from cchc_rules.widgets.debounce import Debouncer
@@ -62,8 +63,11 @@ class EditorApp:
         clear = w.Button(description=label("clear", lang), icon="times")
         undo.on_click(lambda _b: self._after(self.editor.undo))
         clear.on_click(lambda _b: self._after(self.editor.clear))
-        self.tabs = tabs = w.Tab(children=[self._maxima(), self._thresholds(), self._band_minima(), self._gates()],
-                     titles=tuple(label(k, lang) for k in ("maxima", "thresholds", "band_minima", "gates")))
+        self.tabs = tabs = w.Tab(
+            children=[self._maxima(), self._transfer(), self._thresholds(), self._band_minima(), self._gates(),
+                      self._add(), self._structure()],
+            titles=tuple(label(k, lang) for k in ("maxima", "tab_transfer", "thresholds", "band_minima", "gates",
+                                                  "tab_add", "tab_structure")))
         self.widget.children = [
             w.HTML(page(title)), self.lang_toggle, tabs,
             w.HTML(page(f"<h3>{escape(label('edits', lang))}</h3>")), self.edits_html, w.HBox([undo, clear]),
@@ -81,9 +85,8 @@ class EditorApp:
 
     def _maxima(self) -> w.VBox:
         lang = self.lang
-        nodes = [(f"{n.label} {pick(n.name, lang)} ({num(n.max or 0, lang)})", n.id) for n, _, _ in
-                 self.editor.current.walk()]
-        pick_node = w.Dropdown(options=nodes, description=label("node", lang), layout=w.Layout(width="640px"))
+        nodes = self._nodes()
+        pick_node = self._node_picker("node")
         amount = self._number(self.editor.current.node(nodes[0][1]).max or 0)
         amount.description = label("new_max", lang)
         pick_node.observe(lambda c: setattr(amount, "value", round(self.editor.current.node(c["new"]).max or 0, 6)),
@@ -91,6 +94,52 @@ class EditorApp:
         apply = w.Button(description=label("apply", lang), button_style="primary")
         apply.on_click(lambda _b: self._after(lambda: self.editor.set_max(pick_node.value, amount.value)))
         return w.VBox([pick_node, w.HBox([amount, apply])])
+
+    def _nodes(self, leaves: bool = True) -> list[tuple[str, str]]:
+        """Criteria and fields as people name them: code, name and maximum."""
+        return [(f"{n.label} {pick(n.name, self.lang)} ({num(n.max or 0, self.lang)})", n.id)
+                for n, _, _ in self.editor.current.walk() if leaves or not n.is_leaf]
+
+    def _node_picker(self, key: str, leaves: bool = True, top: bool = False) -> w.Dropdown:
+        options = [*([(label("top_level", self.lang), None)] if top else []), *self._nodes(leaves)]
+        return w.Dropdown(options=options, description=label(key, self.lang), layout=w.Layout(width="640px"),
+                          style={"description_width": "130px"})
+
+    def _transfer(self) -> w.VBox:
+        source, target = self._node_picker("from_node"), self._node_picker("to_node")
+        amount = self._number(0.5)
+        amount.description = label("points_amount", self.lang)
+        apply = w.Button(description=label("transfer_button", self.lang), button_style="primary")
+        apply.on_click(lambda _b: self._after(lambda: self.editor.transfer(amount.value, source.value, target.value)))
+        return w.VBox([source, target, w.HBox([amount, apply])])
+
+    def _add(self) -> w.VBox:
+        lang, style = self.lang, {"description_width": "130px"}
+        under = self._node_picker("add_under", leaves=False, top=True)
+        ident = w.Text(description=label("new_id", lang), placeholder="7.9", style=style)
+        name_vi = w.Text(description=label("new_name_vi", lang), layout=w.Layout(width="640px"), style=style)
+        name_en = w.Text(description=label("new_name_en", lang), layout=w.Layout(width="640px"), style=style)
+        amount = self._number(1)
+        amount.description = label("new_points", lang)
+        apply = w.Button(description=label("add_node", lang), button_style="primary", layout=w.Layout(width="auto"))
+        apply.on_click(lambda _b: self._after(lambda: self.editor.add_node(
+            under.value, ident.value.strip(), name_vi.value, name_en.value, amount.value)))
+        return w.VBox([under, ident, name_vi, name_en, w.HBox([amount, apply])])
+
+    def _structure(self) -> w.VBox:
+        lang = self.lang
+        node = self._node_picker("node")
+        remove = w.Button(description=label("remove_node", lang), icon="trash", layout=w.Layout(width="auto"))
+        under = self._node_picker("move_under", leaves=False, top=True)
+        move = w.Button(description=label("move", lang), layout=w.Layout(width="auto"))
+        new_id = w.Text(description=label("rename_to", lang), style={"description_width": "130px"})
+        rename = w.Button(description=label("rename", lang), layout=w.Layout(width="auto"))
+        remove.on_click(lambda _b: self._after(lambda: self.editor.remove_node(node.value)))
+        move.on_click(lambda _b: self._after(lambda: self.editor.move_node(node.value, under.value)))
+        rename.on_click(lambda _b: self._after(lambda: self.editor.rename_node(node.value, new_id.value)))
+        for widget, name in ((remove, "remove"), (move, "move"), (rename, "rename")):
+            widget.add_class(f"cchc-structure-{name}")
+        return w.VBox([node, remove, w.HBox([under, move]), w.HBox([new_id, rename])])
 
     def _thresholds(self) -> w.VBox:
         lang = self.lang
@@ -240,10 +289,19 @@ class EditorApp:
 
     # ------------------------------------------------------------ showing
     def _edits_text(self) -> str:
+        """The pending changes as numbered sentences, each with what decides instead of it, when something does."""
+        lang, start = self.lang, self.editor.start
         if not self.editor.changes:
-            return f'<div class="muted">{escape(label("no_edits", self.lang))}</div>'
-        text = yaml.safe_dump(self.editor.changes, allow_unicode=True, sort_keys=False, default_flow_style=None)
-        return f"<pre>{escape(text)}</pre>"
+            return f'<div class="muted">{escape(label("no_edits", lang))}</div>'
+        items = []
+        for change in self.editor.changes:
+            notes = "".join(f'<div class="warning cchc-decided">⚠ {escape(n)}</div>'
+                            for n in decided_elsewhere(change, start, lang))
+            items.append(f"<li>{escape(sentence(change, start, lang))}{notes}</li>")
+        comp = self.editor.evaluation.comparison
+        if comp is not None and not comp.summary.get("band_changes"):
+            items.append(f'<div class="warning cchc-nobody">{escape(CHANGES["nobody_moved"].text(lang))}</div>')
+        return "<ol>" + "".join(items) + "</ol>"
 
     def refresh(self) -> None:
         lang, ev = self.lang, self.editor.evaluation

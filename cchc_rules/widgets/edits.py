@@ -137,6 +137,37 @@ class Editor:
         self._known("band", band_id, [b.id for b in self.bands(group)])
         return self._put(f"gates:{group}:{band_id}", {"set": f"{_band_path(band_id, group)}/when", "to": list(gates)})
 
+    def remove_node(self, node_id: str) -> Evaluation:
+        """Remove a criterion (and everything under it)."""
+        self._known("node", node_id, list(self.current.nodes()))
+        return self._put(f"remove:{node_id}", {"remove": f"criteria/{node_id}"})
+
+    def add_node(self, under: str | None, ident: str, name_vi: str, name_en: str, maximum: float,
+                 rule: dict[str, Any] | None = None) -> Evaluation:
+        """Add a criterion under `under` (None: a new field at the top), by default a yes/no one worth `maximum`."""
+        if under is not None:
+            self._known("node", under, list(self.current.nodes()))
+        item = {"id": ident, "code": ident, "name": {"vi": name_vi.strip() or ident, "en": name_en.strip() or ident},
+                "max": tidy(maximum), "rule": rule or {"binary": {}}}
+        return self._put(f"add:{ident}", {"add": item, **({"under": under} if under is not None else {})})
+
+    def move_node(self, node_id: str, under: str | None) -> Evaluation:
+        """Move a criterion under another node (None: to the top level)."""
+        self._known("node", node_id, list(self.current.nodes()))
+        return self._put(f"move:{node_id}", {"move": f"criteria/{node_id}", **({"under": under} if under else {})})
+
+    def rename_node(self, node_id: str, to: str) -> Evaluation:
+        """Give a criterion another id (references to it follow)."""
+        self._known("node", node_id, list(self.current.nodes()))
+        return self._put(f"rename:{node_id}", {"rename": f"criteria/{node_id}", "to": to.strip()})
+
+    def transfer(self, amount: float, source: str, target: str) -> Evaluation:
+        """Move `amount` points of maximum from one criterion to another (the total stays the same)."""
+        nodes = list(self.current.nodes())
+        self._known("node", source, nodes)
+        self._known("node", target, nodes)
+        return self._put(f"transfer:{source}:{target}", {"transfer": tidy(amount), "from": source, "to": target})
+
     def undo(self) -> Evaluation:
         if self._edits:
             self._edits.popitem()

@@ -18,6 +18,8 @@ from cchc_rules.analysis.uncertainty import uncertainty
 from cchc_rules.dsl.models import Rulebook
 from cchc_rules.engine.score import score
 from cchc_rules.i18n import pick
+from cchc_rules.labels import by_language
+from cchc_rules.labels.workbench import UNCERTAINTY_COLUMNS
 from cchc_rules.report.charts import band_labels
 from cchc_rules.report.tree import page
 from cchc_rules.report.uncertainty_chart import rank_interval_chart
@@ -25,18 +27,7 @@ from cchc_rules.widgets import params
 from cchc_rules.widgets.pictures import png, show_png, shown_width
 from cchc_rules.widgets.texts import figure, label
 
-_COLUMNS = {
-    "vi": {"unit_id": "Mã", "name": "Đơn vị", "group": "Nhóm", "index": "Chỉ số", "band": "Xếp loại",
-           "rank": "Hạng", "rank_median": "Hạng trung vị", "rank_p05": "Hạng 5%", "rank_p95": "Hạng 95%",
-           "code": "Mã", "max": "Điểm tối đa", "units": "Số đơn vị", "mean_abs_rank_shift": "Thay đổi hạng TB",
-           "max_abs_rank_shift": "Thay đổi hạng lớn nhất", "band_changes": "Số đơn vị đổi xếp loại",
-           "mean_index_delta": "Thay đổi chỉ số TB", "points": "Điểm chung", "leaf": "Tiêu chí thành phần"},
-    "en": {"unit_id": "Id", "name": "Unit", "group": "Group", "index": "Index", "band": "Band", "rank": "Rank",
-           "rank_median": "Median rank", "rank_p05": "Rank 5%", "rank_p95": "Rank 95%", "code": "Code",
-           "max": "Max points", "units": "Units", "mean_abs_rank_shift": "Mean rank shift",
-           "max_abs_rank_shift": "Largest rank shift", "band_changes": "Units changing band",
-           "mean_index_delta": "Mean index change", "points": "Common points", "leaf": "Sub-criterion"},
-}
+_COLUMNS = by_language(UNCERTAINTY_COLUMNS)
 
 
 @dataclass(repr=False)

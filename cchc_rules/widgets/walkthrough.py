@@ -12,8 +12,9 @@ from typing import Any
 
 import ipywidgets as w
 
+from cchc_rules.display import number
 from cchc_rules.documents.rule_text import missing_text, rule_text
-from cchc_rules.i18n import pick
+from cchc_rules.i18n import level_label, pick
 from cchc_rules.problems import CchcError
 from cchc_rules.report.tree import criteria_tree, page
 from cchc_rules.widgets import params, render
@@ -76,6 +77,7 @@ class WalkthroughApp:
         self.reset_button = w.Button(description=label("reset", lang), icon="undo", layout=w.Layout(width="auto"))
         self.cards = w.HTML()
         self.cards.add_class("cchc-cards-widget")
+        self.cards.add_class("cchc-sticky")  # the score card stays in view while the leaves below are changed
         self.chart = w.HTML()
         self.ledger = w.HTML()
         self.inputs: dict[str, w.Widget] = {}
@@ -174,17 +176,16 @@ class WalkthroughApp:
             return w.Checkbox(value=bool(value), indent=False, layout=layout)
         if control.widget == "dropdown":
             leaf = control.leaf
-            options = [(f"{name} ({figure(pts, 2, lang)} {label('points', lang)})", name)
+            options = [(f"{level_label(name, lang)} ({figure(pts, 2, lang)} {label('points', lang)})", name)
                        for name, pts in leaf.rule.levels.items()]
             return w.Dropdown(options=options, value=value, layout=layout)
         if control.widget == "int_slider":
             return w.IntSlider(value=int(value or 0), min=int(control.low), max=int(control.high), step=1,
-                               continuous_update=False, layout=layout, description=label("count", lang),
+                               continuous_update=False, layout=layout, readout=False, description=label("count", lang),
                                style={"description_width": "60px"})
-        decimals = max(0, len(f"{control.step:g}".partition(".")[2]))
         start = control.low if value is None else min(max(value, control.low), control.high)
         return w.FloatSlider(value=start, min=control.low, max=control.high, step=control.step,
-                             continuous_update=False, readout_format=f".{decimals}f", layout=layout,
+                             continuous_update=False, readout=False, layout=layout,
                              description="%" if control.unit == "percent" else "",
                              style={"description_width": "20px" if control.unit == "percent" else "0px"})
 
@@ -268,6 +269,11 @@ class WalkthroughApp:
             return label("na_value", lang)
         if state.status == "empty":
             return label("no_value", lang)
+        control = state.control
+        if control.widget in ("slider", "int_slider") and isinstance(state.value, (int, float)):
+            # the slider's own readout cannot write a decimal comma: its value is shown here instead
+            decimals = max(0, len(f"{control.step:g}".partition(".")[2]))
+            return number(state.value, lang, decimals) + ("%" if control.unit == "percent" else "")
         return ""
 
 

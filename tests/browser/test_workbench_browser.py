@@ -9,7 +9,8 @@ department has 91.373921 of 98 applicable points and a bonus of 1: 91.373921 / 9
 94.24, Excellent (3rd of the Excellent holders, within the quota of floor(0.2 × 16) = 3).
 Without 1.1.1 (1 point): 90.373921 / 98 × 100 + 1 = 93.22, rank 6, the 4th holder of Excellent:
 the quota demotes it to Good. Then the language switch shows the same scores in English.
-Drafter: Excellent's minimum set to 92 with the band-minimum tab, saved as a proposal that loads.
+Drafter: Excellent's minimum set to 92 with the band-minimum tab (the pending change read as a sentence),
+saved as a proposal that loads.
 
 The tests read the page, not the kernel. Screenshots go to test-artifacts/browser/ (git-ignored).
 Skipped only when /usr/bin/chromium is absent and CI is not set (`scripts/install-browser.sh`
@@ -181,7 +182,8 @@ def test_editor_edit_and_save_as_proposal_in_the_browser(lab):
         field.fill("92")
         field.press("Enter")
         page.locator(".cchc-band-min-apply").click()
-        page.locator(".cchc-edits").get_by_text("bands/excellent/min").wait_for(timeout=60_000)
+        page.locator(".cchc-edits").get_by_text("Ngưỡng xếp loại Xuất sắc (danh sách chung) thành 92 điểm.").wait_for(
+            timeout=60_000)
         page.locator(".cchc-summary").scroll_into_view_if_needed()
         page.screenshot(path=str(ARTIFACTS / "02_editor_after_edit.png"))
         page.locator(".cchc-save-name input").fill("excellent-92")

@@ -63,9 +63,12 @@ def test_sentences_in_both_languages(tmp_path: Path) -> None:
     assert diffs["moved"].describe("vi") == "Chuyển tiêu chí 1.2 «Kiểm tra» từ dưới 1 sang dưới 3."
     assert diffs["renamed"].describe("en") == "Renamed 3.1 to 3.1n “Satisfaction”."
     assert diffs["rule"].describe("en") == "Scoring rule of criterion 1.1 “PAR plan”, ladder/1/min: 80 → 90."
-    assert diffs["band"].describe("vi") == "Mức xếp loại excellent «Xuất sắc», min: 90 → 92."
+    assert diffs["band"].describe("vi") == "Mức xếp loại Xuất sắc, ngưỡng: 90 → 92."  # the band by its label, in words
     group_band = Difference("band", "bands_by_group/district/good/min", "good", 75, 78, "band", {"en": "Good"})
-    assert group_band.describe("en") == "Band good of group district “Good”, min: 75 → 78."
+    assert group_band.describe("en") == "Band Good of group district, minimum: 75 → 78."  # no group name given
+    named = Difference("band", "bands_by_group/district/good/min", "good", 75, 78, "band", {"en": "Good"},
+                       group_name={"vi": "UBND cấp huyện", "en": "District committees"})
+    assert named.describe("vi") == "Mức xếp loại Good của nhóm UBND cấp huyện, ngưỡng: 75 → 78."
 
 
 def test_renames_do_not_show_as_changed_references(tmp_path: Path) -> None:

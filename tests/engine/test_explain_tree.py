@@ -54,7 +54,7 @@ def test_the_tree_reads_top_down(result):
 
 def test_why_a_unit_is_not_ranked(result):
     b = result.explain("B", "en").rows
-    assert any(str(d).startswith("not ranked: the unit carries the flag 'not_ranked'") for d in b["detail"])
+    assert any(str(d).startswith("not ranked: the unit carries the flag 'Không xếp hạng'") for d in b["detail"])
     c = result.explain("C", "vi").rows
     assert any(str(d).startswith("không được chấm điểm") for d in c["detail"])
     assert c.set_index("id").loc["c", "detail"] == "không tính vào điểm tối đa của đơn vị"

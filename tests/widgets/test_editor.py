@@ -113,7 +113,7 @@ def test_app_apply_button_updates_messages_and_charts(editor):
 def test_app_controls_make_the_changes(editor):
     """As a drafter clicks: every picker starts on a real choice, Apply and Add write the changes."""
     app = EditorApp(editor, "vi", delay=0)
-    maxima, thresholds, minima, gates = app.tabs.children
+    maxima, _transfer, thresholds, minima, gates, _add, _structure = app.tabs.children
     node, (amount, apply) = maxima.children[0], maxima.children[1].children
     assert (node.value, amount.value) == ("1", 40)  # field 1: 16 + 24
     lists, bands, (minimum, apply_min) = minima.children[0], minima.children[1], minima.children[2].children

@@ -1,0 +1,160 @@
+"""Bilingual labels: the self-assessment workbook, the results workbook, the handbook."""
+
+from __future__ import annotations
+
+from cchc_rules.labels.label import Catalogue, Label
+
+# The self-assessment workbook (used by cchc_rules/documents/workbook_labels.py).
+WORKBOOK: Catalogue = {
+    "code": Label("Mã", "Code"),
+    "name": Label("Tiêu chí", "Criterion"),
+    "max": Label("Điểm tối đa", "Max points"),
+    "how": Label("Cách chấm điểm", "How it is scored"),
+    "points": Label("Điểm", "Points"),
+    "remark": Label("Lưu ý", "Remark"),
+    "required": Label("Tài liệu kiểm chứng cần có, hướng dẫn", "Evidence required, guidance"),
+    "evidence": Label("Tài liệu kiểm chứng đã nộp", "Evidence provided"),
+    "note": Label("Ghi chú: {stage}", "Note: {stage}"),
+    "value": Label("Giá trị dùng", "Value used"),
+    "appl": Label("Tối đa áp dụng", "Applicable max"),
+    "unit": Label("Đơn vị: {name} ({id}) · Nhóm: {group}", "Unit: {name} ({id}) · Group: {group}"),
+    "index": Label("Chỉ số (tạm tính)", "Index (running)"),
+    "earned": Label("Điểm đạt", "Points earned"),
+    "possible": Label("Tối đa áp dụng", "Applicable maximum"),
+    "band": Label("Xếp loại (tạm tính, chưa xét giới hạn số lượng)", "Band (running, before quotas)"),
+    "at_export": Label(
+        "Khi lập sổ: chỉ số {index}, xếp loại {band}, hạng {rank}",
+        "When the workbook was made: index {index}, band {band}, rank {rank}",
+    ),
+    "help": Label(
+        "Nhập vào ô màu vàng: giá trị của từng bước chấm điểm (NA nếu tiêu chí không áp dụng), tài liệu kiểm chứng và "
+        "ghi chú. Điểm và chỉ số tự tính lại; điểm chính thức do cchc tính khi chấm.",
+        "Type in the yellow cells: the value at each stage (NA when the criterion does not apply), the evidence and "
+        "notes. Points and index update as you type; the official score is computed by cchc.",
+    ),
+    "adjustments": Label("Điểm thưởng, điểm trừ (điểm chỉ số)", "Bonus and penalty (index points)"),
+    "guidance": Label("Hướng dẫn", "Guidance"),
+    "sample": Label("TÀI LIỆU MẪU: bộ tiêu chí minh hoạ", "SAMPLE DOCUMENT: an illustrative criteria set"),
+    "na_help": Label(
+        "Chọn trong danh sách, hoặc NA nếu không áp dụng",
+        "Pick from the list, or NA when it does not apply",
+    ),
+    "num_help": Label("Nhập một số, hoặc NA nếu không áp dụng", "Type a number, or NA when it does not apply"),
+    "bad": Label("Giá trị không hợp lệ cho tiêu chí này", "Not a valid value for this criterion"),
+    "no_result": Label(
+        "(chưa tính: cần dữ liệu điều tra / các đơn vị khác)",
+        "(not computed: needs survey data / the other units)",
+    ),
+    "summary": Label("Tổng hợp", "Summary"),
+    "unit_id": Label("Mã đơn vị", "Unit id"),
+    "unit_name": Label("Tên đơn vị", "Unit"),
+    "group": Label("Nhóm", "Group"),
+}
+
+# The results workbook (used by cchc_rules/documents/results.py).
+RESULTS: Catalogue = {
+    "title": Label("Kết quả Chỉ số cải cách hành chính: {title}", "PAR index results: {title}"),
+    "stage": Label("Kết quả tại bước: {stage}", "Results at stage: {stage}"),
+    "sample": Label(
+        "TÀI LIỆU MẪU: bộ tiêu chí minh hoạ, không phải kết quả chính thức.",
+        "SAMPLE DOCUMENT: an illustrative criteria set, not official results.",
+    ),
+    "rank": Label("Xếp hạng", "Rank"),
+    "unit_id": Label("Mã đơn vị", "Unit id"),
+    "name": Label("Tên đơn vị", "Unit"),
+    "index": Label("Chỉ số", "Index"),
+    "band": Label("Xếp loại", "Band"),
+    "prev_index": Label("Chỉ số năm trước", "Index last year"),
+    "delta_index": Label("Tăng (+) / giảm (−) chỉ số", "Change in index"),
+    "prev_rank": Label("Hạng năm trước", "Rank last year"),
+    "delta_rank": Label("Tăng (+) / giảm (−) bậc", "Places up (+) / down (−)"),
+    "sub": Label("{code}. {name} (%)", "{code}. {name} (%)"),
+    "unranked": Label("Không xếp hạng", "Not ranked"),
+    "out": Label("—", "—"),
+    "footnote": Label(
+        "Chỉ số thành phần (%) = điểm đạt ÷ điểm tối đa áp dụng; — : không áp dụng với đơn vị.",
+        "Sub-index (%) = points earned ÷ applicable maximum; —: does not apply to the unit.",
+    ),
+    "data": Label("Dữ liệu", "Data"),
+    "points": Label("Điểm đạt", "Points earned"),
+    "max": Label("Tối đa áp dụng", "Applicable max"),
+    "adjustment": Label("Điểm thưởng/trừ", "Bonus/penalty"),
+    "group": Label("Nhóm", "Group"),
+    "exact": Label("Chỉ số (chưa làm tròn)", "Index (unrounded)"),
+    "place_date": Label("……………, ngày …… tháng …… năm ……", "……………, (date) ……………"),
+    "prepared": Label("NGƯỜI LẬP BIỂU", "PREPARED BY"),
+    "approved": Label("THỦ TRƯỞNG CƠ QUAN", "HEAD OF AGENCY"),
+    "sign": Label("(Ký, ghi rõ họ tên)", "(signature and full name)"),
+    "seal": Label("(Ký tên, đóng dấu)", "(signature and seal)"),
+}
+
+# The handbook (used by cchc_rules/documents/handbook.py).
+HANDBOOK: Catalogue = {
+    "illustrative": Label(
+        "TÀI LIỆU MẪU: bộ tiêu chí minh hoạ, không phải bộ tiêu chí đã ký ban hành.",
+        "SAMPLE DOCUMENT: an illustrative criteria set, not a signed criteria set.",
+    ),
+    "about": Label("Thông tin chung", "About this criteria set"),
+    "id": Label("Mã bộ tiêu chí", "Rulebook id"),
+    "year": Label("Năm đánh giá", "Year assessed"),
+    "jurisdiction": Label("Địa phương", "Jurisdiction"),
+    "decision": Label("Quyết định", "Decision"),
+    "signed": Label("ký ngày", "signed"),
+    "effective": Label("hiệu lực từ", "effective"),
+    "supersedes": Label("thay thế", "supersedes"),
+    "groups": Label("Đối tượng đánh giá", "Units assessed"),
+    "stages": Label("Các bước chấm điểm", "Scoring stages"),
+    "scale": Label("Thang điểm", "Scale"),
+    "not_applicable": Label("Tiêu chí không áp dụng (NA)", "Criteria not applicable (NA)"),
+    "na_rescale": Label(
+        "loại khỏi điểm tối đa của đơn vị; chỉ số tính trên phần áp dụng",
+        "left out of the unit's maximum; the index is computed on what applies",
+    ),
+    "na_zero": Label("tính 0 điểm trên điểm tối đa", "counted as 0 points of the maximum"),
+    "criteria": Label("Bộ tiêu chí", "Criteria"),
+    "code": Label("Mã", "Code"),
+    "name": Label("Tiêu chí", "Criterion"),
+    "max": Label("Điểm tối đa", "Max points"),
+    "how": Label("Cách chấm điểm", "How it is scored"),
+    "evidence": Label("Tài liệu kiểm chứng", "Evidence documents"),
+    "guidance": Label("Hướng dẫn", "Guidance"),
+    "references": Label("Căn cứ", "Legal basis"),
+    "applies": Label("Áp dụng cho", "Applies to"),
+    "missing": Label("Không có số liệu", "No data"),
+    "total": Label("Tổng", "Total"),
+    "adjustments": Label("Điểm thưởng, điểm trừ", "Bonus and penalty points"),
+    "adjustment": Label("Khoản", "Item"),
+    "bands": Label("Xếp loại", "Grading bands"),
+    "bands_for": Label("Xếp loại: {group}", "Grading bands: {group}"),
+    "band": Label("Loại", "Band"),
+    "range": Label("Khoảng chỉ số", "Index range"),
+    "gates": Label("Điều kiện kèm theo", "Further conditions"),
+    "quota": Label("Giới hạn số lượng", "Quota"),
+    "ranking": Label("Xếp hạng", "Ranking"),
+    "rank_group": Label("Xếp hạng riêng trong từng nhóm đơn vị", "Each group of units is ranked separately"),
+    "rank_all": Label("Xếp hạng chung tất cả đơn vị", "All units are ranked together"),
+    "tie_break": Label(
+        "Khi bằng chỉ số, so sánh lần lượt điểm của: {nodes}",
+        "Equal index: compare the points of, in order: {nodes}",
+    ),
+    "ties": Label("Bằng nhau sau các bước trên: đồng hạng (1, 2, 2, 4)", "Still equal: shared place (1, 2, 2, 4)"),
+    "exclude": Label("Không xếp hạng đơn vị: {flag}", "Units not ranked: {flag}"),
+    "rank_published": Label(
+        "Xếp hạng và xếp loại theo chỉ số đã làm tròn ({d} chữ số thập phân)",
+        "Ranks and bands use the published index (rounded to {d} decimals)",
+    ),
+    "rank_exact": Label(
+        "Xếp hạng và xếp loại theo chỉ số chưa làm tròn; công bố làm tròn {d} chữ số thập phân",
+        "Ranks and bands use the unrounded index; published rounded to {d} decimals",
+    ),
+    "changes": Label("Những điểm thay đổi so với {base}", "What changed against {base}"),
+    "no_changes": Label("Không có thay đổi.", "No changes."),
+    "index_note": Label(
+        "Chỉ số = điểm đạt ÷ tổng điểm tối đa của các tiêu chí áp dụng × {scale} + điểm thưởng − điểm trừ",
+        "Index = points earned ÷ maximum of the criteria that apply × {scale} + bonus − penalty",
+    ),
+    "sheet_criteria": Label("Bộ tiêu chí", "Criteria"),
+    "sheet_bands": Label("Xếp loại", "Bands"),
+    "sheet_changes": Label("Thay đổi", "Changes"),
+    "group": Label("Nhóm", "Group"),
+}
