@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 __all__ = [
     "load_rulebook", "load_dataset", "score",
     "compare", "Comparison", "sweep", "sweep_summary", "uncertainty", "remove_one", "dead_criteria",
+    "appraisal", "panel", "improvement_plan",
 ]
 
 _API = {
@@ -24,10 +25,16 @@ _API = {
     "uncertainty": "cchc_rules.analysis.uncertainty",
     "remove_one": "cchc_rules.analysis.sensitivity",
     "dead_criteria": "cchc_rules.analysis.sensitivity",
+    "appraisal": "cchc_rules.analysis.appraisal",
+    "panel": "cchc_rules.analysis.panel",
+    "improvement_plan": "cchc_rules.analysis.improvement",
 }
 
 if TYPE_CHECKING:  # pragma: no cover
+    from cchc_rules.analysis.appraisal import appraisal
     from cchc_rules.analysis.compare import Comparison, compare
+    from cchc_rules.analysis.improvement import improvement_plan
+    from cchc_rules.analysis.panel import panel
     from cchc_rules.analysis.sensitivity import dead_criteria, remove_one
     from cchc_rules.analysis.sweep import sweep, sweep_summary
     from cchc_rules.analysis.uncertainty import uncertainty

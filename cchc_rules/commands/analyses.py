@@ -94,7 +94,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         p.set_defaults(func=run, analysis=name)
 
 
-def compute(args: argparse.Namespace) -> pd.DataFrame:
+def compute(args: argparse.Namespace) -> tuple[Any, pd.DataFrame]:
     from cchc_rules.analysis.sensitivity import dead_criteria, remove_one
     from cchc_rules.analysis.uncertainty import uncertainty
     from cchc_rules.commands.appraisal import load_pair
@@ -107,12 +107,12 @@ def compute(args: argparse.Namespace) -> pd.DataFrame:
             noise = float(noise)
         except ValueError:
             pass  # "calibrated", or a wrong word the analysis reports (A880)
-        return uncertainty(rb, data, draws=args.draws, seed=args.seed, weight_spread=args.weight_spread,
+        return rb, uncertainty(rb, data, draws=args.draws, seed=args.seed, weight_spread=args.weight_spread,
                            threshold_shift=args.threshold_shift, appraisal_noise=noise,
                            survey_bootstrap=args.survey_bootstrap, stage=args.stage)
     if args.analysis == "remove-one":
-        return remove_one(rb, data, args.stage, args.node, args.lang)
-    return dead_criteria(score(rb, data, args.stage), lang=args.lang)
+        return rb, remove_one(rb, data, args.stage, args.node, args.lang)
+    return rb, dead_criteria(score(rb, data, args.stage), lang=args.lang)
 
 
 def records(table: pd.DataFrame) -> list[dict[str, Any]]:
@@ -122,14 +122,21 @@ def records(table: pd.DataFrame) -> list[dict[str, Any]]:
     return [{str(k): json_value(v) for k, v in row.items()} for row in table.to_dict("records")]
 
 
-def readable(table: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Numbers rounded for reading (3 decimals for indices and means, whole ranks), headings in `lang`."""
+def readable(table: pd.DataFrame, lang: str, rulebook: Any) -> pd.DataFrame:
+    """Numbers rounded for reading (3 decimals for indices and means, whole ranks), groups and bands by their
+    names, headings in `lang`."""
     from cchc_rules.display import number, percent
+    from cchc_rules.i18n import pick
 
+    bands = {b.id: pick(b.label, lang) for b in rulebook.all_bands()}
     out = pd.DataFrame(index=table.index)
     for column in table.columns:
         values = table[column]
-        if column.startswith("p_"):
+        if column == "group":
+            out[column] = [pick(rulebook.groups.get(g, g), lang) for g in values.astype(str)]
+        elif column == "band":
+            out[column] = ["—" if pd.isna(b) else bands.get(str(b), str(b)) for b in values]
+        elif column.startswith("p_"):
             out[column] = [percent(float(v), lang) for v in values]
         elif pd.api.types.is_bool_dtype(values):
             out[column] = ["✓" if v else "" for v in values]
@@ -139,7 +146,9 @@ def readable(table: pd.DataFrame, lang: str) -> pd.DataFrame:
             out[column] = ["—" if pd.isna(v) else number(float(v), lang, 3) for v in values]
         else:
             out[column] = ["—" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v) for v in values]
-    return out.rename(columns=lambda c: COLUMNS[lang].get(c, c))
+    none = {"vi": "không xếp loại", "en": "no band"}[lang]
+    return out.rename(columns=lambda c: f"P({bands.get(c[2:], none)})" if c.startswith("p_")
+                      else COLUMNS[lang].get(c, c))
 
 
 def title(args: argparse.Namespace) -> str:
@@ -151,7 +160,7 @@ def run(args: argparse.Namespace) -> int:
     inputs = [args.rulebook, args.dataset]
     if args.out is not None:
         check_folder(args.out, inputs, args.force)
-    table = compute(args)
+    rulebook, table = compute(args)
     name = FILE[args.analysis]
     files = [f"{name}.csv", f"{name}.xlsx", f"{name}.json"]
     if args.out is not None:
@@ -168,7 +177,7 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(records(table), ensure_ascii=False, indent=1))
     else:
         head = title(args)
-        body = readable(table, args.lang).to_string(index=False) if len(table) else NONE[args.lang]
+        body = readable(table, args.lang, rulebook).to_string(index=False) if len(table) else NONE[args.lang]
         print(f"{head}\n{'=' * len(head)}\n{body}")
     if args.out is not None:
         print(WROTE[args.lang].format(path=shown(args.out), files=", ".join(files)),

@@ -15,23 +15,25 @@ BANDS = [
 ]
 
 
+TINY_YAML = {
+    "dsl": 1, "id": "tiny", "title": {"vi": "Thử", "en": "Test"},
+    "groups": {"g": {"vi": "Nhóm", "en": "Group"}},
+    "stages": ["self", "appraisal"], "bands": BANDS,
+    "criteria": [
+        {"id": "F1", "name": {"vi": "Lĩnh vực 1", "en": "Field 1"}, "children": [
+            {"id": "a", "name": {"vi": "Tiêu chí A", "en": "Criterion A"}, "max": 6, "rule": {"points": {}}},
+            {"id": "b", "name": {"vi": "Tiêu chí B", "en": "Criterion B"}, "max": 4, "rule": {"binary": {}}},
+        ]},
+        {"id": "F2", "name": {"vi": "Lĩnh vực 2", "en": "Field 2"}, "children": [
+            {"id": "c", "name": {"vi": "Tiêu chí C", "en": "Criterion C"}, "max": 10, "rule": {"points": {}}},
+        ]},
+    ],
+}
+
+
 def tiny_rulebook() -> Rulebook:
     """Two fields: F1 (a: points of 6, b: yes/no of 4) and F2 (c: points of 10); scale 100, max 20."""
-    doc = {
-        "dsl": 1, "id": "tiny", "title": {"vi": "Thử", "en": "Test"},
-        "groups": {"g": {"vi": "Nhóm", "en": "Group"}},
-        "stages": ["self", "appraisal"], "bands": BANDS,
-        "criteria": [
-            {"id": "F1", "name": {"vi": "Lĩnh vực 1", "en": "Field 1"}, "children": [
-                {"id": "a", "name": {"vi": "Tiêu chí A", "en": "Criterion A"}, "max": 6, "rule": {"points": {}}},
-                {"id": "b", "name": {"vi": "Tiêu chí B", "en": "Criterion B"}, "max": 4, "rule": {"binary": {}}},
-            ]},
-            {"id": "F2", "name": {"vi": "Lĩnh vực 2", "en": "Field 2"}, "children": [
-                {"id": "c", "name": {"vi": "Tiêu chí C", "en": "Criterion C"}, "max": 10, "rule": {"points": {}}},
-            ]},
-        ],
-    }
-    return Rulebook.model_validate(doc)
+    return Rulebook.model_validate(TINY_YAML)
 
 
 # unit: {criterion: (self, appraisal)}
@@ -57,3 +59,20 @@ def tiny():
 @pytest.fixture
 def make_dataset():
     return tiny_dataset
+
+
+@pytest.fixture
+def tiny_files(tmp_path):
+    """Write the tiny rulebook and a dataset (default `VALUES`) as files: returns (rulebook.yaml, folder)."""
+    import yaml
+
+    from cchc_rules.data.load import write_dataset
+
+    (tmp_path / ".cchc-project").write_text("", encoding="utf-8")
+    rb = tmp_path / "tiny.yaml"
+    rb.write_text(yaml.safe_dump(TINY_YAML, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+    def write(values: dict = VALUES, name: str = "data"):
+        return rb, write_dataset(tiny_dataset(values), tmp_path / name)
+
+    return write
