@@ -24,16 +24,27 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import warnings
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+import cchc_rules.places as places
 from cchc_rules.data import problems as dp
 from cchc_rules.data.model import Dataset, DatasetMeta
 from cchc_rules.data.parse import parse
-from cchc_rules.data.read import read_csv, read_sheet, shape, unpacked_size, within_size
+from cchc_rules.data.read import (
+    SURVEY,
+    read_crosswalk,
+    read_csv,
+    read_sheet,
+    require,
+    shape,
+    unpacked_size,
+    within_size,
+)
 from cchc_rules.dsl.models import Rulebook
 from cchc_rules.dsl.source import LDict, read_yaml
 from cchc_rules.i18n import LANGS, pick, stage_label
@@ -219,7 +230,9 @@ def read_table(path: Path, sheet: str | None, problems: Problems) -> pd.DataFram
     """The wide table as tidy text (`_file`, `_row`, `_sheet`; `attrs['header']` in file order)."""
     suffix = path.suffix.lower()
     if suffix == ".csv" and path.is_file():
-        return read_csv(path, problems)
+        with warnings.catch_warnings():  # a wide table has many columns: pandas warns of fragmentation
+            warnings.simplefilter("ignore", pd.errors.PerformanceWarning)
+            return read_csv(path, problems)
     if suffix == ".xlsx" and path.is_file():
         import openpyxl
 
@@ -320,14 +333,13 @@ def read_wide(path: Path | str, rulebook: Rulebook, mapping: Path | str | None =
             problems.add(NO_UNIT_COLUMN, where(1), column=need, names=", ".join(UNIT_COLUMNS[need][:3]),
                          group_vi=", hoặc ghi group: NHÓM trong tệp ánh xạ" if need == "group" else "",
                          group_en=", or write group: GROUP in it" if need == "group" else "")
-    if problems.errors:
+    if "unit_id" not in units_cols:  # nothing to hang the values on; every header problem is reported
         raise CchcError(dp.limited(problems).items)
     dataset, cells = _long_form(table, columns, rulebook, mapped, path, meta)
-    parse(dataset, rulebook, problems)
-    located = Problems()
-    for p in problems:
-        located.items.append(_relocated(p, cells, where))
-    dp.limited(located).raise_if_errors()
+    parsed = Problems()  # the cells of the columns that matched, so that every problem comes at once
+    parse(dataset, rulebook, parsed)
+    problems.extend(_relocated(p, cells, where) for p in parsed)
+    dp.limited(problems).raise_if_errors()
     dataset.assessments["_file"] = str(path)  # the long rows now read as the wide file (no cell: see `cells`)
     return dataset
 
@@ -404,13 +416,12 @@ WIDE_KEYS = ("layout", "table", "map", "stage", "sheet", "year", "source", "desc
 def read_wide_folder(folder: Path, rulebook: Rulebook) -> Dataset:
     """A folder whose dataset.yaml says `layout: wide` and `table: FILE` (optional map, stage, sheet, year,
     source, description, decimal, crosswalk; survey.csv beside it is read as in the folder form)."""
-    from cchc_rules.data.read import read_crosswalk
-    from cchc_rules.data.read import read_csv as read_survey
-
     problems = Problems()
     file = folder / "dataset.yaml"
     raw = read_yaml(file, problems)
     meta = DatasetMeta()
+    if not isinstance(raw, LDict):
+        raise CchcError(problems.items)
     for key, value in raw.items():
         pos = raw.where(key)
         if key not in WIDE_KEYS:
@@ -429,17 +440,27 @@ def read_wide_folder(folder: Path, rulebook: Rulebook) -> Dataset:
         problems.add(dp.META_VALUE, raw.where("layout"), key="table", value=table,
                      right_vi="Ghi table: TỆP (bảng rộng .csv hoặc .xlsx trong thư mục).",
                      right_en="Write table: FILE (the wide .csv or .xlsx table in the folder).")
+    named = {key: folder / raw[key] for key in ("table", "map") if isinstance(raw.get(key), str)}
+    for key, target in named.items():
+        if target.exists() and not places.allowed(target, file):
+            problems.add(places.OUTSIDE, raw.where(key), key, written=str(raw[key]), looked=target)
     problems.raise_if_errors()
-    mapping = folder / raw["map"] if isinstance(raw.get("map"), str) else None
-    dataset = read_wide(folder / table, rulebook, mapping, raw.get("stage"), raw.get("sheet"), meta)
+    stage, sheet = raw.get("stage"), raw.get("sheet")
+    dataset = read_wide(named["table"], rulebook, named.get("map"), None if stage is None else str(stage),
+                        None if sheet is None else str(sheet), meta)
     survey = folder / "survey.csv"
     if survey.is_file():
-        read = read_survey(survey, problems)
-        problems.raise_if_errors()
-        dataset.survey = shape("survey", read)
-        dataset._inputs.clear()
-        more = Problems()
-        parse(dataset, rulebook, more)
-        more.raise_if_errors()
+        add_survey(dataset, survey, rulebook)
     dataset.path = folder
     return dataset
+
+
+def add_survey(dataset: Dataset, file: Path, rulebook: Rulebook) -> None:
+    """Survey answers in the long form (survey.csv) added to a dataset read from a wide table, and checked."""
+    problems = Problems()
+    table = read_csv(file, problems)
+    if table is not None and require(table, SURVEY, Pos(str(file), 1), problems):
+        dataset.survey = shape("survey", table)
+        dataset._inputs.clear()
+        parse(dataset, rulebook, problems)
+    dp.limited(problems).raise_if_errors()
