@@ -159,10 +159,11 @@ def _person_units(a: Appraisal, units: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 def scatter(a: Appraisal, lang: str) -> alt.Chart:
     t = TEXT[lang]
-    data = a.units.dropna(subset=["gap"])[["unit_id", "name", "group", "self_index", "appraised_index"]]
+    data = a.units.dropna(subset=["gap"])[["unit_id", "name", "group", "self_index", "appraised_index"]].copy()
+    data["group"] = [pick(a.rulebook.groups.get(g, g), lang) for g in data["group"]]
     lo = float(min(data["self_index"].min(), data["appraised_index"].min())) if len(data) else 0.0
     hi = float(max(data["self_index"].max(), data["appraised_index"].max())) if len(data) else 1.0
-    scale = alt.Scale(domain=[lo - 1, hi + 1])
+    scale = alt.Scale(domain=[lo - 1, hi + 1], zero=False, nice=False)
     points = alt.Chart(data).mark_circle(size=60).encode(
         x=alt.X("self_index:Q", title=t["self_index"], scale=scale),
         y=alt.Y("appraised_index:Q", title=t["appraised_index"], scale=scale),
