@@ -16,7 +16,7 @@ BANDS = [
 
 
 TINY_YAML = {
-    "dsl": 1, "id": "tiny", "title": {"vi": "Thử", "en": "Test"},
+    "dsl": 1, "id": "tiny", "title": {"vi": "Thử", "en": "Test"}, "year": 2020,
     "groups": {"g": {"vi": "Nhóm", "en": "Group"}},
     "stages": ["self", "appraisal"], "bands": BANDS,
     "criteria": [
