@@ -56,8 +56,8 @@ FILE = {"uncertainty": "uncertainty", "remove-one": "remove-one", "dead-criteria
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     helps = {
-        "uncertainty": "Monte Carlo: median rank, 5–95% interval, band probabilities / "
-                       "Monte Carlo: hạng trung vị, khoảng 5–95%, xác suất xếp loại",
+        "uncertainty": "Monte Carlo: median rank, 5–95%% interval, band probabilities / "
+                       "Monte Carlo: hạng trung vị, khoảng 5–95%%, xác suất xếp loại",
         "remove-one": "score again without each criterion: rank shifts and band changes / "
                       "chấm lại khi bỏ từng tiêu chí: thay đổi hạng và xếp loại",
         "dead-criteria": "criteria on which every unit of a group has the same points / "
