@@ -37,6 +37,8 @@ from cchc_rules.data.model import Dataset, DatasetMeta
 from cchc_rules.data.parse import parse
 from cchc_rules.data.read import (
     SURVEY,
+    _cached_results,  # the workbook reader's own handling of formula cells
+    _has_formulas,
     read_crosswalk,
     read_csv,
     read_sheet,
@@ -240,7 +242,7 @@ def read_table(path: Path, sheet: str | None, problems: Problems) -> pd.DataFram
             if not within_size(path, path.stat().st_size, problems) or not within_size(path, unpacked_size(path),
                                                                                           problems):
                 return None
-            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
         except Exception as exc:  # a damaged or foreign file
             problems.add(dp.UNREADABLE, Pos(str(path)), reason=clean(f"{type(exc).__name__}: {exc}"))
             return None
@@ -250,7 +252,9 @@ def read_table(path: Path, sheet: str | None, problems: Problems) -> pd.DataFram
             if chosen is None:
                 problems.add(dp.MISSING_FILE, Pos(str(path)), what="sheet", name=sheet, found=names)
                 return None
-            return read_sheet(wb[chosen], str(path), problems)
+            # a formula cell is read by its saved result, and one without is a problem (D362), never an empty cell
+            cached = _cached_results(path, [chosen]).get(chosen) if _has_formulas(wb[chosen]) else None
+            return read_sheet(wb[chosen], str(path), problems, cached)
         finally:
             wb.close()
     problems.add(NOT_A_TABLE, Pos(str(path)), path=str(path), sheet_vi="", sheet_en="")

@@ -137,3 +137,17 @@ def test_unknown_level_is_placed_at_its_cell(tmp_path):
         read_wide(table, rb)
     (p,) = err.value.problems
     assert (p.code, p.pos.line, p.pos.col) == ("D334", 3, 3)  # unknown level, cell C3
+
+
+def test_a_formula_without_its_saved_result_is_a_problem_not_an_empty_cell(tmp_path):
+    rb = Rulebook.model_validate(LEVELS)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "S"
+    ws.append(["unit_id", "group", "1", "2"])
+    ws.append(["u1", "g", "Tốt", "=2+3"])  # openpyxl saves no result for the formula
+    wb.save(tmp_path / "f.xlsx")
+    with pytest.raises(CchcError) as err:
+        read_wide(tmp_path / "f.xlsx", rb)
+    (p,) = err.value.problems
+    assert (p.code, p.pos.sheet, p.pos.line, p.pos.col) == ("D362", "S", 2, 4)
