@@ -1,11 +1,12 @@
-"""`cchc card RULEBOOK DATASET [UNIT ...] --out DIR [--previous DATASET [--previous-rulebook RB]]`.
+"""`cchc card RULEBOOK DATASET [UNIT ...] --out DIR [--previous DATASET [--previous-rulebook RB] | --panel P]`.
 
 Writes, for each unit asked for (default: every unit), a one-page bilingual HTML card printable on
 A4 (`documents.card`), plus cards.xlsx (a sheet per unit), cards.json (unrounded) and index.html
 linking them, all or nothing through the output guard. With `--previous` the card shows the change
 since that dataset (scored with `--previous-rulebook`, default the same rulebook; this dataset's
-crosswalk follows merged units). A rulebook with two stages or more adds the self-assessed against
-appraised gap. Unknown unit ids are reported together, with the nearest ids.
+crosswalk follows merged units); with `--panel` last year is the year before DATASET in that panel file
+(its rulebook, and the crosswalk the panel gives this year). A rulebook with two stages or more adds
+the self-assessed against appraised gap. Unknown unit ids are reported together, with the nearest ids.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from cchc_rules.outputs import add_force_argument, check_folder, output_folder, shown
-from cchc_rules.problems import CchcError, Problems
+from cchc_rules.problems import CchcError, Pos, Problems, define
 
 WROTE = {"vi": "Đã ghi {n} phiếu kết quả vào {path}/ (index.html, cards.xlsx, cards.json)",
          "en": "{n} report cards written to {path}/ (index.html, cards.xlsx, cards.json)"}
@@ -37,6 +38,9 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
                    help="last year's dataset, for the change since then / bộ dữ liệu năm trước, để thấy thay đổi")
     p.add_argument("--previous-rulebook", type=Path, default=None,
                    help="the rulebook of last year's dataset (default: the same) / bộ tiêu chí của năm trước")
+    p.add_argument("--panel", type=Path, default=None,
+                   help="a panel file holding DATASET: last year is the year before it there, with its rulebook "
+                        "and crosswalk / tệp bảng nhiều năm chứa DATASET: năm trước lấy từ đó")
     add_force_argument(p)
     p.set_defaults(func=run)
 
@@ -51,7 +55,8 @@ def run(args: argparse.Namespace) -> int:
     from cchc_rules.dsl.load import load_rulebook
     from cchc_rules.engine.score import score
 
-    inputs = [p for p in (args.rulebook, args.dataset, args.previous, args.previous_rulebook) if p is not None]
+    inputs = [p for p in (args.rulebook, args.dataset, args.previous, args.previous_rulebook, args.panel)
+              if p is not None]
     check_folder(args.out, inputs, args.force)
     rb, data = load_pair(args.rulebook, args.dataset)
     result = score(rb, data)
@@ -64,7 +69,9 @@ def run(args: argparse.Namespace) -> int:
             problems.extend(exc.problems)
     problems.raise_if_errors()
     comparison = None
-    if args.previous is not None:
+    if args.panel is not None:
+        comparison = from_panel(args.panel, args.dataset, result)
+    elif args.previous is not None:
         from cchc_rules.data.load import load_dataset
 
         prev_rb = load_rulebook(args.previous_rulebook) if args.previous_rulebook else rb
@@ -89,3 +96,28 @@ def run(args: argparse.Namespace) -> int:
                                         + "".join(links) + "</ul></body></html>\n", encoding="utf-8")
     print(WROTE[args.lang].format(n=len(cards), path=shown(args.out)))
     return 0
+
+
+NOT_IN_PANEL = define(
+    "S642",
+    "Bộ dữ liệu '{dataset}' không có trong tệp bảng nhiều năm (các năm: {years}), hoặc là năm đầu tiên",
+    "The dataset '{dataset}' is not in the panel file (its years: {years}), or is its first year",
+    "Cho bộ dữ liệu của một năm có năm trước trong tệp, hoặc dùng --previous BỘ_DỮ_LIỆU.",
+    "Give the dataset of a year that has a year before it in the panel, or use --previous DATASET.",
+)
+
+
+def from_panel(panel: Path, dataset: Path, result: Any) -> Any:
+    """The comparison with the year before `dataset` in a panel file (its rulebook, this year's crosswalk)."""
+    from cchc_rules.analysis.compare import compare
+    from cchc_rules.data.panel_file import read_panel
+    from cchc_rules.engine.score import score
+
+    file = read_panel(panel)
+    target = dataset.resolve()
+    for before, year in zip(file.years[:-1], file.years[1:]):
+        if year.dataset.path is not None and Path(year.dataset.path).resolve() == target:
+            return compare(score(before.rulebook, before.dataset, file.stage), result, year.crosswalk)
+    problems = Problems()
+    problems.add(NOT_IN_PANEL, Pos(str(panel)), dataset=str(dataset), years=[y.year for y in file.years])
+    raise CchcError(problems.items)

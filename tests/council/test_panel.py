@@ -100,3 +100,13 @@ def test_the_shipped_sample_panel_follows_a_district_into_its_communes():
     row = lin[(lin["unit_id"] == "xa-cao-son") & (lin["year"] == 2023)].iloc[0]
     assert row["index"] == pytest.approx(u23.loc["h-tay-son", "index"])
     assert {w.code for w in p.warnings} == {"A845", "A846"}
+
+
+def test_card_takes_last_year_from_a_panel(panel_file, tmp_path):
+    rb = tmp_path / "tiny.yaml"
+    out = tmp_path / "cards"
+    assert main(["card", str(rb), str(tmp_path / "d2023"), "m23", "--panel", str(panel_file), "--out", str(out)]) == 0
+    (card,) = json.loads((out / "cards.json").read_text(encoding="utf-8"))
+    assert card["change"]["index_base"] == pytest.approx(52.5)  # mean of u2 (95) and u3 (10) in 2022
+    assert card["change"]["index_delta"] == pytest.approx(17.5)
+    assert card["change"]["predecessors"] == "u2, u3"
