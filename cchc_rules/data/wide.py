@@ -103,6 +103,23 @@ NOT_A_TABLE = define(
     "Give a .csv or .xlsx file (its first sheet, or the one a mapping names: sheet: NAME).",
 )
 
+PARENT_COLUMN = define(
+    "D376",
+    "Cột '{header}' là tiêu chí '{criterion}', có tiêu chí con: giá trị chỉ ghi cho tiêu chí không có tiêu chí con",
+    "Column '{header}' is criterion '{criterion}', which has sub-criteria: values go on criteria without any",
+    "Điểm của '{criterion}' được tính từ các tiêu chí con ({leaves}); xoá cột này hoặc khai báo ignore cho nó trong "
+    "tệp ánh xạ --map.",
+    "The points of '{criterion}' are computed from its sub-criteria ({leaves}); delete this column or map it to "
+    "ignore in a --map file.",
+)
+UNKNOWN_STAGE = define(
+    "D377",
+    "Không có giai đoạn '{stage}' trong bộ tiêu chí (các giai đoạn: {stages})",
+    "The rulebook has no stage '{stage}' (its stages: {stages})",
+    "Chọn một trong các giai đoạn: {stages}.",
+    "Choose one of the stages: {stages}.",
+)
+ROW_NUMBERS = ("stt", "tt", "no", "no.", "#")  # a column of row numbers, as most Vietnamese sheets have: left out
 UNIT_COLUMNS = {
     "unit_id": ("unit_id", "unit id", "mã", "mã đơn vị", "id", "ma don vi"),
     "name": ("name", "tên", "tên đơn vị", "đơn vị", "unit", "unit name"),
@@ -184,7 +201,12 @@ class Matcher:
             for spelling in (adj.id, *(pick(getattr(adj, "name", None), lang) for lang in LANGS)):
                 if spelling:
                     self.criteria.setdefault(fold(spelling), set()).add(adj.id)
-        self.parents = {fold(n.id): n.id for n in rulebook.nodes().values() if not n.is_leaf}
+        self.parents: dict[str, str] = {}
+        for n in rulebook.nodes().values():
+            if not n.is_leaf:
+                for spelling in (n.id, n.label, *(pick(n.name, lang) for lang in LANGS)):
+                    if spelling:
+                        self.parents.setdefault(fold(spelling), n.id)
         self.stages: dict[str, str] = {}
         for s in stages:
             for spelling in (s, *(stage_label(s, lang) for lang in LANGS)):
@@ -213,6 +235,18 @@ class Matcher:
             if found:
                 return sorted(found)
         return []
+
+    def parent(self, header: str) -> str | None:
+        """The criterion with sub-criteria a header names (alone or with a stage), if any."""
+        h = fold(header)
+        if h in self.parents:
+            return self.parents[h]
+        for spelling in sorted(self.stages, key=len, reverse=True):
+            for rest in (h[: -len(spelling)] if h.endswith(spelling) else None,
+                         h[len(spelling):] if h.startswith(spelling) else None):
+                if rest and rest.strip(SEPARATORS) in self.parents:
+                    return self.parents[rest.strip(SEPARATORS)]
+        return None
 
     def target(self, text: str) -> tuple[str | None, str | None, str | None]:
         """A mapping target: (unit column, criterion, stage); all None when not understood."""
@@ -281,6 +315,8 @@ def columns_of(table: pd.DataFrame, matcher: Matcher, mapping: Mapping, where: A
                              "neither a unit column nor a criterion (with a stage)")
                 continue
             column = Column(i, name, unit, crit, stage)
+        elif folded in ROW_NUMBERS:
+            continue
         elif folded in matcher.units:
             column = Column(i, name, unit=matcher.units[folded])
         else:
@@ -289,8 +325,12 @@ def columns_of(table: pd.DataFrame, matcher: Matcher, mapping: Mapping, where: A
                 problems.add(AMBIGUOUS_HEADER, pos, header=name, found=[f"{c} @ {s}" for c, s in found])
                 continue
             if not found:
-                near = nearest(folded, list(matcher.criteria)) or "1.1"
-                problems.add(UNMATCHED, pos, header=name, near=near)
+                parent = matcher.parent(name)
+                if parent is not None:
+                    leaves = [n.id for n, _, _ in matcher.rulebook.nodes()[parent].walk() if n.is_leaf]
+                    problems.add(PARENT_COLUMN, pos, header=name, criterion=parent, leaves=leaves)
+                else:
+                    problems.add(UNMATCHED, pos, header=name, near=nearest(folded, list(matcher.criteria)) or "1.1")
                 continue
             column = Column(i, name, criterion=found[0][0], stage=found[0][1])
         if column.criterion is not None:
@@ -316,8 +356,8 @@ def read_wide(path: Path | str, rulebook: Rulebook, mapping: Path | str | None =
     sheet = sheet or mapped.sheet
     stage = stage or mapped.stage
     if stage is not None and stage not in rulebook.stages:
-        problems.add(BAD_MAP, None, what_vi=f"không có giai đoạn '{stage}' (có: {', '.join(rulebook.stages)})",
-                     what_en=f"there is no stage '{stage}' (there are: {', '.join(rulebook.stages)})")
+        problems.add(UNKNOWN_STAGE, Pos(str(mapping)) if mapping is not None and mapped.stage else None, "stage",
+                     stage=stage, stages=list(rulebook.stages))
         stage = None
     table = read_table(path, sheet, problems)
     if table is None:

@@ -151,3 +151,16 @@ def test_a_formula_without_its_saved_result_is_a_problem_not_an_empty_cell(tmp_p
         read_wide(tmp_path / "f.xlsx", rb)
     (p,) = err.value.problems
     assert (p.code, p.pos.sheet, p.pos.line, p.pos.col) == ("D362", "S", 2, 4)
+
+
+def test_row_numbers_are_left_out_and_a_parent_column_is_named(tmp_path):
+    table = tmp_path / "t.csv"
+    table.write_text("STT,unit_id,group,1.1 tự đánh giá,1.1.1\n1,so-noi-vu,department,2,1\n", encoding="utf-8")
+    with pytest.raises(CchcError) as err:
+        read_wide(table, load_rulebook(RB))
+    (p,) = err.value.problems
+    assert (p.code, p.pos.line, p.pos.col) == ("D376", 1, 4)
+    assert p.params["criterion"] == "1.1" and p.params["leaves"] == ["1.1.1", "1.1.2"]
+    table.write_text("STT,unit_id,group,1.1.1\n1,so-noi-vu,department,1\n", encoding="utf-8")
+    data = read_wide(table, load_rulebook(RB), stage="self")
+    assert list(data.assessments["criterion_id"]) == ["1.1.1"] and data.assessments["self"].iat[0] == "1"
