@@ -46,6 +46,7 @@ TEXT = {
         "mean_cut": "Mức trừ trung bình (điểm)", "total_cut": "Tổng điểm bị trừ", "largest_cut": "Mức trừ lớn nhất",
         "over_claimers": "Đơn vị tự chấm cao hơn nhiều nhất", "rounds": "Qua từng vòng", "stage": "Giai đoạn",
         "index": "Chỉ số", "points": "Điểm", "rank": "Hạng", "band": "Xếp loại", "change": "Thay đổi so với vòng trước",
+        "mean_index": "Chỉ số trung bình", "mean_change": "Thay đổi TB so với vòng trước",
         "fields": "Chênh lệch theo lĩnh vực", "field": "Lĩnh vực", "self": "Tự chấm", "appraised": "Thẩm định",
         "max": "Điểm tối đa", "criteria": "Chênh lệch theo tiêu chí", "mean_self_g": "Tự chấm TB",
         "mean_appraised_g": "Thẩm định TB", "mean_gap_g": "Chênh lệch TB",
@@ -74,6 +75,7 @@ TEXT = {
         "mean_cut": "Mean cut (points)", "total_cut": "Total points cut", "largest_cut": "Largest cut",
         "over_claimers": "Units that over-claimed most", "rounds": "Round by round", "stage": "Stage",
         "index": "Index", "points": "Points", "rank": "Rank", "band": "Band", "change": "Change from previous round",
+        "mean_index": "Mean index", "mean_change": "Mean change from previous round",
         "fields": "Gap by field", "field": "Field", "self": "Self-assessed", "appraised": "Appraised",
         "max": "Maximum", "criteria": "Gap by criterion", "mean_self_g": "Mean self-assessed",
         "mean_appraised_g": "Mean appraised", "mean_gap_g": "Mean gap",
@@ -193,11 +195,20 @@ def appraisal_sections(a: Appraisal, lang: str, chart: bool = True) -> list[Sect
         t["units_raised"]: [count(int(n), lang) for n in cuts["units_raised"]],
         t["mean_cut"]: shown(cuts["mean_cut"], lang, d), t["total_cut"]: shown(cuts["total_cut"], lang, d),
         t["largest_cut"]: shown(cuts["largest_cut"], lang, d)})
+    groups_of = dict(zip(a.units["unit_id"], a.units["group"]))
+    rounds = a.rounds.assign(group=a.rounds["unit_id"].map(groups_of))
+    round_rows = []
+    for (group, stage), g in rounds.groupby(["group", "stage"], sort=False):
+        round_rows.append({t["group"]: pick(a.rulebook.groups.get(group, group), lang),
+                           t["stage"]: stage_label(stage, lang),
+                           t["mean_index"]: shown([g["index"].mean()], lang, d)[0],
+                           t["mean_change"]: shown([g["change"].mean()], lang, d, signed=True)[0]})
     ordered = a.units.sort_values(["gap", "unit_id"], ascending=[False, True], na_position="last", kind="stable")
     sections = [
         Section("", paragraphs=head),
         Section(t["agreement"], tables=[("", agreement_table(a, lang))]),
         Section(t["groups"], tables=[("", group_table)]),
+        Section(t["rounds"], tables=[("", pd.DataFrame(round_rows))]),
         Section(t["over_claimers"], tables=[("", _person_units(a, a.over_claimers(SHOWN_UNITS), lang))]
                 if len(a.over_claimers(1)) else [], paragraphs=[] if len(a.over_claimers(1)) else [t["none"]]),
         Section(t["cuts"], tables=[("", cut_table)] if len(cuts) else [],
