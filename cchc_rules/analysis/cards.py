@@ -46,6 +46,7 @@ class Card:
     change: dict[str, Any] | None = None  # index_base, index_delta, rank_base, rank_shift, band_base, predecessors
     gap: dict[str, Any] | None = None  # self_index, appraised_index, gap, fields: [(field, gap)]
     notes: list[dict[str, str]] = field(default_factory=list)
+    compared: bool = False  # a previous result was given (then `change` None means the unit is new)
 
     def to_json(self) -> dict[str, Any]:
         def rows(t: pd.DataFrame) -> list[dict[str, Any]]:
@@ -103,6 +104,7 @@ def unit_card(result: Result, unit_id: str, appraisal: Appraisal | None = None,
                 strongest.drop(columns="share").reset_index(drop=True),
                 weakest.drop(columns="share").reset_index(drop=True), improvement_plan(result, unit_id))
     if comparison is not None:
+        card.compared = True
         card.change = _change(comparison, card.unit_id)
     if appraisal is not None:
         card.gap = _gap(appraisal, card.unit_id)

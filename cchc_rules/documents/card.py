@@ -149,6 +149,8 @@ def card_html(card: Card, result: Result, lang: str) -> str:
     parts.append(f'<div class="two"><div><h2>{_h("strongest", lang)}</h2>{strong}</div>'
                  f'<div><h2>{_h("weakest", lang)}</h2>{weak}</div></div>')
     side = []
+    if card.change is None and card.compared:
+        side.append(f'<div><h2>{_h("change", lang)}</h2><p class="muted">{_h("no_change", lang)}</p></div>')
     if card.change is not None or card.gap is not None:
         if card.change is not None:
             ch = card.change
@@ -173,8 +175,6 @@ def card_html(card: Card, result: Result, lang: str) -> str:
                     for x in g["fields"][:3])])
             note = f'<p class="note">{g["not_appraised"]} {_h("not_appraised", lang)}</p>' if g["not_appraised"] else ""
             side.append(f"<div><h2>{_h('gap', lang)}</h2>{_table(['', ''], rows, {1})}{note}</div>")
-    elif card.change is None:
-        side.append(f'<div><h2>{_h("change", lang)}</h2><p class="muted">{_h("no_change", lang)}</p></div>')
     parts.append(f'<div class="two">{"".join(side)}</div>')
     parts.append(_plan_html(card, result, lang))
     parts.append(f'<p class="muted">{_h("unrounded", lang)}</p>')
