@@ -110,3 +110,20 @@ def test_card_takes_last_year_from_a_panel(panel_file, tmp_path):
     assert card["change"]["index_base"] == pytest.approx(52.5)  # mean of u2 (95) and u3 (10) in 2022
     assert card["change"]["index_delta"] == pytest.approx(17.5)
     assert card["change"]["predecessors"] == "u2, u3"
+
+
+def test_the_sample_panel_crosswalk_follows_from_the_samples():
+    """The panel's crosswalk = the 2025 crosswalk's rows for the province's 2024 units, plus each district → every
+    2025 commune made from its old communes (sample-communes-2024's `district` joined with that crosswalk)."""
+    import pandas as pd
+
+    d = ROOT / "datasets"
+    read = lambda p: pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig")  # noqa: E731
+    cw, prov, com = (read(d / "sample-province-2025" / "crosswalk.csv"), read(d / "sample-province-2024" / "units.csv"),
+                     read(d / "sample-communes-2024" / "units.csv"))
+    district = dict(zip(com["unit_id"], com["district"]))
+    expected = {(o, n) for o, n in zip(cw["old_unit_id"], cw["new_unit_id"]) if o in set(prov["unit_id"])}
+    expected |= {(district[o], n) for o, n in zip(cw["old_unit_id"], cw["new_unit_id"]) if o in district}
+    shipped = read(d / "sample-province-2023-2025.crosswalk.csv")
+    assert set(zip(shipped["old_unit_id"], shipped["new_unit_id"])) == expected
+    assert len(shipped) == len(expected)
