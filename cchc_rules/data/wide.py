@@ -29,6 +29,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 import cchc_rules.places as places
@@ -413,17 +414,26 @@ def _long_form(table: pd.DataFrame, columns: list[Column], rulebook: Rulebook, m
     for c in columns:
         if c.criterion:
             by_criterion.setdefault(c.criterion, {})[c.stage] = c
-    rows, cells = [], []
-    for r in range(n):
-        uid = units["unit_id"].iat[r]
-        for crit, per_stage in by_criterion.items():
-            values = {s: table[header[c.index - 1]].iat[r] for s, c in per_stage.items()}
-            if all(v is None for v in values.values()):
-                continue
-            rows.append({"unit_id": uid, "criterion_id": crit, **{s: values.get(s) for s in stages},
-                         "_file": str(path) + _MARK, "_row": len(rows) + 2})
-            cells.append((int(table["_row"].iat[r]), {s: c.index for s, c in per_stage.items()}))
-    assessments = pd.DataFrame(rows, columns=["unit_id", "criterion_id", *stages, "_file", "_row"])
+    blocks, order = [], []
+    wide_rows = table["_row"].to_numpy()
+    for k, (crit, per_stage) in enumerate(by_criterion.items()):
+        values = {s: table[header[c.index - 1]].to_numpy(dtype=object) for s, c in per_stage.items()}
+        keep = np.logical_or.reduce([pd.notna(v) for v in values.values()])
+        rows = np.flatnonzero(keep)
+        blocks.append(pd.DataFrame({"unit_id": units["unit_id"].to_numpy(dtype=object)[rows], "criterion_id": crit,
+                                    **{s: (values[s][rows] if s in values else None) for s in stages}}))
+        order.append(np.column_stack([rows, np.full(rows.size, k)]))
+    where = np.concatenate(order) if order else np.empty((0, 2), dtype=np.int64)
+    columns = ["unit_id", "criterion_id", *stages]
+    assessments = pd.concat(blocks, ignore_index=True) if blocks else pd.DataFrame(columns=columns)
+    by_row = np.lexsort((where[:, 1], where[:, 0]))  # unit by unit, criteria in column order, as the sheet reads
+    assessments = assessments.iloc[by_row].reset_index(drop=True)[columns]
+    where = where[by_row]
+    assessments["_file"] = str(path) + _MARK
+    assessments["_row"] = np.arange(2, len(assessments) + 2)
+    crits = list(by_criterion)
+    cols = [{s: c.index for s, c in by_criterion[c_id].items()} for c_id in crits]
+    cells = [(int(wide_rows[r]), cols[k]) for r, k in where]
     assessments.attrs["header"] = ["unit_id", "criterion_id", *stages]
     dataset = Dataset(units=shape("units", units), assessments=assessments, meta=meta or DatasetMeta(), path=path)
     dataset.units.attrs["header"] = units.attrs["header"]
