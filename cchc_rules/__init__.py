@@ -11,24 +11,30 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 __all__ = [
-    "CchcError", "Comparison", "Dataset", "Problem", "Result", "Rulebook", "Variant",
-    "compare", "dead_criteria", "load_dataset", "load_rulebook", "remove_one", "score", "sweep", "sweep_summary",
-    "uncertainty",
+    "Appraisal", "CchcError", "Comparison", "Dataset", "Panel", "Plan", "Problem", "Result", "Rulebook", "Variant",
+    "appraisal", "compare", "dead_criteria", "improvement_plan", "load_dataset", "load_rulebook", "panel",
+    "remove_one", "score", "sweep", "sweep_summary", "uncertainty",
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
     from cchc_rules.api import (
+        Appraisal,
         CchcError,
         Comparison,
         Dataset,
+        Panel,
+        Plan,
         Problem,
         Result,
         Rulebook,
         Variant,
+        appraisal,
         compare,
         dead_criteria,
+        improvement_plan,
         load_dataset,
         load_rulebook,
+        panel,
         remove_one,
         score,
         sweep,

@@ -15,11 +15,17 @@ from typing import Literal
 
 import pandas as pd
 
+from cchc_rules.analysis import appraisal as _appraisal
 from cchc_rules.analysis import compare as _compare
+from cchc_rules.analysis import improvement as _improvement
+from cchc_rules.analysis import panel as _panel
 from cchc_rules.analysis import sensitivity as _sensitivity
 from cchc_rules.analysis import sweep as _sweep
 from cchc_rules.analysis import uncertainty as _uncertainty
+from cchc_rules.analysis.appraisal import Appraisal
 from cchc_rules.analysis.compare import Comparison
+from cchc_rules.analysis.improvement import Plan
+from cchc_rules.analysis.panel import Panel
 from cchc_rules.analysis.variants import Variant
 from cchc_rules.data import load as _data_load
 from cchc_rules.data.model import Dataset, Inputs
@@ -32,9 +38,9 @@ from cchc_rules.engine.result import Result
 from cchc_rules.problems import CchcError, Pos, Problem, Problems
 
 __all__ = [
-    "CchcError", "Comparison", "Dataset", "Problem", "Result", "Rulebook", "Variant",
-    "compare", "dead_criteria", "load_dataset", "load_rulebook", "remove_one", "score", "sweep", "sweep_summary",
-    "uncertainty",
+    "Appraisal", "CchcError", "Comparison", "Dataset", "Panel", "Plan", "Problem", "Result", "Rulebook", "Variant",
+    "appraisal", "compare", "dead_criteria", "improvement_plan", "load_dataset", "load_rulebook", "panel",
+    "remove_one", "score", "sweep", "sweep_summary", "uncertainty",
 ]
 
 PathLike = str | os.PathLike[str]
@@ -142,3 +148,22 @@ def dead_criteria(result: Result, tol: float = 1e-9, lang: str | None = None) ->
 
 def _data(dataset: DatasetLike | Inputs, rulebook: Rulebook) -> Dataset | Inputs:
     return dataset if isinstance(dataset, Dataset | Inputs) else load_dataset(dataset, rulebook)
+
+
+def appraisal(
+    rulebook: RulebookLike, dataset: DatasetLike, self_stage: str | None = None, final_stage: str | None = None,
+) -> Appraisal:
+    """The council's view: self-assessed (default: the first stage) against appraised (default: the last stage)
+    index and points per unit, the gaps per field and criterion, the criteria cut most and agreement figures."""
+    book = load_rulebook(rulebook)
+    return _appraisal.appraisal(book, load_dataset(dataset, book), self_stage, final_stage)
+
+
+def panel(panel_file: PathLike) -> Panel:
+    """Every year of a panel file scored with the rulebook in force, units followed across years by crosswalks."""
+    return _panel.panel(Path(panel_file))
+
+
+def improvement_plan(result: Result, unit_id: str) -> Plan:
+    """The fewest criteria whose full marks lift a unit to the next band (or keep it from falling), rescored."""
+    return _improvement.improvement_plan(result, unit_id)

@@ -16,6 +16,7 @@ from cchc_rules.data.mismatch import condensed
 from cchc_rules.data.model import Dataset
 from cchc_rules.data.parse import parse
 from cchc_rules.data.read import CROSSWALK, is_self_assessment, read_dataset, split_flags
+from cchc_rules.data.wide import read_wide_folder, wide_folder_meta
 from cchc_rules.data.workbook_read import in_workbook, read_workbooks
 from cchc_rules.dsl.models import Rulebook
 from cchc_rules.problems import CchcError, Problems, nearest
@@ -33,6 +34,8 @@ def load_dataset(path: Path | str, rulebook: Rulebook, issued: Path | str | None
     workbooks (one per unit, `cchc workbook --per-unit`) as one dataset.
     """
     path = Path(path)
+    if path.is_dir() and wide_folder_meta(path) is not None:  # dataset.yaml says `layout: wide` (data.wide)
+        return read_wide_folder(path, rulebook)
     if path.is_file() and is_self_assessment(path):
         return read_workbooks([path], rulebook, issued)
     if path.is_dir() and not (path / "units.csv").exists():

@@ -1,0 +1,78 @@
+"""One self-contained HTML page from report sections, and one XLSX of labelled tables, for the reports
+of the appraisal council, the panel and the unit cards.
+
+The page needs no network: tables are escaped HTML, charts PNG data URIs (`report.html.Figure`),
+styles inline. Every text comes in as data and is escaped here. The XLSX goes through
+`documents.tables.write_tables` (no live formula) with the print layout of `documents.xlsx`.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from cchc_rules.display import NO_VALUE, excel_format, number
+from cchc_rules.report.html import STYLE, WARNING, Section
+
+PRINT = """
+@page{size:A4;margin:12mm}
+@media print{body{margin:0;max-width:none;font-size:10pt}h2{margin-top:.8rem}.noprint{display:none}}
+"""
+MADE_BY = {"vi": "Tạo bởi cchc-rules. Số liệu chưa làm tròn nằm trong tệp XLSX và JSON.",
+           "en": "Made by cchc-rules. The unrounded figures are in the XLSX and JSON files."}
+
+
+def table_html(table: pd.DataFrame) -> str:
+    return table.to_html(index=False, escape=True, na_rep=NO_VALUE, border=0)
+
+
+def section_html(section: Section) -> str:
+    parts = []
+    if section.heading:
+        level = min(max(section.level, 1), 6)
+        parts.append(f"<h{level}>{html.escape(section.heading)}</h{level}>")
+    for text in section.paragraphs:
+        cls = ' class="note"' if text.startswith(WARNING) else ""
+        parts.append(f"<p{cls}>{html.escape(text)}</p>")
+    for caption, table in section.tables:
+        if caption:
+            parts.append(f"<h4>{html.escape(caption)}</h4>")
+        parts.append(table_html(table))
+    for figure in section.charts:
+        if figure.caption:
+            parts.append(f"<h4>{html.escape(figure.caption)}</h4>")
+        parts.append(f'<img alt="{html.escape(figure.caption or section.heading)}" src="{figure.data_uri()}">')
+    return "\n".join(parts)
+
+
+def page(title: str, sections: Sequence[Section], lang: str, style: str = "") -> str:
+    """A whole HTML page: the title, the sections, the maker's line."""
+    body = "\n".join([f"<h1>{html.escape(title)}</h1>", *(section_html(s) for s in sections)])
+    return (f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f"<title>{html.escape(title)}</title>\n<style>{STYLE}{PRINT}{style}</style>\n</head>\n<body>\n{body}\n"
+            f'<p class="muted">{html.escape(MADE_BY.get(lang, MADE_BY["en"]))}</p>\n</body>\n</html>\n')
+
+
+def shown(values: pd.Series | Sequence[float | None], lang: str, decimals: int, signed: bool = False) -> list[str]:
+    """Numbers for a person: rounded half up, in `lang`'s notation, "—" for none."""
+    out = []
+    for v in values:
+        missing = v is None or v is pd.NA or (isinstance(v, float) and v != v)
+        out.append(NO_VALUE if missing else number(float(v), lang, decimals, signed=signed))  # type: ignore[arg-type]
+    return out
+
+
+def write_xlsx(tables: Mapping[str, pd.DataFrame], path: Path, title: str, footer: str, lang: str,
+               decimals: int) -> Path:
+    """Each table as a printable sheet (numbers kept unrounded, shown with `decimals`)."""
+    from cchc_rules.documents.tables import write_tables
+    from cchc_rules.documents.xlsx import print_table
+
+    def dress(ws, name: str) -> None:  # noqa: ANN001 - openpyxl's worksheet
+        print_table(ws, f"{title} · {name}", footer, lang, excel_format(decimals))
+
+    return write_tables(tables, path, dress=dress)
