@@ -26,7 +26,8 @@ from cchc_rules.places import allow_paths
 from cchc_rules.problems import CchcError
 from cchc_rules.safe_text import TerminalStream
 
-COMMANDS = ("validate", "schema", "score", "explain", "test", "compare", "run", "handbook", "workbook", "demo")
+COMMANDS = ("validate", "schema", "score", "explain", "test", "compare", "run", "handbook", "workbook", "demo",
+            "sensitivity")
 
 # argparse's own words (it looks up `argparse._` when it formats them).
 _ARGPARSE_VI = {

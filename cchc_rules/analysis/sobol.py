@@ -38,6 +38,7 @@ from cchc_rules.cluster import ranges, workers
 from cchc_rules.data.model import Dataset, Inputs
 from cchc_rules.dsl.models import Rulebook
 from cchc_rules.engine.rounding import NANO, nano1
+from cchc_rules.i18n import pick
 from cchc_rules.limits import Limit, value
 from cchc_rules.problems import Problems, define
 
@@ -104,7 +105,10 @@ def indices(func: Callable[[np.ndarray], np.ndarray], factors: Sequence[Factor],
     for i in range(d):
         ab[i, i] = b[i]
     y = np.atleast_2d(func(np.concatenate([a, b, *ab], axis=1)))
-    fixed = ~np.isfinite(y).all(axis=1) | (np.nanmax(y, axis=1) == np.nanmin(y, axis=1))
+    ab_part = y[:, :2 * n]  # the points the variance is estimated on: constant there, the indices are undefined
+    finite = np.isfinite(ab_part).all(axis=1)
+    flat = np.where(finite[:, None], ab_part, 0.0)
+    fixed = ~finite | (flat.max(axis=1) == flat.min(axis=1))
     y = np.where(np.isfinite(y), y, 0.0)
     f_ab = np.stack([y[:, (2 + i) * n:(3 + i) * n] for i in range(d)])
     f_a, f_b = y[:, :n], y[:, n:2 * n]
@@ -163,7 +167,20 @@ def sobol(
         "samples": samples, "seed": seed, "weight_spread": weight_spread, "threshold_shift": threshold_shift,
         "appraisal_noise": appraisal_noise, "appraisal_sd": mc.sigma, "confidence": confidence,
         "evaluations": n_eval, "factors": [f.name for f in factors], "stage": mc.base.stage,
+        "factor_names": {f.name: _factor_name(mc, f.name) for f in factors},
+        "band_names": {b.id: {lang: pick(b.label, lang) for lang in ("vi", "en")} for b in rulebook.all_bands()},
     })
+
+
+def _factor_name(mc: MonteCarlo, factor: str) -> dict[str, str]:
+    """A factor as a reader reads it, in both languages: the weight of a named field, the thresholds, the noise."""
+    if factor == "thresholds":
+        return {"vi": "ngưỡng xếp loại", "en": "band thresholds"}
+    if factor == "noise":
+        return {"vi": "nhiễu thẩm định", "en": "appraisal noise"}
+    node = mc.c.nodes[mc.c.node_ids.index(factor)]
+    return {lang: f"{word} {factor} {pick(node.name, lang)}"
+            for lang, word in (("vi", "trọng số"), ("en", "weight of"))}
 
 
 def factors_of(mc: MonteCarlo) -> list[Factor]:

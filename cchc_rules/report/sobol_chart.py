@@ -34,16 +34,20 @@ LABELS = {
 }
 
 
-def factor_label(factor: str, lang: str) -> str:
-    """A factor's name as a reader reads it."""
+def factor_label(factor: str, lang: str, names: dict[str, dict[str, str]] | None = None) -> str:
+    """A factor's name as a reader reads it (`names`: the table's `factor_names`, with the fields' names)."""
+    if names and factor in names:
+        return names[factor][lang]
     if factor in ("thresholds", "noise"):
         return LABELS[factor][lang]
     return LABELS["weight"][lang].format(node=factor)
 
 
-def output_label(row: pd.Series, lang: str) -> str:
+def output_label(row: pd.Series, lang: str, bands: dict[str, dict[str, str]] | None = None) -> str:
+    """What an output is: a band's share (its label from `bands`, the table's `band_names`) or a unit's rank."""
     if row["output"] == "share":
-        return LABELS["share_of"][lang].format(band=row["band"])
+        band = str(row["band"])
+        return LABELS["share_of"][lang].format(band=bands[band][lang] if bands and band in bands else band)
     return LABELS["rank_of"][lang].format(name=f"{row['name']} ({row['unit_id']})")
 
 
@@ -54,8 +58,10 @@ def chart_data(table: pd.DataFrame, lang: str, top: int = 20) -> pd.DataFrame:
     keep = set(weight.head(top).index)
     rows = table[(table["output"] == "share") | table["unit_id"].isin(keep)].copy()
     rows = rows[rows["total"].notna()]
-    rows["output_label"] = rows.apply(lambda r: output_label(r, lang), axis=1)
-    rows["factor_label"] = rows["factor"].map(lambda f: factor_label(f, lang))
+    bands = table.attrs.get("band_names")
+    rows["output_label"] = rows.apply(lambda r: output_label(r, lang, bands), axis=1)
+    names = table.attrs.get("factor_names")
+    rows["factor_label"] = rows["factor"].map(lambda f: factor_label(f, lang, names))
     return rows
 
 
