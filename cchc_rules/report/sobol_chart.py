@@ -31,6 +31,11 @@ LABELS = {
     "thresholds": {"vi": "ngưỡng xếp loại", "en": "band thresholds"},
     "noise": {"vi": "nhiễu thẩm định", "en": "appraisal noise"},
     "weight": {"vi": "trọng số {node}", "en": "weight of {node}"},
+    "interval": {"vi": "Khoảng tin cậy", "en": "Confidence interval"},
+    "reliable": {"vi": "Tin được (khoảng hẹp)", "en": "Reliable (narrow interval)"},
+    "driver": {"vi": "Yếu tố quyết định", "en": "Main driver"},
+    "yes": {"vi": "có", "en": "yes"},
+    "no": {"vi": "không — cần thêm mẫu", "en": "no — more samples needed"},
 }
 
 
@@ -87,3 +92,31 @@ def sobol_chart(table: pd.DataFrame, lang: str | None = None, top: int = 20) -> 
     return (bars + rule + tick).properties(width=260, height=alt.Step(14)).facet(
         facet=alt.Facet("output_label:N", title=text["output"]), columns=3,
     ).properties(title=alt.TitleParams(text["title"], subtitle=note)).resolve_scale(y="independent")
+
+
+def drivers_table(table: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
+    """Per band share and per unit whose rank moves: the input with the largest total index, the index with
+    its interval and the first-order index, as text for a reader (decimal comma in Vietnamese)."""
+    from cchc_rules.analysis.sobol import drivers
+    from cchc_rules.display import number
+
+    lang = resolve_lang(lang)
+    text = {k: v[lang] for k, v in LABELS.items()}
+    best = drivers(table)
+    names, bands = table.attrs.get("factor_names"), table.attrs.get("band_names")
+    return pd.DataFrame({
+        text["output"]: [output_label(r, lang, bands) for _, r in best.iterrows()],
+        text["driver"]: [factor_label(str(f), lang, names) for f in best["driver"]],
+        text["total"]: [number(v, lang, 2) for v in best["total"]],
+        text["interval"]: [f"{number(a, lang, 2)} – {number(b, lang, 2)}"
+                           for a, b in zip(best["total_low"], best["total_high"])],
+        text["first"]: [number(v, lang, 2) for v in best["first"]],
+        text["reliable"]: [text["yes"] if ok else text["no"] for ok in best["reliable"]],
+    })
+
+
+def sobol_png(table: pd.DataFrame, lang: str | None = None, top: int = 20) -> bytes:
+    """The chart as PNG bytes (vl-convert, offline), for a notebook."""
+    import vl_convert
+
+    return vl_convert.vegalite_to_png(sobol_chart(table, lang, top).to_json(), scale=1)
