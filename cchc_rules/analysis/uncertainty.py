@@ -68,7 +68,7 @@ from scipy import sparse
 
 from cchc_rules import limits
 from cchc_rules.analysis.on_dask import map_shared
-from cchc_rules.analysis.tally import Tally
+from cchc_rules.analysis.tally import Packed, Tally
 from cchc_rules.cluster import ranges, workers
 from cchc_rules.data.model import EMPTY, VALUE, Dataset, Inputs
 from cchc_rules.data.parse import answers_for, inputs_for
@@ -171,10 +171,10 @@ def tally_range(mc: MonteCarlo, ds: range, chunk: int, draws: int, progress: boo
     return tally
 
 
-def _remote_tally(shared: tuple[MonteCarlo, int, int], ds: range) -> Tally:
-    """One Dask task: the tally of a range of draws (its baseline-sized arrays only come back)."""
+def _remote_tally(shared: tuple[MonteCarlo, int, int], ds: range) -> Packed:
+    """One Dask task: the tally of a range of draws, packed (its non-zero counts only come back)."""
     mc, chunk, draws = shared
-    return tally_range(mc, ds, chunk, draws)
+    return tally_range(mc, ds, chunk, draws).pack()
 
 
 @dataclass
