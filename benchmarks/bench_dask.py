@@ -2,8 +2,9 @@
 
 On the 2024 communes of the national synthetic panel (about 3,400 communes, `cchc_rules.data.national`;
 written to out/national when missing), each beside the plain local path (no Dask, this process):
-  monte_carlo   `uncertainty(..., draws=D)` (weights ±10 %, thresholds ±1): local, then `client=` on a
-                LocalCluster of 1 and of 2 worker processes (one thread each)
+  monte_carlo   `uncertainty(..., draws=D)` (weights ±10 %, thresholds ±1, calibrated appraisal noise): local,
+                then `client=` on a LocalCluster of 1 and of 2 worker processes (one thread each); also the
+                size of what is scattered to each worker (the prepared study, pickled)
   sweep         `sweep(...)` of the Excellent threshold over 5 values
   grid          `run_scenarios(scenarios/national/*.yaml)`: `jobs=1`, then on the clusters (`--no-grid` skips it)
 Wall clock (time.perf_counter), after one warm-up call on each cluster (the workers import the package
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import pickle
 import tempfile
 import time
 from pathlib import Path
@@ -49,13 +51,17 @@ def run(draws: int = 200, grid: bool = True) -> dict[str, Any]:
         write_panel(PANEL)
     rulebook = load_rulebook(ROOT / "rulebooks" / "par-communes-2024.yaml")
     data = load_dataset(PANEL / "2024" / "communes", rulebook)
-    mc = {"draws": draws, "seed": 7, "weight_spread": 0.1, "threshold_shift": 1.0}
+    mc = {"draws": draws, "seed": 7, "weight_spread": 0.1, "threshold_shift": 1.0, "appraisal_noise": "calibrated"}
     values = {"bands/excellent/min": [86, 88, 90, 92, 94]}
     files = sorted((ROOT / "scenarios" / "national").glob("*.yaml"))
     out: dict[str, Any] = {"units": len(data.units), "draws": draws, "cores": os.cpu_count(),
                            "load_average_1min": round(os.getloadavg()[0], 1)}
     uncertainty(rulebook, data, **{**mc, "draws": 2})  # warm-up (numba compiles once)
     out["monte_carlo_local_s"], base_mc = _timed(lambda: uncertainty(rulebook, data, **mc))
+    from cchc_rules.analysis.uncertainty import MonteCarlo
+
+    prepared = MonteCarlo(rulebook, data, 7, 0.1, 1.0, "calibrated", False, None)
+    out["scattered_study_mb"] = round(len(pickle.dumps(prepared)) / 1e6, 1)
     out["sweep_local_s"], base_sweep = _timed(lambda: sweep(rulebook, data, values))
     tmp = Path(tempfile.mkdtemp(prefix="bench-dask-"))
     if grid:
@@ -79,7 +85,7 @@ def run(draws: int = 200, grid: bool = True) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_dask", description=__doc__.splitlines()[0])
-    parser.add_argument("--draws", type=int, default=200)
+    parser.add_argument("--draws", type=int, default=1000)
     parser.add_argument("--no-grid", action="store_true", help="skip the scenario grid (minutes)")
     args = parser.parse_args(argv)
     figures = run(args.draws, not args.no_grid)
