@@ -57,6 +57,11 @@ NO_DASK = define(
 MOST_LOCAL = 256  # worker processes of a LocalCluster
 TIMEOUT_ENV = "CCHC_DASK_TIMEOUT"
 DEFAULT_TIMEOUT = 10.0
+# glibc returns every block above its mmap threshold to the system when freed; in a fresh worker process that
+# threshold is low, and the kernel's arrays of a few MB to tens of MB are then mapped and zero-filled anew at
+# every chunk: measured 2–5× slower than in the process that loaded the data. A fixed threshold of 256 MB keeps
+# them in the heap (docs/DISTRIBUTED.md: set it on remote workers too).
+WORKER_ENVIRON = {"MALLOC_MMAP_THRESHOLD_": 268_435_456}
 _ADDRESS = re.compile(r"^tcp://(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):(?P<port>\d{1,5})/?$")
 
 
@@ -122,8 +127,12 @@ def dask_client(spec: str | DaskSpec, seconds: float | None = None) -> Iterator[
     wait = timeout() if seconds is None else seconds
     if spec.kind == "local":
         workers = spec.workers or os.cpu_count() or 1
-        cluster = distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                           dashboard_address=None, silence_logs=logging.ERROR)
+        import dask
+
+        environ = {**dask.config.get("distributed.nanny.pre-spawn-environ", {}), **WORKER_ENVIRON}
+        with dask.config.set({"distributed.nanny.pre-spawn-environ": environ}):
+            cluster = distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                               dashboard_address=None, silence_logs=logging.ERROR)
         try:
             with distributed.Client(cluster) as client:
                 yield client
