@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install browser libreoffice demo test fuzz lab app bench clean
+.PHONY: install browser libreoffice demo test fuzz lab app bench clean national
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -55,6 +55,10 @@ bench: install  ## speed and memory, each beside its baseline; figures in benchm
 	$(BIN)/python -m benchmarks.bench_uncertainty
 	$(BIN)/python -m benchmarks.bench_batch
 	$(BIN)/python -m benchmarks.bench_widgets
+
+national: install  ## the national synthetic panel (34 provinces, 3 years) into out/national, and its scenario grid on Dask
+	$(BIN)/python -m cchc_rules.data.national --out out/national
+	$(BIN)/cchc run scenarios/national --out out/national-scenarios --dask local:$(or $(WORKERS),2)
 
 clean:
 	rm -rf $(VENV) out

@@ -27,7 +27,8 @@ from cchc_rules.problems import CchcError
 from cchc_rules.safe_text import TerminalStream
 
 COMMANDS = ("validate", "schema", "score", "explain", "test", "compare", "run", "handbook", "workbook", "demo",
-            "appraisal", "analyses", "import_table", "card", "panel")  # modules; analyses adds three commands
+            "appraisal", "analyses", "import_table", "card", "panel",
+            "sensitivity")  # modules; analyses adds three commands
 
 # argparse's own words (it looks up `argparse._` when it formats them).
 _ARGPARSE_VI = {

@@ -18,11 +18,14 @@ import numpy as np
 import pandas as pd
 
 from cchc_rules.analysis.matching import unit_columns
+from cchc_rules.analysis.on_dask import map_shared
 from cchc_rules.analysis.ranks import rank_correlation
 from cchc_rules.analysis.variants import Variant, combinations, describe_values, variant_of
 from cchc_rules.problems import CchcError, Problem, Problems
 
 if TYPE_CHECKING:
+    from distributed import Client
+
     from cchc_rules.data.model import Dataset
     from cchc_rules.dsl.models import Rulebook
     from cchc_rules.engine.result import Result
@@ -35,6 +38,8 @@ def sweep(
     combine: str = "product",
     stage: str | None = None,
     changes: Sequence[Any] = (),
+    client: Client | None = None,
+    progress: bool = False,
 ) -> pd.DataFrame:
     """Score one variant per swept value (or combination) and return one row per variant × unit.
 
@@ -43,16 +48,24 @@ def sweep(
     against the rulebook). Columns: variant (e.g. "bands/excellent/min = 92"), one column per
     swept path holding its value, unit_id, name, group, index, rank, band. Raises `CchcError`
     with every problem (X2xx from the changes, R1xx from validating a variant, A80x here).
-    """
-    from cchc_rules.engine.score import score
 
+    With a `distributed.Client`, every variant is built and checked here, then scored as a Dask task
+    (the dataset is sent to each worker once, each variant's rulebook with its task): the table is the
+    one computed here. `progress` shows a progress bar.
+    """
     base = variant_of(rulebook, changes)
     combos = combinations(values, combine)
     rulebooks = _build_all(base, combos)
     data = _dataset(dataset, rulebooks[0]) if isinstance(dataset, str | Path) else dataset
+    scored: list[pd.DataFrame] = [pd.DataFrame()] * len(rulebooks)
+    if client is None:
+        for i, rb in enumerate(rulebooks):
+            scored[i] = _units((data, stage), rb)
+    else:
+        for i, u in map_shared(client, _units, (data, stage), rulebooks, progress, "variants"):
+            scored[i] = u
     frames = []
-    for combo, rb in zip(combos, rulebooks):
-        u = score(rb, data, stage).units
+    for combo, u in zip(combos, scored):
         frames.append(pd.DataFrame(
             {
                 "variant": describe_values(combo),
@@ -61,6 +74,14 @@ def sweep(
             }
         ))
     return pd.concat(frames, ignore_index=True)
+
+
+def _units(shared: tuple[Dataset, str | None], rulebook: Rulebook) -> pd.DataFrame:
+    """The units table of one variant (run here, or as a Dask task)."""
+    from cchc_rules.engine.score import score
+
+    data, stage = shared
+    return score(rulebook, data, stage).units
 
 
 def _build_all(base: Variant, combos: list[dict[str, Any]]) -> list[Rulebook]:

@@ -58,14 +58,18 @@ output depends on the seed only, never on the chunk size.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 from scipy import sparse
 
 from cchc_rules import limits
+from cchc_rules.analysis.on_dask import map_shared
+from cchc_rules.analysis.tally import Packed, Tally
+from cchc_rules.cluster import ranges, workers
 from cchc_rules.data.model import EMPTY, VALUE, Dataset, Inputs
 from cchc_rules.data.parse import answers_for, inputs_for
 from cchc_rules.data.survey import Answers
@@ -78,6 +82,9 @@ from cchc_rules.engine.rounding import NANO, nano, nano1
 from cchc_rules.engine.score import aggregate, leaf_points, score_inputs
 from cchc_rules.engine.vocabulary import NodeScores, Selected
 from cchc_rules.problems import Problems, define
+
+if TYPE_CHECKING:
+    from distributed import Client
 
 BAD_PARAMETER = define(
     "A880",
@@ -105,7 +112,6 @@ NO_SURVEY = define(
 )
 
 NUMERIC = ("ladder", "linear", "points", "deduct", "relative")
-INDEX_BINS = 10_000
 
 
 # ---------------------------------------------------------------- public API
@@ -120,6 +126,8 @@ def uncertainty(
     survey_bootstrap: bool = False,
     stage: str | None = None,
     chunk: int = 5,
+    client: Client | None = None,
+    progress: bool = False,
 ) -> pd.DataFrame:
     """Per unit the baseline rank, the median rank with its 5–95% interval, each band's probability.
 
@@ -127,19 +135,46 @@ def uncertainty(
     rank_p05, rank_p95, index_median, index_p05, index_p95, then p_<band id> for every band of
     every group (and p_none when a unit can end in no band). `attrs` holds the parameters and
     the appraisal standard deviation used (`appraisal_sd`, points).
+
+    With a `distributed.Client`, the draws are split into contiguous ranges run as Dask tasks (the
+    prepared study, compiled rulebook, baseline and parsed inputs included, is sent to each worker
+    once) and their tallies summed: the table is the one computed here for the same seed.
+    `progress` shows a progress bar (a widget in a notebook).
     """
     _check_parameters(draws, chunk, weight_spread, threshold_shift, appraisal_noise)
     mc = MonteCarlo(rulebook, dataset, seed, weight_spread, threshold_shift, appraisal_noise, survey_bootstrap,
                     stage)
-    tally = Tally(mc, draws)
-    for start in range(0, draws, chunk):
-        index, band, rank = mc.run(range(start, min(start + chunk, draws)))
-        tally.add(index, band, rank)
-    table = tally.table()
+    tally = Tally(mc.c, mc.base, draws)
+    if client is None:
+        tally.merge(tally_range(mc, range(draws), chunk, draws, progress))
+    else:
+        pieces = ranges(draws, 4 * workers(client), chunk)
+        for _, part in map_shared(client, _remote_tally, (mc, chunk, draws), pieces, progress, "draws"):
+            tally.merge(part)
+    table = tally.table(mc.c, mc.base)
     table.attrs.update(draws=draws, seed=seed, weight_spread=weight_spread, threshold_shift=threshold_shift,
                        appraisal_noise=appraisal_noise, survey_bootstrap=survey_bootstrap,
                        appraisal_sd=mc.sigma, stage=mc.base.stage)
     return table
+
+
+def tally_range(mc: MonteCarlo, ds: range, chunk: int, draws: int, progress: bool = False) -> Tally:
+    """The tally of draws `ds` of a study of `draws` draws, run `chunk` at a time."""
+    from tqdm.auto import tqdm
+
+    tally = Tally(mc.c, mc.base, draws)
+    with tqdm(total=len(ds), desc="draws", disable=not progress, file=sys.stderr) as bar:
+        for start in range(ds.start, ds.stop, chunk):
+            part = range(start, min(start + chunk, ds.stop))
+            tally.add(*mc.run(part))
+            bar.update(len(part))
+    return tally
+
+
+def _remote_tally(shared: tuple[MonteCarlo, int, int], ds: range) -> Packed:
+    """One Dask task: the tally of a range of draws, packed (its non-zero counts only come back)."""
+    mc, chunk, draws = shared
+    return tally_range(mc, ds, chunk, draws).pack()
 
 
 @dataclass
@@ -212,7 +247,11 @@ class MonteCarlo:
     # ------------------------------------------------------------ one chunk of draws
     def run(self, ds: range) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Index (nano), band code and rank of every unit in each draw of `ds` (arrays draws × units)."""
-        params = [self.draw(d) for d in ds]
+        return self.run_draws([self.draw(d) for d in ds])
+
+    def run_draws(self, params: list[Draw]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Index (nano), band code and rank of every unit for each set of drawn parameters (draws × units):
+        the kernel, also fed parameters chosen elsewhere (`analysis.sobol`)."""
         k, n = len(params), len(self.base.units)
         nodes = self._nodes(params) if self.leaf_level else None
         moved = self.noise_points(np.stack([p.noise for p in params])) if self.noise_cells.size else None
@@ -365,59 +404,6 @@ class SurveyBootstrap:
         return mean, count
 
 
-# ---------------------------------------------------------------- accumulating draws (flat memory)
-class Tally:
-    """Per unit: rank histogram, band counts, index histogram with exact min and max.
-
-    Counts are 16-bit up to 65,535 draws (32-bit beyond): units × (largest group + bands + 10,002) × 2
-    bytes, whatever the number of draws: about 15 MB for 700 units, 400 MB for 10,000 communes in one group.
-    """
-
-    def __init__(self, mc: MonteCarlo, draws: int):
-        self.mc = mc
-        base = mc.base
-        n = len(base.units)
-        self.n = n
-        self.draws = 0
-        pool = base.group_codes if mc.c.rank_within_group else np.zeros(n, dtype=np.int64)
-        self.max_rank = int(np.bincount(pool[base.graded.ranked], minlength=1).max())  # the largest pool
-        count = np.uint16 if draws < 2**16 else np.uint32
-        self.ranks = np.zeros((n, self.max_rank + 1), dtype=count)
-        self.bands = np.zeros((n, len(mc.c.band_ids) + 1), dtype=count)  # last column: no band
-        self.bin = max(mc.c.scale_nano // INDEX_BINS, 1)
-        self.hist = np.zeros((n, INDEX_BINS + 1), dtype=count)
-        self.low = np.full(n, np.iinfo(np.int64).max)
-        self.high = np.full(n, np.iinfo(np.int64).min)
-
-    def add(self, index: np.ndarray, band: np.ndarray, rank: np.ndarray) -> None:
-        """Count one chunk (arrays draws × units)."""
-        _count(self.ranks, rank)
-        _count(self.bands, np.where(band < 0, self.bands.shape[1] - 1, band))
-        _count(self.hist, np.minimum((index + self.bin // 2) // self.bin, INDEX_BINS))  # nearest bin
-        self.low = np.minimum(self.low, index.min(axis=0))
-        self.high = np.maximum(self.high, index.max(axis=0))
-        self.draws += index.shape[0]
-
-    def table(self) -> pd.DataFrame:
-        base, c = self.mc.base, self.mc.c
-        u = base.units
-        out = u[["unit_id", "name", "group", "index", "band", "rank"]].copy()
-        ranked = base.graded.ranked
-        names = ("median", "p05", "p95")
-        for name, r in zip(names, _quantiles(self.ranks, (0.5, 0.05, 0.95)), strict=True):
-            r = pd.array(r, dtype="Int64")
-            r[~ranked] = pd.NA
-            out[f"rank_{name}"] = r
-        for name, b in zip(names, _quantiles(self.hist, (0.5, 0.05, 0.95), averaged=True), strict=True):
-            out[f"index_{name}"] = np.clip(b * self.bin, self.low, self.high) / NANO
-        share = self.bands / max(self.draws, 1)
-        for j, bid in enumerate(c.band_ids):
-            out[f"p_{bid}"] = share[:, j]
-        if any(table[-1].gates for table in c.band_tables):
-            out["p_none"] = share[:, -1]
-        return out
-
-
 # ---------------------------------------------------------------- helpers
 def index_nano(c: Compiled, ns: NodeScores, adjust: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
     """The index (nano) as `engine.score.index_points` computes it, optionally with top-level weights.
@@ -540,31 +526,6 @@ def _top_ancestor(c: Compiled) -> np.ndarray:
 def _slice(ns: NodeScores, i: int, n: int) -> NodeScores:
     block = slice(i * n, (i + 1) * n)
     return NodeScores(ns.points[block], ns.max[block], ns.applicable[block])
-
-
-def _count(hist: np.ndarray, column: np.ndarray) -> None:
-    """Add one to hist[unit, column[draw, unit]] for every draw and unit (one bin per unit and draw)."""
-    units = np.arange(hist.shape[0])
-    for row in column:
-        hist[units, row] += 1
-
-
-def _quantiles(hist: np.ndarray, qs: tuple[float, ...], averaged: bool = False) -> list[np.ndarray]:
-    """Per row, for each q the smallest bin whose cumulative count reaches q × total (inverted CDF); with
-    `averaged`, where q × total is whole, the mean of that bin and the next value's (numpy's
-    `averaged_inverted_cdf`): the median of a sample symmetric around a value is then that value."""
-    cum = np.cumsum(hist, axis=1, dtype=hist.dtype)
-    total = cum[:, -1:].astype(np.int64)
-    out = []
-    for q in qs:
-        k = q * total
-        low = (cum < np.ceil(k).clip(min=1)).sum(axis=1)
-        if averaged:
-            whole = (k == np.floor(k)).ravel() & (k.ravel() < total.ravel())
-            high = (cum < (np.floor(k) + 1).clip(min=1)).sum(axis=1)
-            low = np.where(whole, (low + high) / 2, low)
-        out.append(low)
-    return out
 
 
 def _check_parameters(draws: int, chunk: int, spread: float, shift: float, noise: Any) -> None:

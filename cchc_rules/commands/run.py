@@ -1,9 +1,10 @@
-"""`cchc run SCENARIO... [--out DIR] [--jobs N] [--notebooks] [--allow-notebook] [--force] [--lang]`: run scenarios.
+"""`cchc run SCENARIO... [--out DIR] [--jobs N | --dask SPEC] [--notebooks] [--allow-notebook] [--force] [--lang]`.
 
 Each scenario gets a folder under DIR (default out/scenarios) with the HTML report, the tables
 and summary.json (with `--notebooks` also the executed report notebook, report.ipynb);
 DIR/index.html lists every scenario present in DIR. A failing scenario is reported and does not
-stop the others; the exit code is 0 only when every scenario succeeded. A scenario naming its
+stop the others; the exit code is 0 only when every scenario succeeded. `--dask local[:N]` or
+`--dask tcp://host:port` runs each scenario as a Dask task (`cchc_rules.cluster`). A scenario naming its
 own `notebook:` outside the project's notebooks/ folder runs only with `--allow-notebook`.
 """
 
@@ -52,6 +53,10 @@ def add_batch_arguments(p: argparse.ArgumentParser, jobs: int, out: Path = DEFAU
     p.add_argument("--allow-notebook", action="store_true",
                    help="run a scenario's own notebook from outside the project's notebooks/ (it is code) / "
                         "cho chạy sổ tay riêng của kịch bản")
+    p.add_argument("--dask", default=None, metavar="SPEC",
+                   help="run the scenarios as Dask tasks: local, local:N (N worker processes) or tcp://host:port "
+                        "(a running scheduler; see docs/DISTRIBUTED.md) / chạy các kịch bản trên Dask: local, "
+                        "local:N (N tiến trình) hoặc tcp://máy:cổng (một bộ lập lịch đang chạy)")
     add_force_argument(p)
 
 
@@ -78,8 +83,15 @@ def run(args: argparse.Namespace) -> int:
 def run_all(files: list[Path], args: argparse.Namespace, out: Path | None = None) -> list[Any]:
     from cchc_rules.scenarios.runner import run_scenarios
 
-    return run_scenarios(files, out or args.out, jobs=max(1, args.jobs), progress=True, lang=args.lang,
-                         notebooks=args.notebooks, allow_notebook=args.allow_notebook, force=args.force)
+    options = {"jobs": max(1, args.jobs), "progress": True, "lang": args.lang, "notebooks": args.notebooks,
+               "allow_notebook": args.allow_notebook, "force": args.force}
+    spec = getattr(args, "dask", None)
+    if spec is None:
+        return run_scenarios(files, out or args.out, **options)
+    from cchc_rules.cluster import dask_client, parse_spec
+
+    with dask_client(parse_spec(spec)) as client:
+        return run_scenarios(files, out or args.out, client=client, **options)
 
 
 def report(outcomes: list[Any], out: Path, lang: str) -> bool:

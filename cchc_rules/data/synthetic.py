@@ -40,16 +40,21 @@ def synthesize(
     na_share: float = 0.02,
     empty_share: float = 0.01,
     with_survey: bool = True,
+    quality: np.ndarray | None = None,
 ) -> Dataset:
     """A synthetic dataset for `rulebook`: `n_units` units (all of `group`, or spread over the
-    rulebook's groups), values at `stages` (default: every stage of the rulebook)."""
+    rulebook's groups), values at `stages` (default: every stage of the rulebook). `quality`
+    (0–1 per unit) replaces the drawn latent quality, e.g. to carry units from year to year."""
     rng = np.random.default_rng(seed)
     stages = list(stages or rulebook.stages)
     unknown = [s for s in stages if s not in rulebook.stages]
     if unknown:
         raise ValueError(f"stages {unknown} are not stages of the rulebook ({rulebook.stages})")
     units = _units(rulebook, n_units, group, rng)
-    quality = rng.beta(5, 2, n_units)
+    drawn = rng.beta(5, 2, n_units)  # drawn even when given: the rest of the stream stays the same
+    if quality is not None and np.shape(quality) != (n_units,):
+        raise ValueError(f"quality must hold one number per unit ({n_units})")
+    quality = drawn if quality is None else np.clip(np.asarray(quality, dtype=float), 0, 1)
     groups = units["group"].to_numpy()
     leaf_rows: list[pd.DataFrame] = []
     survey_rows: list[pd.DataFrame] = []

@@ -33,12 +33,15 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cchc_rules.atomic import write_text
 from cchc_rules.i18n import resolve_lang
 from cchc_rules.outputs import BatchFolder, batch_folder, write_problem
 from cchc_rules.problems import CchcError, Pos, Problem, define
+
+if TYPE_CHECKING:
+    from distributed import Client
 
 NOTEBOOK_NAME = "report.ipynb"
 KERNEL = "python3"
@@ -95,9 +98,15 @@ class Task:
 
 def run_scenarios(
     paths: list[Path | str], out_dir: Path | str, jobs: int = 1, progress: bool = True, lang: str | None = None,
-    *, notebooks: bool = False, allow_notebook: bool = False, force: bool = False,
+    *, notebooks: bool = False, allow_notebook: bool = False, force: bool = False, client: Client | None = None,
 ) -> list[Outcome]:
-    """Run every scenario into `out_dir` (N at a time with `jobs`), then write `out_dir/index.html`.
+    """Run every scenario into `out_dir` (N at a time with `jobs`, or as Dask tasks on `client`), then write
+    `out_dir/index.html`.
+
+    On a Dask cluster each scenario is one task that reads its files and writes its folder itself, as a
+    process of the pool would: the workers must see the scenario files and `out_dir` at the same paths
+    (one machine, or a shared file system; docs/DISTRIBUTED.md). A task that fails or whose worker dies is
+    that scenario's failure.
 
     Returns the outcomes in the order of `paths`; never raises for a failing scenario (a refused
     `out_dir` raises `CchcError` before anything runs).
@@ -110,7 +119,10 @@ def run_scenarios(
                  for path, name in zip(paths, names)]
         outcomes: list[Outcome | None] = [None] * len(tasks)
         try:
-            _run_tasks(tasks, outcomes, jobs, progress)
+            if client is not None:
+                _run_on_dask(client, tasks, outcomes, progress)
+            else:
+                _run_tasks(tasks, outcomes, jobs, progress)
         finally:  # the index lists every scenario, those not run too, even when interrupted
             done = [o if o is not None else _not_run(t, "lô kịch bản bị dừng giữa chừng", "the batch was interrupted")
                     for o, t in zip(outcomes, tasks)]
@@ -143,6 +155,36 @@ def _run_tasks(tasks: list[Task], outcomes: list[Outcome | None], jobs: int, pro
                 _tick(bar, outcomes[i])
     finally:
         bar.close()
+
+
+def _run_on_dask(client: Client, tasks: list[Task], outcomes: list[Outcome | None], progress: bool) -> None:
+    """Each scenario a Dask task; the folders allowed by `--allow-path` go with it (a remote worker has not
+    inherited this process's environment)."""
+    from distributed import as_completed
+    from tqdm.auto import tqdm
+
+    from cchc_rules.places import ENV
+
+    allowed = os.environ.get(ENV, "")
+    futures = {client.submit(_run_one_allowed, task, allowed, pure=False): i for i, task in enumerate(tasks)}
+    with tqdm(total=len(tasks), desc="scenarios", unit="scenario", file=sys.stderr, disable=not progress) as bar:
+        for future in as_completed(list(futures)):
+            i = futures[future]
+            try:
+                outcomes[i] = future.result()
+            except Exception as exc:  # the task or its worker died: that scenario's failure, the others go on
+                reason = f"{type(exc).__name__}: {exc}"
+                outcomes[i] = _not_run(tasks[i], f"tác vụ Dask chạy kịch bản bị lỗi ({reason})",
+                                       f"the Dask task running it failed ({reason})")
+            _tick(bar, outcomes[i])
+
+
+def _run_one_allowed(task: Task, allowed: str) -> Outcome:
+    """`run_one` on a Dask worker, with the batch's allowed folders."""
+    from cchc_rules.places import allow_paths
+
+    with allow_paths([p for p in allowed.split(os.pathsep) if p]):
+        return run_one(task)
 
 
 def start_worker(parent: int) -> None:
