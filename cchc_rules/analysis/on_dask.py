@@ -40,4 +40,4 @@ def map_shared(client: Client, fn: Callable[[S, P], R], shared: S, pieces: Seque
         for future in futures:
             future.cancel()
         if own:
-            handle.release()
+            handle.release()  # type: ignore[union-attr]  # `own`: the scatter made a Future

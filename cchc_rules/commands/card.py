@@ -50,10 +50,10 @@ def run(args: argparse.Namespace) -> int:
     from cchc_rules.analysis.cards import unit_card
     from cchc_rules.analysis.compare import compare
     from cchc_rules.commands.appraisal import load_pair
-    from cchc_rules.report.card import card_html, cards_workbook
     from cchc_rules.documents.workbook import file_name
     from cchc_rules.dsl.load import load_rulebook
     from cchc_rules.engine.score import score
+    from cchc_rules.report.card import card_html, cards_workbook
 
     inputs = [p for p in (args.rulebook, args.dataset, args.previous, args.previous_rulebook, args.panel)
               if p is not None]

@@ -20,14 +20,17 @@ import pandas as pd
 from cchc_rules.display import number
 from cchc_rules.outputs import add_force_argument, check_folder, output_folder, shown
 
-TEXT = {
+COLUMNS: dict[str, list[str]] = {
+    "vi": ["Kết quả", "Yếu tố", "Chỉ số tổng", "Khoảng", "Bậc một", "Tin được"],
+    "en": ["Output", "Input", "Total index", "Interval", "First order", "Reliable"],
+}
+TEXT: dict[str, dict[str, str]] = {
     "vi": {
         "title": "Chỉ số Sobol ({samples} mẫu, {evaluations} lần chấm; khoảng tin cậy {conf}%): yếu tố quyết định",
         "note": "Đây là ước lượng: chỉ kết luận khi khoảng tin cậy hẹp (cột 'tin được'); tăng --samples nếu khoảng "
                 "rộng. Chỉ số tổng gồm cả tác động qua tương tác với yếu tố khác.",
         "shares": "Tỷ lệ từng xếp loại", "ranks": "Thứ hạng từng đơn vị (yếu tố có chỉ số tổng lớn nhất)",
         "still": "{n} đơn vị không đổi hạng (hoặc không được xếp hạng) trong mọi mẫu: không có chỉ số.",
-        "cols": ["Kết quả", "Yếu tố", "Chỉ số tổng", "Khoảng", "Bậc một", "Tin được"],
         "yes": "có", "no": "không",
         "wrote": "Đã ghi vào {path}/ (sobol.csv, drivers.csv, sobol.html)",
     },
@@ -37,7 +40,6 @@ TEXT = {
                 "--samples when it is wide. The total index includes effects through interactions with other inputs.",
         "shares": "Share of each band", "ranks": "Each unit's rank (the input with the largest total index)",
         "still": "{n} units keep their rank (or are not ranked) in every sample: no index.",
-        "cols": ["Output", "Input", "Total index", "Interval", "First order", "Reliable"],
         "yes": "yes", "no": "no",
         "wrote": "Written to {path}/ (sobol.csv, drivers.csv, sobol.html)",
     },
@@ -140,8 +142,9 @@ def text(table: pd.DataFrame, best: pd.DataFrame, lang: str) -> str:
     shares = best[best["output"] == "share"]
     ranks = best[best["output"] == "rank"]
     share_rows = [row(r, _band(a, str(r["band"]), lang)) for _, r in shares.iterrows()]
-    lines += [t["shares"], _render(t["cols"], share_rows), ""]
-    lines += [t["ranks"], _render(t["cols"], [row(r, f"{r['name']} ({r['unit_id']})") for _, r in ranks.iterrows()])]
+    lines += [t["shares"], _render(COLUMNS[lang], share_rows), ""]
+    rank_rows = [row(r, f"{r['name']} ({r['unit_id']})") for _, r in ranks.iterrows()]
+    lines += [t["ranks"], _render(COLUMNS[lang], rank_rows)]
     n_units = table.loc[table["output"] == "rank", "unit_id"].nunique()
     still = n_units - len(ranks)
     if still:
