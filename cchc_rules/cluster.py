@@ -17,13 +17,13 @@ from __future__ import annotations
 import logging
 import os
 import re
-import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from cchc_rules.problems import Problems, define
+from cchc_rules.safe_text import progress_stream
 
 if TYPE_CHECKING:
     from distributed import Client, Future
@@ -187,7 +187,7 @@ def as_done(futures: Sequence[Future], show: bool, desc: str) -> Iterator[tuple[
     from tqdm.auto import tqdm
 
     where = {f.key: i for i, f in enumerate(futures)}
-    with tqdm(total=len(futures), desc=desc, file=sys.stderr, disable=not show) as bar:
+    with tqdm(total=len(futures), desc=desc, file=progress_stream(), disable=not show) as bar:
         for future in as_completed(list(futures)):
             yield where[future.key], future
             bar.update(1)

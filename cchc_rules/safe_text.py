@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+import sys
 import unicodedata
 from typing import TextIO
 
@@ -81,3 +82,11 @@ class TerminalStream:
 
     def __getattr__(self, name: str) -> object:
         return getattr(self.stream, name)
+
+
+def progress_stream() -> TextIO:
+    """Standard error for a progress bar: its carriage returns must pass (the bar redraws its own line), so
+    the stream under `TerminalStream` is given. Any text of the user's shown in a bar goes through
+    `terminal_text` first."""
+    err = sys.stderr
+    return err.stream if isinstance(err, TerminalStream) else err

@@ -1,7 +1,19 @@
 """The shared formatting and text-safety layers, checked on values worked out by hand."""
 
+import io
+import sys
+
 from cchc_rules.display import count, counted, number, percent
-from cchc_rules.safe_text import clean, csv_cell, has_invisible, html_text, markdown_text, terminal_text
+from cchc_rules.safe_text import (
+    TerminalStream,
+    clean,
+    csv_cell,
+    has_invisible,
+    html_text,
+    markdown_text,
+    progress_stream,
+    terminal_text,
+)
 
 
 def test_vietnamese_and_english_notation():
@@ -37,3 +49,12 @@ def test_text_safety():
     assert markdown_text("<b>[x](y)</b>") == "\\<b\\>\\[x\\](y)\\</b\\>"
     assert markdown_text("80 – < 100 (tốt) - a|b\nc") == "80 – \\< 100 (tốt) - a\\|b c"
     assert terminal_text("\x1b[2JAll checks passed") == "\\x1b[2JAll checks passed"
+
+
+def test_a_progress_bar_redraws_its_line_but_user_text_in_it_is_shown_as_text(monkeypatch) -> None:
+    raw = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", TerminalStream(raw))
+    progress_stream().write("\r 3/7")  # the bar's own carriage return reaches the terminal
+    sys.stderr.write("\r")  # anything else written to stderr still shows it as text
+    assert raw.getvalue() == "\r 3/7\\x0d"
+    assert terminal_text("evil\x1b[2J: ok") == "evil\\x1b[2J: ok"

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -301,19 +300,3 @@ def _check(samples: int, confidence: float) -> None:
         problems.add(BAD_SOBOL, path="sobol/confidence", name="confidence", value=confidence,
                      expected_vi="một số giữa 0 và 1 (ví dụ 0.9)", expected_en="a number between 0 and 1 (e.g. 0.9)")
     problems.raise_if_errors()
-
-
-def sobol_files(rulebook: str | Path, dataset: str | Path, dask: str | None = None, **options: float | int | str
-                ) -> pd.DataFrame:
-    """`sobol` on a rulebook file and a dataset folder (or workbook); with `dask` (`local`, `local:N`,
-    `tcp://host:port`) on a Dask cluster. `options` are `sobol`'s (samples, seed, weight_spread, ...)."""
-    from cchc_rules.cluster import dask_client, parse_spec
-    from cchc_rules.data.load import load_dataset
-    from cchc_rules.dsl.load import load_rulebook
-
-    rb = load_rulebook(rulebook)
-    data = load_dataset(dataset, rb)
-    if not dask:
-        return sobol(rb, data, **options)  # type: ignore[arg-type]
-    with dask_client(parse_spec(dask)) as client:
-        return sobol(rb, data, client=client, **options)  # type: ignore[arg-type]

@@ -58,7 +58,6 @@ output depends on the seed only, never on the chunk size.
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -82,6 +81,7 @@ from cchc_rules.engine.rounding import NANO, nano, nano1
 from cchc_rules.engine.score import aggregate, leaf_points, score_inputs
 from cchc_rules.engine.vocabulary import NodeScores, Selected
 from cchc_rules.problems import Problems, define
+from cchc_rules.safe_text import progress_stream
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -163,7 +163,7 @@ def tally_range(mc: MonteCarlo, ds: range, chunk: int, draws: int, progress: boo
     from tqdm.auto import tqdm
 
     tally = Tally(mc.c, mc.base, draws)
-    with tqdm(total=len(ds), desc="draws", disable=not progress, file=sys.stderr) as bar:
+    with tqdm(total=len(ds), desc="draws", disable=not progress, file=progress_stream()) as bar:
         for start in range(ds.start, ds.stop, chunk):
             part = range(start, min(start + chunk, ds.stop))
             tally.add(*mc.run(part))

@@ -25,6 +25,7 @@ from cchc_rules.display import count, percent
 from cchc_rules.dsl.load import load_rulebook
 from cchc_rules.dsl.models import Rulebook
 from cchc_rules.problems import CchcError, Pos, Problem, Problems, define
+from cchc_rules.shipped import shipped_root
 
 MISMATCH = define(
     "D390",
@@ -102,7 +103,7 @@ def known_ids(book: Book) -> set[str]:
 # ---------------------------------------------------------------- the shipped rulebooks
 def shipped_folder() -> Path:
     """The project's rulebooks/ folder (`CCHC_ROOT` when set, else the checkout the package lives in)."""
-    root = Path(os.environ["CCHC_ROOT"]) if os.environ.get("CCHC_ROOT") else Path(__file__).resolve().parents[2]
+    root = Path(os.environ["CCHC_ROOT"]) if os.environ.get("CCHC_ROOT") else shipped_root()
     return root / "rulebooks"
 
 

@@ -36,8 +36,9 @@ from cchc_rules.dsl.models import Rulebook
 from cchc_rules.i18n import resolve_lang
 from cchc_rules.outputs import output_folder
 from cchc_rules.problems import CchcError
+from cchc_rules.shipped import shipped_root
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = shipped_root()
 PROVINCES = 34
 YEARS = (2022, 2023, 2024)
 SEED = 34

@@ -202,12 +202,12 @@ class Matcher:
             for spelling in (adj.id, *(pick(getattr(adj, "name", None), lang) for lang in LANGS)):
                 if spelling:
                     self.criteria.setdefault(fold(spelling), set()).add(adj.id)
-        self.parents: dict[str, str] = {}
+        self.parent_of: dict[str, str] = {}
         for n in rulebook.nodes().values():
             if not n.is_leaf:
                 for spelling in (n.id, n.label, *(pick(n.name, lang) for lang in LANGS)):
                     if spelling:
-                        self.parents.setdefault(fold(spelling), n.id)
+                        self.parent_of.setdefault(fold(spelling), n.id)
         self.stages: dict[str, str] = {}
         for s in stages:
             for spelling in (s, *(stage_label(s, lang) for lang in LANGS)):
@@ -240,13 +240,13 @@ class Matcher:
     def parent(self, header: str) -> str | None:
         """The criterion with sub-criteria a header names (alone or with a stage), if any."""
         h = fold(header)
-        if h in self.parents:
-            return self.parents[h]
+        if h in self.parent_of:
+            return self.parent_of[h]
         for spelling in sorted(self.stages, key=len, reverse=True):
             for rest in (h[: -len(spelling)] if h.endswith(spelling) else None,
                          h[len(spelling):] if h.startswith(spelling) else None):
-                if rest and rest.strip(SEPARATORS) in self.parents:
-                    return self.parents[rest.strip(SEPARATORS)]
+                if rest and rest.strip(SEPARATORS) in self.parent_of:
+                    return self.parent_of[rest.strip(SEPARATORS)]
         return None
 
     def target(self, text: str) -> tuple[str | None, str | None, str | None]:

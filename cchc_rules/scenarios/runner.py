@@ -39,6 +39,7 @@ from cchc_rules.atomic import write_text
 from cchc_rules.i18n import resolve_lang
 from cchc_rules.outputs import BatchFolder, batch_folder, write_problem
 from cchc_rules.problems import CchcError, Pos, Problem, define
+from cchc_rules.safe_text import progress_stream, terminal_text
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -133,7 +134,7 @@ def run_scenarios(
 def _run_tasks(tasks: list[Task], outcomes: list[Outcome | None], jobs: int, progress: bool) -> None:
     from tqdm.auto import tqdm
 
-    bar = tqdm(total=len(tasks), desc="scenarios", unit="scenario", file=sys.stderr, disable=not progress)
+    bar = tqdm(total=len(tasks), desc="scenarios", unit="scenario", file=progress_stream(), disable=not progress)
     try:
         if jobs <= 1 or len(tasks) <= 1:
             for i, task in enumerate(tasks):
@@ -167,7 +168,7 @@ def _run_on_dask(client: Client, tasks: list[Task], outcomes: list[Outcome | Non
 
     allowed = os.environ.get(ENV, "")
     futures = {client.submit(_run_one_allowed, task, allowed, pure=False): i for i, task in enumerate(tasks)}
-    with tqdm(total=len(tasks), desc="scenarios", unit="scenario", file=sys.stderr, disable=not progress) as bar:
+    with tqdm(total=len(tasks), desc="scenarios", unit="scenario", file=progress_stream(), disable=not progress) as bar:
         for future in as_completed(list(futures)):
             i = futures[future]
             try:
@@ -220,7 +221,7 @@ def die_with_parent(parent: int) -> None:
 
 def _tick(bar: Any, outcome: Outcome | None) -> None:
     if outcome is not None:
-        bar.set_postfix_str(f"{outcome.name}: {outcome.status}")
+        bar.set_postfix_str(terminal_text(f"{outcome.name}: {outcome.status}"))
     bar.update(1)
 
 

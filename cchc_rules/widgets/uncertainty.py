@@ -9,12 +9,17 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass, field
 from html import escape
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from cchc_rules.analysis.sensitivity import dead_criteria, remove_one
+from cchc_rules.analysis.sobol import sobol
 from cchc_rules.analysis.uncertainty import uncertainty
+from cchc_rules.cluster import dask_client, parse_spec
+from cchc_rules.data.load import load_dataset
+from cchc_rules.dsl.load import load_rulebook
 from cchc_rules.dsl.models import Rulebook
 from cchc_rules.engine.score import score
 from cchc_rules.i18n import pick
@@ -128,3 +133,16 @@ def uncertainty_report(rulebook: Any, dataset: Any, draws: Any, seed: Any, lang:
     ranks = uncertainty(rb, data, draws=draws, seed=seed)
     return UncertaintyReport(rb, lang, ranks, remove_one(rb, data, lang=lang), dead_criteria(score(rb, data),
                                                                                             lang=lang))
+
+
+def sobol_files(rulebook: str | Path, dataset: str | Path, dask: str | None = None, **options: float | int | str
+                ) -> pd.DataFrame:
+    """`sobol` on a rulebook file and a dataset folder (or workbook), paths relative to the project as in the
+    other notebook helpers; with `dask` (`local`, `local:N`, `tcp://host:port`) on a Dask cluster. `options` are
+    `sobol`'s (samples, seed, weight_spread, ...)."""
+    rb = load_rulebook(params.resolve_path(rulebook) or Path(rulebook))
+    data = load_dataset(params.resolve_path(dataset) or Path(dataset), rb)
+    if not dask:
+        return sobol(rb, data, **options)  # type: ignore[arg-type]
+    with dask_client(parse_spec(dask)) as client:
+        return sobol(rb, data, client=client, **options)  # type: ignore[arg-type]
