@@ -36,25 +36,11 @@ from cchc_rules.engine.result import Result
 from cchc_rules.engine.rounding import NANO
 from cchc_rules.engine.score import aggregate
 from cchc_rules.i18n import pick
+from cchc_rules.labels import by_key
+from cchc_rules.labels.council import IMPROVEMENT_NOTES
 
 EXHAUSTIVE = 2  # set sizes searched exhaustively
-NOTES = {
-    "top": {"vi": "Đơn vị đang ở xếp loại cao nhất của nhóm; danh sách là các tiêu chí phải giữ: mất điểm cả các "
-                  "tiêu chí này sẽ làm đơn vị tụt xếp loại.",
-            "en": "The unit is in its group's best band; the list is what it must keep: losing the points of all "
-                  "of these would make it fall."},
-    "unreachable": {"vi": "Kể cả đạt điểm tối đa mọi tiêu chí, đơn vị vẫn không lên được xếp loại kế tiếp (do điều "
-                          "kiện, hạn mức hoặc điểm cộng, trừ); danh sách là toàn bộ các tiêu chí còn thiếu điểm.",
-                    "en": "Even full marks on every criterion do not reach the next band (a condition, a quota or "
-                          "the adjustments hold it back); the list is every criterion still short of its maximum."},
-    "safe": {"vi": "Không tiêu chí nào, kể cả mất hết điểm, làm đơn vị tụt xếp loại.",
-             "en": "No criterion, even lost entirely, would make the unit fall."},
-    "limited": {"vi": "Xếp loại này còn có hạn mức hoặc điều kiện (không chỉ ngưỡng điểm): kế hoạch đã tính chúng "
-                      "với kết quả của các đơn vị khác như hiện nay; nếu họ thay đổi, số tiêu chí cần có thể khác.",
-                "en": "This band also has a quota or conditions (not only a minimum index): the plan counts them "
-                      "with the other units' results as they are now; if those change, so may the criteria needed."},
-    "unscored": {"vi": "Đơn vị không được chấm điểm: không có kế hoạch.", "en": "The unit is not scored: no plan."},
-}
+NOTES = by_key(IMPROVEMENT_NOTES)
 
 
 @dataclass

@@ -39,6 +39,8 @@ from cchc_rules.data.model import Dataset, Inputs
 from cchc_rules.dsl.models import Rulebook
 from cchc_rules.engine.rounding import NANO, nano1
 from cchc_rules.i18n import pick
+from cchc_rules.labels import by_key
+from cchc_rules.labels.sensitivity import SOBOL_CHART
 from cchc_rules.limits import Limit, value
 from cchc_rules.problems import Problems, define
 
@@ -47,6 +49,7 @@ if TYPE_CHECKING:
 
 EVALUATIONS = Limit("sobol_evaluations", 65_536)  # model evaluations of one Sobol study
 WIDE = 0.2  # a total index whose interval is wider than this is flagged as not reliable
+FACTOR_NAMES = by_key(SOBOL_CHART)  # the inputs' names: thresholds, noise, weight_named
 
 BAD_SOBOL = define(
     "A930",
@@ -174,13 +177,11 @@ def sobol(
 
 def _factor_name(mc: MonteCarlo, factor: str) -> dict[str, str]:
     """A factor as a reader reads it, in both languages: the weight of a named field, the thresholds, the noise."""
-    if factor == "thresholds":
-        return {"vi": "ngưỡng xếp loại", "en": "band thresholds"}
-    if factor == "noise":
-        return {"vi": "nhiễu thẩm định", "en": "appraisal noise"}
+    if factor in ("thresholds", "noise"):
+        return dict(FACTOR_NAMES[factor])
     node = mc.c.nodes[mc.c.node_ids.index(factor)]
-    return {lang: f"{word} {factor} {pick(node.name, lang)}"
-            for lang, word in (("vi", "trọng số"), ("en", "weight of"))}
+    return {lang: FACTOR_NAMES["weight_named"][lang].format(node=factor, name=pick(node.name, lang))
+            for lang in ("vi", "en")}
 
 
 def factors_of(mc: MonteCarlo) -> list[Factor]:

@@ -16,41 +16,14 @@ from typing import Any
 
 import pandas as pd
 
+from cchc_rules.labels import by_key, by_language
+from cchc_rules.labels.commands import ANALYSES, ANALYSES_COLUMNS, ANALYSES_TITLES
 from cchc_rules.outputs import add_force_argument, check_folder, output_folder, shown
 
-COLUMNS = {
-    "vi": {
-        "unit_id": "Mã", "name": "Tên", "group": "Nhóm", "index": "Chỉ số", "band": "Xếp loại", "rank": "Hạng",
-        "rank_median": "Hạng trung vị", "rank_p05": "Hạng (5%)", "rank_p95": "Hạng (95%)",
-        "index_median": "Chỉ số trung vị", "index_p05": "Chỉ số (5%)", "index_p95": "Chỉ số (95%)",
-        "node_id": "Mã nút", "code": "Số hiệu", "depth": "Cấp", "parent": "Thuộc", "max": "Điểm tối đa",
-        "units": "Số đơn vị", "mean_abs_rank_shift": "Thay đổi hạng TB (trị tuyệt đối)",
-        "max_abs_rank_shift": "Thay đổi hạng lớn nhất", "band_changes": "Số đơn vị đổi xếp loại",
-        "mean_index_delta": "Thay đổi chỉ số TB", "referenced_by": "Được nhắc đến ở", "leaf": "Tiêu chí lá",
-        "points": "Điểm chung", "parent_dead": "Nút cha cũng không phân biệt",
-    },
-    "en": {
-        "unit_id": "ID", "name": "Name", "group": "Group", "index": "Index", "band": "Band", "rank": "Rank",
-        "rank_median": "Median rank", "rank_p05": "Rank (5%)", "rank_p95": "Rank (95%)",
-        "index_median": "Median index", "index_p05": "Index (5%)", "index_p95": "Index (95%)",
-        "node_id": "Node", "code": "Code", "depth": "Level", "parent": "Under", "max": "Maximum",
-        "units": "Units", "mean_abs_rank_shift": "Mean abs. rank shift", "max_abs_rank_shift": "Largest rank shift",
-        "band_changes": "Band changes", "mean_index_delta": "Mean index change", "referenced_by": "Referenced by",
-        "leaf": "Leaf", "points": "Common points", "parent_dead": "Parent also dead",
-    },
-}
-TITLES = {
-    "uncertainty": {"vi": "Độ bất định: hạng trung vị, khoảng 5–95% và xác suất xếp loại "
-                          "({draws} lần rút, seed {seed})",
-                    "en": "Uncertainty: median rank, 5–95% interval and band probabilities "
-                          "({draws} draws, seed {seed})"},
-    "remove-one": {"vi": "Bỏ từng tiêu chí: thứ hạng và xếp loại thay đổi thế nào",
-                   "en": "Remove one criterion at a time: how ranks and bands move"},
-    "dead-criteria": {"vi": "Tiêu chí không phân biệt được các đơn vị (mọi đơn vị của nhóm cùng điểm)",
-                      "en": "Criteria that do not discriminate (every unit of the group has the same points)"},
-}
-NONE = {"vi": "Không có.", "en": "None."}
-WROTE = {"vi": "Đã ghi vào {path}/ ({files})", "en": "Written to {path}/ ({files})"}
+COLUMNS = by_language(ANALYSES_COLUMNS)
+TITLES = by_key(ANALYSES_TITLES)
+TEXT = by_key(ANALYSES)
+NONE, WROTE = TEXT["none"], TEXT["wrote"]
 FILE = {"uncertainty": "uncertainty", "remove-one": "remove-one", "dead-criteria": "dead-criteria"}
 
 
@@ -146,7 +119,7 @@ def readable(table: pd.DataFrame, lang: str, rulebook: Any) -> pd.DataFrame:
             out[column] = ["—" if pd.isna(v) else number(float(v), lang, 3) for v in values]
         else:
             out[column] = ["—" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v) for v in values]
-    none = {"vi": "không xếp loại", "en": "no band"}[lang]
+    none = TEXT["no_band"][lang]
     return out.rename(columns=lambda c: f"P({bands.get(c[2:], none)})" if c.startswith("p_")
                       else COLUMNS[lang].get(c, c))
 

@@ -17,12 +17,14 @@ import json
 from pathlib import Path
 from typing import Any
 
+from cchc_rules.labels import by_key
+from cchc_rules.labels.council import CARD_COMMAND
 from cchc_rules.outputs import add_force_argument, check_folder, output_folder, shown
 from cchc_rules.problems import CchcError, Pos, Problems, define
 
-WROTE = {"vi": "Đã ghi {n} phiếu kết quả vào {path}/ (index.html, cards.xlsx, cards.json)",
-         "en": "{n} report cards written to {path}/ (index.html, cards.xlsx, cards.json)"}
-INDEX = {"vi": "Phiếu kết quả từng đơn vị / Report cards", "en": "Report cards / Phiếu kết quả từng đơn vị"}
+WROTE = by_key(CARD_COMMAND)["wrote"]
+_INDEX = CARD_COMMAND["index"]
+INDEX = {"vi": f"{_INDEX.vi} / {_INDEX.en}", "en": f"{_INDEX.en} / {_INDEX.vi}"}
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:

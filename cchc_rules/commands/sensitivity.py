@@ -18,32 +18,12 @@ from typing import Any
 import pandas as pd
 
 from cchc_rules.display import number
+from cchc_rules.labels import by_language
+from cchc_rules.labels.sensitivity import SENSITIVITY, SENSITIVITY_COLUMNS
 from cchc_rules.outputs import add_force_argument, check_folder, output_folder, shown
 
-COLUMNS: dict[str, list[str]] = {
-    "vi": ["Kết quả", "Yếu tố", "Chỉ số tổng", "Khoảng", "Bậc một", "Tin được"],
-    "en": ["Output", "Input", "Total index", "Interval", "First order", "Reliable"],
-}
-TEXT: dict[str, dict[str, str]] = {
-    "vi": {
-        "title": "Chỉ số Sobol ({samples} mẫu, {evaluations} lần chấm; khoảng tin cậy {conf}%): yếu tố quyết định",
-        "note": "Đây là ước lượng: chỉ kết luận khi khoảng tin cậy hẹp (cột 'tin được'); tăng --samples nếu khoảng "
-                "rộng. Chỉ số tổng gồm cả tác động qua tương tác với yếu tố khác.",
-        "shares": "Tỷ lệ từng xếp loại", "ranks": "Thứ hạng từng đơn vị (yếu tố có chỉ số tổng lớn nhất)",
-        "still": "{n} đơn vị không đổi hạng (hoặc không được xếp hạng) trong mọi mẫu: không có chỉ số.",
-        "yes": "có", "no": "không",
-        "wrote": "Đã ghi vào {path}/ (sobol.csv, drivers.csv, sobol.html)",
-    },
-    "en": {
-        "title": "Sobol indices ({samples} samples, {evaluations} scorings; {conf}% confidence intervals): what drives",
-        "note": "These are estimates: conclude only where the interval is narrow (column 'reliable'); raise "
-                "--samples when it is wide. The total index includes effects through interactions with other inputs.",
-        "shares": "Share of each band", "ranks": "Each unit's rank (the input with the largest total index)",
-        "still": "{n} units keep their rank (or are not ranked) in every sample: no index.",
-        "yes": "yes", "no": "no",
-        "wrote": "Written to {path}/ (sobol.csv, drivers.csv, sobol.html)",
-    },
-}
+COLUMNS: dict[str, list[str]] = {lang: list(row.values()) for lang, row in by_language(SENSITIVITY_COLUMNS).items()}
+TEXT: dict[str, dict[str, str]] = by_language(SENSITIVITY)
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:

@@ -5,7 +5,9 @@
 - `report`: the scenario report, the index page, the uncertainty chart, filled values;
 - `workbench`: the trainer's sandbox and the drafter's editor;
 - `documents`: the self-assessment workbook, the results workbook, the handbook, rules in words;
-- `engine`: the ledger of a unit's score; `commands`: tables the command line prints.
+- `engine`: the ledger of a unit's score; `commands`: tables the command line prints;
+- `council`: the council's view (appraisal and panel reports, report cards, improvement plans);
+- `sensitivity`: Sobol studies, their chart and `cchc sensitivity`.
 
 A leaf package: it imports nothing else of cchc_rules, so every layer may read it. The modules
 that show the labels keep their own shape of lookup through `by_key` (key → {vi, en}) or
@@ -17,7 +19,9 @@ from __future__ import annotations
 from cchc_rules.labels.label import Catalogue, Label
 
 LANGS = ("vi", "en")
-MODULES = ("levels", "places", "analysis", "report", "workbench", "documents", "engine", "commands")
+MODULES = (
+    "levels", "places", "analysis", "report", "workbench", "documents", "engine", "commands", "council", "sensitivity",
+)
 
 
 def by_key(catalogue: Catalogue) -> dict[str, dict[str, str]]:

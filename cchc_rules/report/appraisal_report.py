@@ -19,70 +19,12 @@ from cchc_rules.atomic import write_text
 from cchc_rules.display import count, number
 from cchc_rules.documents.xlsx import footer_text
 from cchc_rules.i18n import pick, stage_label
+from cchc_rules.labels import by_language
+from cchc_rules.labels.council import APPRAISAL_REPORT
 from cchc_rules.report.html import WARNING, Figure, Section
 from cchc_rules.report.pages import page, shown, write_xlsx
 
-TEXT = {
-    "vi": {
-        "title": "Tự chấm và thẩm định: {rulebook}", "stages": "Tự chấm ở giai đoạn «{self}», thẩm định cuối ở "
-        "giai đoạn «{final}»; chênh lệch = tự chấm − thẩm định (dương: đơn vị tự chấm cao hơn điểm được thẩm định).",
-        "agreement": "Mức khớp giữa tự chấm và thẩm định", "measure": "Chỉ tiêu", "value": "Giá trị",
-        "units": "Số đơn vị", "units_compared": "Số đơn vị so sánh được", "mean_self": "Chỉ số tự chấm trung bình",
-        "mean_appraised": "Chỉ số thẩm định trung bình", "mean_gap": "Chênh lệch trung bình",
-        "median_gap": "Chênh lệch trung vị", "mean_abs_gap": "Chênh lệch tuyệt đối trung bình",
-        "max_gap": "Chênh lệch lớn nhất", "over_claimed": "Đơn vị tự chấm cao hơn",
-        "under_claimed": "Đơn vị tự chấm thấp hơn", "equal": "Đơn vị khớp hoàn toàn",
-        "band_changed": "Đơn vị đổi xếp loại sau thẩm định",
-        "kendall_tau": "Kendall tau (hạng tự chấm, hạng thẩm định)",
-        "spearman": "Spearman (hạng tự chấm, hạng thẩm định)", "values_not_appraised": "Giá trị chưa được thẩm định",
-        "groups": "Theo nhóm", "group": "Nhóm", "unit_table": "Từng đơn vị (chênh lệch lớn nhất trước)",
-        "unit_id": "Mã", "name": "Đơn vị", "self_index": "Chỉ số tự chấm", "appraised_index": "Chỉ số thẩm định",
-        "gap": "Chênh lệch", "self_points": "Điểm tự chấm", "appraised_points": "Điểm thẩm định",
-        "gap_points": "Chênh lệch điểm", "self_rank": "Hạng tự chấm", "appraised_rank": "Hạng thẩm định",
-        "rank_change": "Thay đổi hạng (+ = lên hạng)", "self_band": "Xếp loại tự chấm",
-        "appraised_band": "Xếp loại thẩm định", "not_appraised": "Giá trị chưa thẩm định",
-        "cuts": "Tiêu chí bị thẩm định trừ điểm nhiều nhất", "criterion": "Tiêu chí", "code": "Mã tiêu chí",
-        "criterion_name": "Tên tiêu chí", "units_cut": "Số đơn vị bị trừ", "units_raised": "Số đơn vị được cộng",
-        "mean_cut": "Mức trừ trung bình (điểm)", "total_cut": "Tổng điểm bị trừ", "largest_cut": "Mức trừ lớn nhất",
-        "over_claimers": "Đơn vị tự chấm cao hơn nhiều nhất", "rounds": "Qua từng vòng", "stage": "Giai đoạn",
-        "index": "Chỉ số", "points": "Điểm", "rank": "Hạng", "band": "Xếp loại", "change": "Thay đổi so với vòng trước",
-        "mean_index": "Chỉ số trung bình", "mean_change": "Thay đổi TB so với vòng trước",
-        "fields": "Chênh lệch theo lĩnh vực", "field": "Lĩnh vực", "self": "Tự chấm", "appraised": "Thẩm định",
-        "max": "Điểm tối đa", "criteria": "Chênh lệch theo tiêu chí", "mean_self_g": "Tự chấm TB",
-        "mean_appraised_g": "Thẩm định TB", "mean_gap_g": "Chênh lệch TB",
-        "chart": "Chỉ số tự chấm (trục ngang) và thẩm định (trục dọc); điểm dưới đường chéo: tự chấm cao hơn",
-        "none": "Không có", "illustrative": "Bộ tiêu chí minh họa: không phải kết quả chính thức.",
-    },
-    "en": {
-        "title": "Self-assessed and appraised: {rulebook}", "stages": "Self-assessment at stage «{self}», final "
-        "appraisal at stage «{final}»; gap = self − appraised (positive: the unit claimed more than it was given).",
-        "agreement": "Agreement of self-assessment and appraisal", "measure": "Measure", "value": "Value",
-        "units": "Units", "units_compared": "Units compared", "mean_self": "Mean self-assessed index",
-        "mean_appraised": "Mean appraised index", "mean_gap": "Mean gap", "median_gap": "Median gap",
-        "mean_abs_gap": "Mean absolute gap", "max_gap": "Largest gap", "over_claimed": "Units that over-claimed",
-        "under_claimed": "Units that under-claimed", "equal": "Units exactly agreed",
-        "band_changed": "Units whose band changed on appraisal",
-        "kendall_tau": "Kendall tau (self-assessed rank, appraised rank)",
-        "spearman": "Spearman (self-assessed rank, appraised rank)", "values_not_appraised": "Values never appraised",
-        "groups": "By group", "group": "Group", "unit_table": "Unit by unit (largest gap first)",
-        "unit_id": "ID", "name": "Unit", "self_index": "Self-assessed index", "appraised_index": "Appraised index",
-        "gap": "Gap", "self_points": "Self-assessed points", "appraised_points": "Appraised points",
-        "gap_points": "Gap in points", "self_rank": "Self-assessed rank", "appraised_rank": "Appraised rank",
-        "rank_change": "Rank change (+ = rose)", "self_band": "Self-assessed band", "appraised_band": "Appraised band",
-        "not_appraised": "Values never appraised",
-        "cuts": "Criteria appraisal cut most", "criterion": "Criterion", "code": "Code",
-        "criterion_name": "Criterion name", "units_cut": "Units cut", "units_raised": "Units raised",
-        "mean_cut": "Mean cut (points)", "total_cut": "Total points cut", "largest_cut": "Largest cut",
-        "over_claimers": "Units that over-claimed most", "rounds": "Round by round", "stage": "Stage",
-        "index": "Index", "points": "Points", "rank": "Rank", "band": "Band", "change": "Change from previous round",
-        "mean_index": "Mean index", "mean_change": "Mean change from previous round",
-        "fields": "Gap by field", "field": "Field", "self": "Self-assessed", "appraised": "Appraised",
-        "max": "Maximum", "criteria": "Gap by criterion", "mean_self_g": "Mean self-assessed",
-        "mean_appraised_g": "Mean appraised", "mean_gap_g": "Mean gap",
-        "chart": "Self-assessed index (across) and appraised index (up); below the diagonal: over-claimed",
-        "none": "None", "illustrative": "Illustrative rulebook: not official results.",
-    },
-}
+TEXT = by_language(APPRAISAL_REPORT)
 COUNTS = ("units", "units_compared", "over_claimed", "under_claimed", "equal", "band_changed",
           "values_not_appraised")
 RATIOS = ("kendall_tau", "spearman")

@@ -22,50 +22,10 @@ from cchc_rules.display import NO_VALUE, excel_format, number, percent
 from cchc_rules.documents.xlsx import HEADER_FILL, HEADER_FONT, TITLE_FONT, print_setup, save_workbook, sheet_title
 from cchc_rules.engine.result import Result
 from cchc_rules.i18n import pick
+from cchc_rules.labels.council import CARD
 from cchc_rules.safe_text import clean
 
-L = {  # key: (vi, en)
-    "card": ("Phiếu kết quả Chỉ số CCHC", "PAR INDEX report card"),
-    "index": ("Chỉ số", "Index"), "band": ("Xếp loại", "Band"), "rank": ("Hạng trong nhóm", "Rank in group"),
-    "of": ("trên", "of"), "percentile": ("Vị trí theo phần trăm", "Percentile rank"),
-    "fields": ("Các lĩnh vực so với trung bình nhóm", "Fields against the group average"),
-    "field": ("Lĩnh vực", "Field"), "points": ("Điểm", "Points"), "max": ("Tối đa", "Maximum"),
-    "sub_index": ("Chỉ số thành phần", "Sub-index"), "group_mean": ("TB nhóm", "Group mean"),
-    "difference": ("Chênh lệch", "Difference"),
-    "strongest": ("Tiêu chí mạnh nhất", "Strongest criteria"), "weakest": ("Tiêu chí yếu nhất", "Weakest criteria"),
-    "criterion": ("Tiêu chí", "Criterion"), "short": ("Còn thiếu", "Short of maximum"),
-    "change": ("Thay đổi so với năm trước", "Change since last year"),
-    "last_index": ("Chỉ số năm trước", "Last year's index"), "delta": ("Thay đổi chỉ số", "Index change"),
-    "last_rank": ("Hạng năm trước", "Last year's rank"), "shift": ("Thay đổi hạng (+ = lên)", "Rank change (+ = up)"),
-    "last_band": ("Xếp loại năm trước", "Last year's band"),
-    "predecessors": ("Tính từ các đơn vị cũ", "From the former units"),
-    "not_like": ("Hai năm khác thang điểm hoặc số đơn vị trong nhóm: so sánh hạng không hoàn toàn tương đương.",
-                 "The years differ in scale or group size: rank changes are not like for like."),
-    "no_change": ("Không có số liệu năm trước cho đơn vị này.", "No previous data for this unit."),
-    "gap": ("Tự chấm và thẩm định", "Self-assessed and appraised"),
-    "self_index": ("Chỉ số tự chấm", "Self-assessed index"), "appraised_index": ("Chỉ số thẩm định", "Appraised index"),
-    "gap_value": ("Chênh lệch (tự chấm − thẩm định)", "Gap (self − appraised)"),
-    "gap_fields": ("Chênh lệch lớn nhất ở", "Largest gaps in"),
-    "not_appraised": ("giá trị chưa được thẩm định", "values never appraised"),
-    "plan": ("Kế hoạch cải thiện", "Improvement plan"),
-    "plan_rise": ("Đạt điểm tối đa ở các tiêu chí sau sẽ đưa đơn vị lên xếp loại «{target}» (tính lại bằng công cụ "
-                  "chấm điểm, mọi đơn vị khác giữ nguyên):",
-                  "Full marks on these criteria would lift the unit to «{target}» (rescored by the engine, every "
-                  "other unit as it is):"),
-    "plan_keep": ("Đơn vị đang ở xếp loại cao nhất «{target}». Mất điểm ở các tiêu chí sau sẽ làm đơn vị tụt "
-                  "xếp loại (tính lại bằng công cụ chấm điểm):",
-                  "The unit is in the best band «{target}». Losing the points of these criteria would make it "
-                  "fall (rescored by the engine):"),
-    "adds": ("Điểm tiêu chí thêm", "Criterion points added"), "adds_index": ("Chỉ số thêm (riêng)",
-                                                                         "Index added (alone)"),
-    "loses": ("Điểm tiêu chí mất", "Criterion points lost"),
-    "after": ("Chỉ số sau đó", "Index then"), "rank_after": ("Hạng sau đó", "Rank then"),
-    "band_after": ("Xếp loại sau đó", "Band then"),
-    "illustrative": ("Bộ tiêu chí minh họa: không phải kết quả chính thức.", "Illustrative rulebook: not official "
-                                                                            "results."),
-    "unrounded": ("Số liệu đầy đủ, chưa làm tròn: tệp cards.xlsx và cards.json.",
-                  "The full, unrounded figures: cards.xlsx and cards.json."),
-}
+L = CARD  # key: Label(vi, en)
 STYLE = """
 @page{size:A4;margin:10mm}
 body{font-family:system-ui,"Segoe UI",Roboto,Arial,sans-serif;font-size:9.5pt;color:#222;max-width:190mm;

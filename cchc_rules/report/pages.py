@@ -15,14 +15,15 @@ from pathlib import Path
 import pandas as pd
 
 from cchc_rules.display import NO_VALUE, excel_format, number
+from cchc_rules.labels import by_key
+from cchc_rules.labels.council import PAGES
 from cchc_rules.report.html import STYLE, WARNING, Section
 
 PRINT = """
 @page{size:A4;margin:12mm}
 @media print{body{margin:0;max-width:none;font-size:10pt}h2{margin-top:.8rem}.noprint{display:none}}
 """
-MADE_BY = {"vi": "Tạo bởi cchc-rules. Số liệu chưa làm tròn nằm trong tệp XLSX và JSON.",
-           "en": "Made by cchc-rules. The unrounded figures are in the XLSX and JSON files."}
+MADE_BY = by_key(PAGES)["made_by"]
 
 
 def table_html(table: pd.DataFrame) -> str:

@@ -19,50 +19,12 @@ from cchc_rules.analysis.panel import Panel
 from cchc_rules.atomic import write_text
 from cchc_rules.display import count, percent
 from cchc_rules.i18n import pick
+from cchc_rules.labels import by_language
+from cchc_rules.labels.council import PANEL_REPORT
 from cchc_rules.report.html import WARNING, Figure, Section
 from cchc_rules.report.pages import page, shown, write_xlsx
 
-TEXT = {
-    "vi": {
-        "years": "Các năm", "year": "Năm", "rulebook": "Bộ tiêu chí", "units": "Số đơn vị",
-        "mean_index": "Chỉ số trung bình", "risers": "Tăng hạng nhiều nhất (theo phần trăm)",
-        "fallers": "Giảm hạng nhiều nhất (theo phần trăm)", "unit_id": "Mã", "name": "Đơn vị", "group": "Nhóm",
-        "from_year": "Từ năm", "ancestors": "Đơn vị tiền thân", "pct_from": "Vị trí % đầu kỳ",
-        "pct_to": "Vị trí % cuối kỳ", "pct_shift": "Thay đổi vị trí % (+ = lên)",
-        "index_from": "Chỉ số đầu kỳ",
-        "index_to": "Chỉ số cuối kỳ", "index_delta": "Thay đổi chỉ số",
-        "chart": "Vị trí theo phần trăm qua các năm (thấp hơn là tốt hơn; các đơn vị tăng, giảm nhiều nhất được "
-                 "tô màu)",
-        "trend": "Xu hướng của từng đơn vị năm cuối (qua bảng chuyển đổi)", "index": "Chỉ số", "pct_rank": "Vị trí %",
-        "steps": "Từng năm so với năm trước", "compared": "Đơn vị so sánh được", "band_changes": "Đổi xếp loại",
-        "mean_delta": "Thay đổi chỉ số TB", "step": "Hai năm", "note": "Vị trí theo phần trăm = hạng ÷ số đơn vị "
-        "được xếp hạng trong nhóm; so sánh được giữa các năm có số đơn vị hoặc bộ tiêu chí khác nhau. Đơn vị sáp nhập: "
-        "chỉ số và vị trí của năm cũ là trung bình của các đơn vị tiền thân.",
-        "title": "Bảng nhiều năm: {title}", "illustrative": "Bộ tiêu chí minh họa: không phải kết quả chính thức.",
-        "changes": "Thay đổi từng năm", "lineage": "Xu hướng qua bảng chuyển đổi", "units_sheet": "Kết quả từng năm",
-        "movers": "Tăng giảm", "rank": "Hạng", "pool": "Số đơn vị xếp hạng", "band": "Xếp loại",
-        "published": "Chỉ số công bố",
-    },
-    "en": {
-        "years": "Years", "year": "Year", "rulebook": "Rulebook", "units": "Units", "mean_index": "Mean index",
-        "risers": "Biggest risers (percentile rank)", "fallers": "Biggest fallers (percentile rank)",
-        "unit_id": "ID", "name": "Unit", "group": "Group", "from_year": "From year", "ancestors": "Predecessors",
-        "pct_from": "Percentile rank, first", "pct_to": "Percentile rank, last",
-        "pct_shift": "Percentile rank change (+ = up)", "index_from": "Index, first", "index_to": "Index, last",
-        "index_delta": "Index change",
-        "chart": "Percentile rank over the years (lower is better; the biggest risers and fallers in colour)",
-        "trend": "Each last-year unit's trend (through the crosswalks)", "index": "Index",
-        "pct_rank": "Percentile rank",
-        "steps": "Each year against the one before", "compared": "Units compared", "band_changes": "Band changes",
-        "mean_delta": "Mean index change", "step": "Years", "note": "Percentile rank = rank ÷ ranked units of the "
-        "group; comparable across years whose groups or rulebooks differ. Merged units: an earlier year's index and "
-        "rank are the means over the predecessors.",
-        "title": "Panel: {title}", "illustrative": "Illustrative rulebooks: not official results.",
-        "changes": "Year-on-year changes", "lineage": "Trends through crosswalks", "units_sheet": "Results by year",
-        "movers": "Risers and fallers", "rank": "Rank", "pool": "Ranked units", "band": "Band",
-        "published": "Published index",
-    },
-}
+TEXT = by_language(PANEL_REPORT)
 SHOWN = 10
 
 

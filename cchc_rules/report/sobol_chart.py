@@ -12,31 +12,10 @@ import altair as alt
 import pandas as pd
 
 from cchc_rules.i18n import resolve_lang
+from cchc_rules.labels import by_key
+from cchc_rules.labels.sensitivity import SOBOL_CHART
 
-LABELS = {
-    "title": {"vi": "Yếu tố nào quyết định thứ hạng và tỷ lệ xếp loại (chỉ số Sobol)",
-              "en": "Which input drives ranks and band shares (Sobol indices)"},
-    "note": {"vi": "Thanh: chỉ số tổng; vạch ngang: khoảng tin cậy {conf}%; vạch dọc: chỉ số bậc một. Đây là ước "
-                   "lượng từ {samples} mẫu: khoảng rộng nghĩa là chưa đủ mẫu để kết luận.",
-             "en": "Bar: total index; rule: {conf}% confidence interval; tick: first-order index. These are "
-                   "estimates from {samples} samples: a wide interval means too few samples to conclude."},
-    "output": {"vi": "Kết quả", "en": "Output"},
-    "factor": {"vi": "Yếu tố bất định", "en": "Uncertain input"},
-    "total": {"vi": "Chỉ số tổng", "en": "Total index"},
-    "first": {"vi": "Chỉ số bậc một", "en": "First-order index"},
-    "low": {"vi": "Cận dưới", "en": "Lower bound"},
-    "high": {"vi": "Cận trên", "en": "Upper bound"},
-    "rank_of": {"vi": "Hạng của {name}", "en": "Rank of {name}"},
-    "share_of": {"vi": "Tỷ lệ xếp loại {band}", "en": "Share of {band}"},
-    "thresholds": {"vi": "ngưỡng xếp loại", "en": "band thresholds"},
-    "noise": {"vi": "nhiễu thẩm định", "en": "appraisal noise"},
-    "weight": {"vi": "trọng số {node}", "en": "weight of {node}"},
-    "interval": {"vi": "Khoảng tin cậy", "en": "Confidence interval"},
-    "reliable": {"vi": "Tin được (khoảng hẹp)", "en": "Reliable (narrow interval)"},
-    "driver": {"vi": "Yếu tố quyết định", "en": "Main driver"},
-    "yes": {"vi": "có", "en": "yes"},
-    "no": {"vi": "không — cần thêm mẫu", "en": "no — more samples needed"},
-}
+LABELS = by_key(SOBOL_CHART)
 
 
 def factor_label(factor: str, lang: str, names: dict[str, dict[str, str]] | None = None) -> str:
