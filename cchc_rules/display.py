@@ -81,16 +81,6 @@ def decimal_text(text: str, lang: str | None = None) -> str:
     return number(float(value), lang, decimals)
 
 
-def ordinal(place: int, lang: str | None = None) -> str:
-    """A place as a word: thứ nhất, thứ nhì, thứ ba, thứ tư, thứ 5 … (vi); 1st, 2nd, 3rd, 4th, 11th, 21st … (en)."""
-    lang = resolve_lang(lang)
-    words = {1: "first", 2: "second", 3: "third", 4: "fourth"}
-    if lang == "vi":
-        return PLACES[words[place]].vi if place in words else PLACES["nth"].vi.format(n=count(place, lang))
-    suffix = "th" if 10 <= place % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(place % 10, "th")
-    return f"{count(place, lang)}{suffix}"
-
-
 def rank(value: float | int | None, lang: str | None = None, peers: int | None = None) -> str:
     """A rank as people read it: "3", or "hạng 3/19" / "3 of 19" with `peers`; unranked in words, never <NA>."""
     if value is None or str(value) in ("<NA>", "nan", "NaT") or (isinstance(value, float) and math.isnan(value)):

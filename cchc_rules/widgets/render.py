@@ -110,6 +110,8 @@ def problems_html(problems: list[Problem], lang: str) -> str:
     for p in problems:
         fix = p.fix(lang)
         cls = "problem" if p.severity == "error" else "warning"
+        where = p.repeats(lang)  # a repeated problem: where it occurs ("ở 126 dòng: 3, 7, …")
         items.append(f'<li><span class="{cls}">{escape(p.code)}: {escape(p.what(lang))}</span>'
+                     + (f' <span class="muted">({escape(where)})</span>' if where else "")
                      + (f'<br><span class="muted">→ {escape(fix)}</span>' if fix else "") + "</li>")
     return f'<ul>{"".join(items)}</ul>' if items else ""

@@ -52,3 +52,15 @@ def test_every_parameter_problem_at_once():
     with pytest.raises(CchcError) as err:
         uncertainty_report("rulebooks/par-province-2024.yaml", "datasets/sample-province-2024", 0, -1, "en")
     assert [p.params["name"] for p in err.value.problems] == ["draws", "seed"]
+
+
+def test_a_repeated_problem_shows_its_rows_in_the_apps():
+    from cchc_rules.data import problems as dp
+    from cchc_rules.problems import Pos, Problem, grouped
+    from cchc_rules.widgets.render import problems_html
+
+    same = [Problem(dp.UNKNOWN_CRITERION, {"criterion": "1.9", "nearest": "1.1"}, Pos("assessments.csv", line))
+            for line in (12, 3, 7)]
+    html = problems_html(grouped(same), "en")
+    assert html.count("<li>") == 1  # three rows, one problem
+    assert "3 rows: 3, 7, 12" in html
