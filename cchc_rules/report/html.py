@@ -13,7 +13,7 @@ from __future__ import annotations
 import base64
 import html
 import os
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -295,8 +295,28 @@ def gap_tables(result: Result, lang: str) -> list[tuple[str, pd.DataFrame]]:
 
 
 # ---------------------------------------------------------------- HTML
-def _table_html(table: pd.DataFrame) -> str:
+def table_html(table: pd.DataFrame) -> str:
     return table.to_html(index=False, escape=True, na_rep="—", border=0)
+
+
+def section_html(section: Section, notes: Collection[str] = ()) -> str:
+    """A section as HTML, every text escaped; warnings and the paragraphs in `notes` set off as notes."""
+    parts = []
+    if section.heading:
+        level = min(max(section.level, 1), 6)
+        parts.append(f"<h{level}>{html.escape(section.heading)}</h{level}>")
+    for text in section.paragraphs:
+        cls = ' class="note"' if text in notes or text.startswith(WARNING) else ""
+        parts.append(f"<p{cls}>{html.escape(text)}</p>")
+    for caption, table in section.tables:
+        if caption:
+            parts.append(f"<h4>{html.escape(caption)}</h4>")
+        parts.append(table_html(table))
+    for figure in section.charts:
+        if figure.caption:
+            parts.append(f"<h4>{html.escape(figure.caption)}</h4>")
+        parts.append(f'<img alt="{html.escape(figure.caption or section.heading)}" src="{figure.data_uri()}">')
+    return "\n".join(parts)
 
 
 def _page(title: str, body: str, lang: str) -> str:
@@ -313,21 +333,8 @@ def scenario_html(run: ReportedRun, lang: str | None = None, files: dict[str, st
     title = pick(run.scenario.title, lang)
     parts = [f"<h1>{html.escape(title)}</h1>", f'<p class="muted">{html.escape(_t(lang, "report"))}: '
              f"{html.escape(run.scenario.id)}</p>"]
-    for section in sections(run, lang):
-        if section.heading:
-            level = max(section.level, 1)
-            parts.append(f"<h{level}>{html.escape(section.heading)}</h{level}>")
-        for text in section.paragraphs:
-            cls = ' class="note"' if text == _t(lang, "illustrative") or text.startswith(WARNING) else ""
-            parts.append(f"<p{cls}>{html.escape(text)}</p>")
-        for caption, table in section.tables:
-            if caption:
-                parts.append(f"<h4>{html.escape(caption)}</h4>")
-            parts.append(_table_html(table))
-        for figure in section.charts:
-            if figure.caption:
-                parts.append(f"<h4>{html.escape(figure.caption)}</h4>")
-            parts.append(f'<img alt="{html.escape(figure.caption or section.heading)}" src="{figure.data_uri()}">')
+    illustrative = {_t(lang, "illustrative")}
+    parts += [section_html(section, illustrative) for section in sections(run, lang)]
     if files:
         links = "".join(f'<li><a href="{html.escape(path)}">{html.escape(name)}</a></li>'
                         for name, path in sorted(files.items()))

@@ -17,36 +17,13 @@ import pandas as pd
 from cchc_rules.display import NO_VALUE, excel_format, number
 from cchc_rules.labels import by_key
 from cchc_rules.labels.council import PAGES
-from cchc_rules.report.html import STYLE, WARNING, Section
+from cchc_rules.report.html import STYLE, Section, section_html
 
 PRINT = """
 @page{size:A4;margin:12mm}
 @media print{body{margin:0;max-width:none;font-size:10pt}h2{margin-top:.8rem}.noprint{display:none}}
 """
 MADE_BY = by_key(PAGES)["made_by"]
-
-
-def table_html(table: pd.DataFrame) -> str:
-    return table.to_html(index=False, escape=True, na_rep=NO_VALUE, border=0)
-
-
-def section_html(section: Section) -> str:
-    parts = []
-    if section.heading:
-        level = min(max(section.level, 1), 6)
-        parts.append(f"<h{level}>{html.escape(section.heading)}</h{level}>")
-    for text in section.paragraphs:
-        cls = ' class="note"' if text.startswith(WARNING) else ""
-        parts.append(f"<p{cls}>{html.escape(text)}</p>")
-    for caption, table in section.tables:
-        if caption:
-            parts.append(f"<h4>{html.escape(caption)}</h4>")
-        parts.append(table_html(table))
-    for figure in section.charts:
-        if figure.caption:
-            parts.append(f"<h4>{html.escape(figure.caption)}</h4>")
-        parts.append(f'<img alt="{html.escape(figure.caption or section.heading)}" src="{figure.data_uri()}">')
-    return "\n".join(parts)
 
 
 def page(title: str, sections: Sequence[Section], lang: str, style: str = "") -> str:
