@@ -182,7 +182,7 @@ class Problem:
             pos = Pos(pos.file, sheet=pos.sheet)
         return terminal_text(pos.text(lang))
 
-    def row(self, lang: str | None = None) -> dict[str, Any]:
+    def row(self, lang: str | None = None) -> dict[str, str | int | None]:
         pos = self.pos
         return {
             "severity": self.severity,

@@ -34,6 +34,7 @@ from cchc_rules.dsl.models import Rulebook
 from cchc_rules.engine.result import Result
 from cchc_rules.engine.score import score
 from cchc_rules.i18n import pick
+from cchc_rules.json_types import JsonObject
 from cchc_rules.problems import Problem, Problems, define
 
 TOL = 1e-9  # a gap smaller than this (in points) is no gap: the engine works in nano-points
@@ -89,7 +90,7 @@ class Appraisal:
         u = self.units[self.units["gap"] > TOL]
         return u.sort_values(["gap", "unit_id"], ascending=[False, True], kind="stable").head(n)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> JsonObject:
         """Unrounded numbers; NaN and NA → null."""
         keys = ["unit_id", "name", "group", "self_index", "appraised_index", "gap", "self_points",
                 "appraised_points", "self_rank", "appraised_rank", "self_band", "appraised_band", "not_appraised"]

@@ -35,6 +35,7 @@ from cchc_rules.analysis.matching import (
 from cchc_rules.analysis.paired import Paired
 from cchc_rules.analysis.ranks import rank_correlation
 from cchc_rules.dsl.diff import compare_rulebooks
+from cchc_rules.json_types import JsonObject
 from cchc_rules.numbers import plain
 from cchc_rules.problems import Problem, Problems, define, nearest
 
@@ -204,7 +205,7 @@ class Comparison(Paired):
         """Each unit's change by field, criterion and sub-criterion, adding up exactly (`analysis.decomposition`)."""
         return decompose(self)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> JsonObject:
         """The shape of `cchc compare --json` (NaN and NA → null), with the warnings in both languages."""
         keys = ["unit_id", "index_base", "index_variant", "index_delta", "rank_base", "rank_variant", "rank_shift",
                 "band_base", "band_variant", "pct_rank_base", "pct_rank_variant"]

@@ -36,6 +36,7 @@ from cchc_rules.engine.result import Result
 from cchc_rules.engine.rounding import NANO
 from cchc_rules.engine.score import aggregate
 from cchc_rules.i18n import pick
+from cchc_rules.json_types import JsonObject
 from cchc_rules.labels import by_key
 from cchc_rules.labels.council import IMPROVEMENT_NOTES
 
@@ -55,7 +56,7 @@ class Plan:
     steps: pd.DataFrame
     note: dict[str, str]
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> JsonObject:
         from cchc_rules.analysis.jsonable import json_value
 
         return {"unit_id": self.unit_id, "goal": self.goal, "band": self.band, "target": self.target,

@@ -37,6 +37,7 @@ from cchc_rules.data.panel_file import PanelFile, read_panel
 from cchc_rules.engine.result import Result
 from cchc_rules.engine.score import score
 from cchc_rules.i18n import pick
+from cchc_rules.json_types import JsonObject
 from cchc_rules.problems import Problem, Problems, define
 
 NOT_LIKE = define(
@@ -75,7 +76,7 @@ class Panel:
     def title(self, lang: str) -> str:
         return pick(self.file.title, lang)  # type: ignore[arg-type]
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> JsonObject:
         def rows(t: pd.DataFrame) -> list[dict[str, Any]]:
             return [{k: json_value(v) for k, v in r.items()} for r in t.to_dict("records")]
 

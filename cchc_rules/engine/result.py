@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, TypedDict
 
 import numpy as np
 import pandas as pd
@@ -13,6 +13,7 @@ from cchc_rules.engine.explain import Ledger, build_ledger
 from cchc_rules.engine.rounding import NANO, publish
 from cchc_rules.engine.vocabulary import IndexScores, LeafScores, NodeScores, Selected, flag_matrix
 from cchc_rules.i18n import pick
+from cchc_rules.json_types import JsonObject
 from cchc_rules.problems import CchcError, Problem, Problems, define, nearest
 
 if TYPE_CHECKING:
@@ -287,7 +288,7 @@ class Result:
         """How one unit's index, band and rank came about, in Vietnamese or English."""
         return build_ledger(self, self.row_of(unit_id), lang)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> JsonObject:
         """`{"rulebook": id, "units": [...]}` with unrounded numbers; nodes out of the maximum are null."""
         u = self.units
         pts = self.node_points
