@@ -55,6 +55,8 @@ bench: install  ## speed and memory, each beside its baseline; figures in benchm
 	$(BIN)/python -m benchmarks.bench_uncertainty
 	$(BIN)/python -m benchmarks.bench_batch
 	$(BIN)/python -m benchmarks.bench_widgets
+	$(BIN)/python -m benchmarks.bench_problems
+	$(BIN)/python -m benchmarks.bench_dask --no-grid  # the scenario grid on Dask: `python -m benchmarks.bench_dask` (minutes)
 
 national: install  ## the national synthetic panel (34 provinces, 3 years) into out/national, and its scenario grid on Dask
 	$(BIN)/python -m cchc_rules.data.national --out out/national
