@@ -180,8 +180,10 @@ def main(argv: list[str] | None = None) -> int:
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     text = _report(rows, scaling, args, n_cells, made, rss, of_note)
     print(text)
-    if not args.no_write:
-        RESULTS.write_text(text + "\n", encoding="utf-8")
+    if not args.no_write:  # the other benchmarks' sections (`## ...`) after this report are kept
+        before = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
+        others = before[before.index("\n## ") + 1:] if "\n## " in before else ""
+        RESULTS.write_text(text + "\n" + ("\n" + others if others else ""), encoding="utf-8")
         print(f"written to {RESULTS}")
     return 0
 
