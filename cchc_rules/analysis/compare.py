@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypedDict
 
 import numpy as np
 import pandas as pd
@@ -72,6 +72,31 @@ DIFFERENT_GROUP_SIZES = define(
 )
 
 
+class Mover(TypedDict):
+    """A unit among the biggest movers of a comparison."""
+
+    unit_id: str
+    name: str
+    rank_shift: int
+    index_delta: float
+
+
+class Summary(TypedDict):
+    """A comparison's headline figures; rank statistics exclude units not ranked on both sides."""
+
+    kendall_tau: float | None
+    spearman: float | None
+    band_changes: int
+    mean_abs_rank_shift: float | None
+    mean_index_delta: float | None
+    movers_up: list[Mover]
+    movers_down: list[Mover]
+    units_base: int
+    units_variant: int
+    units_matched: int
+    units_left_out: int
+
+
 @dataclass
 class Comparison(Paired):
     """How a variant result differs from a base result, unit by unit and in summary.
@@ -91,26 +116,26 @@ class Comparison(Paired):
     """
 
     @cached_property
-    def summary(self) -> dict[str, Any]:
+    def summary(self) -> Summary:
         u = self.units
         both = u[u["present"] == "both"]
         comparable = u["rank_shift"].notna()
         ranked = both[both["rank_shift"].notna()]
         shift = u.loc[comparable, "rank_shift"].astype(float)
         tau, rho = rank_correlation(u, "rank_base", "rank_variant", self._pools(u))
-        return {
-            "kendall_tau": tau,
-            "spearman": rho,
-            "band_changes": int(both["band_changed"].fillna(False).sum()),
-            "mean_abs_rank_shift": float(shift.abs().mean()) if len(shift) else None,
-            "mean_index_delta": float(ranked["index_delta"].mean()) if len(ranked) else None,
-            "movers_up": _movers(u[comparable & (u["rank_shift"] > 0)], ascending=False),
-            "movers_down": _movers(u[comparable & (u["rank_shift"] < 0)], ascending=True),
-            "units_base": len(self.base.units),
-            "units_variant": len(self.variant.units),
-            "units_matched": len(both),
-            "units_left_out": len(both) - len(ranked),
-        }
+        return Summary(
+            kendall_tau=tau,
+            spearman=rho,
+            band_changes=int(both["band_changed"].fillna(False).sum()),
+            mean_abs_rank_shift=float(shift.abs().mean()) if len(shift) else None,
+            mean_index_delta=float(ranked["index_delta"].mean()) if len(ranked) else None,
+            movers_up=_movers(u[comparable & (u["rank_shift"] > 0)], ascending=False),
+            movers_down=_movers(u[comparable & (u["rank_shift"] < 0)], ascending=True),
+            units_base=len(self.base.units),
+            units_variant=len(self.variant.units),
+            units_matched=len(both),
+            units_left_out=len(both) - len(ranked),
+        )
 
     @cached_property
     def different_scales(self) -> bool:
@@ -236,9 +261,9 @@ def compare(base: Result, variant: Result, crosswalk: pd.DataFrame | None = None
     return Comparison(base, variant, units, b, v)
 
 
-def _movers(units: pd.DataFrame, ascending: bool) -> list[dict[str, Any]]:
+def _movers(units: pd.DataFrame, ascending: bool) -> list[Mover]:
     top = units.sort_values(["rank_shift", "index_delta"], ascending=[ascending, ascending], kind="stable")
     return [
-        {"unit_id": r.unit_id, "name": r.name, "rank_shift": int(r.rank_shift), "index_delta": float(r.index_delta)}
+        Mover(unit_id=str(r.unit_id), name=str(r.name), rank_shift=int(r.rank_shift), index_delta=float(r.index_delta))
         for r in top.head(MOVERS).itertuples(index=False)
     ]

@@ -78,8 +78,8 @@ def summary_table(comparison: Comparison, lang: str | None = None) -> pd.DataFra
         else:
             text = count(value, lang) if isinstance(value, int) else shown([value], 4, lang=lang)[0]
         rows.append((label(key, lang), text))
-    for key in ("movers_up", "movers_down"):
-        text = ", ".join(f"{m['name']} ({number(m['rank_shift'], lang, 0, signed=True)})" for m in s[key]) or "—"
+    for key, movers in (("movers_up", s["movers_up"]), ("movers_down", s["movers_down"])):
+        text = ", ".join(f"{m['name']} ({number(m['rank_shift'], lang, 0, signed=True)})" for m in movers) or "—"
         rows.append((label(key, lang), text))
     return pd.DataFrame(rows, columns=[label("figure", lang), label("value", lang)])
 

@@ -13,6 +13,7 @@ from typing import Any
 
 import ipywidgets as w
 
+from cchc_rules.analysis.compare import Summary
 from cchc_rules.documents.rule_text import gate_text, num
 from cchc_rules.i18n import pick
 from cchc_rules.labels.workbench import CHANGES
@@ -321,7 +322,7 @@ class EditorApp:
             show_png(image, png(chart))
 
 
-def summary_html(summary: dict[str, Any], lang: str) -> str:
+def summary_html(summary: Summary, lang: str) -> str:
     """The comparison's figures a drafter reads first."""
     delta = summary.get("mean_index_delta")
     up, down = summary.get("movers_up") or [], summary.get("movers_down") or []
