@@ -40,12 +40,11 @@ from __future__ import annotations
 
 import functools
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import cchc_rules.places as places
-from cchc_rules.dsl.change_kinds import AppliedChange, Applier, State
+from cchc_rules.dsl.change_kinds import Applier, State
 from cchc_rules.dsl.change_messages import (
     EXTENDS_CYCLE,
     EXTENDS_MISSING,
@@ -55,36 +54,13 @@ from cchc_rules.dsl.change_messages import (
     REFERENCE_EXISTS,
     expect,
 )
+from cchc_rules.dsl.derivation import Derivation
 from cchc_rules.dsl.located_edit import copy_located, put
 from cchc_rules.dsl.models import METADATA_KEYS
 from cchc_rules.dsl.source import LDict, LList, parse_document, read_yaml
 from cchc_rules.problems import Pos, Problem, Problems
 
 ALLOWED_BESIDE = (*METADATA_KEYS, "extends", "changes")
-
-
-@dataclass
-class Derivation:
-    """How a derived rulebook was made.
-
-    `chain` lists the files base first (the root full rulebook, any derived bases, this file);
-    `changes` holds the changes of every level in the order applied. `removed` and `renamed` are
-    relative to the root base (ids of nodes and adjustments, removed subtrees in full; a rename
-    chain a → b → c shows as a → c), which is what data written for the root base needs.
-    `base_id` is the id of the immediate base (the file named by `extends`).
-    """
-
-    chain: list[Path]
-    base_id: str
-    changes: list[AppliedChange] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-    renamed: dict[str, str] = field(default_factory=dict)
-    notes: list[Problem] = field(default_factory=list)  # X291: what each reweight or transfer scaled
-
-    @property
-    def base_path(self) -> Path:
-        """The file named by `extends`."""
-        return self.chain[-2]
 
 
 def _derivation(state: State, chain: list[Path], base_id: str) -> Derivation:

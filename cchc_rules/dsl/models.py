@@ -29,6 +29,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from cchc_rules import limits
+from cchc_rules.dsl.derivation import Derivation
 from cchc_rules.numbers import fraction
 from cchc_rules.problems import Pos
 from cchc_rules.safe_text import has_invisible
@@ -499,8 +500,8 @@ class Rulebook(Located):
         return self._warnings
 
     @property
-    def derivation(self) -> Any:
-        """For a derived rulebook, its base and the changes applied (`dsl.derive.Derivation`)."""
+    def derivation(self) -> Derivation | None:
+        """For a derived rulebook, its base and the changes applied (`dsl.derivation.Derivation`)."""
         return self._derivation
 
     def walk(self) -> Iterator[tuple[Node, Node | None, int]]:
