@@ -68,10 +68,10 @@ class Variant:
     """A rulebook file and the changes applied to it, in order; `label` names it in problems."""
 
     base: Path
-    changes: tuple[Any, ...] = ()
+    changes: tuple[Mapping[str, object], ...] = ()
     label: str = "<changes>"
 
-    def with_values(self, values: Mapping[str, Any], label: str | None = None) -> Variant:
+    def with_values(self, values: Mapping[str, object], label: str | None = None) -> Variant:
         """This variant with one `{set: path, to: value}` per entry appended."""
         sets = tuple({"set": path, "to": value} for path, value in values.items())
         return Variant(self.base, (*self.changes, *sets), label or describe_values(values))
