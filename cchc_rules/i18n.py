@@ -19,7 +19,7 @@ def resolve_lang(lang: str | None = None) -> Lang:
     value = (lang or os.environ.get("CCHC_LANG") or DEFAULT_LANG).strip().lower()
     if value not in LANGS:
         raise ValueError(f"language must be one of {', '.join(LANGS)}, not {value!r}")
-    return value  # type: ignore[return-value]
+    return value
 
 
 def pick(text: str | Mapping[str, str] | None, lang: str | None = None) -> str:

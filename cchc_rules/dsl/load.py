@@ -32,5 +32,5 @@ def load_rulebook(path: Path | str) -> Rulebook:
     rulebook, problems = check_rulebook(path)
     if rulebook is None:
         raise CchcError(problems)
-    rulebook._warnings = [p for p in problems if p.severity != "error"]  # type: ignore[attr-defined]
+    rulebook._warnings = [p for p in problems if p.severity != "error"]
     return rulebook
