@@ -35,7 +35,7 @@ h1{font-size:14pt;margin:0 0 2mm}h2{font-size:10.5pt;margin:3mm 0 1mm;border-bot
 th,td{border:1px solid #ccc;padding:.6mm 1.2mm;text-align:left;vertical-align:top}th{background:#f0f0f0}
 td.n{text-align:right;white-space:nowrap}.head td{border:none;font-size:11pt}.big{font-size:16pt;font-weight:700}
 .note{background:#fff4d6;padding:1mm 2mm;border-left:3px solid #e0a800}.muted{color:#666;font-size:8pt}
-.two{display:grid;grid-template-columns:1fr 1fr;gap:3mm}
+.two{display:grid;grid-template-columns:1fr 1fr;gap:3mm}.two>div{min-width:0}
 @media print{.two{break-inside:avoid}}
 """
 
@@ -129,12 +129,11 @@ def card_html(card: Card, result: Result, lang: str) -> str:
                     [both("appraised_index", lang), _num(g["appraised_index"], lang, d)],
                     [both("gap_value", lang), _num(g["gap"], lang, d, signed=True)]]
             names = {r["field"]: f"{r['code']} {r[f'name_{lang}']}" for r in card.fields.to_dict("records")}
-            if g["fields"]:
-                rows.append([both("gap_fields", lang), "; ".join(
-                    f"{names.get(x['field'], x['field'])} ({_num(x['gap'], lang, d, signed=True)})"
-                    for x in g["fields"][:3])])
+            fields = "; ".join(f"{names.get(x['field'], x['field'])} ({_num(x['gap'], lang, d, signed=True)})"
+                               for x in g["fields"][:3])  # a sentence under the table: figures stay unwrapped
+            cut = f"<p>{html.escape(both('gap_fields', lang))}: {html.escape(fields)}</p>" if fields else ""
             note = f'<p class="note">{g["not_appraised"]} {_h("not_appraised", lang)}</p>' if g["not_appraised"] else ""
-            side.append(f"<div><h2>{_h('gap', lang)}</h2>{_table(['', ''], rows, {1})}{note}</div>")
+            side.append(f"<div><h2>{_h('gap', lang)}</h2>{_table(['', ''], rows, {1})}{cut}{note}</div>")
     parts.append(f'<div class="two">{"".join(side)}</div>')
     parts.append(_plan_html(card, result, lang))
     parts.append(f'<p class="muted">{_h("unrounded", lang)}</p>')
