@@ -15,9 +15,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from cchc_rules.labels import by_key
+from cchc_rules.labels.council import PAGES
 from cchc_rules.outputs import add_force_argument, check_folder, output_folder, shown
 
-WROTE = {"vi": "Đã ghi báo cáo vào {path}/ ({files})", "en": "Report written to {path}/ ({files})"}
+WROTE = by_key(PAGES)["wrote"]
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:

@@ -80,17 +80,17 @@ def run(args: argparse.Namespace) -> int:
         before = score(prev_rb, load_dataset(args.previous, prev_rb))
         comparison = compare(before, result, data.meta.crosswalk)
     council = appraisal(rb, data) if len(rb.stages) > 1 else None
-    cards = [(unit_card(result, u, council, comparison), result) for u in wanted]
+    cards = [unit_card(result, u, council, comparison) for u in wanted]
     with output_folder(args.out, inputs, args.force) as tmp:
         taken: set[str] = set()
         links = []
-        for card, res in cards:
+        for card in cards:
             name = file_name(card.unit_id, taken).removesuffix(".xlsx") + ".html"
-            (tmp / name).write_text(card_html(card, res, args.lang), encoding="utf-8")
+            (tmp / name).write_text(card_html(card, result, args.lang), encoding="utf-8")
             links.append(f'<li><a href="{html.escape(name)}">{html.escape(card.name)}</a> '
                          f"({html.escape(card.unit_id)})</li>")
-        cards_workbook(cards, tmp / "cards.xlsx", args.lang)
-        (tmp / "cards.json").write_text(json.dumps([c.to_json() for c, _ in cards], ensure_ascii=False, indent=1),
+        cards_workbook(cards, result, tmp / "cards.xlsx", args.lang)
+        (tmp / "cards.json").write_text(json.dumps([c.to_json() for c in cards], ensure_ascii=False, indent=1),
                                         encoding="utf-8")
         title = html.escape(INDEX[args.lang])
         (tmp / "index.html").write_text(f'<!DOCTYPE html>\n<html lang="{args.lang}"><head><meta charset="utf-8">'

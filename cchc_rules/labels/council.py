@@ -256,4 +256,5 @@ PAGES: Catalogue = {
         "Tạo bởi cchc-rules. Số liệu chưa làm tròn nằm trong tệp XLSX và JSON.",
         "Made by cchc-rules. The unrounded figures are in the XLSX and JSON files.",
     ),
+    "wrote": Label("Đã ghi báo cáo vào {path}/ ({files})", "Report written to {path}/ ({files})"),
 }

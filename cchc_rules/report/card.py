@@ -65,10 +65,10 @@ def _band(result: Result, band: Any, lang: str) -> str:
 
 
 def _table(heads: Sequence[str], rows: Sequence[Sequence[str]], numeric: set[int]) -> str:
-    head = "".join(f"<th>{h}</th>" for h in heads)
+    head = "<thead><tr>" + "".join(f"<th>{h}</th>" for h in heads) + "</tr></thead>" if any(heads) else ""
     body = "".join("<tr>" + "".join(f'<td class="n">{html.escape(c)}</td>' if i in numeric else
                                     f"<td>{html.escape(c)}</td>" for i, c in enumerate(r)) + "</tr>" for r in rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    return f"<table>{head}<tbody>{body}</tbody></table>"
 
 
 def _criterion(row: Any, lang: str) -> str:
@@ -122,7 +122,7 @@ def card_html(card: Card, result: Result, lang: str) -> str:
             if ch.get("predecessors") and ch["predecessors"] != card.unit_id:
                 rows.append([both("predecessors", lang), ch["predecessors"]])
             note = "" if ch.get("like_for_like", True) else f'<p class="note">{_h("not_like", lang)}</p>'
-            side.append(f"<div><h2>{_h('change', lang)}</h2>{_table(['', ''], rows, {1})}{note}</div>")
+            side.append(f"<div><h2>{_h('change', lang)}</h2>{_table([], rows, {1})}{note}</div>")
         if card.gap is not None:
             g = card.gap
             rows = [[both("self_index", lang), _num(g["self_index"], lang, d)],
@@ -133,7 +133,7 @@ def card_html(card: Card, result: Result, lang: str) -> str:
                                for x in g["fields"][:3])  # a sentence under the table: figures stay unwrapped
             cut = f"<p>{html.escape(both('gap_fields', lang))}: {html.escape(fields)}</p>" if fields else ""
             note = f'<p class="note">{g["not_appraised"]} {_h("not_appraised", lang)}</p>' if g["not_appraised"] else ""
-            side.append(f"<div><h2>{_h('gap', lang)}</h2>{_table(['', ''], rows, {1})}{cut}{note}</div>")
+            side.append(f"<div><h2>{_h('gap', lang)}</h2>{_table([], rows, {1})}{cut}{note}</div>")
     parts.append(f'<div class="two">{"".join(side)}</div>')
     parts.append(_plan_html(card, result, lang))
     parts.append(f'<p class="muted">{_h("unrounded", lang)}</p>')
@@ -162,14 +162,14 @@ def _plan_html(card: Card, result: Result, lang: str) -> str:
     return "\n".join(out)
 
 
-def cards_workbook(cards: list[tuple[Card, Result]], path: Path, lang: str) -> Path:
+def cards_workbook(cards: Sequence[Card], result: Result, path: Path, lang: str) -> Path:
     """One sheet per unit with the card's tables (numbers unrounded), printable on A4."""
     wb = Workbook()
     wb.remove(wb.active)
     taken: set[str] = set()
-    for card, result in cards:
+    fmt = excel_format(result.rulebook.display.decimals)
+    for card in cards:
         ws = wb.create_sheet(sheet_title(card.unit_id, taken))
-        fmt = excel_format(result.rulebook.display.decimals)
         row = 1
         ws.cell(row, 1, clean(f"{both('card', lang)}: {card.name}")).font = TITLE_FONT
 

@@ -13,12 +13,6 @@ Skipped like the Lab test when /usr/bin/chromium is absent outside CI.
 from __future__ import annotations
 
 import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -38,51 +32,14 @@ if not CHROMIUM.exists() and os.environ.get("CI", "").lower() != "true":
 pytest.importorskip("voila", reason="`make app` needs Voilà (the dev extras install it)")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture()
-def app(tmp_path):
+def app(workbench, serve, tmp_path):
     """Voilà serving copies of the workbench notebooks; the kernel's project is a temporary copy of rulebooks/."""
-    work, project = tmp_path / "work", tmp_path / "project"
-    work.mkdir()
-    for name in ("01_scoring_walkthrough.ipynb", "02_framework_editor.ipynb"):
-        shutil.copy(ROOT / "notebooks" / name, work)
-    project.mkdir()
-    shutil.copytree(ROOT / "rulebooks", project / "rulebooks")
-    (project / "datasets").symlink_to(ROOT / "datasets")
-    port = _free_port()
-    env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"), "JUPYTER_CONFIG_DIR": str(tmp_path / "cfg"),
-           "IPYTHONDIR": str(tmp_path / "ipython"), "CCHC_ROOT": str(project), "CCHC_LANG": "vi"}
-    log = (tmp_path / "voila.log").open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "voila", str(work), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
-         "--VoilaConfiguration.show_tracebacks=False", "--VoilaConfiguration.strip_sources=True"],
-        env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(120):
-            try:
-                urllib.request.urlopen(base, timeout=2)
-                break
-            except OSError:
-                if proc.poll() is not None:
-                    break
-                time.sleep(0.5)
-        if proc.poll() is not None:
-            pytest.fail("Voilà exited:\n" + (tmp_path / "voila.log").read_text())
-        yield base, tmp_path, project
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+    base = f"http://127.0.0.1:{workbench.port}"
+    args = ["voila", str(workbench.work), "--no-browser", f"--port={workbench.port}", "--Voila.ip=127.0.0.1",
+            "--VoilaConfiguration.show_tracebacks=False", "--VoilaConfiguration.strip_sources=True"]
+    with serve("Voilà", args, workbench.env, base):
+        yield base, tmp_path, workbench.project
 
 
 @contextmanager

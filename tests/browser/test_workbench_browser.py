@@ -20,12 +20,6 @@ installs it); in CI they must run.
 from __future__ import annotations
 
 import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -42,59 +36,20 @@ if not CHROMIUM.exists() and os.environ.get("CI", "").lower() != "true":
                 allow_module_level=True)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture()
-def lab(tmp_path):
+def lab(workbench, serve, tmp_path):
     """JupyterLab serving a temporary folder that holds copies of the workbench notebooks.
 
     The kernel's project root (CCHC_ROOT) is a temporary copy of rulebooks/ (datasets/ linked),
     so that a proposal saved from the browser lands there, not in the checkout.
     """
-    work, project = tmp_path / "work", tmp_path / "project"
-    work.mkdir()
-    for name in ("01_scoring_walkthrough.ipynb", "02_framework_editor.ipynb"):
-        shutil.copy(ROOT / "notebooks" / name, work)
-    project.mkdir()
-    shutil.copytree(ROOT / "rulebooks", project / "rulebooks")
-    (project / "datasets").symlink_to(ROOT / "datasets")
-    port, token = _free_port(), "cchc-browser-test"
-    env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
-           "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path / "workspaces"), "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
-           "IPYTHONDIR": str(tmp_path / "ipython"), "CCHC_ROOT": str(project), "CCHC_LANG": "vi"}
-    log = (tmp_path / "lab.log").open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-         f"--IdentityProvider.token={token}", "--ServerApp.port_retries=0", "--allow-root",
-         f"--ServerApp.root_dir={work}", "--LabApp.news_url=", "--LabServerApp.announcements_url="],
-        env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(120):
-            try:
-                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
-                break
-            except OSError:
-                if proc.poll() is not None:
-                    break
-                time.sleep(0.5)
-        else:
-            pytest.fail("JupyterLab did not start:\n" + (tmp_path / "lab.log").read_text())
-        if proc.poll() is not None:
-            pytest.fail("JupyterLab exited:\n" + (tmp_path / "lab.log").read_text())
-        yield base, token, tmp_path, project
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+    token = "cchc-browser-test"
+    base = f"http://127.0.0.1:{workbench.port}"
+    args = ["jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={workbench.port}",
+            f"--IdentityProvider.token={token}", "--ServerApp.port_retries=0", "--allow-root",
+            f"--ServerApp.root_dir={workbench.work}", "--LabApp.news_url=", "--LabServerApp.announcements_url="]
+    with serve("JupyterLab", args, workbench.env, f"{base}/api/status?token={token}"):
+        yield base, token, tmp_path, workbench.project
 
 
 @contextmanager
