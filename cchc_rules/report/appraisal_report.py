@@ -22,7 +22,7 @@ from cchc_rules.i18n import pick, stage_label
 from cchc_rules.labels import by_language
 from cchc_rules.labels.council import APPRAISAL_REPORT
 from cchc_rules.report.html import WARNING, Figure, Section
-from cchc_rules.report.pages import page, shown, write_xlsx
+from cchc_rules.report.pages import page, sections_text, shown, write_xlsx
 
 TEXT = by_language(APPRAISAL_REPORT)
 COUNTS = ("units", "units_compared", "over_claimed", "under_claimed", "equal", "band_changed",
@@ -166,13 +166,7 @@ def appraisal_text(a: Appraisal, lang: str) -> str:
     """The console summary: agreement, groups, the largest over-claimers and the most cut criteria."""
     t = TEXT[lang]
     title = t["title"].format(rulebook=pick(a.rulebook.title, lang))
-    blocks = [title, "=" * len(title)]
-    for s in appraisal_sections(a, lang, chart=False):
-        if s.heading:
-            blocks.append(f"\n{s.heading}")
-        blocks += s.paragraphs
-        blocks += [table.to_string(index=False) for _, table in s.tables]
-    return "\n".join(blocks)
+    return sections_text(title, appraisal_sections(a, lang, chart=False))
 
 
 def write_appraisal(a: Appraisal, folder: Path, lang: str) -> list[str]:

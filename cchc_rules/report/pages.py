@@ -35,6 +35,17 @@ def page(title: str, sections: Sequence[Section], lang: str, style: str = "") ->
             f'<p class="muted">{html.escape(MADE_BY.get(lang, MADE_BY["en"]))}</p>\n</body>\n</html>\n')
 
 
+def sections_text(title: str, sections: Sequence[Section]) -> str:
+    """The sections for the console: the title underlined, each heading, its paragraphs and its tables."""
+    blocks = [title, "=" * len(title)]
+    for s in sections:
+        if s.heading:
+            blocks.append(f"\n{s.heading}")
+        blocks += s.paragraphs
+        blocks += [table.to_string(index=False) for _, table in s.tables]
+    return "\n".join(blocks)
+
+
 def shown(values: pd.Series | Sequence[float | None], lang: str, decimals: int, signed: bool = False) -> list[str]:
     """Numbers for a person: rounded half up, in `lang`'s notation, "—" for none."""
     out = []

@@ -22,7 +22,7 @@ from cchc_rules.i18n import pick
 from cchc_rules.labels import by_language
 from cchc_rules.labels.council import PANEL_REPORT
 from cchc_rules.report.html import WARNING, Figure, Section
-from cchc_rules.report.pages import page, shown, write_xlsx
+from cchc_rules.report.pages import page, sections_text, shown, write_xlsx
 
 TEXT = by_language(PANEL_REPORT)
 SHOWN = 10
@@ -115,13 +115,7 @@ def panel_tables(p: Panel, lang: str) -> dict[str, pd.DataFrame]:
 
 def panel_text(p: Panel, lang: str) -> str:
     title = TEXT[lang]["title"].format(title=p.title(lang))
-    blocks = [title, "=" * len(title)]
-    for s in panel_sections(p, lang, with_chart=False)[:-1]:  # the wide trend table is for the report
-        if s.heading:
-            blocks.append(f"\n{s.heading}")
-        blocks += s.paragraphs
-        blocks += [table.to_string(index=False) for _, table in s.tables]
-    return "\n".join(blocks)
+    return sections_text(title, panel_sections(p, lang, with_chart=False)[:-1])  # the wide trend table: report only
 
 
 def write_panel(p: Panel, folder: Path, lang: str) -> list[str]:
