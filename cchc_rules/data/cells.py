@@ -60,6 +60,73 @@ def parse_cells(cells: np.ndarray, vocabulary: np.ndarray, leaf: Node | None, ki
     return u_value[codes].reshape(-1, n), u_status[codes].reshape(-1, n)
 
 
+def parse_leaf_rows(cells: np.ndarray, vocabulary: np.ndarray, leaf_of_row: np.ndarray, leaves: list[Node],
+                    kinds: list[str], decimal: str, table: pd.DataFrame, rows: np.ndarray, stages: list[str],
+                    problems: Problems) -> tuple[np.ndarray, np.ndarray]:
+    """`parse_cells` for the rows of many leaves at once (`leaf_of_row` indexes `leaves` and `kinds`).
+
+    Each distinct text is parsed once per rule kind (once per level list for `levels` leaves) and a
+    leaf's own bound (a `points` leaf's maximum) is checked cell by cell, so the values, statuses
+    and problems are those of `parse_cells` called leaf by leaf, in the same order (by leaf, then row,
+    then stage).
+    """
+    n_s = len(stages)
+    flat = cells.ravel()
+    present = np.zeros(len(vocabulary) + 1, dtype=bool)  # slot 0: empty cells (code −1)
+    present[flat + 1] = True
+    present[0] = False
+    used = np.flatnonzero(present) - 1
+    renumber = np.cumsum(present) - 1
+    codes = np.where(flat >= 0, renumber[flat + 1], -1)
+    texts = pd.Series(vocabulary[used], dtype=object)
+    u_na = np.append((texts == "NA").to_numpy(dtype=bool), False)  # the last slot serves empty cells
+    parsed = np.flatnonzero(~u_na[:-1])
+    cell_leaf = np.repeat(leaf_of_row, n_s)
+    kind_names = sorted(set(kinds[j] for j in np.unique(leaf_of_row)))
+    kind_codes = np.array([kind_names.index(k) if k in kind_names else -1 for k in kinds], dtype=np.int64)
+    cell_kind = kind_codes[cell_leaf] if len(cell_leaf) else np.zeros(0, dtype=np.int64)
+    value = np.full(len(codes), np.nan)
+    status = np.full(len(codes), EMPTY, dtype=np.int8)
+    reason = np.full(len(codes), _OK, dtype=np.int64)
+    for k, kind in enumerate(kind_names):
+        at = np.flatnonzero(cell_kind == k)
+        if kind == "levels":  # each leaf its own level names: one parse per distinct list of names
+            by_names: dict[tuple[str, ...], list[int]] = {}
+            for j in np.unique(leaf_of_row[at // n_s] if len(at) else []):
+                by_names.setdefault(tuple(_levels(leaves[j])), []).append(int(j))
+            for js in by_names.values():
+                sub = at[np.isin(cell_leaf[at], js)]
+                _fill(value, status, reason, sub, codes[sub], texts, parsed, u_na, leaves[js[0]], kind, decimal)
+        else:
+            _fill(value, status, reason, at, codes[at], texts, parsed, u_na, None, kind, decimal)
+            if kind == "points":  # each leaf's own maximum
+                high = np.array([_entry_max(leaf) for leaf in leaves])[cell_leaf[at]]
+                over = at[(status[at] == VALUE) & (value[at] > high)]
+                value[over], status[over], reason[over] = np.nan, EMPTY, _RANGE
+    bad = np.flatnonzero(reason != _OK)
+    for cell in bad[np.lexsort((bad % n_s, bad // n_s, cell_leaf[bad]))]:
+        j = int(cell_leaf[cell])
+        _describe(problems, table, rows[cell // n_s], stages[cell % n_s], texts.iat[codes[cell]], int(reason[cell]),
+                  leaves[j], kinds[j], decimal)
+    return value.reshape(-1, n_s), status.reshape(-1, n_s)
+
+
+def _fill(value: np.ndarray, status: np.ndarray, reason: np.ndarray, at: np.ndarray, codes: np.ndarray,
+          texts: pd.Series, parsed: np.ndarray, u_na: np.ndarray, leaf: Node | None, kind: str, decimal: str) -> None:
+    """Set the cells `at` (codes into `texts`, −1 empty) as `parse_cells` does for one leaf of `kind`."""
+    vals, why, zero = _kind_values(texts.iloc[parsed], leaf, kind, decimal)
+    ok = why == _OK
+    u_value = np.full(len(texts) + 1, np.nan)
+    u_status = np.full(len(texts) + 1, EMPTY, dtype=np.int8)
+    u_status[u_na] = EMPTY if kind.startswith("adjustment") else NA
+    u_value[parsed[ok & ~zero]] = vals[ok & ~zero]
+    u_status[parsed[ok & ~zero]] = VALUE
+    u_status[parsed[ok & zero]] = ZERO_TOTAL
+    u_reason = np.full(len(texts) + 1, _OK)
+    u_reason[parsed] = why
+    value[at], status[at], reason[at] = u_value[codes], u_status[codes], u_reason[codes]
+
+
 def _kind_values(texts: pd.Series, leaf: Node | None, kind: str, decimal: str):
     """(values, reason codes, zero-total mask) for non-empty, non-NA texts."""
     n = len(texts)

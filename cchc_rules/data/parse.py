@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from cchc_rules.data import problems as dp
-from cchc_rules.data.cells import match_names, parse_cells
+from cchc_rules.data.cells import match_names, parse_cells, parse_leaf_rows
 from cchc_rules.data.coded import coded
 from cchc_rules.data.model import EMPTY, VALUE, Dataset, Inputs, stage_major
 from cchc_rules.data.read import split_flags
@@ -332,12 +332,10 @@ def _assessments(dataset: Dataset, book: Book, index: pd.Index, group_of: np.nda
                 dp.add_at(problems, dp.NOT_APPLICABLE_HERE, table, r, stages[s], criterion=book.leaf_ids[leaf[r]],
                           group=book.groups[group_of[unit[r]]], unit=table["unit_id"].iat[r], value=texts[code])
                 cells[r, s] = -1  # reported once, not parsed again
-    for j, sel in _by(leaf[rows]):
-        r = rows[sel]
-        v, st = parse_cells(cells[r], texts, book.leaves[j], book.kinds[j], dataset.meta.decimal, table, r, stages,
-                            problems)
-        value[unit[r], j, :] = v
-        status[unit[r], j, :] = st
+    v, st = parse_leaf_rows(cells[rows], texts, leaf[rows], book.leaves, book.kinds, dataset.meta.decimal, table,
+                            rows, stages, problems)
+    value[unit[rows], leaf[rows], :] = v
+    status[unit[rows], leaf[rows], :] = st
     repeated = np.flatnonzero(dup & (leaf >= 0))
     for j, sel in _by(leaf[repeated]):  # a repeated row's own bad cells are reported too (values unused)
         r = repeated[sel]

@@ -58,12 +58,28 @@ def aggregate(answers: Answers, by_form: np.ndarray, n_units: int, n_leaves: int
         if by_form.any() and len(key):
             # one group per (unit × leaf, form): the form's plain mean, then weighted across forms
             n_forms = int(form.max()) + 1
-            groups, inverse = np.unique(key * n_forms + form, return_inverse=True)
-            form_mean = np.bincount(inverse, w) / np.bincount(inverse)
-            g_fw = np.empty(len(groups))
-            g_fw[inverse] = fw  # the answers of a group share their leaf and form, hence the form weight
+            groups, form_mean, g_fw = _form_groups(key * n_forms + form, w, fw, size * n_forms)
             g_key = groups // n_forms
             by = np.bincount(g_key, g_fw * form_mean, minlength=size) / np.bincount(g_key, g_fw, minlength=size)
             leaf_of = np.arange(size) % n_leaves
             mean = np.where(by_form[leaf_of], by, pooled)
     return mean.reshape(n_units, n_leaves), count.reshape(n_units, n_leaves).astype(np.int64)
+
+
+def _form_groups(group: np.ndarray, w: np.ndarray, fw: np.ndarray, slots: int
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct `group` ids (ascending), each group's plain mean of `w` and its form weight.
+
+    When the group ids are few enough to count in place (`slots`, at most a few per answer), they are
+    counted by `bincount` instead of sorted: the same sums, added in the same order, so the same bits.
+    """
+    if slots <= 4 * len(group) + 1024:
+        count = np.bincount(group, minlength=slots)
+        has = np.flatnonzero(count)
+        g_fw = np.empty(slots)
+        g_fw[group] = fw  # the answers of a group share their leaf and form, hence the form weight
+        return has, np.bincount(group, w, minlength=slots)[has] / count[has], g_fw[has]
+    groups, inverse = np.unique(group, return_inverse=True)
+    g_fw = np.empty(len(groups))
+    g_fw[inverse] = fw
+    return groups, np.bincount(inverse, w) / np.bincount(inverse), g_fw
