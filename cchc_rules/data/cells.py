@@ -81,28 +81,25 @@ def parse_leaf_rows(cells: np.ndarray, vocabulary: np.ndarray, leaf_of_row: np.n
     texts = pd.Series(vocabulary[used], dtype=object)
     u_na = np.append((texts == "NA").to_numpy(dtype=bool), False)  # the last slot serves empty cells
     parsed = np.flatnonzero(~u_na[:-1])
+    # one parse per rule kind (per list of level names for `levels`): a row of lookups per parse
+    groups: dict[tuple, int] = {}
+    group_of = np.full(len(leaves), -1, dtype=np.int64)
+    for j in np.unique(leaf_of_row):
+        key = (kinds[j], tuple(_levels(leaves[j]))) if kinds[j] == "levels" else (kinds[j],)
+        group_of[j] = groups.setdefault(key, len(groups))
+    u_value = np.full((len(groups), len(texts) + 1), np.nan)
+    u_status = np.full((len(groups), len(texts) + 1), EMPTY, dtype=np.int8)
+    u_reason = np.full((len(groups), len(texts) + 1), _OK, dtype=np.int64)
+    for key, g in groups.items():
+        first = leaves[int(np.flatnonzero(group_of == g)[0])] if key[0] == "levels" else None
+        _lookups(u_value[g], u_status[g], u_reason[g], texts, parsed, u_na, first, key[0], decimal)
     cell_leaf = np.repeat(leaf_of_row, n_s)
-    kind_names = sorted(set(kinds[j] for j in np.unique(leaf_of_row)))
-    kind_codes = np.array([kind_names.index(k) if k in kind_names else -1 for k in kinds], dtype=np.int64)
-    cell_kind = kind_codes[cell_leaf] if len(cell_leaf) else np.zeros(0, dtype=np.int64)
-    value = np.full(len(codes), np.nan)
-    status = np.full(len(codes), EMPTY, dtype=np.int8)
-    reason = np.full(len(codes), _OK, dtype=np.int64)
-    for k, kind in enumerate(kind_names):
-        at = np.flatnonzero(cell_kind == k)
-        if kind == "levels":  # each leaf its own level names: one parse per distinct list of names
-            by_names: dict[tuple[str, ...], list[int]] = {}
-            for j in np.unique(leaf_of_row[at // n_s] if len(at) else []):
-                by_names.setdefault(tuple(_levels(leaves[j])), []).append(int(j))
-            for js in by_names.values():
-                sub = at[np.isin(cell_leaf[at], js)]
-                _fill(value, status, reason, sub, codes[sub], texts, parsed, u_na, leaves[js[0]], kind, decimal)
-        else:
-            _fill(value, status, reason, at, codes[at], texts, parsed, u_na, None, kind, decimal)
-            if kind == "points":  # each leaf's own maximum
-                high = np.array([_entry_max(leaf) for leaf in leaves])[cell_leaf[at]]
-                over = at[(status[at] == VALUE) & (value[at] > high)]
-                value[over], status[over], reason[over] = np.nan, EMPTY, _RANGE
+    cell_group = group_of[cell_leaf] if len(cell_leaf) else np.zeros(0, dtype=np.int64)
+    value, status, reason = u_value[cell_group, codes], u_status[cell_group, codes], u_reason[cell_group, codes]
+    if "points" in kinds:  # each points leaf's own maximum (no bound for other kinds)
+        high = np.array([_entry_max(leaf) if k == "points" else np.inf for leaf, k in zip(leaves, kinds, strict=True)])
+        over = np.flatnonzero((status == VALUE) & (value > high[cell_leaf]))
+        value[over], status[over], reason[over] = np.nan, EMPTY, _RANGE
     bad = np.flatnonzero(reason != _OK)
     for cell in bad[np.lexsort((bad % n_s, bad // n_s, cell_leaf[bad]))]:
         j = int(cell_leaf[cell])
@@ -111,20 +108,17 @@ def parse_leaf_rows(cells: np.ndarray, vocabulary: np.ndarray, leaf_of_row: np.n
     return value.reshape(-1, n_s), status.reshape(-1, n_s)
 
 
-def _fill(value: np.ndarray, status: np.ndarray, reason: np.ndarray, at: np.ndarray, codes: np.ndarray,
-          texts: pd.Series, parsed: np.ndarray, u_na: np.ndarray, leaf: Node | None, kind: str, decimal: str) -> None:
-    """Set the cells `at` (codes into `texts`, −1 empty) as `parse_cells` does for one leaf of `kind`."""
+def _lookups(u_value: np.ndarray, u_status: np.ndarray, u_reason: np.ndarray, texts: pd.Series,
+             parsed: np.ndarray, u_na: np.ndarray, leaf: Node | None, kind: str, decimal: str) -> None:
+    """Fill one rule kind's value, status and reason per text (the last slot: empty cells) as `parse_cells`
+    does for one leaf; a points leaf's maximum is checked by the caller."""
     vals, why, zero = _kind_values(texts.iloc[parsed], leaf, kind, decimal)
     ok = why == _OK
-    u_value = np.full(len(texts) + 1, np.nan)
-    u_status = np.full(len(texts) + 1, EMPTY, dtype=np.int8)
     u_status[u_na] = EMPTY if kind.startswith("adjustment") else NA
     u_value[parsed[ok & ~zero]] = vals[ok & ~zero]
     u_status[parsed[ok & ~zero]] = VALUE
     u_status[parsed[ok & zero]] = ZERO_TOTAL
-    u_reason = np.full(len(texts) + 1, _OK)
     u_reason[parsed] = why
-    value[at], status[at], reason[at] = u_value[codes], u_status[codes], u_reason[codes]
 
 
 def _kind_values(texts: pd.Series, leaf: Node | None, kind: str, decimal: str):
