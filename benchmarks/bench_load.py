@@ -10,7 +10,13 @@ its own. Rows:
                every cell (what `load_dataset` did before the columnar reader);
   pyarrow      a typed columnar read of the same CSV files (every column declared text), nothing
                checked or parsed: the floor for reading;
-  pandas       `pandas.read_csv` of the same files with inferred types, nothing checked.
+  pandas       `pandas.read_csv` of the same files with inferred types, nothing checked;
+  pyarrow streamed  the same typed read batch by batch (`pyarrow.csv.open_csv`, 16 MiB blocks), each
+               batch dropped once read: the floor for a loader that streams (memory flat in rows).
+Past 10,000 units the folder is not synthesized (far too slow) but built from the 10,000-unit case
+by writing its rows again with new unit ids (`U00001` becomes `U0100001` in copy 1, and so on, in
+every file), into a temporary folder deleted afterwards; there the rows that hold every cell in
+memory at once (plain path, pandas, pyarrow) are skipped, and a row that fails says why.
 """
 
 from __future__ import annotations
@@ -18,10 +24,14 @@ from __future__ import annotations
 import argparse
 import json
 import platform
+import re
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+LARGE = 100_000  # from here on: built by copying the 10,000-unit case, only the rows that can stream
+BASE = 10_000
 
 RUN = {
     "cchc-rules": """
@@ -43,7 +53,8 @@ import pyarrow as pa
 from pyarrow import csv
 for name in ("units", "assessments", "survey"):
     path = folder / f"{name}.csv"
-    header = path.read_text(encoding="utf-8-sig").split("\\n", 1)[0].split(",")
+    with path.open(encoding="utf-8-sig") as f:
+        header = f.readline().rstrip("\\n").split(",")
     csv.read_csv(path, convert_options=csv.ConvertOptions(column_types={c: pa.string() for c in header}))
 """,
     "pandas": """
@@ -51,7 +62,20 @@ import pandas as pd
 for name in ("units", "assessments", "survey"):
     pd.read_csv(folder / f"{name}.csv")
 """,
+    "pyarrow streamed": """
+import pyarrow as pa
+from pyarrow import csv
+for name in ("units", "assessments", "survey"):
+    path = folder / f"{name}.csv"
+    with path.open(encoding="utf-8-sig") as f:
+        header = f.readline().rstrip("\\n").split(",")
+    reader = csv.open_csv(path, read_options=csv.ReadOptions(block_size=1 << 24),
+                          convert_options=csv.ConvertOptions(column_types={c: pa.string() for c in header}))
+    for batch in reader:
+        del batch
+""",
 }
+STREAMING = ("cchc-rules", "pyarrow streamed")  # the rows run past LARGE units
 
 CHILD = """
 import resource, sys, time
@@ -59,45 +83,89 @@ from pathlib import Path
 from cchc_rules.data.synthetic import synthetic_rulebook
 folder = Path(sys.argv[1]); rulebook = synthetic_rulebook(150, seed=0)
 best = float("inf")
-for _ in range(int(sys.argv[2])):
-    t = time.perf_counter()
+try:
+    for _ in range(int(sys.argv[2])):
+        t = time.perf_counter()
 {body}
-    best = min(best, time.perf_counter() - t)
-print(best, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+        best = min(best, time.perf_counter() - t)
+except Exception as exc:  # e.g. a size limit: the row says why instead of a time
+    print("FAILED", type(exc).__name__, str(exc).splitlines()[0][:150] if str(exc) else "")
+else:
+    print(best, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 """
 
 
-def make_case(units: int, folder: Path) -> float:
-    """Write the synthetic dataset; its CSV size in MB."""
+def make_case(units: int, folder: Path, base: Path | None = None) -> float:
+    """Write the synthetic dataset (copies of the `base` case past `LARGE` units); its CSV size in MB."""
     from cchc_rules.data.load import write_dataset
     from cchc_rules.data.synthetic import synthesize, synthetic_rulebook
 
-    write_dataset(synthesize(synthetic_rulebook(150, seed=0), units, seed=2024), folder)
+    if units >= LARGE and base is not None:
+        copy_case(base, units // BASE, folder)
+    else:
+        write_dataset(synthesize(synthetic_rulebook(150, seed=0), units, seed=2024), folder)
     return sum(p.stat().st_size for p in folder.glob("*.csv")) / 2**20
 
 
-def measure(name: str, folder: Path, repeats: int) -> tuple[float, float]:
-    """Best seconds and peak MB of one row, in a process of its own."""
-    body = "\n".join("    " + line for line in RUN[name].strip().splitlines())
-    out = subprocess.run([sys.executable, "-c", CHILD.format(body=body), str(folder), str(repeats)],
-                         check=True, capture_output=True, text=True).stdout.split()
-    return float(out[0]), float(out[1])
+def copy_case(base: Path, copies: int, folder: Path) -> None:
+    """`copies` × the units of `base` (ids `U` + 5 digits): every row of every CSV file written again per
+    copy with the copy's number after the `U` of each id, so the copies are distinct units."""
+    import shutil
+
+    folder.mkdir(parents=True)
+    shutil.copy(base / "dataset.yaml", folder / "dataset.yaml")
+    for name in ("units.csv", "assessments.csv", "survey.csv"):
+        data = (base / name).read_bytes()
+        cut = data.index(b"\n") + 1
+        header, body = data[:cut], data[cut:]
+        if body.count(b"U") != len(re.findall(rb"U\d{5}", body)):  # only unit ids hold a U
+            raise SystemExit(f"{name}: a U that is not a unit id; cannot copy the case")
+        with (folder / name).open("wb") as out:
+            out.write(header)
+            for k in range(copies):
+                out.write(body.replace(b"U", b"U%02d" % k) if copies <= 100 else body.replace(b"U", b"U%04d" % k))
+
+
+def measure(name: str, folder: Path, repeats: int) -> tuple[float, float] | str:
+    """Best seconds and peak MB of one row, in a process of its own; or why it failed."""
+    body = "\n".join("        " + line for line in RUN[name].strip().splitlines())
+    done = subprocess.run([sys.executable, "-c", CHILD.format(body=body), str(folder), str(repeats)],
+                          capture_output=True, text=True)
+    out = done.stdout.strip()
+    if done.returncode or out.startswith("FAILED"):
+        lines = (out or done.stderr.strip() or f"exit {done.returncode}").splitlines()
+        return lines[-1].removeprefix("FAILED ")
+    seconds, peak = out.split()
+    return float(seconds), float(peak)
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks.bench_load", description=__doc__.splitlines()[0])
-    ap.add_argument("--units", type=int, nargs="+", default=[1_000, 10_000])
+    ap.add_argument("--units", type=int, nargs="+", default=[10_000, 1_000_000],
+                    help="sizes to measure; from 100,000 on, a multiple of 10,000 built by copying (default: 10k, 1M)")
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
     rows = []
-    for units in args.units:
-        with tempfile.TemporaryDirectory() as tmp:
-            folder = Path(tmp) / "data"
-            size = make_case(units, folder)
+    with tempfile.TemporaryDirectory() as tmp:
+        base = None
+        if any(u >= LARGE for u in args.units):
+            base = Path(tmp) / "base"
+            make_case(BASE, base)
+        for units in sorted(args.units):
+            folder = Path(tmp) / f"data{units}"
+            size = make_case(units, folder, base)
             for name in RUN:
-                seconds, peak = measure(name, folder, args.repeats)
-                rows.append({"units": units, "csv_mb": size, "what": name, "seconds": seconds, "peak_mb": peak})
+                if units >= LARGE and name not in STREAMING:
+                    continue
+                got = measure(name, folder, args.repeats if units < LARGE else 1)
+                seconds, peak = got if isinstance(got, tuple) else (None, None)
+                rows.append({"units": units, "csv_mb": size, "what": name, "seconds": seconds, "peak_mb": peak,
+                             "failed": got if isinstance(got, str) else None})
+            if folder != base:
+                import shutil
+
+                shutil.rmtree(folder)  # a million units take 7 GB of disk: one size at a time
     if args.json:
         print(json.dumps(rows, indent=1))
         return 0
@@ -105,6 +173,9 @@ def main(argv: list[str] | None = None) -> int:
     print("| units | CSV MB | what | time (s) | peak RSS (MB) | peak ÷ CSV |")
     print("|---:|---:|---|---:|---:|---:|")
     for r in rows:
+        if r["failed"]:
+            print(f"| {r['units']:,} | {r['csv_mb']:.0f} | {r['what']} | failed: {r['failed']} | | |")
+            continue
         print(f"| {r['units']:,} | {r['csv_mb']:.0f} | {r['what']} | {r['seconds']:.2f} | {r['peak_mb']:,.0f} "
               f"| {r['peak_mb'] / r['csv_mb']:.1f}× |")
     return 0

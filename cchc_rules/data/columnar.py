@@ -41,17 +41,20 @@ class Columns:
         return np.fromiter((t is None for t in self.texts[k]), dtype=bool, count=len(self.texts[k]))[self.codes[k]]
 
 
-def read_csv_columnar(data: bytes, separator: str) -> Columns | None:
-    """The cells of a CSV below its header row; None when the file is not plain enough for this path."""
+def read_csv_columnar(data: bytes | memoryview, separator: str) -> Columns | None:
+    """The cells of a CSV below its header row; None when the file is not plain enough for this path.
+
+    Each column is dictionary-encoded while it is parsed (no text column of row count is built)."""
     try:
         table = pacsv.read_csv(
-            pa.BufferReader(data),
+            pa.BufferReader(pa.py_buffer(data)),
             read_options=pacsv.ReadOptions(autogenerate_column_names=True, block_size=_BLOCK),
             parse_options=pacsv.ParseOptions(delimiter=separator, newlines_in_values=True,
                                               ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(column_types=_all_text(data, separator), strings_can_be_null=False,
                                                  quoted_strings_can_be_null=False),
         )
+        table = table.unify_dictionaries().combine_chunks()  # one dictionary per column, in order of first use
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, UnicodeDecodeError):
         return None
     if table.num_rows == 0:
@@ -65,16 +68,26 @@ def read_csv_columnar(data: bytes, separator: str) -> Columns | None:
     return Columns(header, codes, texts, np.arange(2, table.num_rows + 1, dtype=np.int64))
 
 
-def _all_text(data: bytes, separator: str) -> dict[str, pa.DataType]:
-    """Every column typed as text (the header line says how many there may be; extra names are ignored)."""
-    first = data[: data.find(b"\n") if b"\n" in data else len(data)]
-    return {f"f{i}": pa.string() for i in range(first.count(separator.encode()) + 1 + first.count(b'"'))}
+def _all_text(data: bytes | memoryview, separator: str) -> dict[str, pa.DataType]:
+    """Every column typed as dictionary-encoded text (the header line says how many there may be; extra
+    names are ignored)."""
+    head = bytes(data[:_HEAD])
+    first = head[: head.find(b"\n")] if b"\n" in head else bytes(data).split(b"\n", 1)[0]
+    n = first.count(separator.encode()) + 1 + first.count(b'"')
+    return {f"f{i}": pa.dictionary(pa.int32(), pa.string()) for i in range(n)}
+
+
+_HEAD = 1 << 16
+_PLAIN = r"^[!-~]([ -~]*[!-~])?$"  # printable ASCII, no space at either end: `clean` and `strip` leave it as is
 
 
 def _encoded(column: pa.ChunkedArray) -> tuple[list[str | None], np.ndarray]:
     """The column's distinct texts, tidied (`safe_text.clean`: NFC, no control characters; trimmed; "" → None),
     and each row's index into them."""
-    encoded = pc.dictionary_encode(column).combine_chunks()
+    if column.num_chunks == 0:
+        return [], np.zeros(0, dtype=np.intp)
+    encoded = column.chunk(0)
     raw = encoded.dictionary.to_pylist()
-    texts = [clean(t).strip() or None for t in raw]
+    plain = pc.match_substring_regex(encoded.dictionary, _PLAIN).to_numpy(zero_copy_only=False)
+    texts = [t if p else (clean(t).strip() or None) for t, p in zip(raw, plain, strict=True)]
     return texts, encoded.indices.to_numpy(zero_copy_only=False).astype(np.intp, copy=False)

@@ -390,17 +390,16 @@ def _survey(dataset: Dataset, book: Book, units: pd.DataFrame, index: pd.Index, 
         kind = book.kinds[leaf[i]] if leaf[i] >= 0 else "adjustment"
         dp.add_at(problems, dp.NOT_SURVEY, table, i, "criterion_id", criterion=table["criterion_id"].iat[i],
                   kind=kind, survey=survey_ids)
-    respondent = table["respondent_id"]
-    for i in np.flatnonzero(respondent.isna().to_numpy()):
+    resp_code = coded(table, "respondent_id")[0]
+    for i in np.flatnonzero(resp_code < 0):
         dp.add_at(problems, dp.EMPTY_ID, table, i, "respondent_id", name="respondent_id")
-    valid = (unit >= 0) & np.isin(leaf, survey_leaves) & respondent.notna().to_numpy()
+    valid = (unit >= 0) & np.isin(leaf, survey_leaves) & (resp_code >= 0)
     rows = np.flatnonzero(valid)
     applies = _applies(book, group_of, unit[rows], leaf[rows])
     for r in rows[~applies]:
         dp.add_at(problems, dp.NOT_APPLICABLE_HERE, table, r, "answer", criterion=book.leaf_ids[leaf[r]],
                   group=book.groups[group_of[unit[r]]], unit=table["unit_id"].iat[r], value=table["answer"].iat[r])
     valid[rows[~applies]] = False
-    resp_code = coded(table, "respondent_id")[0]
     dup = _duplicates(table, (resp_code * n_u + unit) * n_l + leaf, valid, problems, dp.DUPLICATE_ANSWER,
                       respondent="respondent_id", unit="unit_id", criterion="criterion_id")
     valid &= ~dup
@@ -440,7 +439,7 @@ def _answer_weights(table: pd.DataFrame, book: Book, unit: np.ndarray, leaf: np.
     answer = table["answer"]
     answer_codes, answer_texts = coded(table, "answer")
     form_codes, form_texts = coded(table, "form")
-    own = (table["respondent_unit"] == table["unit_id"]).to_numpy(dtype=bool)
+    own = _same_text(table, "respondent_unit", "unit_id")
     rows = np.flatnonzero(valid)
     for j, sel in _by(leaf[rows]):
         r = rows[sel]
@@ -461,6 +460,14 @@ def _answer_weights(table: pd.DataFrame, book: Book, unit: np.ndarray, leaf: np.
             else:
                 dp.add_at(problems, dp.UNKNOWN_ANSWER, table, r[k], "answer", value=text, options=options, skip=skip)
     return weight, form_weight, counted
+
+
+def _same_text(table: pd.DataFrame, a: str, b: str) -> np.ndarray:
+    """Per row: the cells of columns `a` and `b` hold the same text (two empty cells do not)."""
+    a_codes, a_texts = coded(table, a)
+    b_codes, b_texts = coded(table, b)
+    in_b = np.append(pd.Index(b_texts).get_indexer(a_texts), -1)[a_codes]  # −1: empty, or no such text in b
+    return (in_b >= 0) & (in_b == b_codes)
 
 
 def _asked(answers: Answers, n_units: int, n_leaves: int) -> np.ndarray:

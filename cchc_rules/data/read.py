@@ -307,15 +307,21 @@ def read_csv(path: Path, problems: Problems) -> pd.DataFrame | None:
         data = path.read_bytes() if size <= limits.value(limits.TABLE_BYTES) else b""
     except OSError:
         data = b""
-    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
-    if body.strip():
-        head = body.split(b"\n", 1)[0].decode("utf-8", errors="replace")
+    body = memoryview(data)[3:] if data.startswith(b"\xef\xbb\xbf") else memoryview(data)
+    if _has_text(body):
+        end = data.find(b"\n", len(data) - len(body))
+        head = bytes(body[: end - (len(data) - len(body))] if end >= 0 else body).decode("utf-8", errors="replace")
         fast = read_csv_columnar(body, _separator(head))
         if fast is not None:
             if not _within_shape(len(fast.rows), len(fast.header), Pos(str(path)), problems):
                 return None
             return _tidy_columns(fast, str(path))
     return read_csv_plain(path, problems)
+
+
+def _has_text(body: memoryview) -> bool:
+    """Whether the bytes hold anything but white space (looking at the start first, as a file has text there)."""
+    return bool(bytes(body[:4096]).strip()) or bool(bytes(body).strip())
 
 
 def read_csv_plain(path: Path, problems: Problems) -> pd.DataFrame | None:
