@@ -1,0 +1,144 @@
+"""The fast CSV path (columnar read, parsing many leaves at once) gives the plain path's Inputs and messages.
+
+A small synthetic dataset is written as a folder and bad cells are placed by hand in many columns
+of both tables; their places (file line, column) and codes below are worked out from where they
+were written, not taken from the code.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from cchc_rules.data import cells as cells_module
+from cchc_rules.data import parse as parse_module
+from cchc_rules.data.columnar import read_csv_columnar
+from cchc_rules.data.load import write_dataset
+from cchc_rules.data.model import EMPTY, VALUE, Dataset, Inputs
+from cchc_rules.data.parse import parse
+from cchc_rules.data.read import read_csv_plain, read_dataset, read_meta, shape
+from cchc_rules.data.synthetic import synthesize, synthetic_rulebook
+from cchc_rules.dsl.models import Rulebook
+from cchc_rules.problems import Problem, Problems
+
+STAGE_COLUMN = {"self": 3, "appraisal_1": 4, "appraisal_2": 5}  # unit_id, criterion_id, then the stages
+# (unit, criterion, stage, text written, the code it must give or None for a good value)
+BAD_ASSESSMENTS = [
+    ("U2", "1.1.3", "self", "3", "D336"),  # points, at most 2.5
+    ("U2", "1.1.5", "self", "abc", "D330"),  # points: not a number
+    ("U2", "1.1.5", "appraisal_2", "2.25", None),  # points: exactly its maximum 2.25
+    ("U3", "1.1.4", "appraisal_1", "maybe", "D333"),  # binary
+    ("U4", "3.1.4", "appraisal_2", "excellent", "D334"),  # levels good/full/partial/none
+    ("U5", "1.1.2", "self", "5/3", "D338"),  # ratio: done above the total
+    ("U6", "4.1.2", "appraisal_1", "2,5", "D331"),  # linear: a decimal comma where the dataset says "."
+    ("U3", "3.1.5", "self", "1.5", "D337"),  # deduct: not a whole count
+    ("U7", "2.1.1", "appraisal_2", "-1", "D336"),  # points: below 0
+]
+
+
+@pytest.fixture(scope="module")
+def case(tmp_path_factory: pytest.TempPathFactory) -> tuple[Rulebook, Path, list[tuple[str, int, int]]]:
+    """The rulebook, the folder with bad cells, and the (code, line, column) each bad cell must give."""
+    rulebook = synthetic_rulebook(40, seed=0)
+    folder = tmp_path_factory.mktemp("fast") / "data"
+    write_dataset(synthesize(rulebook, 8, seed=3), folder)
+    expected = []
+    path = folder / "assessments.csv"
+    lines = path.read_text(encoding="utf-8-sig").rstrip("\n").split("\n")
+    lines = lines[:1] + lines[:0:-1]  # rows in reverse: a later leaf's rows come first in the file
+    for unit, criterion, stage, text, code in BAD_ASSESSMENTS:
+        i = next(k for k, line in enumerate(lines) if line.startswith(f"{unit},{criterion},"))
+        cells = lines[i].split(",")
+        cells[STAGE_COLUMN[stage] - 1] = f'"{text}"' if "," in text else text
+        lines[i] = ",".join(cells)
+        if code:
+            expected.append((code, i + 1, STAGE_COLUMN[stage]))  # line i of the list is the file's line i + 1
+    path.write_text("\ufeff" + "\n".join(lines), encoding="utf-8")
+    survey = folder / "survey.csv"
+    lines = survey.read_text(encoding="utf-8-sig").split("\n")
+    for i in (1, 17):  # the answer column is the 5th
+        cells = lines[i].split(",")
+        cells[4] = "Z"
+        lines[i] = ",".join(cells)
+        expected.append(("D335", i + 1, 5))
+    survey.write_text("\ufeff" + "\n".join(lines), encoding="utf-8")
+    return rulebook, folder, expected
+
+
+def _fast(rulebook: Rulebook, folder: Path) -> tuple[Inputs, list[Problem]]:
+    problems = Problems()
+    dataset = read_dataset(folder, problems)
+    assert dataset is not None
+    return parse(dataset, rulebook, problems), problems.items
+
+
+def _plain(rulebook: Rulebook, folder: Path) -> tuple[Inputs, list[Problem]]:
+    problems = Problems()
+    tables = {k: shape(k, read_csv_plain(folder / f"{k}.csv", problems)) for k in ("units", "assessments", "survey")}
+    meta = read_meta(folder, problems)
+    dataset = Dataset(tables["units"], tables["assessments"], tables["survey"], meta, path=folder)
+    return parse(dataset, rulebook, problems), problems.items
+
+
+def _leaf_by_leaf(cells, vocabulary, leaf_of_row, leaves, kinds, decimal, table, rows, stages, problems):
+    """What parsing did before `parse_leaf_rows`: `parse_cells` once per leaf, in leaf order."""
+    value = np.full(cells.shape, np.nan)
+    status = np.full(cells.shape, EMPTY, dtype=np.int8)
+    for j in np.unique(leaf_of_row):
+        sel = np.flatnonzero(leaf_of_row == j)
+        value[sel], status[sel] = cells_module.parse_cells(cells[sel], vocabulary, leaves[j], kinds[j], decimal,
+                                                           table, rows[sel], stages, problems)
+    return value, status
+
+
+def _same(a: tuple[Inputs, list[Problem]], b: tuple[Inputs, list[Problem]]) -> None:
+    for name in ("value", "status", "adjustment", "survey_n"):
+        x, y = getattr(a[0], name), getattr(b[0], name)
+        assert x.dtype == y.dtype and x.shape == y.shape and x.tobytes() == y.tobytes(), name
+    assert [(p.code, p.pos, p.params, p.severity) for p in a[0].notes] == \
+        [(p.code, p.pos, p.params, p.severity) for p in b[0].notes]
+    assert [(p.code, p.pos, p.params, p.severity, p.column) for p in a[1]] == \
+        [(p.code, p.pos, p.params, p.severity, p.column) for p in b[1]]
+
+
+def test_the_files_take_the_columnar_path(case) -> None:
+    _, folder, _ = case
+    for name in ("units", "assessments", "survey"):
+        data = (folder / f"{name}.csv").read_bytes()[3:]  # after the BOM
+        assert read_csv_columnar(data, ",") is not None
+
+
+def test_fast_and_plain_paths_give_identical_inputs_and_messages(case) -> None:
+    rulebook, folder, _ = case
+    _same(_fast(rulebook, folder), _plain(rulebook, folder))
+
+
+def test_many_leaves_at_once_equal_leaf_by_leaf(case, monkeypatch: pytest.MonkeyPatch) -> None:
+    rulebook, folder, _ = case
+    fast = _fast(rulebook, folder)
+    monkeypatch.setattr(parse_module, "parse_leaf_rows", _leaf_by_leaf)
+    _same(fast, _fast(rulebook, folder))
+
+
+def test_each_bad_cell_is_reported_where_it_was_written(case) -> None:
+    rulebook, folder, expected = case
+    _, problems = _fast(rulebook, folder)
+    got = sorted((p.code, p.pos.line, p.pos.col) for p in problems if p.severity == "error")
+    assert got == sorted(expected)
+    assert all(p.pos.file.endswith(("assessments.csv", "survey.csv")) for p in problems if p.severity == "error")
+
+
+def test_good_and_bad_cells_parse_to_the_values_written(case) -> None:
+    rulebook, folder, _ = case
+    inputs, _ = _fast(rulebook, folder)
+    unit = {u: i for i, u in enumerate(inputs.units["unit_id"])}
+    leaf = {lid: j for j, lid in enumerate(inputs.leaf_ids)}
+    stage = {s: k for k, s in enumerate(inputs.stages)}
+    at = (unit["U2"], leaf["1.1.5"], stage["appraisal_2"])
+    assert inputs.status[at] == VALUE and inputs.value[at] == 2.25
+    for u, criterion, s, _, code in BAD_ASSESSMENTS:
+        if code:  # a bad cell is no value: the stage is empty (an earlier stage carries over)
+            at = (unit[u], leaf[criterion], stage[s])
+            assert inputs.status[at] == EMPTY and np.isnan(inputs.value[at])
