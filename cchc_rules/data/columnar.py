@@ -24,8 +24,8 @@ _BLOCK = 1 << 24  # 16 MiB blocks: a few per large file, so both cores parse
 
 @dataclass
 class Columns:
-    """A CSV read column by column: its header texts and, per column (in order), each row's code into
-    the column's distinct texts, tidied (None = empty cell); `rows` numbers the rows as a
+    """A CSV read column by column: its header texts and, per column (in order), each row's code (int32)
+    into the column's distinct texts, tidied (None = empty cell); `rows` numbers the rows as a
     spreadsheet does (the header is row 1)."""
 
     header: list[str]
@@ -90,4 +90,4 @@ def _encoded(column: pa.ChunkedArray) -> tuple[list[str | None], np.ndarray]:
     raw = encoded.dictionary.to_pylist()
     plain = pc.match_substring_regex(encoded.dictionary, _PLAIN).to_numpy(zero_copy_only=False)
     texts = [t if p else (clean(t).strip() or None) for t, p in zip(raw, plain, strict=True)]
-    return texts, encoded.indices.to_numpy(zero_copy_only=False).astype(np.intp, copy=False)
+    return texts, encoded.indices.to_numpy(zero_copy_only=False)  # int32, as Arrow holds them

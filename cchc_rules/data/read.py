@@ -130,7 +130,9 @@ def _tidy_columns(read: Columns, file: str) -> pd.DataFrame:
     empty = {name: read.empty(k) for k, name in enumerate(cells)}
     keep = _kept_rows(cells, empty, len(df))
     df = _drop_blank(df, cells, empty)
-    keep_codes(df, {name: (read.codes[k][keep], read.texts[k]) for k, name in enumerate(cells) if name in df.columns})
+    every = bool(keep.all())  # the usual case: the reader's codes are kept as they are (no copy)
+    keep_codes(df, {name: (read.codes[k] if every else read.codes[k][keep], read.texts[k])
+                    for k, name in enumerate(cells) if name in df.columns})
     return df
 
 
