@@ -76,25 +76,25 @@ def parse_leaf_rows(cells: np.ndarray, vocabulary: np.ndarray, leaf_of_row: np.n
     present[flat + 1] = True
     present[0] = False
     used = np.flatnonzero(present) - 1
-    renumber = np.cumsum(present) - 1
-    codes = np.where(flat >= 0, renumber[flat + 1], -1)
+    renumber = (np.cumsum(present) - 1).astype(np.int32)  # slot 0 (empty cells) stays −1
+    codes = renumber[flat + 1]
     texts = pd.Series(vocabulary[used], dtype=object)
     u_na = np.append((texts == "NA").to_numpy(dtype=bool), False)  # the last slot serves empty cells
     parsed = np.flatnonzero(~u_na[:-1])
     # one parse per rule kind (per list of level names for `levels`): a row of lookups per parse
     groups: dict[tuple, int] = {}
-    group_of = np.full(len(leaves), -1, dtype=np.int64)
+    group_of = np.full(len(leaves), -1, dtype=np.int16)  # a handful of kinds and level lists
     for j in np.unique(leaf_of_row):
         key = (kinds[j], tuple(_levels(leaves[j]))) if kinds[j] == "levels" else (kinds[j],)
         group_of[j] = groups.setdefault(key, len(groups))
     u_value = np.full((len(groups), len(texts) + 1), np.nan)
     u_status = np.full((len(groups), len(texts) + 1), EMPTY, dtype=np.int8)
-    u_reason = np.full((len(groups), len(texts) + 1), _OK, dtype=np.int64)
+    u_reason = np.full((len(groups), len(texts) + 1), _OK, dtype=np.int8)
     for key, g in groups.items():
         first = leaves[int(np.flatnonzero(group_of == g)[0])] if key[0] == "levels" else None
         _lookups(u_value[g], u_status[g], u_reason[g], texts, parsed, u_na, first, key[0], decimal)
-    cell_leaf = np.repeat(leaf_of_row, n_s)
-    cell_group = group_of[cell_leaf] if len(cell_leaf) else np.zeros(0, dtype=np.int64)
+    cell_leaf = np.repeat(leaf_of_row.astype(np.int32), n_s)
+    cell_group = group_of[cell_leaf] if len(cell_leaf) else np.zeros(0, dtype=np.int16)
     value, status, reason = u_value[cell_group, codes], u_status[cell_group, codes], u_reason[cell_group, codes]
     if "points" in kinds:  # each points leaf's own maximum (no bound for other kinds)
         high = np.array([_entry_max(leaf) if k == "points" else np.inf for leaf, k in zip(leaves, kinds, strict=True)])

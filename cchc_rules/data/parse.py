@@ -351,7 +351,7 @@ def _assessments(dataset: Dataset, book: Book, index: pd.Index, group_of: np.nda
 
 def _stage_cells(table: pd.DataFrame, stages: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """Each row's cell of each stage as a code (−1: empty or no such column) into one array of texts."""
-    cells = np.full((len(table), len(stages)), -1, dtype=np.intp)
+    cells = np.full((len(table), len(stages)), -1, dtype=np.int32)  # a column's distinct texts are far fewer
     texts: list[np.ndarray] = []
     offset = 0
     for s, stage in enumerate(stages):
