@@ -11,6 +11,7 @@ plain reader runs, with its located messages.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
@@ -41,38 +42,70 @@ class Columns:
         return np.fromiter((t is None for t in self.texts[k]), dtype=bool, count=len(self.texts[k]))[self.codes[k]]
 
 
-def read_csv_columnar(data: bytes | memoryview, separator: str) -> Columns | None:
+class TooLong(Exception):
+    """The file has more rows or columns than allowed; reading stopped there."""
+
+    def __init__(self, rows: int, columns: int):
+        super().__init__(rows, columns)
+        self.rows, self.columns = rows, columns
+
+
+def read_csv_columnar(source: bytes | memoryview | Path, separator: str, header: bytes | None = None,
+                      max_rows: int | None = None, max_columns: int | None = None) -> Columns | None:
     """The cells of a CSV below its header row; None when the file is not plain enough for this path.
 
-    Each column is dictionary-encoded while it is parsed (no text column of row count is built)."""
+    A file (`source` a path; a UTF-8 BOM is skipped) is read block by block (`_BLOCK` bytes): its
+    bytes are never held whole, each column is dictionary-encoded while it is parsed (no text column
+    of row count is built), and reading stops with `TooLong` as soon as the rows (below the header)
+    pass `max_rows` or the columns `max_columns`. `header` is the file's first line (read from
+    `source` when it is bytes).
+    """
+    first = header if header is not None else _first_line(source)
     try:
-        table = pacsv.read_csv(
-            pa.BufferReader(pa.py_buffer(data)),
+        reader = pacsv.open_csv(
+            str(source) if isinstance(source, Path) else pa.BufferReader(pa.py_buffer(source)),
             read_options=pacsv.ReadOptions(autogenerate_column_names=True, block_size=_BLOCK),
             parse_options=pacsv.ParseOptions(delimiter=separator, newlines_in_values=True,
                                               ignore_empty_lines=False),
-            convert_options=pacsv.ConvertOptions(column_types=_all_text(data, separator), strings_can_be_null=False,
+            convert_options=pacsv.ConvertOptions(column_types=_all_text(first, separator), strings_can_be_null=False,
                                                  quoted_strings_can_be_null=False),
         )
-        table = table.unify_dictionaries().combine_chunks()  # one dictionary per column, in order of first use
+        batches, rows = [], 0
+        for batch in reader:
+            rows += batch.num_rows
+            if max_columns is not None and batch.num_columns > max_columns:
+                raise TooLong(max(rows - 1, 0), batch.num_columns)
+            if max_rows is not None and rows - 1 > max_rows:
+                raise TooLong(rows - 1, batch.num_columns)
+            batches.append(batch)
+        if not batches:
+            return None
+        table = pa.Table.from_batches(batches).unify_dictionaries().combine_chunks()  # one dictionary per column
+        del batches
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, UnicodeDecodeError):
         return None
     if table.num_rows == 0:
         return None
-    header, codes, texts = [], [], []
+    header_texts, codes, texts = [], [], []
     for name in table.column_names:
         tidied, indices = _encoded(table.column(name))
-        header.append(tidied[indices[0]] or "")
+        header_texts.append(tidied[indices[0]] or "")
         codes.append(indices[1:])
         texts.append(tidied)
-    return Columns(header, codes, texts, np.arange(2, table.num_rows + 1, dtype=np.int64))
+    return Columns(header_texts, codes, texts, np.arange(2, table.num_rows + 1, dtype=np.int64))
 
 
-def _all_text(data: bytes | memoryview, separator: str) -> dict[str, pa.DataType]:
+def _first_line(data: bytes | memoryview | Path) -> bytes:
+    if isinstance(data, Path):
+        with data.open("rb") as f:
+            data = f.read(_HEAD)
+    head = bytes(data[:_HEAD])
+    return head[: head.find(b"\n")] if b"\n" in head else bytes(data).split(b"\n", 1)[0]
+
+
+def _all_text(first: bytes, separator: str) -> dict[str, pa.DataType]:
     """Every column typed as dictionary-encoded text (the header line says how many there may be; extra
     names are ignored)."""
-    head = bytes(data[:_HEAD])
-    first = head[: head.find(b"\n")] if b"\n" in head else bytes(data).split(b"\n", 1)[0]
     n = first.count(separator.encode()) + 1 + first.count(b'"')
     return {f"f{i}": pa.dictionary(pa.int32(), pa.string()) for i in range(n)}
 

@@ -26,7 +26,7 @@ import cchc_rules.places as places
 from cchc_rules import limits
 from cchc_rules.data import problems as dp
 from cchc_rules.data.coded import keep_codes, same_codes
-from cchc_rules.data.columnar import Columns, read_csv_columnar
+from cchc_rules.data.columnar import Columns, TooLong, read_csv_columnar
 from cchc_rules.data.model import Dataset, DatasetMeta
 from cchc_rules.dsl.source import LDict, read_yaml
 from cchc_rules.problems import Pos, Problems, define, nearest
@@ -304,26 +304,28 @@ def read_csv(path: Path, problems: Problems) -> pd.DataFrame | None:
     The columnar reader takes plain files within the limits (`limits`); anything else (and every
     problem's message) goes through `read_csv_plain`, which gives the same table.
     """
-    try:  # over the size limit: the plain path says so
+    try:  # over the size limit, or unreadable: the plain path says so
         size = path.stat().st_size
-        data = path.read_bytes() if size <= limits.value(limits.TABLE_BYTES) else b""
+        with path.open("rb") as f:
+            head = f.read(_HEAD) if size <= limits.value(limits.TABLE_BYTES) else b""
     except OSError:
-        data = b""
-    body = memoryview(data)[3:] if data.startswith(b"\xef\xbb\xbf") else memoryview(data)
-    if _has_text(body):
-        end = data.find(b"\n", len(data) - len(body))
-        head = bytes(body[: end - (len(data) - len(body))] if end >= 0 else body).decode("utf-8", errors="replace")
-        fast = read_csv_columnar(body, _separator(head))
+        size, head = 0, b""
+    body = head[3:] if head.startswith(b"\xef\xbb\xbf") else head
+    if body.strip() and (b"\n" in body or len(head) == size):  # else: a header line longer than _HEAD, or blank
+        first = body[: body.find(b"\n")] if b"\n" in body else body
+        try:
+            fast = read_csv_columnar(path, _separator(first.decode("utf-8", errors="replace")), header=first,
+                                     max_rows=limits.value(limits.TABLE_ROWS),
+                                     max_columns=limits.value(limits.TABLE_COLUMNS))
+        except TooLong as exc:
+            _within_shape(exc.rows, exc.columns, Pos(str(path)), problems)
+            return None
         if fast is not None:
-            if not _within_shape(len(fast.rows), len(fast.header), Pos(str(path)), problems):
-                return None
             return _tidy_columns(fast, str(path))
     return read_csv_plain(path, problems)
 
 
-def _has_text(body: memoryview) -> bool:
-    """Whether the bytes hold anything but white space (looking at the start first, as a file has text there)."""
-    return bool(bytes(body[:4096]).strip()) or bool(bytes(body).strip())
+_HEAD = 1 << 16  # the start of a file, read first: its header line and separator
 
 
 def read_csv_plain(path: Path, problems: Problems) -> pd.DataFrame | None:
