@@ -10,15 +10,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from cchc_rules.data import cells as cells_module
+from cchc_rules.data import columnar
 from cchc_rules.data import parse as parse_module
+from cchc_rules.data.coded import coded
 from cchc_rules.data.columnar import read_csv_columnar
 from cchc_rules.data.load import write_dataset
 from cchc_rules.data.model import EMPTY, VALUE, Dataset, Inputs
 from cchc_rules.data.parse import parse
-from cchc_rules.data.read import read_csv_plain, read_dataset, read_meta, shape
+from cchc_rules.data.read import read_csv, read_csv_plain, read_dataset, read_meta, shape
 from cchc_rules.data.synthetic import synthesize, synthetic_rulebook
 from cchc_rules.dsl.models import Rulebook
 from cchc_rules.problems import Problem, Problems
@@ -142,3 +145,27 @@ def test_good_and_bad_cells_parse_to_the_values_written(case) -> None:
         if code:  # a bad cell is no value: the stage is empty (an earlier stage carries over)
             at = (unit[u], leaf[criterion], stage[s])
             assert inputs.status[at] == EMPTY and np.isnan(inputs.value[at])
+
+
+def test_many_small_blocks_read_as_one(case, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Read 512 bytes at a time (a dictionary per block, unified afterwards), the same Inputs and messages."""
+    rulebook, folder, _ = case
+    whole = _fast(rulebook, folder)
+    monkeypatch.setattr(columnar, "_BLOCK", 512)
+    _same(whole, _fast(rulebook, folder))
+    table = read_csv(folder / "survey.csv", Problems())
+    for column in ("respondent_id", "form", "unit_id", "answer", "respondent_unit"):
+        codes, texts = coded(table, column)  # in order of first appearance, across the blocks
+        want_codes, want_texts = pd.factorize(table[column], use_na_sentinel=True)
+        assert codes.tolist() == want_codes.tolist() and list(texts) == list(want_texts)
+
+
+def test_reading_stops_at_the_row_limit(case, monkeypatch: pytest.MonkeyPatch) -> None:
+    """12 rows allowed: the survey (2 + 8 units × answers, far more than 12 rows) is refused with D361,
+    the first 512-byte block already past the limit."""
+    _, folder, _ = case
+    monkeypatch.setattr(columnar, "_BLOCK", 512)
+    monkeypatch.setenv("CCHC_MAX_TABLE_ROWS", "12")
+    problems = Problems()
+    assert read_csv(folder / "survey.csv", problems) is None
+    assert [(p.code, p.pos.file, p.params["limit"]) for p in problems] == [("D361", str(folder / "survey.csv"), 12)]
