@@ -78,7 +78,7 @@ for name in ("units", "assessments", "survey"):
 STREAMING = ("cchc-rules", "pyarrow streamed")  # the rows run past LARGE units
 
 CHILD = """
-import resource, sys, time
+import re, resource, sys, time
 from pathlib import Path
 from cchc_rules.data.synthetic import synthetic_rulebook
 folder = Path(sys.argv[1]); rulebook = synthetic_rulebook(150, seed=0)
@@ -89,9 +89,14 @@ try:
 {body}
         best = min(best, time.perf_counter() - t)
 except Exception as exc:  # e.g. a size limit: the row says why instead of a time
-    print("FAILED", type(exc).__name__, str(exc).splitlines()[0][:150] if str(exc) else "")
+    found = getattr(exc, "errors", None)
+    why = "; ".join(sorted({{f"{{p.code}} {{p.what('en')}}" for p in found}})) if found else str(exc)
+    print("FAILED", type(exc).__name__ + ":", why.replace("\\n", " ")[:300])
 else:
-    print(best, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    # this process's own high-water mark (Linux: VmHWM); ru_maxrss would keep the parent's across exec
+    status = Path("/proc/self/status")
+    hwm = re.search(r"VmHWM:\\s+(\\d+) kB", status.read_text()) if status.exists() else None
+    print(best, int(hwm.group(1)) / 1024 if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 """
 
 
