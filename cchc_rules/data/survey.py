@@ -57,9 +57,19 @@ def aggregate(answers: Answers, by_form: np.ndarray, n_units: int, n_leaves: int
         mean = pooled
         if by_form.any() and len(key):
             # one group per (unit × leaf, form): the form's plain mean, then weighted across forms
+            # only the answers of by_form leaves, keyed unit × by_form leaf (each key's groups keep their
+            # order by form, so every sum below adds the same numbers in the same order)
             n_forms = int(form.max()) + 1
-            groups, form_mean, g_fw = _form_groups(key * n_forms + form, w, fw, size * n_forms)
-            g_key = groups // n_forms
+            leaf = answers.leaf[c]
+            mine = by_form[leaf]
+            bf_leaves = np.flatnonzero(by_form)
+            bf_index = np.full(n_leaves, -1, dtype=np.int64)
+            bf_index[bf_leaves] = np.arange(len(bf_leaves))
+            bf_key = answers.unit[c][mine] * len(bf_leaves) + bf_index[leaf[mine]]
+            groups, form_mean, g_fw = _form_groups(bf_key * n_forms + form[mine], w[mine], fw[mine],
+                                                   n_units * len(bf_leaves) * n_forms)
+            g_unit, g_leaf = np.divmod(groups // n_forms, len(bf_leaves))
+            g_key = g_unit * n_leaves + bf_leaves[g_leaf]
             by = np.bincount(g_key, g_fw * form_mean, minlength=size) / np.bincount(g_key, g_fw, minlength=size)
             leaf_of = np.arange(size) % n_leaves
             mean = np.where(by_form[leaf_of], by, pooled)

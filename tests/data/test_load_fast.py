@@ -22,6 +22,7 @@ from cchc_rules.data.load import write_dataset
 from cchc_rules.data.model import EMPTY, VALUE, Dataset, Inputs
 from cchc_rules.data.parse import parse
 from cchc_rules.data.read import read_csv, read_csv_plain, read_dataset, read_meta, shape
+from cchc_rules.data.survey import Answers, aggregate
 from cchc_rules.data.synthetic import synthesize, synthetic_rulebook
 from cchc_rules.dsl.models import Rulebook
 from cchc_rules.problems import Problem, Problems
@@ -169,3 +170,45 @@ def test_reading_stops_at_the_row_limit(case, monkeypatch: pytest.MonkeyPatch) -
     problems = Problems()
     assert read_csv(folder / "survey.csv", problems) is None
     assert [(p.code, p.pos.file, p.params["limit"]) for p in problems] == [("D361", str(folder / "survey.csv"), 12)]
+
+
+def _aggregate_by_sorting(answers: Answers, by_form: np.ndarray, n_units: int, n_leaves: int) -> np.ndarray:
+    """The by-form mean as it was first written (groups found by sorting every counted answer)."""
+    size = n_units * n_leaves
+    c = answers.counted
+    key = (answers.unit * n_leaves + answers.leaf)[c]
+    w, fw, form = answers.weight[c], answers.form_weight[c], answers.form[c]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        pooled = np.bincount(key, fw * w, minlength=size) / np.bincount(key, fw, minlength=size)
+        n_forms = int(form.max()) + 1
+        groups, inverse = np.unique(key * n_forms + form, return_inverse=True)
+        form_mean = np.bincount(inverse, w) / np.bincount(inverse)
+        g_fw = np.empty(len(groups))
+        g_fw[inverse] = fw
+        g_key = groups // n_forms
+        by = np.bincount(g_key, g_fw * form_mean, minlength=size) / np.bincount(g_key, g_fw, minlength=size)
+        return np.where(by_form[np.arange(size) % n_leaves], by, pooled).reshape(n_units, n_leaves)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_by_form_means_are_bit_identical_to_sorting(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n, n_units, n_leaves = 5000, 40, 7
+    form = rng.integers(0, 3, n)
+    answers = Answers(unit=rng.integers(0, n_units, n), leaf=rng.integers(0, n_leaves, n),
+                      respondent=np.arange(n), form=form, weight=rng.choice([0.0, 0.25, 0.5, 1.0 / 3, 1.0], n),
+                      form_weight=np.array([1.0, 2.5, 0.7])[form], counted=rng.random(n) < 0.8)
+    by_form = np.array([True, False, True, False, False, True, False])
+    mean, count = aggregate(answers, by_form, n_units, n_leaves)
+    assert mean.tobytes() == _aggregate_by_sorting(answers, by_form, n_units, n_leaves).tobytes()
+    assert count.sum() == answers.counted.sum()
+
+
+def test_a_by_form_mean_worked_by_hand() -> None:
+    """Unit 0, leaf 0 (by_form): form 0 answers 1 and 0.5 (mean 0.75, form weight 2), form 1 answer 0
+    (mean 0, form weight 1): (2 × 0.75 + 1 × 0) ÷ 3 = 0.5; pooled it would be (2 + 1 + 0) ÷ 5 = 0.6."""
+    answers = Answers(unit=np.zeros(3, np.int64), leaf=np.zeros(3, np.int64), respondent=np.arange(3),
+                      form=np.array([0, 0, 1]), weight=np.array([1.0, 0.5, 0.0]),
+                      form_weight=np.array([2.0, 2.0, 1.0]), counted=np.ones(3, bool))
+    assert aggregate(answers, np.array([True]), 1, 1)[0][0, 0] == 0.5
+    assert aggregate(answers, np.array([False]), 1, 1)[0][0, 0] == 0.6
