@@ -282,6 +282,9 @@ def _targets(table: pd.DataFrame, book: Book, problems: Problems) -> tuple[np.nd
 def _duplicates(table: pd.DataFrame, key: np.ndarray, valid: np.ndarray, problems: Problems,
                 code: str, **columns: str) -> np.ndarray:
     """Rows repeating an earlier valid row's key (a problem each); returns the mask of repeats."""
+    if len(key) and valid.any() and 0 <= key[valid].min() and key[valid].max() < 4 * len(key) + 1024 and \
+            np.bincount(key[valid]).max() <= 1:  # keys few enough to count in place, each once: no repeat
+        return np.zeros(len(key), dtype=bool)
     keys = np.where(valid, key, -1 - np.arange(len(key)))
     dup = pd.Series(keys).duplicated(keep="first").to_numpy()
     if dup.any():
