@@ -25,6 +25,7 @@ import argparse
 import json
 import platform
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -107,6 +108,8 @@ def make_case(units: int, folder: Path, base: Path | None = None) -> float:
 
     if units >= LARGE and base is not None:
         copy_case(base, units // BASE, folder)
+    elif units == BASE and base is not None:
+        shutil.copytree(base, folder)
     else:
         write_dataset(synthesize(synthetic_rulebook(150, seed=0), units, seed=2024), folder)
     return sum(p.stat().st_size for p in folder.glob("*.csv")) / 2**20
@@ -115,8 +118,6 @@ def make_case(units: int, folder: Path, base: Path | None = None) -> float:
 def copy_case(base: Path, copies: int, folder: Path) -> None:
     """`copies` × the units of `base` (ids `U` + 5 digits): every row of every CSV file written again per
     copy with the copy's number after the `U` of each id, so the copies are distinct units."""
-    import shutil
-
     folder.mkdir(parents=True)
     shutil.copy(base / "dataset.yaml", folder / "dataset.yaml")
     for name in ("units.csv", "assessments.csv", "survey.csv"):
@@ -151,6 +152,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
+    if any(u >= LARGE and u % BASE for u in args.units):
+        ap.error(f"from {LARGE:,} units on, --units must be multiples of {BASE:,}")
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         base = None
@@ -167,10 +170,7 @@ def main(argv: list[str] | None = None) -> int:
                 seconds, peak = got if isinstance(got, tuple) else (None, None)
                 rows.append({"units": units, "csv_mb": size, "what": name, "seconds": seconds, "peak_mb": peak,
                              "failed": got if isinstance(got, str) else None})
-            if folder != base:
-                import shutil
-
-                shutil.rmtree(folder)  # a million units take 7 GB of disk: one size at a time
+            shutil.rmtree(folder)  # a million units take 7 GB of disk: one size at a time
     if args.json:
         print(json.dumps(rows, indent=1))
         return 0
