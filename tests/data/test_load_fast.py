@@ -110,8 +110,11 @@ def _same(a: tuple[Inputs, list[Problem]], b: tuple[Inputs, list[Problem]]) -> N
 def test_the_files_take_the_columnar_path(case) -> None:
     _, folder, _ = case
     for name in ("units", "assessments", "survey"):
-        data = (folder / f"{name}.csv").read_bytes()[3:]  # after the BOM
-        assert read_csv_columnar(data, ",") is not None
+        path = folder / f"{name}.csv"
+        from_file, from_bytes = read_csv_columnar(path, ","), read_csv_columnar(path.read_bytes()[3:], ",")
+        assert from_file is not None and from_bytes is not None  # (the BOM skipped by the reader, cut here)
+        assert from_file.header == from_bytes.header and from_file.texts == from_bytes.texts
+        assert all(a.tolist() == b.tolist() for a, b in zip(from_file.codes, from_bytes.codes, strict=True))
 
 
 def test_fast_and_plain_paths_give_identical_inputs_and_messages(case) -> None:
