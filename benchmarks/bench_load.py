@@ -2,8 +2,8 @@
 
 Case: `synthetic_rulebook(150 leaves)`, `synthesize(N units)` written as a dataset folder (units,
 assessments with 3 stages, survey). Each row runs in a fresh Python process, so its time and its
-peak memory (the process's peak resident set, which Arrow's and numpy's allocations count in) are
-its own. Rows:
+peak memory (the process's own peak resident set, `VmHWM`, which Arrow's and numpy's allocations
+count in; `ru_maxrss` would keep the parent's across `exec`) are its own. Rows:
   cchc-rules   `load_dataset(folder, rulebook)`: read, check every cell against the rulebook and
                parse into the engine's arrays (the columnar path);
   plain path   the same through the cell-by-cell reader (`read_csv_plain`) and parsing that hashes
