@@ -4,9 +4,10 @@ Data repeat a few texts over thousands of rows (unit ids, criterion ids, `có`, 
 each column is dictionary-encoded while it is read (block by block from the file: its bytes are
 never held whole), the few distinct texts are normalised and trimmed in Python (only those that
 are not plain printable ASCII, which `clean` and `strip` would leave as they are), and the column
-is rebuilt by index: memory and time follow the data, not the number of Python string objects. Whatever this path does not handle exactly as the plain reader
-does (a file that is not UTF-8, a ragged or blank line, a quote left open) returns None, and the
-plain reader runs, with its located messages.
+is rebuilt by index: memory and time follow the data, not the number of Python string objects.
+Whatever this path does not handle exactly as the plain reader does (a file that is not UTF-8, a
+ragged or blank line, a quote left open) returns None, and the plain reader runs, with its located
+messages.
 """
 
 from __future__ import annotations
