@@ -66,6 +66,9 @@ import pandas as pd
 from scipy import sparse
 
 from cchc_rules import limits
+from cchc_rules.analysis.block_grade import BlockGrader, needed_columns, supported
+from cchc_rules.analysis.bootstrap import SurveyBootstrap
+from cchc_rules.analysis.noise import NUMERIC, calibrate, noise_grain, spread, value_per_point
 from cchc_rules.analysis.on_dask import map_shared
 from cchc_rules.analysis.tally import Packed, Tally
 from cchc_rules.cluster import ranges, workers
@@ -74,12 +77,12 @@ from cchc_rules.data.parse import answers_for, inputs_for
 from cchc_rules.data.survey import Answers
 from cchc_rules.dsl.models import Rulebook
 from cchc_rules.engine import fused
-from cchc_rules.engine.compile import KIND, MISSING, Compiled, CompiledBand, CompiledGate, compile_rulebook
+from cchc_rules.engine.compile import AGG_SUM, KIND, MISSING, Compiled, CompiledBand, CompiledGate, compile_rulebook
 from cchc_rules.engine.grading import grade
 from cchc_rules.engine.result import Result
 from cchc_rules.engine.rounding import NANO, nano, nano1
 from cchc_rules.engine.score import aggregate, leaf_points, score_inputs
-from cchc_rules.engine.vocabulary import NodeScores, Selected
+from cchc_rules.engine.vocabulary import OUT_OF_MAX, NodeScores, Reason, Selected
 from cchc_rules.problems import Problems, define
 from cchc_rules.safe_text import progress_stream
 
@@ -93,15 +96,6 @@ BAD_PARAMETER = define(
     "Dùng {expected_vi}.",
     "Use {expected_en}.",
 )
-CANNOT_CALIBRATE = define(
-    "A881",
-    "Không hiệu chỉnh được nhiễu thẩm định: dữ liệu không có đủ cặp giá trị tự chấm − thẩm định trên các "
-    "tiêu chí dạng số (tìm thấy {n})",
-    "Cannot calibrate the appraisal noise: the data has too few self − appraisal pairs of values on "
-    "numeric criteria (found {n})",
-    "Cho độ lệch chuẩn bằng một số (điểm), hoặc dùng dữ liệu có cả giá trị tự chấm và giá trị thẩm định.",
-    "Give the standard deviation as a number (points), or use data with both self and appraisal values.",
-)
 NO_SURVEY = define(
     "A882",
     "Không thể lấy mẫu lại người trả lời: bộ dữ liệu không có phiếu khảo sát (survey.csv), "
@@ -110,8 +104,6 @@ NO_SURVEY = define(
     "Bỏ survey_bootstrap, hoặc truyền bộ dữ liệu (Dataset) có survey.csv.",
     "Drop survey_bootstrap, or pass a dataset (Dataset) with survey.csv.",
 )
-
-NUMERIC = ("ladder", "linear", "points", "deduct", "relative")
 
 
 # ---------------------------------------------------------------- public API
@@ -125,7 +117,7 @@ def uncertainty(
     appraisal_noise: float | str = 0.0,
     survey_bootstrap: bool = False,
     stage: str | None = None,
-    chunk: int = 5,
+    chunk: int = 50,
     client: Client | None = None,
     progress: bool = False,
 ) -> pd.DataFrame:
@@ -177,18 +169,8 @@ def _remote_tally(shared: tuple[MonteCarlo, int, int], ds: range) -> Packed:
     return tally_range(mc, ds, chunk, draws).pack()
 
 
-@dataclass
-class Draw:
-    """The random parameters of one draw."""
-
-    weights: np.ndarray | None  # per top-level node, renormalised multipliers of its max and points
-    shift: int  # nano-points added to every band minimum above 0
-    noise: np.ndarray | None  # standard normal per noised cell (MonteCarlo.noise_cells)
-    resample: np.ndarray | None  # times each respondent is drawn (SurveyBootstrap)
-
-
-class MonteCarlo:
-    """The baseline and everything a draw needs, computed once."""
+class MonteCarloBase:
+    """The baseline and everything a draw needs, computed once (`MonteCarlo` runs the draws)."""
 
     def __init__(
         self, rulebook: Rulebook, dataset: Dataset | Inputs, seed: int, weight_spread: float, threshold_shift: float,
@@ -202,6 +184,7 @@ class MonteCarlo:
         self.shift = float(threshold_shift)
         self.flags = self.base.flags
         c, sel = self.c, self.base.selected
+        n = len(self.base.units)
         self.top_of = _top_ancestor(c)
         self._top_declared = np.array([c.nodes[t].max or 0.0 for t in c.top])
         self.adjust = self.base.totals.adjustments.sum(axis=1)
@@ -213,101 +196,32 @@ class MonteCarlo:
         self.noise_cells = np.flatnonzero(cells.ravel()) if self.sigma > 0 else np.zeros(0, np.int64)
         self.noise_at = np.divmod(self.noise_cells, cells.shape[1])
         self._noise_grain = noise_grain(c)[self.noise_at[1]]
-        self._noise_spread = _spread(c, self.noise_at, len(self.base.units))
         self._scale_gates = any(g.kind == "min" for table in c.band_tables for b in table for g in b.gates)
+        # the node columns the index and grading read, and the block grader (None: draw by draw with the engine)
+        self.needed = needed_columns(c)
+        self._top_pos = np.searchsorted(self.needed, c.top)
+        ns = self.base.node_scores
+        self._pts0 = np.ascontiguousarray(ns.points[:, self.needed])
+        self._mx0 = np.ascontiguousarray(ns.max[:, self.needed])
+        self._app0 = np.ascontiguousarray(ns.applicable[:, self.needed])
+        self.grader = (BlockGrader(c, self.needed, self.base.group_codes, self.flags, self.base.unscored, self.top_of)
+                       if supported(c) else None)
+        self._noise_narrow = spread(c, self.noise_at, n, self.needed)
+        self._linear = False
         self.survey: SurveyBootstrap | None = None
         if survey_bootstrap:
             self._prepare_bootstrap(dataset, rulebook, structural)
 
     @property
     def leaf_level(self) -> bool:
-        """Whether draws change leaf values (then leaves and the tree are scored again per draw); appraisal
-        noise does not: it moves points (`noise_points`)."""
+        """Whether draws change leaf values (the survey bootstrap); appraisal noise does not: it moves points."""
         return self.survey is not None
 
-    # ------------------------------------------------------------ random parameters
-    def draw(self, d: int) -> Draw:
-        """The parameters of draw `d`; they depend on the seed and `d` only."""
-        rng = np.random.default_rng(np.random.SeedSequence(self.seed, spawn_key=(d,)))
-        weights = None
-        if self.spread > 0:
-            w = rng.uniform(1 - self.spread, 1 + self.spread, self.c.top.size)
-            weights = w * (self.c.scale_nano / NANO) / float(np.dot(w, self._top_declared))
-        shift = nano1(rng.uniform(-self.shift, self.shift)) if self.shift > 0 else 0
-        noise = self._noise(d) if self.noise_cells.size else None
-        resample = self.survey.resample(rng) if self.survey is not None else None
-        return Draw(weights, shift, noise, resample)
+    @property
+    def _noise_spread(self) -> sparse.csr_matrix:
+        """Noised cells → their leaf and every node above (cells × units·nodes): `noise_points`, `_run_each`."""
+        return spread(self.c, self.noise_at, len(self.base.units))
 
-    def _noise(self, d: int) -> np.ndarray:
-        """Standard normal per noised cell for draw `d`: draws 2k and 2k + 1 share one stream, with opposite signs."""
-        pair = np.random.default_rng(np.random.SeedSequence(self.seed, spawn_key=(d // 2, 1)))
-        z = pair.standard_normal(self.noise_cells.size, dtype=np.float32)
-        return -z if d % 2 else z
-
-    # ------------------------------------------------------------ one chunk of draws
-    def run(self, ds: range) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Index (nano), band code and rank of every unit in each draw of `ds` (arrays draws × units)."""
-        return self.run_draws([self.draw(d) for d in ds])
-
-    def run_draws(self, params: list[Draw]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Index (nano), band code and rank of every unit for each set of drawn parameters (draws × units):
-        the kernel, also fed parameters chosen elsewhere (`analysis.sobol`)."""
-        k, n = len(params), len(self.base.units)
-        nodes = self._nodes(params) if self.leaf_level else None
-        moved = self.noise_points(np.stack([p.noise for p in params])) if self.noise_cells.size else None
-        index = np.empty((k, n), dtype=np.int64)
-        band = np.empty((k, n), dtype=np.int64)
-        rank = np.empty((k, n), dtype=np.int64)
-        for i, p in enumerate(params):
-            ns = self.base.node_scores if nodes is None else _slice(nodes, i, n)
-            if moved is not None:
-                ns = NodeScores(ns.points + moved[i], ns.max, ns.applicable)
-            index[i] = index_nano(self.c, ns, self.adjust, p.weights)
-            c = self.c
-            if p.shift or (p.weights is not None and self._scale_gates):
-                c = drawn_bands(c, p.shift, None if p.weights is None else p.weights[self.top_of])
-            g = grade(c, index[i], ns.points, ns.max, ns.applicable, self.base.group_codes, self.flags,
-                      self.base.unscored)
-            band[i], rank[i] = g.band, g.rank
-        return index, band, rank
-
-    def _nodes(self, params: list[Draw]) -> NodeScores:
-        """Leaves and tree scored again for every draw, draws stacked as extra units (leaf-major arrays)."""
-        c, sel, k = self.c, self.base.selected, len(params)
-        n, n_leaves = sel.value.shape
-        value = np.tile(sel.value.T, (1, k))  # leaves × (draws · units), contiguous
-        status = np.tile(sel.status.T, (1, k))
-        by_draw = (n_leaves, k, n)
-        if self.survey is not None:
-            mean, count = self.survey.aggregate(np.stack([p.resample for p in params], axis=1))
-            at, cell = self.asked_at, self._asked_cell  # cell −1 (no counted answer): the padding row
-            pad = np.zeros((1, k))
-            v, st = self.survey_values(np.vstack([mean, pad + np.nan])[cell], np.vstack([count, pad])[cell])
-            value.reshape(by_draw)[at[1], :, at[0]] = v
-            status.reshape(by_draw)[at[1], :, at[0]] = st
-        groups = (self.base.group_codes[None, :] + len(c.group_ids) * np.arange(k)[:, None]).ravel()
-        applies_by_leaf = np.tile(c.applies_by_leaf, (1, k))
-        if fused.available():
-            leaves = fused.score_values(c, value, status, groups, applies_by_leaf, len(c.group_ids) * k)
-            return fused.aggregate(c, leaves)
-        stacked = Selected(sel.stage, value.T, status.T, np.tile(sel.stage_used, (k, 1)), sel.adjustment,
-                           sel.adjustment_stage)
-        many = replace(c, group_ids=c.group_ids * k, applies=np.tile(c.applies, (k, 1)),
-                       leaf_applies=np.tile(c.leaf_applies, (k, 1)), applies_by_leaf=applies_by_leaf,
-                       applies_everywhere=c.applies_everywhere)
-        return aggregate(c, leaf_points(many, stacked, groups, self.base.inputs))
-
-    def noise_points(self, z: np.ndarray) -> np.ndarray:
-        """Nano-points added to every node of every unit (draws × units × nodes) for standard normal draws `z`
-        (draws × noise_cells): σ·z per noised leaf rounded to its rule's grain, on the leaf and every node above."""
-        move = z.astype(float) * self.sigma
-        grain = self._noise_grain
-        move = np.where(grain > 0, grain * np.rint(move / np.where(grain > 0, grain, 1.0)), move)
-        move = np.rint(move * NANO)  # whole nano-points, exactly opposite in the two draws of a pair
-        n, n_nodes = self.base.node_scores.points.shape
-        return np.rint(self._noise_spread.T @ move.T).T.astype(np.int64).reshape(len(z), n, n_nodes)
-
-    # ------------------------------------------------------------ survey bootstrap
     def _prepare_bootstrap(self, dataset: Dataset | Inputs, rulebook: Rulebook, structural: np.ndarray) -> None:
         answers = answers_for(dataset, rulebook) if isinstance(dataset, Dataset) else Answers.empty()
         if len(answers) == 0:
@@ -334,6 +248,35 @@ class MonteCarlo:
         self._asked_min = minimum[leaf]
         self._asked_keep = (c.missing == MISSING["error"])[leaf]
         self._asked_base = (self.base.selected.value[unit, leaf], self.base.selected.status[unit, leaf])
+        self._prepare_survey_points(structural)
+
+    def _prepare_survey_points(self, structural: np.ndarray) -> None:
+        """What `survey_points` needs, and whether a draw's survey leaves can be passed up as changes (`_linear`):
+        every node above them a plain sum, and `survey_points` giving the engine's points for the baseline."""
+        c, leaves = self.c, self.base.leaves
+        unit, leaf = self.asked_at
+        self._asked_pts = leaves.points[unit, leaf]
+        self._asked_app = leaves.applicable[unit, leaf].astype(np.int64)
+        self._asked_max = c.leaf_max_nano[leaf]
+        self._asked_leaf_max = c.leaf_max[leaf]
+        reason = c.missing_reason[leaf]
+        self._asked_missing_pts = np.where(np.isin(reason, [Reason.MISSING_MAX, Reason.ZERO_TOTAL_MAX]),
+                                           c.leaf_max_nano[leaf], 0)
+        self._asked_missing_app = ~np.isin(reason, list(OUT_OF_MAX))
+        plain = {p.node: p.agg == AGG_SUM and not p.floor for p in c.parents}
+        linear = True
+        for j in np.unique(leaf):
+            node = c.parent[c.leaf_node[j]]
+            while node >= 0 and linear:
+                linear = plain[int(node)]
+                node = c.parent[node]
+        pts, app = self.survey_points(*self._asked_base)
+        self._linear = linear and np.array_equal(pts, self._asked_pts) and np.array_equal(app, self._asked_app > 0)
+        if self._linear:
+            n = len(self.base.units)
+            self._survey_narrow = spread(c, self.asked_at, n, self.needed)
+            counted = spread(c, np.nonzero(leaves.applicable), n, self.needed)
+            self._count0 = np.asarray(counted.sum(axis=0)).reshape(self._pts0.shape).astype(np.int64)
 
     def survey_values(self, mean: np.ndarray, count: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Values and status of the `asked_at` cells (axis 0) from their aggregated mean and count, as the data
@@ -347,61 +290,254 @@ class MonteCarlo:
         return value, status
 
 
-class SurveyBootstrap:
-    """Survey answers aggregated again for respondents drawn with replacement within each form.
+@dataclass
+class Draw:
+    """The random parameters of one draw."""
 
-    The result is what `data.survey.aggregate` gives on the resampled answers (a test checks it),
-    computed without building them: every figure it takes is a sum over answers, and in a
-    resample each respondent's answers count as many times as the respondent was drawn, so each
-    sum is a sparse matrix (cells × respondents) times the multiplicities (respondents × draws).
-    A respondent is a (respondent_id, form) pair; `cells` are the unit × leaf positions
-    (unit · leaves + leaf) that have counted answers.
-    """
+    weights: np.ndarray | None  # per top-level node, renormalised multipliers of its max and points
+    shift: int  # nano-points added to every band minimum above 0
+    noise: np.ndarray | None  # standard normal per noised cell (MonteCarlo.noise_cells)
+    resample: np.ndarray | None  # times each respondent is drawn (SurveyBootstrap)
 
-    def __init__(self, answers: Answers, by_form: np.ndarray, n_units: int, n_leaves: int):
-        from scipy import sparse
 
-        pairs, who = np.unique(np.stack([answers.respondent, answers.form]), axis=1, return_inverse=True)
-        who = who.ravel()
-        self.answers, self.who = answers, who  # who: each answer's respondent
-        self.n_respondents = pairs.shape[1]
-        self.members = [np.flatnonzero(pairs[1] == f) for f in np.unique(pairs[1])]
-        ok = answers.counted
-        cell = (answers.unit * n_leaves + answers.leaf)[ok]
-        self.cells, at = np.unique(cell, return_inverse=True)
-        r, w, fw = who[ok], answers.weight[ok], answers.form_weight[ok]
-        n_cells = self.cells.size
+@dataclass
+class Block:
+    """The random parameters of K draws, stacked. The noise is kept once per stream: draw i's standard normals
+    are `sign[i] · z[row[i]]` (the two draws of an antithetic pair share one row)."""
 
-        def matrix(values: np.ndarray, rows: np.ndarray, n_rows: int) -> sparse.csr_matrix:
-            return sparse.csr_matrix((values, (rows, r)), shape=(n_rows, self.n_respondents))
+    weights: np.ndarray | None  # K × top-level nodes
+    shift: np.ndarray  # K, nano-points
+    z: np.ndarray | None  # streams × noise cells (float32)
+    row: np.ndarray | None  # K: the stream of each draw
+    sign: np.ndarray | None  # K: ±1
+    resample: np.ndarray | None  # respondents × K
 
-        self.num, self.den = matrix(fw * w, at, n_cells), matrix(fw, at, n_cells)
-        self.count = matrix(np.ones(at.size), at, n_cells)
-        self.by_form = by_form[self.cells % n_leaves]
-        groups, first, g_at = np.unique(np.stack([at, answers.form[ok]]), axis=1, return_index=True,
-                                        return_inverse=True)
-        g_at = g_at.ravel()
-        self.g_sum, self.g_count = matrix(w, g_at, groups.shape[1]), matrix(np.ones(g_at.size), g_at, groups.shape[1])
-        self.g_cell = sparse.csr_matrix((fw[first], (groups[0], np.arange(groups.shape[1]))),
-                                        shape=(n_cells, groups.shape[1]))
+    @classmethod
+    def of(cls, params: list[Draw]) -> Block:
+        """Draws given one by one (`analysis.sobol`), stacked."""
+        k = len(params)
+        weights = None if params[0].weights is None else np.stack([p.weights for p in params])
+        noise = params[0].noise is not None
+        return cls(weights, np.array([p.shift for p in params], dtype=np.int64),
+                   np.stack([p.noise for p in params]) if noise else None,
+                   np.arange(k) if noise else None, np.ones(k, dtype=np.int64) if noise else None,
+                   None if params[0].resample is None else np.stack([p.resample for p in params], axis=1))
 
-    def resample(self, rng: np.random.Generator) -> np.ndarray:
-        """How often each respondent is drawn: each form's respondents drawn with replacement, as many as it has."""
-        drawn = [members[rng.integers(0, members.size, members.size)] for members in self.members]
-        return np.bincount(np.concatenate(drawn), minlength=self.n_respondents)
+    def __len__(self) -> int:
+        return self.shift.size
 
-    def aggregate(self, times: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Mean weight (NaN where nothing is counted) and count per cell, for multiplicities respondents × draws."""
-        m = times.astype(float)
-        count = self.count @ m
+
+class MonteCarlo(MonteCarloBase):
+    """The baseline and everything a draw needs, computed once; draws run in blocks (`run_block`)."""
+
+    # ------------------------------------------------------------ random parameters
+    def draw(self, d: int) -> Draw:
+        """The parameters of draw `d`; they depend on the seed and `d` only."""
+        rng = np.random.default_rng(np.random.SeedSequence(self.seed, spawn_key=(d,)))
+        weights = None
+        if self.spread > 0:
+            w = rng.uniform(1 - self.spread, 1 + self.spread, self.c.top.size)
+            weights = w * (self.c.scale_nano / NANO) / float(np.dot(w, self._top_declared))
+        shift = nano1(rng.uniform(-self.shift, self.shift)) if self.shift > 0 else 0
+        noise = self._noise(d) if self.noise_cells.size else None
+        resample = self.survey.resample(rng) if self.survey is not None else None
+        return Draw(weights, shift, noise, resample)
+
+    def _noise(self, d: int) -> np.ndarray:
+        """Standard normal per noised cell for draw `d`: draws 2k and 2k + 1 share one stream, with opposite signs."""
+        z = self._pair_noise(d // 2)
+        return -z if d % 2 else z
+
+    def _pair_noise(self, pair: int) -> np.ndarray:
+        rng = np.random.default_rng(np.random.SeedSequence(self.seed, spawn_key=(pair, 1)))
+        return rng.standard_normal(self.noise_cells.size, dtype=np.float32)
+
+    def block(self, ds: range) -> Block:
+        """The parameters of draws `ds`, as `draw` gives them, each antithetic pair's normals drawn once."""
+        weights, shifts, resample = [], [], []
+        for d in ds:
+            rng = np.random.default_rng(np.random.SeedSequence(self.seed, spawn_key=(d,)))
+            if self.spread > 0:
+                w = rng.uniform(1 - self.spread, 1 + self.spread, self.c.top.size)
+                weights.append(w * (self.c.scale_nano / NANO) / float(np.dot(w, self._top_declared)))
+            shifts.append(nano1(rng.uniform(-self.shift, self.shift)) if self.shift > 0 else 0)
+            if self.survey is not None:
+                resample.append(self.survey.resample(rng))
+        z = row = sign = None
+        if self.noise_cells.size:
+            d = np.arange(ds.start, ds.stop)
+            pairs, row = np.unique(d // 2, return_inverse=True)
+            z = np.stack([self._pair_noise(int(p)) for p in pairs])
+            sign = np.where(d % 2, -1, 1)
+        return Block(np.stack(weights) if weights else None, np.array(shifts, dtype=np.int64), z, row, sign,
+                     np.stack(resample, axis=1) if resample else None)
+
+    # ------------------------------------------------------------ blocks of draws
+    def run(self, ds: range) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Index (nano), band code and rank of every unit in each draw of `ds` (arrays draws × units)."""
+        return self.run_block(self.block(ds))
+
+    def run_draws(self, params: list[Draw]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Index (nano), band code and rank of every unit for each set of drawn parameters (draws × units):
+        the kernel, also fed parameters chosen elsewhere (`analysis.sobol`)."""
+        return self.run_block(Block.of(params))
+
+    def run_block(self, b: Block) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Index (nano), band code and rank of every unit in each draw of the block (draws × units).
+
+        Only the node columns the index and grading read are computed (`block_grade.needed_columns`): the
+        baseline's, moved by the survey leaves a resample changes and by the appraisal noise; then the index and
+        the grading of every draw at once (`BlockGrader`), or draw by draw with the engine's `grade` where the
+        block grader does not apply (`block_grade.supported`).
+        """
+        if self.grader is None:
+            return self._run_each(b)
+        pts, mx, app = self._narrow(b)
+        index = self._index(pts, mx, b.weights)
+        band, rank = self.grader.grade(index, pts, mx, app, b.shift, b.weights)
+        return index, band, rank
+
+    def _narrow(self, b: Block) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Points, maximum and applicability of the needed node columns, draws × units × columns."""
+        k = len(b)
+        n, m = self._pts0.shape
+        if b.resample is not None and self._linear:
+            dp, dm, da = self._survey_moves(b.resample)
+            pts = self._pts0 + dp
+            mx = self._mx0 + dm
+            app = (self._count0 + da) > 0
+        elif b.resample is not None:
+            nodes = self._nodes(b.resample)
+            cols = self.needed
+            pts = nodes.points[:, cols].reshape(k, n, m)
+            mx = nodes.max[:, cols].reshape(k, n, m)
+            app = nodes.applicable[:, cols].reshape(k, n, m)
+        else:
+            pts = np.broadcast_to(self._pts0, (k, n, m))
+            mx = np.broadcast_to(self._mx0, (k, n, m))
+            app = np.broadcast_to(self._app0, (k, n, m))
+        if b.z is not None:
+            pts = pts + self._noise_moves(b.z)[b.row] * b.sign[:, None, None]
+        return pts, mx, app
+
+    def _index(self, pts: np.ndarray, mx: np.ndarray, weights: np.ndarray | None) -> np.ndarray:
+        """`index_nano` of every draw (draws × units) from the narrow columns."""
+        earned, possible = pts[:, :, self._top_pos], mx[:, :, self._top_pos]
+        if weights is None:
+            num, den = earned.sum(axis=2).astype(float), possible.sum(axis=2).astype(float)
+        else:  # draw by draw, the same product as `index_nano` (so the same rounding)
+            num = np.stack([earned[i] @ weights[i] for i in range(len(weights))])
+            den = np.stack([possible[i] @ weights[i] for i in range(len(weights))])
         with np.errstate(invalid="ignore", divide="ignore"):
-            mean = (self.num @ m) / (self.den @ m)
-            if self.by_form.any():
-                n = self.g_count @ m
-                form_mean = np.where(n > 0, (self.g_sum @ m) / n, 0.0)
-                by = (self.g_cell @ form_mean) / (self.g_cell @ (n > 0).astype(float))
-                mean = np.where(self.by_form[:, None], by, mean)
-        return mean, count
+            base = nano(np.where(den > 0, num / den, 0.0) * (self.c.scale_nano / NANO))
+        return np.clip(base + self.adjust, 0, self.c.scale_nano)
+
+    def _noise_moves(self, z: np.ndarray) -> np.ndarray:
+        """Nano-points added to the needed node columns (streams × units × columns) for standard normals `z`."""
+        move = self._moves(z)
+        n, m = self._pts0.shape
+        return np.rint(self._noise_narrow.T @ move.T).T.astype(np.int64).reshape(len(z), n, m)
+
+    def _moves(self, z: np.ndarray) -> np.ndarray:
+        """σ·z per noised cell rounded to its rule's grain, in whole nano-points (float)."""
+        move = z.astype(float) * self.sigma
+        grain = self._noise_grain
+        move = np.where(grain > 0, grain * np.rint(move / np.where(grain > 0, grain, 1.0)), move)
+        return np.rint(move * NANO)  # whole nano-points, exactly opposite in the two draws of a pair
+
+    def noise_points(self, z: np.ndarray) -> np.ndarray:
+        """Nano-points added to every node of every unit (draws × units × nodes) for standard normal draws `z`
+        (draws × noise_cells): σ·z per noised leaf rounded to its rule's grain, on the leaf and every node above."""
+        move = self._moves(z)
+        n, n_nodes = self.base.node_scores.points.shape
+        return np.rint(self._noise_spread.T @ move.T).T.astype(np.int64).reshape(len(z), n, n_nodes)
+
+    def _run_each(self, b: Block) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Draw by draw with the engine's `grade` on every node (quantile bands, ranks on the published figure)."""
+        k, n = len(b), len(self.base.units)
+        nodes = self._nodes(b.resample) if b.resample is not None else None
+        moved = None
+        if b.z is not None:
+            moved = self.noise_points(b.z)[b.row] * b.sign[:, None, None]
+        index = np.empty((k, n), dtype=np.int64)
+        band = np.empty((k, n), dtype=np.int64)
+        rank = np.empty((k, n), dtype=np.int64)
+        for i in range(k):
+            w = None if b.weights is None else b.weights[i]
+            ns = self.base.node_scores if nodes is None else _slice(nodes, i, n)
+            if moved is not None:
+                ns = NodeScores(ns.points + moved[i], ns.max, ns.applicable)
+            index[i] = index_nano(self.c, ns, self.adjust, w)
+            c = self.c
+            if b.shift[i] or (w is not None and self._scale_gates):
+                c = drawn_bands(c, int(b.shift[i]), None if w is None else w[self.top_of])
+            g = grade(c, index[i], ns.points, ns.max, ns.applicable, self.base.group_codes, self.flags,
+                      self.base.unscored)
+            band[i], rank[i] = g.band, g.rank
+        return index, band, rank
+
+    def _nodes(self, resample: np.ndarray) -> NodeScores:
+        """Leaves and tree scored again for every draw, draws stacked as extra units (leaf-major arrays): the survey
+        bootstrap where a survey leaf sits under a capped, best-k or floored node (`_linear` false)."""
+        c, sel, k = self.c, self.base.selected, resample.shape[1]
+        n, n_leaves = sel.value.shape
+        value = np.tile(sel.value.T, (1, k))  # leaves × (draws · units), contiguous
+        status = np.tile(sel.status.T, (1, k))
+        by_draw = (n_leaves, k, n)
+        v, st = self._asked_values(resample)
+        at = self.asked_at
+        value.reshape(by_draw)[at[1], :, at[0]] = v
+        status.reshape(by_draw)[at[1], :, at[0]] = st
+        groups = (self.base.group_codes[None, :] + len(c.group_ids) * np.arange(k)[:, None]).ravel()
+        applies_by_leaf = np.tile(c.applies_by_leaf, (1, k))
+        if fused.available():
+            leaves = fused.score_values(c, value, status, groups, applies_by_leaf, len(c.group_ids) * k)
+            return fused.aggregate(c, leaves)
+        stacked = Selected(sel.stage, value.T, status.T, np.tile(sel.stage_used, (k, 1)), sel.adjustment,
+                           sel.adjustment_stage)
+        many = replace(c, group_ids=c.group_ids * k, applies=np.tile(c.applies, (k, 1)),
+                       leaf_applies=np.tile(c.leaf_applies, (k, 1)), applies_by_leaf=applies_by_leaf,
+                       applies_everywhere=c.applies_everywhere)
+        return aggregate(c, leaf_points(many, stacked, groups, self.base.inputs))
+
+    # ------------------------------------------------------------ survey bootstrap
+    def _asked_values(self, resample: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Values and status of the `asked_at` cells in each draw (cells × K) for multiplicities respondents × K."""
+        k = resample.shape[1]
+        mean, count = self.survey.aggregate(resample)
+        cell = self._asked_cell  # −1 (no counted answer): the padding row
+        pad = np.zeros((1, k))
+        return self.survey_values(np.vstack([mean, pad + np.nan])[cell], np.vstack([count, pad])[cell])
+
+    def _survey_moves(self, resample: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Changes of points, maximum and count of applicable leaves of the needed columns (K × units × columns)
+        when the asked cells take their resampled values: the leaves' points (`survey_points`) passed up sums."""
+        v, st = self._asked_values(resample)
+        pts, app = self.survey_points(v, st)
+        k = resample.shape[1]
+        n, m = self._pts0.shape
+        dp = (pts - self._asked_pts[:, None]).astype(float)
+        da = app.astype(np.int64) - self._asked_app[:, None]
+        dm = (da * self._asked_max[:, None]).astype(float)
+        up = self._survey_narrow.T
+        out = [np.rint(up @ x).T.astype(np.int64).reshape(k, n, m) for x in (dp, dm, da.astype(float))]
+        return out[0], out[1], out[2]
+
+    def survey_points(self, value: np.ndarray, status: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Points (nano) and applicability of the asked cells (axis 0) for their values and status, as the engine
+        scores a survey leaf: value × max clamped to [0, max] (NaN → 0); no value → the leaf's missing policy;
+        a status kept from the baseline other than a value or none → the baseline's."""
+        extra = (slice(None),) + (None,) * (value.ndim - 1)
+        mx = self._asked_leaf_max[extra]
+        with np.errstate(invalid="ignore"):
+            raw = np.minimum(np.fmax(value * mx, 0.0), mx)
+        has = status == VALUE
+        pts = np.where(has, nano(np.where(has, raw, 0.0)), self._asked_missing_pts[extra])
+        app = has | self._asked_missing_app[extra]
+        other = ~has & (status != EMPTY)
+        pts = np.where(other, self._asked_pts[extra], pts)
+        app = np.where(other, self._asked_app[extra].astype(bool), app)
+        return pts, app
 
 
 # ---------------------------------------------------------------- helpers
@@ -439,76 +575,6 @@ def drawn_bands(c: Compiled, shift: int, factor: np.ndarray | None = None) -> Co
 
     tables = tuple(tuple(band(b) for b in table) for table in c.band_tables)
     return replace(c, band_tables=tables)
-
-
-def value_per_point(c: Compiled, selected: Selected) -> np.ndarray:
-    """Per leaf, how far the value moves for one point of the leaf (0 where no noise applies).
-
-    points 1 (out_of ÷ max after a reweight); linear |to − from| ÷ max; deduct 1 ÷ per; ladder
-    (highest − lowest step minimum) ÷ max, from 0 when the ladder has one minimum; relative
-    (largest − smallest value at the stage) ÷ max.
-    """
-    out = np.zeros(len(c.leaf_ids))
-    mx = np.where(c.leaf_max > 0, c.leaf_max, np.nan)
-    kind = c.kind
-    pts = (kind == KIND["points"]) & (c.points_factor > 0)
-    out[pts] = 1.0 / c.points_factor[pts]
-    lin = kind == KIND["linear"]
-    out[lin] = np.abs(c.linear_to[lin] - c.linear_from[lin]) / mx[lin]
-    ded = (kind == KIND["deduct"]) & (c.deduct_per > 0)
-    out[ded] = 1.0 / c.deduct_per[ded]
-    for j in np.flatnonzero(kind == KIND["ladder"]):
-        mins = c.ladder_min[j][np.isfinite(c.ladder_min[j])]
-        span = mins.max() - mins.min() if mins.size > 1 else (abs(mins[0]) if mins.size else 0.0)
-        out[j] = span / mx[j]
-    for j in np.flatnonzero(kind == KIND["relative"]):
-        v = selected.value[selected.status[:, j] == VALUE, j]
-        out[j] = (v.max() - v.min()) / mx[j] if v.size else 0.0
-    return np.nan_to_num(out, nan=0.0, posinf=0.0)
-
-
-def noise_grain(c: Compiled) -> np.ndarray:
-    """Per leaf, the smallest move of its points the appraisal noise makes (0: any amount): a ladder's smallest
-    gap between the points of its steps (0 included), a deduct's `per`."""
-    out = np.zeros(len(c.leaf_ids))
-    for j in np.flatnonzero(c.kind == KIND["ladder"]):
-        amounts = np.unique(np.r_[c.ladder_points[j][np.isfinite(c.ladder_min[j]) | np.isneginf(c.ladder_min[j])],
-                                  0.0])
-        gaps = np.diff(amounts)
-        out[j] = gaps[gaps > 0].min() if (gaps > 0).any() else 0.0
-    ded = c.kind == KIND["deduct"]
-    out[ded] = c.deduct_per[ded]
-    return out
-
-
-def _spread(c: Compiled, at: tuple[np.ndarray, np.ndarray], n_units: int) -> sparse.csr_matrix:
-    """A sparse matrix (cells × units·nodes): cell (u, leaf) → its leaf node and every ancestor, of unit u."""
-    unit, leaf = at
-    rows, cols = [], []
-    node = c.leaf_node[leaf].astype(np.int64)
-    cell = np.arange(leaf.size)
-    while node.size:
-        rows.append(cell)
-        cols.append(unit * len(c.node_ids) + node)
-        up = c.parent[node]
-        keep = up >= 0
-        cell, unit, node = cell[keep], unit[keep], up[keep]
-    r, k = np.concatenate(rows or [np.zeros(0, np.int64)]), np.concatenate(cols or [np.zeros(0, np.int64)])
-    return sparse.csr_matrix((np.ones(r.size), (r, k)), shape=(leaf.size, n_units * len(c.node_ids)))
-
-
-def calibrate(c: Compiled, inputs: Inputs, selected: Selected, vpp: np.ndarray) -> float:
-    """σ in points: sd (ddof 1) of (first-stage value − scored value) ÷ value_per_point, numeric leaves."""
-    first = inputs.value[:, :, 0]
-    has = (inputs.status[:, :, 0] == VALUE) & (selected.status == VALUE) & (selected.stage_used > 0)
-    numeric = np.isin(c.kind, [KIND[k] for k in NUMERIC]) & (vpp > 0)
-    has &= numeric[None, :]
-    gaps = ((first - selected.value) / np.where(vpp > 0, vpp, 1.0)[None, :])[has]
-    if gaps.size < 2:
-        problems = Problems()
-        problems.add(CANNOT_CALIBRATE, path="uncertainty/appraisal_noise", n=int(gaps.size))
-        problems.raise_if_errors()
-    return float(np.std(gaps, ddof=1))
 
 
 def _inputs(dataset: Dataset, rulebook: Rulebook) -> Inputs:
