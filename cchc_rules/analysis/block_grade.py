@@ -23,6 +23,7 @@ from decimal import ROUND_FLOOR
 
 import numpy as np
 
+from cchc_rules.analysis import mc_kernels
 from cchc_rules.engine.compile import Compiled, CompiledGate
 
 
@@ -71,6 +72,9 @@ class BlockGrader:
     # ------------------------------------------------------------ ranks
     def rank(self, key: np.ndarray, pts: np.ndarray) -> np.ndarray:
         """Ranks (K × units) within each pool, 0 for units not ranked: `grading.rank_units` for every draw."""
+        if mc_kernels.available():
+            return mc_kernels.ranks(key, pts, np.array(self.tie, dtype=np.int64), self.sel, self.pool,
+                                    self.c.scale_nano)
         k, n = key.shape
         rank = np.zeros((k, n), dtype=np.int64)
         sel = self.sel

@@ -66,6 +66,7 @@ import pandas as pd
 from scipy import sparse
 
 from cchc_rules import limits
+from cchc_rules.analysis import mc_kernels
 from cchc_rules.analysis.block_grade import BlockGrader, needed_columns, supported
 from cchc_rules.analysis.bootstrap import SurveyBootstrap
 from cchc_rules.analysis.noise import NUMERIC, calibrate, noise_grain, spread, value_per_point
@@ -207,7 +208,9 @@ class MonteCarloBase:
         self.grader = (BlockGrader(c, self.needed, self.base.group_codes, self.flags, self.base.unscored, self.top_of)
                        if supported(c) else None)
         self._noise_narrow = spread(c, self.noise_at, n, self.needed)
+        self._noise_up = mc_kernels.csr_up(self._noise_narrow)
         self._linear = False
+        self._survey_args: tuple | None = None
         self.survey: SurveyBootstrap | None = None
         if survey_bootstrap:
             self._prepare_bootstrap(dataset, rulebook, structural)
@@ -277,6 +280,22 @@ class MonteCarloBase:
             self._survey_narrow = spread(c, self.asked_at, n, self.needed)
             counted = spread(c, np.nonzero(leaves.applicable), n, self.needed)
             self._count0 = np.asarray(counted.sum(axis=0)).reshape(self._pts0.shape).astype(np.int64)
+            self._survey_args = self._kernel_args()
+
+    def _kernel_args(self) -> tuple | None:
+        """The arrays `mc_kernels.survey_moves` reads (None when the sums do not share one sparsity structure)."""
+        s = self.survey
+        same = all(np.array_equal(a.indptr, b.indptr) and np.array_equal(a.indices, b.indices)
+                   for a, b in ((s.num, s.den), (s.num, s.count), (s.g_sum, s.g_count)))
+        if not same:
+            return None
+        up = mc_kernels.csr_up(self._survey_narrow)
+        return (s.num.indptr, s.num.indices, s.num.data, s.den.data, s.count.data, s.g_sum.indptr, s.g_sum.indices,
+                s.g_sum.data, s.g_count.data, s.g_cell.indptr, s.g_cell.indices, s.g_cell.data, s.by_form,
+                bool(s.by_form.any()), self._asked_cell.astype(np.int64), self._asked_min.astype(np.int64),
+                self._asked_keep, self._asked_base[0], self._asked_base[1], self._asked_leaf_max,
+                self._asked_missing_pts.astype(np.int64), self._asked_missing_app, self._asked_pts,
+                self._asked_app, self._asked_max.astype(np.int64), up[0], up[1])
 
     def survey_values(self, mean: np.ndarray, count: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Values and status of the `asked_at` cells (axis 0) from their aggregated mean and count, as the data
@@ -434,8 +453,10 @@ class MonteCarlo(MonteCarloBase):
 
     def _noise_moves(self, z: np.ndarray) -> np.ndarray:
         """Nano-points added to the needed node columns (streams × units × columns) for standard normals `z`."""
-        move = self._moves(z)
         n, m = self._pts0.shape
+        if mc_kernels.available():
+            return mc_kernels.noise_moves(z, self.sigma, self._noise_grain, self._noise_up, n * m).reshape(len(z), n, m)
+        move = self._moves(z)
         return np.rint(self._noise_narrow.T @ move.T).T.astype(np.int64).reshape(len(z), n, m)
 
     def _moves(self, z: np.ndarray) -> np.ndarray:
@@ -512,10 +533,13 @@ class MonteCarlo(MonteCarloBase):
     def _survey_moves(self, resample: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Changes of points, maximum and count of applicable leaves of the needed columns (K × units × columns)
         when the asked cells take their resampled values: the leaves' points (`survey_points`) passed up sums."""
-        v, st = self._asked_values(resample)
-        pts, app = self.survey_points(v, st)
         k = resample.shape[1]
         n, m = self._pts0.shape
+        if mc_kernels.available() and self._survey_args is not None:
+            moves = mc_kernels.survey_moves(self._survey_args, resample, n * m)
+            return moves[0].reshape(k, n, m), moves[1].reshape(k, n, m), moves[2].reshape(k, n, m)
+        v, st = self._asked_values(resample)
+        pts, app = self.survey_points(v, st)
         dp = (pts - self._asked_pts[:, None]).astype(float)
         da = app.astype(np.int64) - self._asked_app[:, None]
         dm = (da * self._asked_max[:, None]).astype(float)
