@@ -97,9 +97,9 @@ def _survey_moves(indptr, indices, num, den, cnt, g_indptr, g_indices, g_sum, g_
                 step_m = step_a * max_nano[a]
                 for t in range(up_ptr[a], up_ptr[a + 1]):
                     col = up_idx[t]
-                    dp[col, d] += step_p
-                    dm[col, d] += step_m
-                    da[col, d] += step_a
+                    dp[d, col] += step_p
+                    dm[d, col] += step_m
+                    da[d, col] += step_a
     for a in range(asked_cell.size):  # cells without a counted answer: no value, in every draw
         if asked_cell[a] < 0:
             pts, app = _cell(np.nan, 0.0, asked_min[a], asked_keep[a], base_value[a], base_status[a], leaf_max[a],
@@ -111,9 +111,9 @@ def _survey_moves(indptr, indices, num, den, cnt, g_indptr, g_indices, g_sum, g_
                     step_m = step_a * max_nano[a]
                     for t in range(up_ptr[a], up_ptr[a + 1]):
                         col = up_idx[t]
-                        dp[col, d] += step_p
-                        dm[col, d] += step_m
-                        da[col, d] += step_a
+                        dp[d, col] += step_p
+                        dm[d, col] += step_m
+                        da[d, col] += step_a
 
 
 def _cell(m, count, minimum, keep, base_value, base_status, mx, missing_pts, missing_app, base_pts, base_app):
@@ -239,8 +239,8 @@ def survey_moves(args: tuple, x: np.ndarray, width: int) -> tuple[np.ndarray, np
     """Changes of points, maximum and count of applicable leaves per target (draws × width) for multiplicities
     x (respondents × draws); `args`: the study's arrays (`uncertainty.MonteCarlo._survey_args`)."""
     k = x.shape[1]
-    dp = np.zeros((width, k), dtype=np.int64)  # targets × draws: a cell's draws are written side by side
-    dm = np.zeros((width, k), dtype=np.int64)
-    da = np.zeros((width, k), dtype=np.int64)
+    dp = np.zeros((k, width), dtype=np.int64)
+    dm = np.zeros((k, width), dtype=np.int64)
+    da = np.zeros((k, width), dtype=np.int64)
     _survey_moves(*args[:14], np.ascontiguousarray(x, dtype=np.float64), *args[14:], dp, dm, da)
-    return dp.T, dm.T, da.T
+    return dp, dm, da

@@ -207,7 +207,8 @@ class MonteCarloBase:
         self._app0 = np.ascontiguousarray(ns.applicable[:, self.needed])
         self.grader = (BlockGrader(c, self.needed, self.base.group_codes, self.flags, self.base.unscored, self.top_of)
                        if supported(c) else None)
-        self._noise_narrow = spread(c, self.noise_at, n, self.needed)
+        self._noise_cols = _touched(c, self.noise_at[1], self.needed)  # the needed columns the noise moves
+        self._noise_narrow = spread(c, self.noise_at, n, self.needed[self._noise_cols])
         self._noise_up = mc_kernels.csr_up(self._noise_narrow)
         self._linear = False
         self._survey_args: tuple | None = None
@@ -277,9 +278,11 @@ class MonteCarloBase:
         self._linear = linear and np.array_equal(pts, self._asked_pts) and np.array_equal(app, self._asked_app > 0)
         if self._linear:
             n = len(self.base.units)
-            self._survey_narrow = spread(c, self.asked_at, n, self.needed)
-            counted = spread(c, np.nonzero(leaves.applicable), n, self.needed)
-            self._count0 = np.asarray(counted.sum(axis=0)).reshape(self._pts0.shape).astype(np.int64)
+            self._survey_cols = _touched(c, leaf, self.needed)  # the needed columns above survey leaves
+            columns = self.needed[self._survey_cols]
+            self._survey_narrow = spread(c, self.asked_at, n, columns)
+            counted = spread(c, np.nonzero(leaves.applicable), n, columns)
+            self._count0 = np.asarray(counted.sum(axis=0)).reshape(n, columns.size).astype(np.int64)
             self._survey_args = self._kernel_args()
 
     def _kernel_args(self) -> tuple | None:
@@ -367,9 +370,12 @@ class MonteCarlo(MonteCarloBase):
         z = self._pair_noise(d // 2)
         return -z if d % 2 else z
 
-    def _pair_noise(self, pair: int) -> np.ndarray:
+    def _pair_noise(self, pair: int, out: np.ndarray | None = None) -> np.ndarray:
+        """The standard normals of antithetic pair `pair` (written into `out` when given)."""
         rng = np.random.default_rng(np.random.SeedSequence(self.seed, spawn_key=(pair, 1)))
-        return rng.standard_normal(self.noise_cells.size, dtype=np.float32)
+        if out is None:
+            return rng.standard_normal(self.noise_cells.size, dtype=np.float32)
+        return rng.standard_normal(dtype=np.float32, out=out)
 
     def block(self, ds: range) -> Block:
         """The parameters of draws `ds`, as `draw` gives them, each antithetic pair's normals drawn once."""
@@ -386,7 +392,9 @@ class MonteCarlo(MonteCarloBase):
         if self.noise_cells.size:
             d = np.arange(ds.start, ds.stop)
             pairs, row = np.unique(d // 2, return_inverse=True)
-            z = np.stack([self._pair_noise(int(p)) for p in pairs])
+            z = np.empty((pairs.size, self.noise_cells.size), dtype=np.float32)
+            for i, p in enumerate(pairs):
+                self._pair_noise(int(p), z[i])
             sign = np.where(d % 2, -1, 1)
         return Block(np.stack(weights) if weights else None, np.array(shifts, dtype=np.int64), z, row, sign,
                      np.stack(resample, axis=1) if resample else None)
@@ -421,10 +429,13 @@ class MonteCarlo(MonteCarloBase):
         k = len(b)
         n, m = self._pts0.shape
         if b.resample is not None and self._linear:
-            dp, dm, da = self._survey_moves(b.resample)
-            pts = self._pts0 + dp
-            mx = self._mx0 + dm
-            app = (self._count0 + da) > 0
+            dp, dm, count = self._survey_moves(b.resample)
+            cols = self._survey_cols
+            pts, mx, app = (np.array(np.broadcast_to(a, (k, n, m))) for a in (self._pts0, self._mx0, self._app0))
+            pts[:, :, cols] += dp
+            mx[:, :, cols] += dm
+            count += self._count0
+            app[:, :, cols] = count > 0
         elif b.resample is not None:
             nodes = self._nodes(b.resample)
             cols = self.needed
@@ -436,7 +447,15 @@ class MonteCarlo(MonteCarloBase):
             mx = np.broadcast_to(self._mx0, (k, n, m))
             app = np.broadcast_to(self._app0, (k, n, m))
         if b.z is not None:
-            pts = pts + self._noise_moves(b.z)[b.row] * b.sign[:, None, None]
+            moves = self._noise_moves(b.z)
+            pts = np.array(pts)  # own copy (the broadcast baseline is read-only)
+            cols = self._noise_cols
+            for i in range(k):  # draw i moves by its stream's moves, or their opposite
+                at = pts[i]
+                if b.sign[i] > 0:
+                    at[:, cols] += moves[b.row[i]]
+                else:
+                    at[:, cols] -= moves[b.row[i]]
         return pts, mx, app
 
     def _index(self, pts: np.ndarray, mx: np.ndarray, weights: np.ndarray | None) -> np.ndarray:
@@ -453,7 +472,7 @@ class MonteCarlo(MonteCarloBase):
 
     def _noise_moves(self, z: np.ndarray) -> np.ndarray:
         """Nano-points added to the needed node columns (streams × units × columns) for standard normals `z`."""
-        n, m = self._pts0.shape
+        n, m = self._pts0.shape[0], self._noise_cols.size
         if mc_kernels.available():
             return mc_kernels.noise_moves(z, self.sigma, self._noise_grain, self._noise_up, n * m).reshape(len(z), n, m)
         move = self._moves(z)
@@ -534,7 +553,7 @@ class MonteCarlo(MonteCarloBase):
         """Changes of points, maximum and count of applicable leaves of the needed columns (K × units × columns)
         when the asked cells take their resampled values: the leaves' points (`survey_points`) passed up sums."""
         k = resample.shape[1]
-        n, m = self._pts0.shape
+        n, m = self._pts0.shape[0], self._survey_cols.size
         if mc_kernels.available() and self._survey_args is not None:
             moves = mc_kernels.survey_moves(self._survey_args, resample, n * m)
             return moves[0].reshape(k, n, m), moves[1].reshape(k, n, m), moves[2].reshape(k, n, m)
@@ -544,7 +563,8 @@ class MonteCarlo(MonteCarloBase):
         da = app.astype(np.int64) - self._asked_app[:, None]
         dm = (da * self._asked_max[:, None]).astype(float)
         up = self._survey_narrow.T
-        out = [np.rint(up @ x).T.astype(np.int64).reshape(k, n, m) for x in (dp, dm, da.astype(float))]
+        out = [np.ascontiguousarray(np.rint(up @ x).T.astype(np.int64)).reshape(k, n, m)
+               for x in (dp, dm, da.astype(float))]
         return out[0], out[1], out[2]
 
     def survey_points(self, value: np.ndarray, status: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -603,6 +623,16 @@ def drawn_bands(c: Compiled, shift: int, factor: np.ndarray | None = None) -> Co
 
 def _inputs(dataset: Dataset, rulebook: Rulebook) -> Inputs:
     return inputs_for(dataset, rulebook)
+
+
+def _touched(c: Compiled, leaves: np.ndarray, needed: np.ndarray) -> np.ndarray:
+    """Positions in `needed` (node numbers) of the nodes at or above any of `leaves` (leaf numbers)."""
+    seen = np.zeros(len(c.node_ids), dtype=bool)
+    node = np.unique(c.leaf_node[np.unique(leaves)])
+    while node.size:
+        seen[node] = True
+        node = np.unique(c.parent[node][c.parent[node] >= 0])
+    return np.flatnonzero(seen[needed])
 
 
 def _top_ancestor(c: Compiled) -> np.ndarray:
