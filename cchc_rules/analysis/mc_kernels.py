@@ -17,6 +17,7 @@ values. Tests run the Monte Carlo both ways and compare every draw.
 from __future__ import annotations
 
 import numpy as np
+from scipy import sparse
 
 from cchc_rules.engine import fused
 
@@ -210,7 +211,7 @@ if numba is not None:
     _ranks = numba.njit(cache=True, nogil=True)(_ranks)
 
 
-def csr_up(matrix) -> tuple[np.ndarray, np.ndarray]:  # type: ignore[no-untyped-def]
+def csr_up(matrix: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
     """Row pointers and column indices of a sparse cells → targets map, as contiguous int64 arrays."""
     m = matrix.tocsr()
     return m.indptr.astype(np.int64), m.indices.astype(np.int64)
@@ -235,12 +236,13 @@ def ranks(key: np.ndarray, pts: np.ndarray, tie: np.ndarray, sel: np.ndarray, po
     return rank
 
 
-def survey_moves(args: tuple, x: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def survey_moves(args: tuple[np.ndarray | bool, ...], x: np.ndarray,
+                 width: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Changes of points, maximum and count of applicable leaves per target (draws × width) for multiplicities
     x (respondents × draws); `args`: the study's arrays (`uncertainty.MonteCarlo._survey_args`)."""
     k = x.shape[1]
     dp = np.zeros((k, width), dtype=np.int64)
     dm = np.zeros((k, width), dtype=np.int64)
     da = np.zeros((k, width), dtype=np.int64)
-    _survey_moves(*args[:14], np.ascontiguousarray(x, dtype=np.float64), *args[14:], dp, dm, da)
+    _survey_moves(*args[:14], np.ascontiguousarray(x, dtype=np.float64), *args[14:], dp, dm, da)  # type: ignore[call-arg]
     return dp, dm, da

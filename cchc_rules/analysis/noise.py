@@ -65,7 +65,7 @@ def noise_grain(c: Compiled) -> np.ndarray:
     return out
 
 
-def spread(c: Compiled, at: tuple[np.ndarray, np.ndarray], n_units: int,
+def spread(c: Compiled, at: tuple[np.ndarray, ...], n_units: int,
            columns: np.ndarray | None = None) -> sparse.csr_matrix:
     """A sparse matrix (cells × units·nodes): cell (u, leaf) → its leaf node and every ancestor, of unit u.
 

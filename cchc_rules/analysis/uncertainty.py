@@ -40,12 +40,20 @@ exclusions, tie-breaks, gates, quotas: `engine.grading.grade`):
   answers than `min_respondents` follows the leaf's missing policy, except under `missing:
   error`, where it keeps its baseline value.
 
-Draws run in chunks (`chunk` draws stacked as extra units, leaf-major, through the engine's own
-kernel: the compiled pass when numba is installed, else the numpy path; 5 by default, the
-fastest measured at 700 units × 100 leaves). Only what a draw changes is scored again: leaves and
-the tree only when the draw changes leaf values (the survey bootstrap), otherwise the baseline's
-node points are reused (appraisal noise moves node points, not values); then the index, bands and
-ranks per draw. What is kept
+Draws run in blocks (`chunk` draws at a time, 50 by default; `MonteCarlo.run_block`), and only what
+a draw changes is computed again, on the node columns the index and grading read (top-level nodes,
+tie-breaks, gate nodes and the leaves of `max_zero_leaves` gates: `block_grade.needed_columns`):
+- the survey bootstrap rescores only the survey cells (the sums over the drawn respondents, the value
+  the data layer would set, the leaf's points) and adds their changes of points, maximum and
+  applicability to the nodes above them, all plain sums (otherwise, or if the survey leaves' points
+  are not the engine's, the leaves and tree of every draw are scored again by the engine's kernel);
+- the appraisal noise moves the nodes above the noised cells (each antithetic pair's normals drawn once);
+- the weights weight the top-level columns; the threshold shift moves the band minima;
+then every draw of the block is graded at once (`block_grade.BlockGrader`: ranks with tie-breaks,
+thresholds, gates, quotas, exactly as `engine.grading.grade`; quantile bands and ranks on the
+published figure are graded draw by draw by the engine). The hot loops (survey sums, noise moves,
+ranks) run compiled when numba is installed (`analysis.mc_kernels`, the `fast` extra; `CCHC_KERNEL=numpy`
+turns it off), with a numpy path giving the same arrays. What is kept
 is flat in the number of draws: per unit a histogram of ranks, counts of bands and a histogram
 of the index (the index to the nearest scale ÷ 10,000, with the exact minimum and maximum),
 from which the quantiles come. Rank quantiles are inverted-CDF ones (numpy's `inverted_cdf`): whole
@@ -63,32 +71,31 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
 
 from cchc_rules import limits
 from cchc_rules.analysis import mc_kernels
-from cchc_rules.analysis.block_grade import BlockGrader, needed_columns, supported
 from cchc_rules.analysis.bootstrap import SurveyBootstrap
-from cchc_rules.analysis.noise import NUMERIC, calibrate, noise_grain, spread, value_per_point
+from cchc_rules.analysis.mc_prepare import MonteCarloBase
+from cchc_rules.analysis.noise import calibrate, noise_grain, value_per_point
 from cchc_rules.analysis.on_dask import map_shared
 from cchc_rules.analysis.tally import Packed, Tally
 from cchc_rules.cluster import ranges, workers
-from cchc_rules.data.model import EMPTY, VALUE, Dataset, Inputs
-from cchc_rules.data.parse import answers_for, inputs_for
-from cchc_rules.data.survey import Answers
+from cchc_rules.data.model import Dataset, Inputs
 from cchc_rules.dsl.models import Rulebook
 from cchc_rules.engine import fused
-from cchc_rules.engine.compile import AGG_SUM, KIND, MISSING, Compiled, CompiledBand, CompiledGate, compile_rulebook
+from cchc_rules.engine.compile import Compiled, CompiledBand, CompiledGate
 from cchc_rules.engine.grading import grade
-from cchc_rules.engine.result import Result
 from cchc_rules.engine.rounding import NANO, nano, nano1
-from cchc_rules.engine.score import aggregate, leaf_points, score_inputs
-from cchc_rules.engine.vocabulary import OUT_OF_MAX, NodeScores, Reason, Selected
+from cchc_rules.engine.score import aggregate, leaf_points
+from cchc_rules.engine.vocabulary import NodeScores, Selected
 from cchc_rules.problems import Problems, define
 from cchc_rules.safe_text import progress_stream
 
 if TYPE_CHECKING:
     from distributed import Client
+
+__all__ = ["Block", "Draw", "MonteCarlo", "SurveyBootstrap", "calibrate", "drawn_bands", "index_nano", "noise_grain",
+           "tally_range", "uncertainty", "value_per_point"]  # the helpers' new homes re-exported
 
 BAD_PARAMETER = define(
     "A880",
@@ -96,14 +103,6 @@ BAD_PARAMETER = define(
     "The uncertainty parameter '{name}' is not valid: {value}",
     "Dùng {expected_vi}.",
     "Use {expected_en}.",
-)
-NO_SURVEY = define(
-    "A882",
-    "Không thể lấy mẫu lại người trả lời: bộ dữ liệu không có phiếu khảo sát (survey.csv), "
-    "hoặc được truyền dưới dạng Inputs đã đọc",
-    "Cannot resample respondents: the dataset has no survey answers (survey.csv), or was given as parsed Inputs",
-    "Bỏ survey_bootstrap, hoặc truyền bộ dữ liệu (Dataset) có survey.csv.",
-    "Drop survey_bootstrap, or pass a dataset (Dataset) with survey.csv.",
 )
 
 
@@ -168,148 +167,6 @@ def _remote_tally(shared: tuple[MonteCarlo, int, int], ds: range) -> Packed:
     """One Dask task: the tally of a range of draws, packed (its non-zero counts only come back)."""
     mc, chunk, draws = shared
     return tally_range(mc, ds, chunk, draws).pack()
-
-
-class MonteCarloBase:
-    """The baseline and everything a draw needs, computed once (`MonteCarlo` runs the draws)."""
-
-    def __init__(
-        self, rulebook: Rulebook, dataset: Dataset | Inputs, seed: int, weight_spread: float, threshold_shift: float,
-        appraisal_noise: float | str, survey_bootstrap: bool, stage: str | None,
-    ):
-        inputs = dataset if isinstance(dataset, Inputs) else _inputs(dataset, rulebook)
-        self.c: Compiled = compile_rulebook(rulebook)
-        self.base: Result = score_inputs(self.c, inputs, stage)
-        self.seed = seed
-        self.spread = float(weight_spread)
-        self.shift = float(threshold_shift)
-        self.flags = self.base.flags
-        c, sel = self.c, self.base.selected
-        n = len(self.base.units)
-        self.top_of = _top_ancestor(c)
-        self._top_declared = np.array([c.nodes[t].max or 0.0 for t in c.top])
-        self.adjust = self.base.totals.adjustments.sum(axis=1)
-        structural = c.applies[:, c.leaf_node][self.base.group_codes]
-        self.vpp = value_per_point(c, sel)
-        numeric = np.isin(c.kind, [KIND[k] for k in NUMERIC]) & (self.vpp > 0)
-        self.sigma = calibrate(c, inputs, sel, self.vpp) if appraisal_noise == "calibrated" else float(appraisal_noise)
-        cells = (sel.status == VALUE) & structural & numeric[None, :]
-        self.noise_cells = np.flatnonzero(cells.ravel()) if self.sigma > 0 else np.zeros(0, np.int64)
-        self.noise_at = np.divmod(self.noise_cells, cells.shape[1])
-        self._noise_grain = noise_grain(c)[self.noise_at[1]]
-        self._scale_gates = any(g.kind == "min" for table in c.band_tables for b in table for g in b.gates)
-        # the node columns the index and grading read, and the block grader (None: draw by draw with the engine)
-        self.needed = needed_columns(c)
-        self._top_pos = np.searchsorted(self.needed, c.top)
-        ns = self.base.node_scores
-        self._pts0 = np.ascontiguousarray(ns.points[:, self.needed])
-        self._mx0 = np.ascontiguousarray(ns.max[:, self.needed])
-        self._app0 = np.ascontiguousarray(ns.applicable[:, self.needed])
-        self.grader = (BlockGrader(c, self.needed, self.base.group_codes, self.flags, self.base.unscored, self.top_of)
-                       if supported(c) else None)
-        self._noise_cols = _touched(c, self.noise_at[1], self.needed)  # the needed columns the noise moves
-        self._noise_narrow = spread(c, self.noise_at, n, self.needed[self._noise_cols])
-        self._noise_up = mc_kernels.csr_up(self._noise_narrow)
-        self._linear = False
-        self._survey_args: tuple | None = None
-        self.survey: SurveyBootstrap | None = None
-        if survey_bootstrap:
-            self._prepare_bootstrap(dataset, rulebook, structural)
-
-    @property
-    def leaf_level(self) -> bool:
-        """Whether draws change leaf values (the survey bootstrap); appraisal noise does not: it moves points."""
-        return self.survey is not None
-
-    @property
-    def _noise_spread(self) -> sparse.csr_matrix:
-        """Noised cells → their leaf and every node above (cells × units·nodes): `noise_points`, `_run_each`."""
-        return spread(self.c, self.noise_at, len(self.base.units))
-
-    def _prepare_bootstrap(self, dataset: Dataset | Inputs, rulebook: Rulebook, structural: np.ndarray) -> None:
-        answers = answers_for(dataset, rulebook) if isinstance(dataset, Dataset) else Answers.empty()
-        if len(answers) == 0:
-            problems = Problems()
-            problems.add(NO_SURVEY, path="uncertainty/survey_bootstrap")
-            problems.raise_if_errors()
-        c = self.c
-        leaves = [c.nodes[i] for i in c.leaf_node]
-        self.by_form = np.array([bool(leaf.rule.survey and leaf.rule.survey.aggregate == "by_form")
-                                 for leaf in leaves])
-        n, n_leaves = self.base.selected.value.shape
-        self.survey = SurveyBootstrap(answers, self.by_form, n, n_leaves)
-        minimum = np.array([leaf.rule.survey.min_respondents if leaf.rule.survey else 1 for leaf in leaves])
-        asked = np.zeros((n, n_leaves), dtype=bool)
-        asked[answers.unit, answers.leaf] = True
-        self.asked_at = np.nonzero(asked & structural)  # the cells whose value the survey decides
-        unit, leaf = self.asked_at
-        flat = unit * n_leaves + leaf
-        cells = self.survey.cells
-        found = np.searchsorted(cells, flat)
-        hit = found < cells.size
-        hit[hit] = cells[found[hit]] == flat[hit]
-        self._asked_cell = np.where(hit, found, -1)
-        self._asked_min = minimum[leaf]
-        self._asked_keep = (c.missing == MISSING["error"])[leaf]
-        self._asked_base = (self.base.selected.value[unit, leaf], self.base.selected.status[unit, leaf])
-        self._prepare_survey_points(structural)
-
-    def _prepare_survey_points(self, structural: np.ndarray) -> None:
-        """What `survey_points` needs, and whether a draw's survey leaves can be passed up as changes (`_linear`):
-        every node above them a plain sum, and `survey_points` giving the engine's points for the baseline."""
-        c, leaves = self.c, self.base.leaves
-        unit, leaf = self.asked_at
-        self._asked_pts = leaves.points[unit, leaf]
-        self._asked_app = leaves.applicable[unit, leaf].astype(np.int64)
-        self._asked_max = c.leaf_max_nano[leaf]
-        self._asked_leaf_max = c.leaf_max[leaf]
-        reason = c.missing_reason[leaf]
-        self._asked_missing_pts = np.where(np.isin(reason, [Reason.MISSING_MAX, Reason.ZERO_TOTAL_MAX]),
-                                           c.leaf_max_nano[leaf], 0)
-        self._asked_missing_app = ~np.isin(reason, list(OUT_OF_MAX))
-        plain = {p.node: p.agg == AGG_SUM and not p.floor for p in c.parents}
-        linear = True
-        for j in np.unique(leaf):
-            node = c.parent[c.leaf_node[j]]
-            while node >= 0 and linear:
-                linear = plain[int(node)]
-                node = c.parent[node]
-        pts, app = self.survey_points(*self._asked_base)
-        self._linear = linear and np.array_equal(pts, self._asked_pts) and np.array_equal(app, self._asked_app > 0)
-        if self._linear:
-            n = len(self.base.units)
-            self._survey_cols = _touched(c, leaf, self.needed)  # the needed columns above survey leaves
-            columns = self.needed[self._survey_cols]
-            self._survey_narrow = spread(c, self.asked_at, n, columns)
-            counted = spread(c, np.nonzero(leaves.applicable), n, columns)
-            self._count0 = np.asarray(counted.sum(axis=0)).reshape(n, columns.size).astype(np.int64)
-            self._survey_args = self._kernel_args()
-
-    def _kernel_args(self) -> tuple | None:
-        """The arrays `mc_kernels.survey_moves` reads (None when the sums do not share one sparsity structure)."""
-        s = self.survey
-        same = all(np.array_equal(a.indptr, b.indptr) and np.array_equal(a.indices, b.indices)
-                   for a, b in ((s.num, s.den), (s.num, s.count), (s.g_sum, s.g_count)))
-        if not same:
-            return None
-        up = mc_kernels.csr_up(self._survey_narrow)
-        return (s.num.indptr, s.num.indices, s.num.data, s.den.data, s.count.data, s.g_sum.indptr, s.g_sum.indices,
-                s.g_sum.data, s.g_count.data, s.g_cell.indptr, s.g_cell.indices, s.g_cell.data, s.by_form,
-                bool(s.by_form.any()), self._asked_cell.astype(np.int64), self._asked_min.astype(np.int64),
-                self._asked_keep, self._asked_base[0], self._asked_base[1], self._asked_leaf_max,
-                self._asked_missing_pts.astype(np.int64), self._asked_missing_app, self._asked_pts,
-                self._asked_app, self._asked_max.astype(np.int64), up[0], up[1])
-
-    def survey_values(self, mean: np.ndarray, count: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Values and status of the `asked_at` cells (axis 0) from their aggregated mean and count, as the data
-        layer sets them: fewer than `min_respondents` counted answers → no value (the missing policy applies),
-        except under `missing: error`, where the baseline value stays."""
-        extra = (slice(None),) + (None,) * (mean.ndim - 1)
-        enough = count >= self._asked_min[extra]
-        keep = self._asked_keep[extra] & ~enough
-        value = np.where(keep, self._asked_base[0][extra], np.where(enough, mean, np.nan))
-        status = np.where(keep, self._asked_base[1][extra], np.where(enough, VALUE, EMPTY)).astype(np.int8)
-        return value, status
 
 
 @dataclass
@@ -567,21 +424,6 @@ class MonteCarlo(MonteCarloBase):
                for x in (dp, dm, da.astype(float))]
         return out[0], out[1], out[2]
 
-    def survey_points(self, value: np.ndarray, status: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Points (nano) and applicability of the asked cells (axis 0) for their values and status, as the engine
-        scores a survey leaf: value × max clamped to [0, max] (NaN → 0); no value → the leaf's missing policy;
-        a status kept from the baseline other than a value or none → the baseline's."""
-        extra = (slice(None),) + (None,) * (value.ndim - 1)
-        mx = self._asked_leaf_max[extra]
-        with np.errstate(invalid="ignore"):
-            raw = np.minimum(np.fmax(value * mx, 0.0), mx)
-        has = status == VALUE
-        pts = np.where(has, nano(np.where(has, raw, 0.0)), self._asked_missing_pts[extra])
-        app = has | self._asked_missing_app[extra]
-        other = ~has & (status != EMPTY)
-        pts = np.where(other, self._asked_pts[extra], pts)
-        app = np.where(other, self._asked_app[extra].astype(bool), app)
-        return pts, app
 
 
 # ---------------------------------------------------------------- helpers
@@ -619,28 +461,6 @@ def drawn_bands(c: Compiled, shift: int, factor: np.ndarray | None = None) -> Co
 
     tables = tuple(tuple(band(b) for b in table) for table in c.band_tables)
     return replace(c, band_tables=tables)
-
-
-def _inputs(dataset: Dataset, rulebook: Rulebook) -> Inputs:
-    return inputs_for(dataset, rulebook)
-
-
-def _touched(c: Compiled, leaves: np.ndarray, needed: np.ndarray) -> np.ndarray:
-    """Positions in `needed` (node numbers) of the nodes at or above any of `leaves` (leaf numbers)."""
-    seen = np.zeros(len(c.node_ids), dtype=bool)
-    node = np.unique(c.leaf_node[np.unique(leaves)])
-    while node.size:
-        seen[node] = True
-        node = np.unique(c.parent[node][c.parent[node] >= 0])
-    return np.flatnonzero(seen[needed])
-
-
-def _top_ancestor(c: Compiled) -> np.ndarray:
-    """Per node, the position (in `c.top`) of its top-level ancestor."""
-    top = np.arange(len(c.node_ids))
-    while (c.parent[top] >= 0).any():
-        top = np.where(c.parent[top] >= 0, c.parent[top], top)
-    return np.searchsorted(c.top, top)
 
 
 def _slice(ns: NodeScores, i: int, n: int) -> NodeScores:
