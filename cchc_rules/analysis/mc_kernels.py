@@ -7,6 +7,7 @@ Used by `analysis.uncertainty` when `engine.fused.available()` (numba installed,
   them, so the same floating-point sums), the mean per form for `by_form` leaves, the value and status
   the data layer would set, the survey leaf's points, and their changes passed up to the needed nodes.
 - `noise_moves`: σ·z rounded to each rule's grain, in whole nano-points, added up into the needed nodes.
+- `count`: a block's ranks, bands and index bins added to the tally's histograms.
 - `ranks`: every draw's ranks (`grading.rank_units`): one sort per draw on (pool, key ↓), ties on the
   key broken by the tie-break columns.
 
@@ -204,11 +205,23 @@ def _ranks(key, pts, tie, sel, pool, span, rank):
             rank[d, sel[i]] = tie_start - pool_start + 1
 
 
+def _count(hist, column):
+    for d in range(column.shape[0]):
+        for u in range(column.shape[1]):
+            hist[u, column[d, u]] += 1
+
+
 if numba is not None:
+    _count = numba.njit(cache=True, nogil=True)(_count)
     _cell = numba.njit(error_model="numpy")(_cell)
     _survey_moves = numba.njit(cache=True, nogil=True, error_model="numpy")(_survey_moves)
     _noise_moves = numba.njit(cache=True, nogil=True, error_model="numpy")(_noise_moves)
     _ranks = numba.njit(cache=True, nogil=True)(_ranks)
+
+
+def count(hist: np.ndarray, column: np.ndarray) -> None:
+    """Add one to hist[unit, column[draw, unit]] for every draw and unit (`analysis.tally`)."""
+    _count(hist, np.ascontiguousarray(column, dtype=np.int64))
 
 
 def csr_up(matrix: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:

@@ -172,3 +172,15 @@ def test_needed_columns_are_the_top_level_tie_breaks_and_gates(synthetic):
                     assert g.node in cols
                 if g.kind == "max_zero_leaves":
                     assert set(g.leaves.tolist()) <= cols
+
+
+@pytest.mark.parametrize("kernel", ["numpy", pytest.param("numba", marks=NUMBA)])
+@pytest.mark.parametrize("dtype", [np.uint16, np.uint32])
+def test_tally_counts_hand_worked(monkeypatch, kernel, dtype):
+    from cchc_rules.analysis.tally import _count
+
+    monkeypatch.setenv("CCHC_KERNEL", kernel)
+    hist = np.zeros((2, 3), dtype=dtype)
+    # three draws of two units: unit 0 lands in bins 0, 0, 2; unit 1 in bins 2, 1, 2
+    _count(hist, np.array([[0, 2], [0, 1], [2, 2]]))
+    assert hist.tolist() == [[2, 0, 1], [0, 1, 2]]
