@@ -73,8 +73,7 @@ class BlockGrader:
     def rank(self, key: np.ndarray, pts: np.ndarray) -> np.ndarray:
         """Ranks (K × units) within each pool, 0 for units not ranked: `grading.rank_units` for every draw."""
         if mc_kernels.available():
-            return mc_kernels.ranks(key, pts, np.array(self.tie, dtype=np.int64), self.sel, self.pool,
-                                    self.c.scale_nano)
+            return mc_kernels.ranks(key, pts[:, :, self.tie], self.sel, self.pool, self.c.scale_nano)
         k, n = key.shape
         rank = np.zeros((k, n), dtype=np.int64)
         sel = self.sel

@@ -154,10 +154,10 @@ def _noise_moves(z, sigma, grain, up_ptr, up_idx, out):
                 out[p, up_idx[t]] += step
 
 
-def _ranks(key, pts, tie, sel, pool, span, rank):
+def _ranks(key, ties, sel, pool, span, rank):
     k = key.shape[0]
     m = sel.size
-    n_tie = tie.size
+    n_tie = ties.shape[2]
     comb = np.empty(m, dtype=np.int64)
     for d in range(k):
         for i in range(m):
@@ -176,7 +176,7 @@ def _ranks(key, pts, tie, sel, pool, span, rank):
                         prev = order[b]
                         better = False
                         for t in range(n_tie):
-                            vp, vc = pts[d, sel[prev], tie[t]], pts[d, sel[cur], tie[t]]
+                            vp, vc = ties[d, sel[prev], t], ties[d, sel[cur], t]
                             if vc != vp:
                                 better = vc > vp
                                 break
@@ -199,7 +199,7 @@ def _ranks(key, pts, tie, sel, pool, span, rank):
                 for t in range(n_tie):
                     if differ:
                         break
-                    differ = pts[d, sel[i], tie[t]] != pts[d, sel[j], tie[t]]
+                    differ = ties[d, sel[i], t] != ties[d, sel[j], t]
                 if differ:
                     tie_start = p
             rank[d, sel[i]] = tie_start - pool_start + 1
@@ -238,14 +238,13 @@ def noise_moves(z: np.ndarray, sigma: float, grain: np.ndarray, up: tuple[np.nda
     return out
 
 
-def ranks(key: np.ndarray, pts: np.ndarray, tie: np.ndarray, sel: np.ndarray, pool: np.ndarray,
-          span: int) -> np.ndarray:
+def ranks(key: np.ndarray, ties: np.ndarray, sel: np.ndarray, pool: np.ndarray, span: int) -> np.ndarray:
     """Ranks (draws × units; 0 when not ranked) of the units `sel` in their pools (`pool`, per unit of `sel`), by key
-    (0 … span) descending then the tie-break columns `tie` of `pts` (draws × units × columns) descending."""
+    (0 … span) descending then the tie-break columns `ties` (draws × units × tie-breaks) descending."""
     rank = np.zeros(key.shape, dtype=np.int64)
     if sel.size:
-        _ranks(np.ascontiguousarray(key), np.ascontiguousarray(pts), tie.astype(np.int64), sel.astype(np.int64),
-               pool.astype(np.int64), int(span), rank)
+        _ranks(np.ascontiguousarray(key), np.ascontiguousarray(ties), sel.astype(np.int64), pool.astype(np.int64),
+               int(span), rank)
     return rank
 
 

@@ -320,9 +320,9 @@ class MonteCarlo(MonteCarloBase):
         earned, possible = pts[:, :, self._top_pos], mx[:, :, self._top_pos]
         if weights is None:
             num, den = earned.sum(axis=2).astype(float), possible.sum(axis=2).astype(float)
-        else:  # draw by draw, the same product as `index_nano` (so the same rounding)
-            num = np.stack([earned[i] @ weights[i] for i in range(len(weights))])
-            den = np.stack([possible[i] @ weights[i] for i in range(len(weights))])
+        else:  # the same product as `index_nano`, once per draw (numpy's matmul loops over the stack)
+            num = np.matmul(earned, weights[:, :, None])[:, :, 0]
+            den = np.matmul(possible, weights[:, :, None])[:, :, 0]
         with np.errstate(invalid="ignore", divide="ignore"):
             base = nano(np.where(den > 0, num / den, 0.0) * (self.c.scale_nano / NANO))
         return np.clip(base + self.adjust, 0, self.c.scale_nano)
