@@ -288,11 +288,15 @@ class MonteCarlo(MonteCarloBase):
         if b.resample is not None and self._linear:
             dp, dm, count = self._survey_moves(b.resample)
             cols = self._survey_cols
-            pts, mx, app = (np.array(np.broadcast_to(a, (k, n, m))) for a in (self._pts0, self._mx0, self._app0))
+            pts = np.array(np.broadcast_to(self._pts0, (k, n, m)))
             pts[:, :, cols] += dp
-            mx[:, :, cols] += dm
-            count += self._count0
-            app[:, :, cols] = count > 0
+            mx = np.broadcast_to(self._mx0, (k, n, m))
+            app = np.broadcast_to(self._app0, (k, n, m))
+            if count.any():  # some survey leaf in or out of a maximum in some draw
+                mx, app = np.array(mx), np.array(app)
+                mx[:, :, cols] += dm
+                count += self._count0
+                app[:, :, cols] = count > 0
         elif b.resample is not None:
             nodes = self._nodes(b.resample)
             cols = self.needed
@@ -305,7 +309,8 @@ class MonteCarlo(MonteCarloBase):
             app = np.broadcast_to(self._app0, (k, n, m))
         if b.z is not None:
             moves = self._noise_moves(b.z)
-            pts = np.array(pts)  # own copy (the broadcast baseline is read-only)
+            if not pts.flags.writeable:
+                pts = np.array(pts)  # own copy of the broadcast baseline
             cols = self._noise_cols
             for i in range(k):  # draw i moves by its stream's moves, or their opposite
                 at = pts[i]

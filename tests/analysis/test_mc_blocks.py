@@ -184,3 +184,34 @@ def test_tally_counts_hand_worked(monkeypatch, kernel, dtype):
     # three draws of two units: unit 0 lands in bins 0, 0, 2; unit 1 in bins 2, 1, 2
     _count(hist, np.array([[0, 2], [0, 1], [2, 2]]))
     assert hist.tolist() == [[2, 0, 1], [0, 1, 2]]
+
+
+@pytest.mark.parametrize("kernel", ["numpy", pytest.param("numba", marks=NUMBA)])
+def test_a_survey_leaf_leaving_the_maximum_hand_worked(monkeypatch, kernel):
+    monkeypatch.setenv("CCHC_KERNEL", kernel)
+    # A (points, 40 of 50) and S (survey, max 50, at least 2 answers, else `missing: na`: out of the maximum).
+    # R1 answers A (1.0) for U1 and U2; R2 answers B (0.5) for U1 and U2; R3 answers A for U1 only.
+    # Baseline: U1 mean (1 + 0.5 + 1) / 3 → 41.67 points; U2 mean 0.75 → 37.5, index 77.5.
+    # Drawing one respondent three times: R1 → U1 and U2 at 1.0: 90 and 90; R2 → 0.5: 65 and 65;
+    # R3 → U1 at 1.0: 90, U2 without answers → S out of its maximum: 40 / 50 = 80.
+    rulebook = build([{"id": "A", "name": "A", "max": 50, "rule": {"points": {}}},
+                      {"id": "S", "name": "S", "max": 50, "missing": "na",
+                       "rule": {"survey": {"options": {"A": 1, "B": 0.5}, "min_respondents": 2}}}])
+    units = pd.DataFrame({"unit_id": ["U1", "U2"], "name": ["1", "2"], "group": "department"})
+    cells = pd.DataFrame([{"unit_id": u, "criterion_id": "A", "appraisal": 40} for u in ("U1", "U2")])
+    answers = [("R1", "U1", "A"), ("R1", "U2", "A"), ("R2", "U1", "B"), ("R2", "U2", "B"), ("R3", "U1", "A")]
+    survey = pd.DataFrame([{"respondent_id": r, "form": "F", "unit_id": u, "criterion_id": "S", "answer": a}
+                           for r, u, a in answers])
+    mc = study(rulebook, dataset_from_frames(units, cells, survey), survey_bootstrap=True)
+    assert mc._linear
+    assert mc.base.totals.index[1] == 77_500_000_000
+    from cchc_rules.analysis.uncertainty import Block
+
+    times = 3 * np.eye(3, dtype=np.int64)  # respondents × draws: each respondent alone, three times
+    block = Block(None, np.zeros(3, dtype=np.int64), None, None, None, times)
+    index, band, rank = mc.run_block(block)
+    got = {(int(index[d, 0]), int(index[d, 1])) for d in range(3)}
+    assert got == {(90_000_000_000, 90_000_000_000), (65_000_000_000, 65_000_000_000),
+                   (90_000_000_000, 80_000_000_000)}
+    for fast, slow in zip((index, band, rank), mc._run_each(block), strict=True):  # the engine, draw by draw
+        assert np.array_equal(fast, slow)
