@@ -21,8 +21,7 @@ class SurveyBootstrap:
     """
 
     def __init__(self, answers: Answers, by_form: np.ndarray, n_units: int, n_leaves: int):
-        pairs, who = np.unique(np.stack([answers.respondent, answers.form]), axis=1, return_inverse=True)
-        who = who.ravel()
+        pairs, who = _unique_pairs(answers.respondent, answers.form)
         self.answers, self.who = answers, who  # who: each answer's respondent
         self.n_respondents = pairs.shape[1]
         self.members = [np.flatnonzero(pairs[1] == f) for f in np.unique(pairs[1])]
@@ -38,9 +37,7 @@ class SurveyBootstrap:
         self.num, self.den = matrix(fw * w, at, n_cells), matrix(fw, at, n_cells)
         self.count = matrix(np.ones(at.size), at, n_cells)
         self.by_form = by_form[self.cells % n_leaves]
-        groups, first, g_at = np.unique(np.stack([at, answers.form[ok]]), axis=1, return_index=True,
-                                        return_inverse=True)
-        g_at = g_at.ravel()
+        groups, g_at, first = _unique_pairs(at, answers.form[ok], first=True)
         self.g_sum, self.g_count = matrix(w, g_at, groups.shape[1]), matrix(np.ones(g_at.size), g_at, groups.shape[1])
         self.g_cell = sparse.csr_matrix((fw[first], (groups[0], np.arange(groups.shape[1]))),
                                         shape=(n_cells, groups.shape[1]))
@@ -62,3 +59,15 @@ class SurveyBootstrap:
                 by = (self.g_cell @ form_mean) / (self.g_cell @ (n > 0).astype(float))
                 mean = np.where(self.by_form[:, None], by, mean)
         return mean, count
+
+
+def _unique_pairs(a: np.ndarray, b: np.ndarray, first: bool = False) -> tuple[np.ndarray, ...]:
+    """The distinct pairs (a, b) of non-negative integers in lexicographic order (2 × pairs), each element's pair,
+    and with `first` each pair's first element: `np.unique(np.stack([a, b]), axis=1, ...)` on one int64 key."""
+    width = int(b.max()) + 1 if b.size else 1
+    key = a.astype(np.int64) * width + b
+    if first:
+        keys, index, inverse = np.unique(key, return_index=True, return_inverse=True)
+        return np.stack([keys // width, keys % width]), inverse.ravel(), index
+    keys, inverse = np.unique(key, return_inverse=True)
+    return np.stack([keys // width, keys % width]), inverse.ravel()
