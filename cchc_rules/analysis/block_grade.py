@@ -33,7 +33,8 @@ def supported(c: Compiled) -> bool:
 
 
 def needed_columns(c: Compiled) -> np.ndarray:
-    """The node columns grading and the index read: top-level nodes, tie-breaks, gate nodes, zero-leaf gate leaves."""
+    """The node columns grading and the index read: the top-level nodes (first, in order), then the tie-breaks, gate
+    nodes and zero-leaf gate leaves that are not top-level, ascending."""
     cols = [np.asarray(c.top), np.asarray(c.tie_break, dtype=np.int64)]
     for table in c.band_tables:
         for band in table:
@@ -42,7 +43,9 @@ def needed_columns(c: Compiled) -> np.ndarray:
                     cols.append(np.array([g.node]))
                 if g.kind == "max_zero_leaves":
                     cols.append(np.asarray(g.leaves, dtype=np.int64))
-    return np.unique(np.concatenate(cols).astype(np.int64))
+    top = np.asarray(c.top, dtype=np.int64)
+    rest = np.setdiff1d(np.concatenate(cols).astype(np.int64), top)
+    return np.concatenate([top, rest])  # the top-level nodes first, in order: a slice of the narrow arrays
 
 
 class BlockGrader:

@@ -61,7 +61,6 @@ class MonteCarloBase:
         self._scale_gates = any(g.kind == "min" for table in c.band_tables for b in table for g in b.gates)
         # the node columns the index and grading read, and the block grader (None: draw by draw with the engine)
         self.needed = needed_columns(c)
-        self._top_pos = np.searchsorted(self.needed, c.top)
         ns = self.base.node_scores
         self._pts0 = np.ascontiguousarray(ns.points[:, self.needed])
         self._mx0 = np.ascontiguousarray(ns.max[:, self.needed])

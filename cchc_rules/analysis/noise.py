@@ -69,7 +69,7 @@ def spread(c: Compiled, at: tuple[np.ndarray, ...], n_units: int,
            columns: np.ndarray | None = None) -> sparse.csr_matrix:
     """A sparse matrix (cells × units·nodes): cell (u, leaf) → its leaf node and every ancestor, of unit u.
 
-    With `columns` (node numbers, ascending), only those nodes, in that order (cells × units·columns).
+    With `columns` (node numbers, any order), only those nodes, in that order (cells × units·columns).
     """
     unit, leaf = at
     n_nodes = len(c.node_ids)

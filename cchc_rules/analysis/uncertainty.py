@@ -288,12 +288,12 @@ class MonteCarlo(MonteCarloBase):
         if b.resample is not None and self._linear:
             dp, dm, count = self._survey_moves(b.resample)
             cols = self._survey_cols
-            pts = np.array(np.broadcast_to(self._pts0, (k, n, m)))
+            pts = np.broadcast_to(self._pts0, (k, n, m)).copy()  # C order: draw by draw
             pts[:, :, cols] += dp
             mx = np.broadcast_to(self._mx0, (k, n, m))
             app = np.broadcast_to(self._app0, (k, n, m))
             if count.any():  # some survey leaf in or out of a maximum in some draw
-                mx, app = np.array(mx), np.array(app)
+                mx, app = mx.copy(), app.copy()
                 mx[:, :, cols] += dm
                 count += self._count0
                 app[:, :, cols] = count > 0
@@ -310,7 +310,7 @@ class MonteCarlo(MonteCarloBase):
         if b.z is not None:
             moves = self._noise_moves(b.z)
             if not pts.flags.writeable:
-                pts = np.array(pts)  # own copy of the broadcast baseline
+                pts = pts.copy()  # own copy of the broadcast baseline, in C order
             cols = self._noise_cols
             for i in range(k):  # draw i moves by its stream's moves, or their opposite
                 at = pts[i]
@@ -322,7 +322,8 @@ class MonteCarlo(MonteCarloBase):
 
     def _index(self, pts: np.ndarray, mx: np.ndarray, weights: np.ndarray | None) -> np.ndarray:
         """`index_nano` of every draw (draws × units) from the narrow columns."""
-        earned, possible = pts[:, :, self._top_pos], mx[:, :, self._top_pos]
+        top = slice(0, self.c.top.size)  # the top-level nodes come first (`needed_columns`)
+        earned, possible = pts[:, :, top], mx[:, :, top]
         if weights is None:
             num, den = earned.sum(axis=2).astype(float), possible.sum(axis=2).astype(float)
         else:  # the same product as `index_nano`, once per draw (numpy's matmul loops over the stack)
