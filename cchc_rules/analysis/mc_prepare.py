@@ -67,7 +67,7 @@ class MonteCarloBase:
         self._app0 = np.ascontiguousarray(ns.applicable[:, self.needed])
         self.grader = (BlockGrader(c, self.needed, self.base.group_codes, self.flags, self.base.unscored, self.top_of)
                        if supported(c) else None)
-        self._noise_cols = _touched(c, self.noise_at[1], self.needed)  # the needed columns the noise moves
+        self._noise_cols = np.arange(self.needed.size)  # every column: a draw's moves are added in one operation
         self._noise_narrow = spread(c, self.noise_at, n, self.needed[self._noise_cols])
         self._noise_up = mc_kernels.csr_up(self._noise_narrow)
         self._linear = False

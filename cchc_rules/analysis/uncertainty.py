@@ -311,13 +311,8 @@ class MonteCarlo(MonteCarloBase):
             moves = self._noise_moves(b.z)
             if not pts.flags.writeable:
                 pts = pts.copy()  # own copy of the broadcast baseline, in C order
-            cols = self._noise_cols
             for i in range(k):  # draw i moves by its stream's moves, or their opposite
-                at = pts[i]
-                if b.sign[i] > 0:
-                    at[:, cols] += moves[b.row[i]]
-                else:
-                    at[:, cols] -= moves[b.row[i]]
+                (np.add if b.sign[i] > 0 else np.subtract)(pts[i], moves[b.row[i]], out=pts[i])
         return pts, mx, app
 
     def _index(self, pts: np.ndarray, mx: np.ndarray, weights: np.ndarray | None) -> np.ndarray:
