@@ -213,7 +213,7 @@ def _count(hist, column):
 
 if numba is not None:
     _count = numba.njit(cache=True, nogil=True)(_count)
-    _cell = numba.njit(error_model="numpy")(_cell)
+    _cell = numba.njit(inline="always", error_model="numpy")(_cell)
     _survey_moves = numba.njit(cache=True, nogil=True, error_model="numpy")(_survey_moves)
     _noise_moves = numba.njit(cache=True, nogil=True, error_model="numpy")(_noise_moves)
     _ranks = numba.njit(cache=True, nogil=True)(_ranks)
