@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from cchc_rules.analysis import mc_kernels
 from cchc_rules.engine.compile import Compiled
 from cchc_rules.engine.result import Result
 from cchc_rules.engine.rounding import NANO
@@ -108,6 +109,9 @@ class Tally:
 
 def _count(hist: np.ndarray, column: np.ndarray) -> None:
     """Add one to hist[unit, column[draw, unit]] for every draw and unit (one bin per unit and draw)."""
+    if mc_kernels.available():
+        mc_kernels.count(hist, column)
+        return
     units = np.arange(hist.shape[0])
     for row in column:
         hist[units, row] += 1

@@ -40,12 +40,20 @@ exclusions, tie-breaks, gates, quotas: `engine.grading.grade`):
   answers than `min_respondents` follows the leaf's missing policy, except under `missing:
   error`, where it keeps its baseline value.
 
-Draws run in chunks (`chunk` draws stacked as extra units, leaf-major, through the engine's own
-kernel: the compiled pass when numba is installed, else the numpy path; 5 by default, the
-fastest measured at 700 units × 100 leaves). Only what a draw changes is scored again: leaves and
-the tree only when the draw changes leaf values (the survey bootstrap), otherwise the baseline's
-node points are reused (appraisal noise moves node points, not values); then the index, bands and
-ranks per draw. What is kept
+Draws run in blocks (`chunk` draws at a time, 50 by default; `MonteCarlo.run_block`), and only what
+a draw changes is computed again, on the node columns the index and grading read (top-level nodes,
+tie-breaks, gate nodes and the leaves of `max_zero_leaves` gates: `block_grade.needed_columns`):
+- the survey bootstrap rescores only the survey cells (the sums over the drawn respondents, the value
+  the data layer would set, the leaf's points) and adds their changes of points, maximum and
+  applicability to the nodes above them, all plain sums (otherwise, or if the survey leaves' points
+  are not the engine's, the leaves and tree of every draw are scored again by the engine's kernel);
+- the appraisal noise moves the nodes above the noised cells (each antithetic pair's normals drawn once);
+- the weights weight the top-level columns; the threshold shift moves the band minima;
+then every draw of the block is graded at once (`block_grade.BlockGrader`: ranks with tie-breaks,
+thresholds, gates, quotas, exactly as `engine.grading.grade`; quantile bands and ranks on the
+published figure are graded draw by draw by the engine). The hot loops (survey sums, noise moves,
+ranks) run compiled when numba is installed (`analysis.mc_kernels`, the `fast` extra; `CCHC_KERNEL=numpy`
+turns it off), with a numpy path giving the same arrays. What is kept
 is flat in the number of draws: per unit a histogram of ranks, counts of bands and a histogram
 of the index (the index to the nearest scale ÷ 10,000, with the exact minimum and maximum),
 from which the quantiles come. Rank quantiles are inverted-CDF ones (numpy's `inverted_cdf`): whole
@@ -63,28 +71,31 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
 
 from cchc_rules import limits
+from cchc_rules.analysis import mc_kernels
+from cchc_rules.analysis.bootstrap import SurveyBootstrap
+from cchc_rules.analysis.mc_prepare import MonteCarloBase
+from cchc_rules.analysis.noise import calibrate, noise_grain, value_per_point
 from cchc_rules.analysis.on_dask import map_shared
 from cchc_rules.analysis.tally import Packed, Tally
 from cchc_rules.cluster import ranges, workers
-from cchc_rules.data.model import EMPTY, VALUE, Dataset, Inputs
-from cchc_rules.data.parse import answers_for, inputs_for
-from cchc_rules.data.survey import Answers
+from cchc_rules.data.model import Dataset, Inputs
 from cchc_rules.dsl.models import Rulebook
 from cchc_rules.engine import fused
-from cchc_rules.engine.compile import KIND, MISSING, Compiled, CompiledBand, CompiledGate, compile_rulebook
+from cchc_rules.engine.compile import Compiled, CompiledBand, CompiledGate
 from cchc_rules.engine.grading import grade
-from cchc_rules.engine.result import Result
 from cchc_rules.engine.rounding import NANO, nano, nano1
-from cchc_rules.engine.score import aggregate, leaf_points, score_inputs
+from cchc_rules.engine.score import aggregate, leaf_points
 from cchc_rules.engine.vocabulary import NodeScores, Selected
 from cchc_rules.problems import Problems, define
 from cchc_rules.safe_text import progress_stream
 
 if TYPE_CHECKING:
     from distributed import Client
+
+__all__ = ["Block", "Draw", "MonteCarlo", "SurveyBootstrap", "calibrate", "drawn_bands", "index_nano", "noise_grain",
+           "tally_range", "uncertainty", "value_per_point"]  # the helpers' new homes re-exported
 
 BAD_PARAMETER = define(
     "A880",
@@ -93,25 +104,6 @@ BAD_PARAMETER = define(
     "Dùng {expected_vi}.",
     "Use {expected_en}.",
 )
-CANNOT_CALIBRATE = define(
-    "A881",
-    "Không hiệu chỉnh được nhiễu thẩm định: dữ liệu không có đủ cặp giá trị tự chấm − thẩm định trên các "
-    "tiêu chí dạng số (tìm thấy {n})",
-    "Cannot calibrate the appraisal noise: the data has too few self − appraisal pairs of values on "
-    "numeric criteria (found {n})",
-    "Cho độ lệch chuẩn bằng một số (điểm), hoặc dùng dữ liệu có cả giá trị tự chấm và giá trị thẩm định.",
-    "Give the standard deviation as a number (points), or use data with both self and appraisal values.",
-)
-NO_SURVEY = define(
-    "A882",
-    "Không thể lấy mẫu lại người trả lời: bộ dữ liệu không có phiếu khảo sát (survey.csv), "
-    "hoặc được truyền dưới dạng Inputs đã đọc",
-    "Cannot resample respondents: the dataset has no survey answers (survey.csv), or was given as parsed Inputs",
-    "Bỏ survey_bootstrap, hoặc truyền bộ dữ liệu (Dataset) có survey.csv.",
-    "Drop survey_bootstrap, or pass a dataset (Dataset) with survey.csv.",
-)
-
-NUMERIC = ("ladder", "linear", "points", "deduct", "relative")
 
 
 # ---------------------------------------------------------------- public API
@@ -125,7 +117,7 @@ def uncertainty(
     appraisal_noise: float | str = 0.0,
     survey_bootstrap: bool = False,
     stage: str | None = None,
-    chunk: int = 5,
+    chunk: int = 50,
     client: Client | None = None,
     progress: bool = False,
 ) -> pd.DataFrame:
@@ -187,43 +179,35 @@ class Draw:
     resample: np.ndarray | None  # times each respondent is drawn (SurveyBootstrap)
 
 
-class MonteCarlo:
-    """The baseline and everything a draw needs, computed once."""
+@dataclass
+class Block:
+    """The random parameters of K draws, stacked. The noise is kept once per stream: draw i's standard normals
+    are `sign[i] · z[row[i]]` (the two draws of an antithetic pair share one row)."""
 
-    def __init__(
-        self, rulebook: Rulebook, dataset: Dataset | Inputs, seed: int, weight_spread: float, threshold_shift: float,
-        appraisal_noise: float | str, survey_bootstrap: bool, stage: str | None,
-    ):
-        inputs = dataset if isinstance(dataset, Inputs) else _inputs(dataset, rulebook)
-        self.c: Compiled = compile_rulebook(rulebook)
-        self.base: Result = score_inputs(self.c, inputs, stage)
-        self.seed = seed
-        self.spread = float(weight_spread)
-        self.shift = float(threshold_shift)
-        self.flags = self.base.flags
-        c, sel = self.c, self.base.selected
-        self.top_of = _top_ancestor(c)
-        self._top_declared = np.array([c.nodes[t].max or 0.0 for t in c.top])
-        self.adjust = self.base.totals.adjustments.sum(axis=1)
-        structural = c.applies[:, c.leaf_node][self.base.group_codes]
-        self.vpp = value_per_point(c, sel)
-        numeric = np.isin(c.kind, [KIND[k] for k in NUMERIC]) & (self.vpp > 0)
-        self.sigma = calibrate(c, inputs, sel, self.vpp) if appraisal_noise == "calibrated" else float(appraisal_noise)
-        cells = (sel.status == VALUE) & structural & numeric[None, :]
-        self.noise_cells = np.flatnonzero(cells.ravel()) if self.sigma > 0 else np.zeros(0, np.int64)
-        self.noise_at = np.divmod(self.noise_cells, cells.shape[1])
-        self._noise_grain = noise_grain(c)[self.noise_at[1]]
-        self._noise_spread = _spread(c, self.noise_at, len(self.base.units))
-        self._scale_gates = any(g.kind == "min" for table in c.band_tables for b in table for g in b.gates)
-        self.survey: SurveyBootstrap | None = None
-        if survey_bootstrap:
-            self._prepare_bootstrap(dataset, rulebook, structural)
+    weights: np.ndarray | None  # K × top-level nodes
+    shift: np.ndarray  # K, nano-points
+    z: np.ndarray | None  # streams × noise cells (float32)
+    row: np.ndarray | None  # K: the stream of each draw
+    sign: np.ndarray | None  # K: ±1
+    resample: np.ndarray | None  # respondents × K
 
-    @property
-    def leaf_level(self) -> bool:
-        """Whether draws change leaf values (then leaves and the tree are scored again per draw); appraisal
-        noise does not: it moves points (`noise_points`)."""
-        return self.survey is not None
+    @classmethod
+    def of(cls, params: list[Draw]) -> Block:
+        """Draws given one by one (`analysis.sobol`), stacked."""
+        k = len(params)
+        weights = None if params[0].weights is None else np.stack([p.weights for p in params])
+        noise = params[0].noise is not None
+        return cls(weights, np.array([p.shift for p in params], dtype=np.int64),
+                   np.stack([p.noise for p in params]) if noise else None,
+                   np.arange(k) if noise else None, np.ones(k, dtype=np.int64) if noise else None,
+                   None if params[0].resample is None else np.stack([p.resample for p in params], axis=1))
+
+    def __len__(self) -> int:
+        return self.shift.size
+
+
+class MonteCarlo(MonteCarloBase):
+    """The baseline and everything a draw needs, computed once; draws run in blocks (`run_block`)."""
 
     # ------------------------------------------------------------ random parameters
     def draw(self, d: int) -> Draw:
@@ -240,51 +224,168 @@ class MonteCarlo:
 
     def _noise(self, d: int) -> np.ndarray:
         """Standard normal per noised cell for draw `d`: draws 2k and 2k + 1 share one stream, with opposite signs."""
-        pair = np.random.default_rng(np.random.SeedSequence(self.seed, spawn_key=(d // 2, 1)))
-        z = pair.standard_normal(self.noise_cells.size, dtype=np.float32)
+        z = self._pair_noise(d // 2)
         return -z if d % 2 else z
 
-    # ------------------------------------------------------------ one chunk of draws
+    def _pair_noise(self, pair: int, out: np.ndarray | None = None) -> np.ndarray:
+        """The standard normals of antithetic pair `pair` (written into `out` when given)."""
+        rng = np.random.default_rng(np.random.SeedSequence(self.seed, spawn_key=(pair, 1)))
+        if out is None:
+            return rng.standard_normal(self.noise_cells.size, dtype=np.float32)
+        return rng.standard_normal(dtype=np.float32, out=out)
+
+    def block(self, ds: range) -> Block:
+        """The parameters of draws `ds`, as `draw` gives them, each antithetic pair's normals drawn once."""
+        weights, shifts, resample = [], [], []
+        for d in ds:
+            rng = np.random.default_rng(np.random.SeedSequence(self.seed, spawn_key=(d,)))
+            if self.spread > 0:
+                w = rng.uniform(1 - self.spread, 1 + self.spread, self.c.top.size)
+                weights.append(w * (self.c.scale_nano / NANO) / float(np.dot(w, self._top_declared)))
+            shifts.append(nano1(rng.uniform(-self.shift, self.shift)) if self.shift > 0 else 0)
+            if self.survey is not None:
+                resample.append(self.survey.resample(rng))
+        z = row = sign = None
+        if self.noise_cells.size:
+            d = np.arange(ds.start, ds.stop)
+            pairs, row = np.unique(d // 2, return_inverse=True)
+            z = np.empty((pairs.size, self.noise_cells.size), dtype=np.float32)
+            for i, p in enumerate(pairs):
+                self._pair_noise(int(p), z[i])
+            sign = np.where(d % 2, -1, 1)
+        return Block(np.stack(weights) if weights else None, np.array(shifts, dtype=np.int64), z, row, sign,
+                     np.stack(resample, axis=1) if resample else None)
+
+    # ------------------------------------------------------------ blocks of draws
     def run(self, ds: range) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Index (nano), band code and rank of every unit in each draw of `ds` (arrays draws × units)."""
-        return self.run_draws([self.draw(d) for d in ds])
+        return self.run_block(self.block(ds))
 
     def run_draws(self, params: list[Draw]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Index (nano), band code and rank of every unit for each set of drawn parameters (draws × units):
         the kernel, also fed parameters chosen elsewhere (`analysis.sobol`)."""
-        k, n = len(params), len(self.base.units)
-        nodes = self._nodes(params) if self.leaf_level else None
-        moved = self.noise_points(np.stack([p.noise for p in params])) if self.noise_cells.size else None
+        return self.run_block(Block.of(params))
+
+    def run_block(self, b: Block) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Index (nano), band code and rank of every unit in each draw of the block (draws × units).
+
+        Only the node columns the index and grading read are computed (`block_grade.needed_columns`): the
+        baseline's, moved by the survey leaves a resample changes and by the appraisal noise; then the index and
+        the grading of every draw at once (`BlockGrader`), or draw by draw with the engine's `grade` where the
+        block grader does not apply (`block_grade.supported`).
+        """
+        if self.grader is None:
+            return self._run_each(b)
+        pts, mx, app = self._narrow(b)
+        index = self._index(pts, mx, b.weights)
+        band, rank = self.grader.grade(index, pts, mx, app, b.shift, b.weights)
+        return index, band, rank
+
+    def _narrow(self, b: Block) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Points, maximum and applicability of the needed node columns, draws × units × columns."""
+        k = len(b)
+        n, m = self._pts0.shape
+        if b.resample is not None and self._linear:
+            dp, dm, count = self._survey_moves(b.resample)
+            cols = self._survey_cols
+            pts = np.broadcast_to(self._pts0, (k, n, m)).copy()  # C order: draw by draw
+            pts[:, :, cols] += dp
+            mx = np.broadcast_to(self._mx0, (k, n, m))
+            app = np.broadcast_to(self._app0, (k, n, m))
+            if count.any():  # some survey leaf in or out of a maximum in some draw
+                mx, app = mx.copy(), app.copy()
+                mx[:, :, cols] += dm
+                count += self._count0
+                app[:, :, cols] = count > 0
+        elif b.resample is not None:
+            nodes = self._nodes(b.resample)
+            cols = self.needed
+            pts = nodes.points[:, cols].reshape(k, n, m)
+            mx = nodes.max[:, cols].reshape(k, n, m)
+            app = nodes.applicable[:, cols].reshape(k, n, m)
+        else:
+            pts = np.broadcast_to(self._pts0, (k, n, m))
+            mx = np.broadcast_to(self._mx0, (k, n, m))
+            app = np.broadcast_to(self._app0, (k, n, m))
+        if b.z is not None:
+            moves = self._noise_moves(b.z)
+            if not pts.flags.writeable:
+                pts = pts.copy()  # own copy of the broadcast baseline, in C order
+            for i in range(k):  # draw i moves by its stream's moves, or their opposite
+                (np.add if b.sign[i] > 0 else np.subtract)(pts[i], moves[b.row[i]], out=pts[i])
+        return pts, mx, app
+
+    def _index(self, pts: np.ndarray, mx: np.ndarray, weights: np.ndarray | None) -> np.ndarray:
+        """`index_nano` of every draw (draws × units) from the narrow columns."""
+        top = slice(0, self.c.top.size)  # the top-level nodes come first (`needed_columns`)
+        earned, possible = pts[:, :, top], mx[:, :, top]
+        if weights is None:
+            num, den = earned.sum(axis=2).astype(float), possible.sum(axis=2).astype(float)
+        else:  # the same product as `index_nano`, once per draw (numpy's matmul loops over the stack)
+            num = np.matmul(earned, weights[:, :, None])[:, :, 0]
+            den = np.matmul(possible, weights[:, :, None])[:, :, 0]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            base = nano(np.where(den > 0, num / den, 0.0) * (self.c.scale_nano / NANO))
+        return np.clip(base + self.adjust, 0, self.c.scale_nano)
+
+    def _noise_moves(self, z: np.ndarray) -> np.ndarray:
+        """Nano-points added to the needed node columns (streams × units × columns) for standard normals `z`."""
+        n, m = self._pts0.shape[0], self._noise_cols.size
+        if mc_kernels.available():
+            return mc_kernels.noise_moves(z, self.sigma, self._noise_grain, self._noise_up, n * m).reshape(len(z), n, m)
+        move = self._moves(z)
+        return np.rint(self._noise_narrow.T @ move.T).T.astype(np.int64).reshape(len(z), n, m)
+
+    def _moves(self, z: np.ndarray) -> np.ndarray:
+        """σ·z per noised cell rounded to its rule's grain, in whole nano-points (float)."""
+        move = z.astype(float) * self.sigma
+        grain = self._noise_grain
+        move = np.where(grain > 0, grain * np.rint(move / np.where(grain > 0, grain, 1.0)), move)
+        return np.rint(move * NANO)  # whole nano-points, exactly opposite in the two draws of a pair
+
+    def noise_points(self, z: np.ndarray) -> np.ndarray:
+        """Nano-points added to every node of every unit (draws × units × nodes) for standard normal draws `z`
+        (draws × noise_cells): σ·z per noised leaf rounded to its rule's grain, on the leaf and every node above."""
+        move = self._moves(z)
+        n, n_nodes = self.base.node_scores.points.shape
+        return np.rint(self._noise_spread.T @ move.T).T.astype(np.int64).reshape(len(z), n, n_nodes)
+
+    def _run_each(self, b: Block) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Draw by draw with the engine's `grade` on every node (quantile bands, ranks on the published figure)."""
+        k, n = len(b), len(self.base.units)
+        nodes = self._nodes(b.resample) if b.resample is not None else None
+        moved = None
+        if b.z is not None:
+            moved = self.noise_points(b.z)[b.row] * b.sign[:, None, None]
         index = np.empty((k, n), dtype=np.int64)
         band = np.empty((k, n), dtype=np.int64)
         rank = np.empty((k, n), dtype=np.int64)
-        for i, p in enumerate(params):
+        for i in range(k):
+            w = None if b.weights is None else b.weights[i]
             ns = self.base.node_scores if nodes is None else _slice(nodes, i, n)
             if moved is not None:
                 ns = NodeScores(ns.points + moved[i], ns.max, ns.applicable)
-            index[i] = index_nano(self.c, ns, self.adjust, p.weights)
+            index[i] = index_nano(self.c, ns, self.adjust, w)
             c = self.c
-            if p.shift or (p.weights is not None and self._scale_gates):
-                c = drawn_bands(c, p.shift, None if p.weights is None else p.weights[self.top_of])
+            if b.shift[i] or (w is not None and self._scale_gates):
+                c = drawn_bands(c, int(b.shift[i]), None if w is None else w[self.top_of])
             g = grade(c, index[i], ns.points, ns.max, ns.applicable, self.base.group_codes, self.flags,
                       self.base.unscored)
             band[i], rank[i] = g.band, g.rank
         return index, band, rank
 
-    def _nodes(self, params: list[Draw]) -> NodeScores:
-        """Leaves and tree scored again for every draw, draws stacked as extra units (leaf-major arrays)."""
-        c, sel, k = self.c, self.base.selected, len(params)
+    def _nodes(self, resample: np.ndarray) -> NodeScores:
+        """Leaves and tree scored again for every draw, draws stacked as extra units (leaf-major arrays): the survey
+        bootstrap where a survey leaf sits under a capped, best-k or floored node (`_linear` false)."""
+        c, sel, k = self.c, self.base.selected, resample.shape[1]
         n, n_leaves = sel.value.shape
         value = np.tile(sel.value.T, (1, k))  # leaves × (draws · units), contiguous
         status = np.tile(sel.status.T, (1, k))
         by_draw = (n_leaves, k, n)
-        if self.survey is not None:
-            mean, count = self.survey.aggregate(np.stack([p.resample for p in params], axis=1))
-            at, cell = self.asked_at, self._asked_cell  # cell −1 (no counted answer): the padding row
-            pad = np.zeros((1, k))
-            v, st = self.survey_values(np.vstack([mean, pad + np.nan])[cell], np.vstack([count, pad])[cell])
-            value.reshape(by_draw)[at[1], :, at[0]] = v
-            status.reshape(by_draw)[at[1], :, at[0]] = st
+        v, st = self._asked_values(resample)
+        at = self.asked_at
+        value.reshape(by_draw)[at[1], :, at[0]] = v
+        status.reshape(by_draw)[at[1], :, at[0]] = st
         groups = (self.base.group_codes[None, :] + len(c.group_ids) * np.arange(k)[:, None]).ravel()
         applies_by_leaf = np.tile(c.applies_by_leaf, (1, k))
         if fused.available():
@@ -297,111 +398,33 @@ class MonteCarlo:
                        applies_everywhere=c.applies_everywhere)
         return aggregate(c, leaf_points(many, stacked, groups, self.base.inputs))
 
-    def noise_points(self, z: np.ndarray) -> np.ndarray:
-        """Nano-points added to every node of every unit (draws × units × nodes) for standard normal draws `z`
-        (draws × noise_cells): σ·z per noised leaf rounded to its rule's grain, on the leaf and every node above."""
-        move = z.astype(float) * self.sigma
-        grain = self._noise_grain
-        move = np.where(grain > 0, grain * np.rint(move / np.where(grain > 0, grain, 1.0)), move)
-        move = np.rint(move * NANO)  # whole nano-points, exactly opposite in the two draws of a pair
-        n, n_nodes = self.base.node_scores.points.shape
-        return np.rint(self._noise_spread.T @ move.T).T.astype(np.int64).reshape(len(z), n, n_nodes)
-
     # ------------------------------------------------------------ survey bootstrap
-    def _prepare_bootstrap(self, dataset: Dataset | Inputs, rulebook: Rulebook, structural: np.ndarray) -> None:
-        answers = answers_for(dataset, rulebook) if isinstance(dataset, Dataset) else Answers.empty()
-        if len(answers) == 0:
-            problems = Problems()
-            problems.add(NO_SURVEY, path="uncertainty/survey_bootstrap")
-            problems.raise_if_errors()
-        c = self.c
-        leaves = [c.nodes[i] for i in c.leaf_node]
-        self.by_form = np.array([bool(leaf.rule.survey and leaf.rule.survey.aggregate == "by_form")
-                                 for leaf in leaves])
-        n, n_leaves = self.base.selected.value.shape
-        self.survey = SurveyBootstrap(answers, self.by_form, n, n_leaves)
-        minimum = np.array([leaf.rule.survey.min_respondents if leaf.rule.survey else 1 for leaf in leaves])
-        asked = np.zeros((n, n_leaves), dtype=bool)
-        asked[answers.unit, answers.leaf] = True
-        self.asked_at = np.nonzero(asked & structural)  # the cells whose value the survey decides
-        unit, leaf = self.asked_at
-        flat = unit * n_leaves + leaf
-        cells = self.survey.cells
-        found = np.searchsorted(cells, flat)
-        hit = found < cells.size
-        hit[hit] = cells[found[hit]] == flat[hit]
-        self._asked_cell = np.where(hit, found, -1)
-        self._asked_min = minimum[leaf]
-        self._asked_keep = (c.missing == MISSING["error"])[leaf]
-        self._asked_base = (self.base.selected.value[unit, leaf], self.base.selected.status[unit, leaf])
+    def _asked_values(self, resample: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Values and status of the `asked_at` cells in each draw (cells × K) for multiplicities respondents × K."""
+        k = resample.shape[1]
+        mean, count = self.survey.aggregate(resample)
+        cell = self._asked_cell  # −1 (no counted answer): the padding row
+        pad = np.zeros((1, k))
+        return self.survey_values(np.vstack([mean, pad + np.nan])[cell], np.vstack([count, pad])[cell])
 
-    def survey_values(self, mean: np.ndarray, count: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Values and status of the `asked_at` cells (axis 0) from their aggregated mean and count, as the data
-        layer sets them: fewer than `min_respondents` counted answers → no value (the missing policy applies),
-        except under `missing: error`, where the baseline value stays."""
-        extra = (slice(None),) + (None,) * (mean.ndim - 1)
-        enough = count >= self._asked_min[extra]
-        keep = self._asked_keep[extra] & ~enough
-        value = np.where(keep, self._asked_base[0][extra], np.where(enough, mean, np.nan))
-        status = np.where(keep, self._asked_base[1][extra], np.where(enough, VALUE, EMPTY)).astype(np.int8)
-        return value, status
+    def _survey_moves(self, resample: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Changes of points, maximum and count of applicable leaves of the needed columns (K × units × columns)
+        when the asked cells take their resampled values: the leaves' points (`survey_points`) passed up sums."""
+        k = resample.shape[1]
+        n, m = self._pts0.shape[0], self._survey_cols.size
+        if mc_kernels.available() and self._survey_args is not None:
+            moves = mc_kernels.survey_moves(self._survey_args, resample, n * m)
+            return moves[0].reshape(k, n, m), moves[1].reshape(k, n, m), moves[2].reshape(k, n, m)
+        v, st = self._asked_values(resample)
+        pts, app = self.survey_points(v, st)
+        dp = (pts - self._asked_pts[:, None]).astype(float)
+        da = app.astype(np.int64) - self._asked_app[:, None]
+        dm = (da * self._asked_max[:, None]).astype(float)
+        up = self._survey_narrow.T
+        out = [np.ascontiguousarray(np.rint(up @ x).T.astype(np.int64)).reshape(k, n, m)
+               for x in (dp, dm, da.astype(float))]
+        return out[0], out[1], out[2]
 
-
-class SurveyBootstrap:
-    """Survey answers aggregated again for respondents drawn with replacement within each form.
-
-    The result is what `data.survey.aggregate` gives on the resampled answers (a test checks it),
-    computed without building them: every figure it takes is a sum over answers, and in a
-    resample each respondent's answers count as many times as the respondent was drawn, so each
-    sum is a sparse matrix (cells × respondents) times the multiplicities (respondents × draws).
-    A respondent is a (respondent_id, form) pair; `cells` are the unit × leaf positions
-    (unit · leaves + leaf) that have counted answers.
-    """
-
-    def __init__(self, answers: Answers, by_form: np.ndarray, n_units: int, n_leaves: int):
-        from scipy import sparse
-
-        pairs, who = np.unique(np.stack([answers.respondent, answers.form]), axis=1, return_inverse=True)
-        who = who.ravel()
-        self.answers, self.who = answers, who  # who: each answer's respondent
-        self.n_respondents = pairs.shape[1]
-        self.members = [np.flatnonzero(pairs[1] == f) for f in np.unique(pairs[1])]
-        ok = answers.counted
-        cell = (answers.unit * n_leaves + answers.leaf)[ok]
-        self.cells, at = np.unique(cell, return_inverse=True)
-        r, w, fw = who[ok], answers.weight[ok], answers.form_weight[ok]
-        n_cells = self.cells.size
-
-        def matrix(values: np.ndarray, rows: np.ndarray, n_rows: int) -> sparse.csr_matrix:
-            return sparse.csr_matrix((values, (rows, r)), shape=(n_rows, self.n_respondents))
-
-        self.num, self.den = matrix(fw * w, at, n_cells), matrix(fw, at, n_cells)
-        self.count = matrix(np.ones(at.size), at, n_cells)
-        self.by_form = by_form[self.cells % n_leaves]
-        groups, first, g_at = np.unique(np.stack([at, answers.form[ok]]), axis=1, return_index=True,
-                                        return_inverse=True)
-        g_at = g_at.ravel()
-        self.g_sum, self.g_count = matrix(w, g_at, groups.shape[1]), matrix(np.ones(g_at.size), g_at, groups.shape[1])
-        self.g_cell = sparse.csr_matrix((fw[first], (groups[0], np.arange(groups.shape[1]))),
-                                        shape=(n_cells, groups.shape[1]))
-
-    def resample(self, rng: np.random.Generator) -> np.ndarray:
-        """How often each respondent is drawn: each form's respondents drawn with replacement, as many as it has."""
-        drawn = [members[rng.integers(0, members.size, members.size)] for members in self.members]
-        return np.bincount(np.concatenate(drawn), minlength=self.n_respondents)
-
-    def aggregate(self, times: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Mean weight (NaN where nothing is counted) and count per cell, for multiplicities respondents × draws."""
-        m = times.astype(float)
-        count = self.count @ m
-        with np.errstate(invalid="ignore", divide="ignore"):
-            mean = (self.num @ m) / (self.den @ m)
-            if self.by_form.any():
-                n = self.g_count @ m
-                form_mean = np.where(n > 0, (self.g_sum @ m) / n, 0.0)
-                by = (self.g_cell @ form_mean) / (self.g_cell @ (n > 0).astype(float))
-                mean = np.where(self.by_form[:, None], by, mean)
-        return mean, count
 
 
 # ---------------------------------------------------------------- helpers
@@ -439,88 +462,6 @@ def drawn_bands(c: Compiled, shift: int, factor: np.ndarray | None = None) -> Co
 
     tables = tuple(tuple(band(b) for b in table) for table in c.band_tables)
     return replace(c, band_tables=tables)
-
-
-def value_per_point(c: Compiled, selected: Selected) -> np.ndarray:
-    """Per leaf, how far the value moves for one point of the leaf (0 where no noise applies).
-
-    points 1 (out_of ÷ max after a reweight); linear |to − from| ÷ max; deduct 1 ÷ per; ladder
-    (highest − lowest step minimum) ÷ max, from 0 when the ladder has one minimum; relative
-    (largest − smallest value at the stage) ÷ max.
-    """
-    out = np.zeros(len(c.leaf_ids))
-    mx = np.where(c.leaf_max > 0, c.leaf_max, np.nan)
-    kind = c.kind
-    pts = (kind == KIND["points"]) & (c.points_factor > 0)
-    out[pts] = 1.0 / c.points_factor[pts]
-    lin = kind == KIND["linear"]
-    out[lin] = np.abs(c.linear_to[lin] - c.linear_from[lin]) / mx[lin]
-    ded = (kind == KIND["deduct"]) & (c.deduct_per > 0)
-    out[ded] = 1.0 / c.deduct_per[ded]
-    for j in np.flatnonzero(kind == KIND["ladder"]):
-        mins = c.ladder_min[j][np.isfinite(c.ladder_min[j])]
-        span = mins.max() - mins.min() if mins.size > 1 else (abs(mins[0]) if mins.size else 0.0)
-        out[j] = span / mx[j]
-    for j in np.flatnonzero(kind == KIND["relative"]):
-        v = selected.value[selected.status[:, j] == VALUE, j]
-        out[j] = (v.max() - v.min()) / mx[j] if v.size else 0.0
-    return np.nan_to_num(out, nan=0.0, posinf=0.0)
-
-
-def noise_grain(c: Compiled) -> np.ndarray:
-    """Per leaf, the smallest move of its points the appraisal noise makes (0: any amount): a ladder's smallest
-    gap between the points of its steps (0 included), a deduct's `per`."""
-    out = np.zeros(len(c.leaf_ids))
-    for j in np.flatnonzero(c.kind == KIND["ladder"]):
-        amounts = np.unique(np.r_[c.ladder_points[j][np.isfinite(c.ladder_min[j]) | np.isneginf(c.ladder_min[j])],
-                                  0.0])
-        gaps = np.diff(amounts)
-        out[j] = gaps[gaps > 0].min() if (gaps > 0).any() else 0.0
-    ded = c.kind == KIND["deduct"]
-    out[ded] = c.deduct_per[ded]
-    return out
-
-
-def _spread(c: Compiled, at: tuple[np.ndarray, np.ndarray], n_units: int) -> sparse.csr_matrix:
-    """A sparse matrix (cells × units·nodes): cell (u, leaf) → its leaf node and every ancestor, of unit u."""
-    unit, leaf = at
-    rows, cols = [], []
-    node = c.leaf_node[leaf].astype(np.int64)
-    cell = np.arange(leaf.size)
-    while node.size:
-        rows.append(cell)
-        cols.append(unit * len(c.node_ids) + node)
-        up = c.parent[node]
-        keep = up >= 0
-        cell, unit, node = cell[keep], unit[keep], up[keep]
-    r, k = np.concatenate(rows or [np.zeros(0, np.int64)]), np.concatenate(cols or [np.zeros(0, np.int64)])
-    return sparse.csr_matrix((np.ones(r.size), (r, k)), shape=(leaf.size, n_units * len(c.node_ids)))
-
-
-def calibrate(c: Compiled, inputs: Inputs, selected: Selected, vpp: np.ndarray) -> float:
-    """σ in points: sd (ddof 1) of (first-stage value − scored value) ÷ value_per_point, numeric leaves."""
-    first = inputs.value[:, :, 0]
-    has = (inputs.status[:, :, 0] == VALUE) & (selected.status == VALUE) & (selected.stage_used > 0)
-    numeric = np.isin(c.kind, [KIND[k] for k in NUMERIC]) & (vpp > 0)
-    has &= numeric[None, :]
-    gaps = ((first - selected.value) / np.where(vpp > 0, vpp, 1.0)[None, :])[has]
-    if gaps.size < 2:
-        problems = Problems()
-        problems.add(CANNOT_CALIBRATE, path="uncertainty/appraisal_noise", n=int(gaps.size))
-        problems.raise_if_errors()
-    return float(np.std(gaps, ddof=1))
-
-
-def _inputs(dataset: Dataset, rulebook: Rulebook) -> Inputs:
-    return inputs_for(dataset, rulebook)
-
-
-def _top_ancestor(c: Compiled) -> np.ndarray:
-    """Per node, the position (in `c.top`) of its top-level ancestor."""
-    top = np.arange(len(c.node_ids))
-    while (c.parent[top] >= 0).any():
-        top = np.where(c.parent[top] >= 0, c.parent[top], top)
-    return np.searchsorted(c.top, top)
 
 
 def _slice(ns: NodeScores, i: int, n: int) -> NodeScores:

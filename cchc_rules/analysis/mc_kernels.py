@@ -1,0 +1,260 @@
+"""Compiled passes of the Monte Carlo's hot loops (numba, the optional `fast` extra), each equal to a numpy path.
+
+Used by `analysis.uncertainty` when `engine.fused.available()` (numba installed, `CCHC_KERNEL` not `numpy`):
+
+- `survey_moves`: the survey bootstrap of a block of draws in one pass per asked cell: the sums over the
+  drawn respondents' answers (in the order of the sparse matrices' entries, as scipy's product adds
+  them, so the same floating-point sums), the mean per form for `by_form` leaves, the value and status
+  the data layer would set, the survey leaf's points, and their changes passed up to the needed nodes.
+- `noise_moves`: σ·z rounded to each rule's grain, in whole nano-points, added up into the needed nodes.
+- `count`: a block's ranks, bands and index bins added to the tally's histograms.
+- `ranks`: every draw's ranks (`grading.rank_units`): one sort per draw on (pool, key ↓), ties on the
+  key broken by the tie-break columns.
+
+Integer results are summed as integers, where the numpy path sums whole numbers as floats: the same
+values. Tests run the Monte Carlo both ways and compare every draw.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import sparse
+
+from cchc_rules.engine import fused
+
+try:  # the optional `fast` extra
+    import numba
+except ImportError:  # pragma: no cover - exercised where numba is absent
+    numba = None  # type: ignore[assignment]  # checked by `available()`
+
+_NANO = 1e9
+_VALUE, _EMPTY = 1, 0
+
+
+def available() -> bool:
+    """Whether the compiled passes run: as `engine.fused.available()`."""
+    return numba is not None and fused.available()
+
+
+def _survey_moves(indptr, indices, num, den, cnt, g_indptr, g_indices, g_sum, g_cnt, gc_indptr, gc_indices, gc_data,
+                  by_form, any_by_form, x, asked_cell, asked_min, asked_keep, base_value, base_status, leaf_max,
+                  missing_pts, missing_app, base_pts, base_app, max_nano, up_ptr, up_idx, dp, dm, da):
+    n_cells, k = indptr.size - 1, x.shape[1]
+    asked_of = np.full(n_cells, -1, dtype=np.int64)
+    for a in range(asked_cell.size):
+        if asked_cell[a] >= 0:
+            asked_of[asked_cell[a]] = a
+    s_num = np.empty(k)
+    s_den = np.empty(k)
+    s_cnt = np.empty(k)
+    means = np.empty(k)
+    bottom = np.empty(k)
+    gs = np.empty(k)
+    gn = np.empty(k)
+    for i in range(n_cells):
+        a = asked_of[i]
+        if a < 0:
+            continue
+        s_num[:] = 0.0
+        s_den[:] = 0.0
+        s_cnt[:] = 0.0
+        for jj in range(indptr[i], indptr[i + 1]):  # the sums over answers, in the matrices' order
+            xr = x[indices[jj]]
+            wa, wb, wc = num[jj], den[jj], cnt[jj]
+            for d in range(k):
+                s_num[d] += wa * xr[d]
+                s_den[d] += wb * xr[d]
+                s_cnt[d] += wc * xr[d]
+        if any_by_form and by_form[i]:  # the mean of the forms' means, weighted by form
+            means[:] = 0.0
+            bottom[:] = 0.0
+            for jj in range(gc_indptr[i], gc_indptr[i + 1]):
+                g, w = gc_indices[jj], gc_data[jj]
+                gs[:] = 0.0
+                gn[:] = 0.0
+                for gg in range(g_indptr[g], g_indptr[g + 1]):
+                    xr = x[g_indices[gg]]
+                    wa, wb = g_sum[gg], g_cnt[gg]
+                    for d in range(k):
+                        gs[d] += wa * xr[d]
+                        gn[d] += wb * xr[d]
+                for d in range(k):
+                    if gn[d] > 0:
+                        means[d] += w * (gs[d] / gn[d])
+                        bottom[d] += w * 1.0
+                    else:
+                        means[d] += w * 0.0
+                        bottom[d] += w * 0.0
+            for d in range(k):
+                means[d] = means[d] / bottom[d]
+        else:
+            for d in range(k):
+                means[d] = s_num[d] / s_den[d]
+        for d in range(k):
+            pts, app = _cell(means[d], s_cnt[d], asked_min[a], asked_keep[a], base_value[a], base_status[a],
+                             leaf_max[a], missing_pts[a], missing_app[a], base_pts[a], base_app[a])
+            step_p = pts - base_pts[a]
+            step_a = app - base_app[a]
+            if step_p != 0 or step_a != 0:  # the changes, added to the nodes above the cell
+                step_m = step_a * max_nano[a]
+                for t in range(up_ptr[a], up_ptr[a + 1]):
+                    col = up_idx[t]
+                    dp[d, col] += step_p
+                    dm[d, col] += step_m
+                    da[d, col] += step_a
+    for a in range(asked_cell.size):  # cells without a counted answer: no value, in every draw
+        if asked_cell[a] < 0:
+            pts, app = _cell(np.nan, 0.0, asked_min[a], asked_keep[a], base_value[a], base_status[a], leaf_max[a],
+                             missing_pts[a], missing_app[a], base_pts[a], base_app[a])
+            for d in range(k):
+                step_p = pts - base_pts[a]
+                step_a = app - base_app[a]
+                if step_p != 0 or step_a != 0:  # the changes, added to the nodes above the cell
+                    step_m = step_a * max_nano[a]
+                    for t in range(up_ptr[a], up_ptr[a + 1]):
+                        col = up_idx[t]
+                        dp[d, col] += step_p
+                        dm[d, col] += step_m
+                        da[d, col] += step_a
+
+
+def _cell(m, count, minimum, keep, base_value, base_status, mx, missing_pts, missing_app, base_pts, base_app):
+    """One asked cell in one draw: its value and status as the data layer sets them (`survey_values`), then its
+    points and applicability as the engine scores a survey leaf (`survey_points`)."""
+    enough = count >= minimum
+    if keep and not enough:
+        value, status = base_value, np.int64(base_status)
+    elif enough:
+        value, status = m, np.int64(_VALUE)
+    else:
+        value, status = np.nan, np.int64(_EMPTY)
+    if status == _VALUE:
+        raw = value * mx
+        if not raw > 0.0:  # fmax(raw, 0): NaN and negatives → 0
+            raw = 0.0
+        if raw > mx:
+            raw = mx
+        return np.int64(np.rint(raw * _NANO)), np.int64(1)
+    if status == _EMPTY:
+        return np.int64(missing_pts), np.int64(1) if missing_app else np.int64(0)
+    return np.int64(base_pts), np.int64(base_app)
+
+
+def _noise_moves(z, sigma, grain, up_ptr, up_idx, out):
+    for p in range(z.shape[0]):
+        for i in range(z.shape[1]):
+            move = np.float64(z[p, i]) * sigma
+            g = grain[i]
+            if g > 0:
+                move = g * np.rint(move / g)
+            step = np.int64(np.rint(move * _NANO))
+            if step == 0:
+                continue
+            for t in range(up_ptr[i], up_ptr[i + 1]):
+                out[p, up_idx[t]] += step
+
+
+def _ranks(key, ties, sel, pool, span, rank):
+    k = key.shape[0]
+    m = sel.size
+    n_tie = ties.shape[2]
+    comb = np.empty(m, dtype=np.int64)
+    for d in range(k):
+        for i in range(m):
+            comb[i] = pool[i] * (span + 1) + (span - key[d, sel[i]])
+        order = np.argsort(comb)
+        if n_tie:
+            start = 0
+            while start < m:  # runs of equal (pool, key): order them by the tie-breaks, descending
+                end = start + 1
+                while end < m and comb[order[end]] == comb[order[start]]:
+                    end += 1
+                for a in range(start + 1, end):  # insertion sort of the (short) run
+                    cur = order[a]
+                    b = a - 1
+                    while b >= start:
+                        prev = order[b]
+                        better = False
+                        for t in range(n_tie):
+                            vp, vc = ties[d, sel[prev], t], ties[d, sel[cur], t]
+                            if vc != vp:
+                                better = vc > vp
+                                break
+                        if not better:
+                            break
+                        order[b + 1] = prev
+                        b -= 1
+                    order[b + 1] = cur
+                start = end
+        pool_start = 0
+        tie_start = 0
+        for p in range(m):
+            i = order[p]
+            if p == 0 or pool[i] != pool[order[p - 1]]:
+                pool_start = p
+                tie_start = p
+            else:
+                j = order[p - 1]
+                differ = comb[i] != comb[j]
+                for t in range(n_tie):
+                    if differ:
+                        break
+                    differ = ties[d, sel[i], t] != ties[d, sel[j], t]
+                if differ:
+                    tie_start = p
+            rank[d, sel[i]] = tie_start - pool_start + 1
+
+
+def _count(hist, column):
+    for d in range(column.shape[0]):
+        for u in range(column.shape[1]):
+            hist[u, column[d, u]] += 1
+
+
+if numba is not None:
+    _count = numba.njit(cache=True, nogil=True)(_count)
+    _cell = numba.njit(inline="always", error_model="numpy")(_cell)
+    _survey_moves = numba.njit(cache=True, nogil=True, error_model="numpy")(_survey_moves)
+    _noise_moves = numba.njit(cache=True, nogil=True, error_model="numpy")(_noise_moves)
+    _ranks = numba.njit(cache=True, nogil=True)(_ranks)
+
+
+def count(hist: np.ndarray, column: np.ndarray) -> None:
+    """Add one to hist[unit, column[draw, unit]] for every draw and unit (`analysis.tally`)."""
+    _count(hist, np.ascontiguousarray(column, dtype=np.int64))
+
+
+def csr_up(matrix: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
+    """Row pointers and column indices of a sparse cells → targets map, as contiguous int64 arrays."""
+    m = matrix.tocsr()
+    return m.indptr.astype(np.int64), m.indices.astype(np.int64)
+
+
+def noise_moves(z: np.ndarray, sigma: float, grain: np.ndarray, up: tuple[np.ndarray, np.ndarray],
+                width: int) -> np.ndarray:
+    """Nano-points added to each target (streams × width) for standard normals z (streams × cells)."""
+    out = np.zeros((z.shape[0], width), dtype=np.int64)
+    _noise_moves(np.ascontiguousarray(z), float(sigma), grain, up[0], up[1], out)
+    return out
+
+
+def ranks(key: np.ndarray, ties: np.ndarray, sel: np.ndarray, pool: np.ndarray, span: int) -> np.ndarray:
+    """Ranks (draws × units; 0 when not ranked) of the units `sel` in their pools (`pool`, per unit of `sel`), by key
+    (0 … span) descending then the tie-break columns `ties` (draws × units × tie-breaks) descending."""
+    rank = np.zeros(key.shape, dtype=np.int64)
+    if sel.size:
+        _ranks(np.ascontiguousarray(key), np.ascontiguousarray(ties), sel.astype(np.int64), pool.astype(np.int64),
+               int(span), rank)
+    return rank
+
+
+def survey_moves(args: tuple[np.ndarray | bool, ...], x: np.ndarray,
+                 width: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Changes of points, maximum and count of applicable leaves per target (draws × width) for multiplicities
+    x (respondents × draws); `args`: the study's arrays (`uncertainty.MonteCarlo._survey_args`)."""
+    k = x.shape[1]
+    dp = np.zeros((k, width), dtype=np.int64)
+    dm = np.zeros((k, width), dtype=np.int64)
+    da = np.zeros((k, width), dtype=np.int64)
+    _survey_moves(*args[:14], np.ascontiguousarray(x, dtype=np.float64), *args[14:], dp, dm, da)  # type: ignore[call-arg]
+    return dp, dm, da
