@@ -203,7 +203,7 @@ def factors_of(mc: MonteCarlo) -> list[Factor]:
 class Kernel:
     """Inputs (factors × points) → outputs (units' ranks, then bands' shares × points), through the engine."""
 
-    def __init__(self, mc: MonteCarlo, names: list[str], seed: int, chunk: int = 5):
+    def __init__(self, mc: MonteCarlo, names: list[str], seed: int, chunk: int = 50):
         self.mc, self.names, self.seed, self.chunk = mc, names, seed, chunk
         self.n_top = int(mc.c.top.size) if mc.spread > 0 else 0
         self.ranked = mc.base.graded.ranked
