@@ -1,27 +1,29 @@
 """Stage selection, leaf points and the tree in one compiled pass over the stage-major inputs (numba, optional).
 
-`score_all(compiled, inputs, stage, groups)` gives exactly the arrays of `score.select_stage`,
-`score.leaf_points` and `score.aggregate`: the same floating-point operations in the same order
-(numba compiles without fast-math, so no operation is fused or reordered), the same 9-decimal
-rounding (`rint(points × 10⁹)`), the same reasons, the same integer sums. Units are taken in
-blocks of `BLOCK`, the blocks shared among the cores (`numba.prange`): within a block every leaf
-is selected and scored, then every parent is summed while the block's rows are still in cache,
-so each input cell is read once (earlier stages only for empty cells) and each output written
-once. Relative leaves need their group's worst and best first: they are selected and bounded in
-a pass of their own before the blocks. Used by `score.score_inputs` when numba is installed (the
-`fast` extra) unless `CCHC_KERNEL=numpy`; tests score every case both ways and compare every array.
+`score_nodes(compiled, inputs, stage, groups)` gives exactly the nodes of `score.select_stage`,
+`score.leaf_points` and `score.aggregate`, and `select_and_score` the leaf arrays: the same
+floating-point operations in the same order (numba compiles without fast-math, so no operation is
+fused or reordered), the same 9-decimal rounding (`rint(points × 10⁹)`), the same reasons, the
+same integer sums. Units are taken in blocks of `BLOCK`: within a block every leaf is selected and
+scored, then every parent summed while the block's rows are still in cache, so each input cell is
+read once (earlier stages only for empty cells) and each output written once. `score_nodes` keeps
+no leaf array: each leaf's block is scored in scratch space and goes straight into its node's rows
+(`Result.leaves` runs `select_and_score` when first read). Relative leaves need their group's worst
+and best first: they are selected and bounded in a pass of their own before the blocks.
 
-Threads: numba's threading layer (OpenMP with GNU's runtime here, or TBB) runs the blocks on
-`numba.get_num_threads()` threads; `NUMBA_NUM_THREADS=1` makes the pass serial. With GNU OpenMP a
-process forked after a parallel pass must not run one itself: the project starts its workers with
-`spawn` (scenario runner, Dask).
-"""
+Used by `score.score_inputs` when numba is installed (the `fast` extra) unless `CCHC_KERNEL=numpy`;
+tests score every case both ways and compare every array. From `PARALLEL_FROM` units on, the blocks
+run on numba's threads (`numba.prange`; `NUMBA_NUM_THREADS=1` keeps them in one). Its threading
+layer here is OpenMP with GNU's runtime: a process forked after a parallel pass must not run one
+itself, so the project starts its workers with `spawn` (scenario runner, Dask)."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import FunctionType
+from typing import cast
 
 import numpy as np
 
@@ -36,7 +38,7 @@ try:  # the optional `fast` extra
     from numba import prange
 except ImportError:  # pragma: no cover - exercised where numba is absent
     numba = None  # type: ignore[assignment]  # checked by `available()`
-    prange = range
+    prange = range  # type: ignore[misc]
 
 PARALLEL_FROM = 50_000  # units: smaller inputs are scored in the calling thread (`_parallel`)
 BLOCK = 256  # units per block: a block's leaf and node rows (about 40 bytes × nodes × BLOCK) stay in cache
@@ -317,9 +319,10 @@ def _tree(leaf_node, leaf_max_nano, leaf_pts, leaf_app, parent_node, child_ptr, 
         _parents(u0, u1, parent_node, child_ptr, child_idx, agg, best, cap, floor, pts, mx, app, got, top)
 
 
-def _twin(fn: FunctionType, suffix: str) -> FunctionType:
-    """A copy of `fn` under another name, so that numba's on-disk cache keeps its serial and parallel builds apart
-    (the cache is named after the function)."""
+def _twin(function: Callable[..., object], suffix: str) -> FunctionType:
+    """A copy of a function under another name, so that numba's on-disk cache keeps its serial and parallel builds
+    apart (the cache is named after the function)."""
+    fn = cast(FunctionType, function)
     twin = FunctionType(fn.__code__, fn.__globals__, fn.__name__ + suffix, fn.__defaults__, fn.__closure__)
     twin.__qualname__ = fn.__qualname__ + suffix
     return twin

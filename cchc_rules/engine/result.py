@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cached_property
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING, TypedDict, cast
 
 import numpy as np
 import pandas as pd
@@ -99,10 +99,10 @@ class Result:
             self.__dict__["selected"] = selected  # the cached properties, already computed
         if leaves is not None:
             self.__dict__["leaves"] = leaves
-        if (selected is None or leaves is None) and detail is None:
-            raise ValueError("Result needs `selected` and `leaves`, or `detail` to compute them")
+        if (selected is None or leaves is None) and (detail is None or stage is None):
+            raise ValueError("Result needs `selected` and `leaves`, or `detail` and `stage` to compute them")
         self._detail = detail
-        self._stage = selected.stage if stage is None and selected is not None else stage
+        self._stage: int = selected.stage if selected is not None else cast(int, stage)
         self._filled_count = filled
         self.node_scores = node_scores
         self.totals = totals
@@ -121,13 +121,15 @@ class Result:
     def selected(self) -> Selected:
         """The value used per unit × leaf at the stage (`vocabulary.Selected`), computed on first use."""
         self._load_detail()
-        return self.__dict__["selected"]  # type: ignore[no-any-return]
+        selected: Selected = self.__dict__["selected"]
+        return selected
 
     @cached_property
     def leaves(self) -> LeafScores:
         """Each leaf's points, applicability, reason per unit (`vocabulary.LeafScores`), computed on first use."""
         self._load_detail()
-        return self.__dict__["leaves"]  # type: ignore[no-any-return]
+        leaves: LeafScores = self.__dict__["leaves"]
+        return leaves
 
     @property
     def rulebook(self) -> Rulebook:

@@ -3,7 +3,9 @@
 `score(rulebook, dataset, stage=None)` is the public entry point; `score_inputs(compiled,
 inputs, stage)` skips compiling and parsing for repeated calls. Each array step is its own
 function so that a Monte Carlo can reuse them. There is no Python loop over units × leaves:
-loops run over stages, rule kinds, tree depths, groups and bands.
+loops run over stages, rule kinds, tree depths, groups and bands. With the compiled pass
+(`fused`), `score_inputs` computes the nodes, index, bands and ranks; the leaf arrays
+(`Result.selected`, `Result.leaves`) and the tables are built when first read.
 
 Decisions where the spec is silent:
 - Stage: per leaf, the last stage (rulebook order) whose cell is not empty, at or before
@@ -89,21 +91,22 @@ def score_inputs(compiled: Compiled, inputs: Inputs, stage: str | None = None) -
     """Score inputs with a compiled rulebook; raises `CchcError` listing every problem."""
     groups = group_codes(compiled, inputs)
     s = stage_index(compiled, stage)
+    selected: Selected | None = None
+    leaves: LeafScores | None = None
+    detail, filled = None, None
     if fused.available():  # the tree in one pass; the leaf arrays are built when asked for (`Result.leaves`)
         nodes, tally = fused.score_nodes(compiled, inputs, s, groups)
         detail = partial(fused.select_and_score, compiled, inputs, s, groups)
         if tally.errors:
-            _, leaves = detail()
-            cells = np.flatnonzero(leaves.reason.T.ravel() == Reason.MISSING_ERROR)
-            _missing_errors(compiled, cells, leaves.reason.T.shape, inputs, s)
+            reason = detail()[1].reason.T  # leaves × units
+            _missing_errors(compiled, np.flatnonzero(reason.ravel() == Reason.MISSING_ERROR), reason.shape, inputs, s)
         totals = index_from(compiled, nodes, adjustments_at(inputs, s)[0])
-        selected, leaves, filled = None, None, tally.filled
+        filled = tally.filled
     else:
         selected = select_at(inputs, s)
         leaves = leaf_points(compiled, selected, groups, inputs)
         nodes = aggregate(compiled, leaves)
         totals = index_points(compiled, nodes, selected, inputs)
-        detail, filled = None, None
     flags = unit_flags(compiled, inputs)
     graded = grade(compiled, totals.index, nodes.points, nodes.max, nodes.applicable, groups, flags, totals.unscored)
     return Result(compiled, inputs, selected, leaves, nodes, totals, graded, groups, flags, stage=s, detail=detail,
