@@ -40,7 +40,7 @@ except ImportError:  # pragma: no cover - exercised where numba is absent
     numba = None  # type: ignore[assignment]  # checked by `available()`
     prange = range  # type: ignore[misc]
 
-PARALLEL_FROM = 50_000  # units: smaller inputs are scored in the calling thread (`_parallel`)
+PARALLEL_FROM = 5_000  # units: smaller inputs are scored in the calling thread (`_parallel`)
 BLOCK = 8192  # units per block: long runs of each leaf's row (256 was 1.5× slower at 1M units: TLB, prefetch)
 
 _BINARY, _LADDER, _LINEAR, _RATIO, _LEVELS, _DEDUCT, _POINTS, _SURVEY, _RELATIVE = (
@@ -344,10 +344,18 @@ if numba is not None:
               numba.njit(cache=True, nogil=True, parallel=True)(_twin(_tree, "_parallel")))
 
 
+def _block(n_units: int, parallel: int) -> int:
+    """Units per block: `BLOCK`, or on threads small enough that each thread gets 4 blocks (no thread idles
+    while another finishes a long last block)."""
+    if not parallel:
+        return BLOCK
+    return min(BLOCK, max(256, -(-n_units // (4 * numba.get_num_threads()))))
+
+
 def _parallel(n_units: int) -> int:
     """1 to run the blocks on numba's threads, 0 to run them in this thread: threads pay from `PARALLEL_FROM`
-    units on (below, starting them costs more than they save, and on a shared machine the slowest one sets the
-    pace)."""
+    units on (below, starting them costs more than they save). On a busy shared machine the slowest thread sets
+    the pace; `NUMBA_NUM_THREADS=1` keeps every pass in the calling thread."""
     return int(n_units >= PARALLEL_FROM and numba.get_num_threads() > 1)
 
 
@@ -409,16 +417,18 @@ def _run(c: Compiled, status3: np.ndarray, value3: np.ndarray, s: int, groups: n
     nmx = np.empty(node_shape, dtype=np.int64)
     napp = np.empty(node_shape, dtype=bool)
     filled = np.zeros(0 if store else n_units, dtype=np.int64)
-    errors = np.zeros(0 if store else -(-n_units // BLOCK), dtype=np.int64)  # per block
     t = c.tree
     na_reason = int(Reason.NA_ZERO if c.na_zero else Reason.NA_RESCALE)
-    _passes[_parallel(n_units)](np.ascontiguousarray(status3), np.ascontiguousarray(value3), s,
+    parallel = _parallel(n_units)
+    block = _block(n_units, parallel)
+    errors = np.zeros(0 if store else -(-n_units // block), dtype=np.int64)  # per block
+    _passes[parallel](np.ascontiguousarray(status3), np.ascontiguousarray(value3), s,
           np.ascontiguousarray(groups, dtype=np.int64), np.ascontiguousarray(applies_by_leaf), c.kind,
           c.leaf_max, c.leaf_max_nano, c.ladder_min, c.ladder_points, c.linear_from, c.linear_to, c.level_points,
           c.deduct_per, c.points_factor, c.lower_better, c.missing_reason, c.zero_total_reason, na_reason,
           c.relative_leaves, value, status, used, pts, reason, applicable, clamped, rel_low, rel_high,
           c.leaf_node, t.node, t.child_ptr, t.child_idx, t.agg, t.best, t.cap, t.floor, t.widest, npts, nmx, napp,
-          filled, errors, store, tree, BLOCK)
+          filled, errors, store, tree, block)
     leaves = LeafScores(pts.T, applicable.T, reason.T, clamped.T, rel_low, rel_high)
     return (value, status, used, leaves, NodeScores(npts.T, nmx.T, napp.T),
             Tally(filled, int(errors.sum()), rel_low, rel_high))
@@ -431,7 +441,8 @@ def aggregate(c: Compiled, leaves: LeafScores) -> NodeScores:
     pts = np.empty(shape, dtype=np.int64)
     mx = np.empty(shape, dtype=np.int64)
     app = np.empty(shape, dtype=bool)
-    _trees[_parallel(shape[1])](c.leaf_node, c.leaf_max_nano, np.ascontiguousarray(leaves.points.T),
+    parallel = _parallel(shape[1])
+    _trees[parallel](c.leaf_node, c.leaf_max_nano, np.ascontiguousarray(leaves.points.T),
           np.ascontiguousarray(leaves.applicable.T), t.node, t.child_ptr, t.child_idx, t.agg, t.best, t.cap, t.floor,
-          t.widest, pts, mx, app, BLOCK)
+          t.widest, pts, mx, app, _block(shape[1], parallel))
     return NodeScores(pts.T, mx.T, app.T)
