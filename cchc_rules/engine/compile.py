@@ -62,6 +62,7 @@ class Tree:
     best: np.ndarray
     cap: np.ndarray
     floor: np.ndarray
+    widest: int  # the most children of one parent (scratch space for best-k)
 
     @classmethod
     def of(cls, parents: tuple[Parent, ...], n_nodes: int) -> Tree:
@@ -74,6 +75,7 @@ class Tree:
             best=np.array([p.best for p in parents], dtype=np.int64),
             cap=np.array([p.cap for p in parents], dtype=np.int64),
             floor=np.array([p.floor for p in parents], dtype=np.int64),
+            widest=max((k.size for k in kids), default=0),
         )
 
 
@@ -139,6 +141,7 @@ class Compiled:
     zero_total_reason: np.ndarray  # int8 per leaf: the `Reason` of a zero total (ratio leaves)
     missing_error: bool  # some leaf has `missing: error`
     kind_rows: dict[str, np.ndarray | slice] = field(default_factory=dict)  # leaves of each rule kind present
+    relative_leaves: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # leaves with relative rules
 
     def leaf_index(self, kind: str) -> np.ndarray:
         return np.flatnonzero(self.kind == KIND[kind])
@@ -239,6 +242,7 @@ def compile_rulebook(rulebook: Rulebook) -> Compiled:
         ),
         missing_error=any(rulebook.missing_for(leaf) == "error" for leaf in leaves),
         kind_rows=_kind_rows(kind),
+        relative_leaves=np.flatnonzero(kind == KIND["relative"]).astype(np.int64),
     )
 
 

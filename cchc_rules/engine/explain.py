@@ -45,13 +45,19 @@ class Result(Protocol):
 
     compiled: Compiled
     inputs: Inputs
-    selected: Selected
-    leaves: LeafScores
     node_scores: NodeScores
     totals: IndexScores
     graded: Graded
     group_codes: np.ndarray
-    units: pd.DataFrame
+
+    @property
+    def selected(self) -> Selected: ...
+
+    @property
+    def leaves(self) -> LeafScores: ...
+
+    @property
+    def units(self) -> pd.DataFrame: ...
 
     @property
     def rulebook(self) -> Rulebook: ...

@@ -1,17 +1,29 @@
-"""Stage selection and leaf points in one compiled pass over the stage-major inputs (numba, optional).
+"""Stage selection, leaf points and the tree in one compiled pass over the stage-major inputs (numba, optional).
 
-`select_and_score(compiled, inputs, stage, groups)` gives exactly the arrays of
-`score.select_stage` followed by `score.leaf_points`: the same floating-point operations in the
-same order (numba compiles without fast-math, so no operation is fused or reordered), the same
-9-decimal rounding (`rint(points × 10⁹)`), the same reasons. It reads each cell of the scored
-stage once (earlier stages only for empty cells) and writes each output once, where the numpy
-path makes a dozen passes. Used by `score.score_inputs` when numba is installed (the `fast`
-extra) unless `CCHC_KERNEL=numpy`; tests score every case both ways and compare every array.
-"""
+`score_nodes(compiled, inputs, stage, groups)` gives exactly the nodes of `score.select_stage`,
+`score.leaf_points` and `score.aggregate`, and `select_and_score` the leaf arrays: the same
+floating-point operations in the same order (numba compiles without fast-math, so no operation is
+fused or reordered), the same 9-decimal rounding (`rint(points × 10⁹)`), the same reasons, the
+same integer sums. Units are taken in blocks of `BLOCK`: within a block every leaf is selected and
+scored, then every parent summed over the block, so each input cell is
+read once (earlier stages only for empty cells) and each output written once. `score_nodes` keeps
+no leaf array: each leaf's block is scored in scratch space and goes straight into its node's rows
+(`Result.leaves` runs `select_and_score` when first read). Relative leaves need their group's worst
+and best first: they are selected and bounded in a pass of their own before the blocks.
+
+Used by `score.score_inputs` when numba is installed (the `fast` extra) unless `CCHC_KERNEL=numpy`;
+tests score every case both ways and compare every array. From `PARALLEL_FROM` units on, the blocks
+run on numba's threads (`numba.prange`; `NUMBA_NUM_THREADS=1` keeps them in one). Its threading
+layer here is OpenMP with GNU's runtime: a process forked after a parallel pass must not run one
+itself, so the project starts its workers with `spawn` (scenario runner, Dask)."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import FunctionType
+from typing import cast
 
 import numpy as np
 
@@ -19,12 +31,17 @@ from cchc_rules.data.model import EMPTY, NA, VALUE, ZERO_TOTAL, Inputs
 from cchc_rules.engine.compile import AGG_BEST, AGG_CAPPED, KIND, Compiled
 from cchc_rules.engine.rounding import NANO
 from cchc_rules.engine.select import adjustments_at
-from cchc_rules.engine.vocabulary import LeafScores, NodeScores, Reason, Selected
+from cchc_rules.engine.vocabulary import FILLED, LeafScores, NodeScores, Reason, Selected
 
 try:  # the optional `fast` extra
     import numba
+    from numba import prange
 except ImportError:  # pragma: no cover - exercised where numba is absent
     numba = None  # type: ignore[assignment]  # checked by `available()`
+    prange = range  # type: ignore[misc]
+
+PARALLEL_FROM = 5_000  # units: smaller inputs are scored in the calling thread (`_parallel`)
+BLOCK = 8192  # units per block: long runs of each leaf's row (256 was 1.5× slower at 1M units: TLB, prefetch)
 
 _BINARY, _LADDER, _LINEAR, _RATIO, _LEVELS, _DEDUCT, _POINTS, _SURVEY, _RELATIVE = (
     KIND[k] for k in ("binary", "ladder", "linear", "ratio", "levels", "deduct", "points", "survey", "relative")
@@ -33,6 +50,8 @@ _OK, _STRUCTURAL = int(Reason.OK), int(Reason.STRUCTURAL)
 _FULL = (int(Reason.MISSING_MAX), int(Reason.ZERO_TOTAL_MAX))
 _OUT = tuple(int(r) for r in (Reason.STRUCTURAL, Reason.NA_RESCALE, Reason.ZERO_TOTAL_NA, Reason.MISSING_NA))
 _EMPTY, _VALUE, _NA, _ZERO_TOTAL = int(EMPTY), int(VALUE), int(NA), int(ZERO_TOTAL)
+_FILLED = tuple(int(r) for r in FILLED)
+_ERROR = int(Reason.MISSING_ERROR)
 _NANO = float(NANO)
 _AGG_BEST, _AGG_CAPPED = AGG_BEST, AGG_CAPPED
 
@@ -52,152 +71,158 @@ def _finish(raw, mx):
     return clamped, np.int64(np.rint(raw * _NANO))
 
 
-def _kernel(status3, value3, s, groups, applies, kind, leaf_max, leaf_max_nano, ladder_min, ladder_points,
-            linear_from, linear_to, level_points, deduct_per, points_factor, lower_better, missing_reason,
-            zero_total_reason, na_reason, value, status, used, pts, reason, applicable, clamped, rel_low, rel_high):
-    """Per leaf: select every unit's cell and settle the cells without a usable value, then the rule's points
-    for the others, in a loop specialised to the leaf's rule kind."""
-    n_leaves, n_units = status3.shape[1], status3.shape[2]
-    for j in range(n_leaves):
-        for u in range(n_units):
-            k = s
-            st = status3[s, j, u]
-            while st == _EMPTY and k > 0:
-                k -= 1
-                st = status3[k, j, u]
-            if st == _EMPTY:
-                used[j, u] = -1
-                value[j, u] = value3[s, j, u]
-            else:
-                used[j, u] = k
-                value[j, u] = value3[k, j, u]
-            status[j, u] = st
-            structural = applies[j, groups[u]]
-            if st == _VALUE and structural:
-                reason[j, u] = _OK
-                applicable[j, u] = True
-                continue
-            if not structural:
-                why = _STRUCTURAL
-            elif st == _NA:
-                why = na_reason
-            elif st == _ZERO_TOTAL:
-                why = zero_total_reason[j]
-            else:
-                why = missing_reason[j]
-            reason[j, u] = why
-            clamped[j, u] = False
-            pts[j, u] = leaf_max_nano[j] if (why == _FULL[0] or why == _FULL[1]) else 0
-            applicable[j, u] = not (why == _OUT[0] or why == _OUT[1] or why == _OUT[2] or why == _OUT[3])
-        _rule_points(j, kind[j], leaf_max[j], groups, value[j], reason[j], pts[j], clamped[j], ladder_min,
-                     ladder_points, linear_from, linear_to, level_points, deduct_per, points_factor, lower_better,
-                     rel_low, rel_high)
+def _select(s, stj, vj, grp, applies_j, missing_r, zero_total_r, na_reason, max_nano, value, status, used, pts,
+            reason, applicable, clamped):
+    """One leaf, one block of units (`stj`, `vj`: stages × block; the outputs: the block's rows): the value of the
+    last stage with one (`select.select_at`), and the points, reason and applicability of the cells without a
+    usable value (`score.leaf_points`); reason OK marks the others, whose points `_rule_points` gives."""
+    for i in range(grp.shape[0]):
+        k = s
+        st = stj[s, i]
+        while st == _EMPTY and k > 0:
+            k -= 1
+            st = stj[k, i]
+        found = st != _EMPTY
+        used[i] = k if found else -1
+        value[i] = vj[k if found else s, i]
+        status[i] = st
+    for i in range(grp.shape[0]):  # without branches: the reason by the status, unless the leaf is out of the group
+        st = status[i]
+        why = _OK if st == _VALUE else (na_reason if st == _NA else (zero_total_r if st == _ZERO_TOTAL else missing_r))
+        why = why if applies_j[grp[i]] else _STRUCTURAL
+        reason[i] = why
+        clamped[i] = False
+        pts[i] = max_nano if (why == _FULL[0]) | (why == _FULL[1]) else 0
+        applicable[i] = not ((why == _OUT[0]) | (why == _OUT[1]) | (why == _OUT[2]) | (why == _OUT[3]))
 
 
-def _rule_points(j, kind, mx, groups, value, reason, pts, clamped, ladder_min, ladder_points,
-                 linear_from, linear_to, level_points, deduct_per, points_factor, lower_better, rel_low, rel_high):
-    """Points of leaf j's units that have a usable value (reason OK), by its rule (`score._rule_points`)."""
+def _bounds(j, grp, value, reason, rel_low, rel_high):
+    """A relative leaf's worst and best value per group among the units with a usable value (NaN: none)."""
+    n_groups = rel_low.shape[0]
+    lo = np.full(n_groups, np.inf)
+    hi = np.full(n_groups, -np.inf)
+    seen = np.zeros(n_groups, dtype=np.bool_)
+    for i in range(value.shape[0]):
+        if reason[i] == _OK:
+            g = grp[i]
+            seen[g] = True
+            lo[g] = min(lo[g], value[i])
+            hi[g] = max(hi[g], value[i])
+    for g in range(n_groups):
+        rel_low[g, j] = lo[g] if seen[g] else np.nan
+        rel_high[g, j] = hi[g] if seen[g] else np.nan
+
+
+def _put(i, ok, raw, mx, pts, clamped):
+    """Cell i's points from the rule's `raw` when it has a usable value (`ok`); else `_select`'s stay. Computed
+    for every cell and kept or not without a branch (a cell without a value gives NaN, kept nowhere)."""
+    c, p = _finish(raw, mx)
+    pts[i] = p if ok else pts[i]
+    clamped[i] = c & ok
+
+
+def _rule_points(j, kind, mx, grp, value, reason, pts, clamped, ladder_min, ladder_points, linear_from, linear_to,
+                 level_points, deduct_per, points_factor, lower_better, rel_low, rel_high):
+    """Points of leaf j's units (one block) that have a usable value (reason OK), by its rule
+    (`score._rule_points`)."""
     n = value.shape[0]
     if kind == _BINARY or kind == _RATIO or kind == _SURVEY:
-        for u in range(n):
-            if reason[u] == _OK:
-                clamped[u], pts[u] = _finish(value[u] * mx, mx)
+        for i in range(n):
+            _put(i, reason[i] == _OK, value[i] * mx, mx, pts, clamped)
     elif kind == _LADDER:
-        for u in range(n):
-            if reason[u] == _OK:
-                v = value[u]
-                raw = 0.0
-                for step in range(ladder_min.shape[1]):
-                    if v >= ladder_min[j, step]:
-                        raw = ladder_points[j, step]
-                        break
-                clamped[u], pts[u] = _finish(raw, mx)
+        for i in range(n):
+            v = value[i]
+            raw = 0.0
+            for step in range(ladder_min.shape[1]):
+                if v >= ladder_min[j, step]:
+                    raw = ladder_points[j, step]
+                    break
+            _put(i, reason[i] == _OK, raw, mx, pts, clamped)
     elif kind == _LINEAR:
         lo, span = linear_from[j], linear_to[j] - linear_from[j]
-        for u in range(n):
-            if reason[u] == _OK:
-                t = min(max((value[u] - lo) / span, 0.0), 1.0)
-                clamped[u], pts[u] = _finish(t * mx, mx)
-    elif kind == _LEVELS:
-        for u in range(n):
-            if reason[u] == _OK:
-                clamped[u], pts[u] = _finish(level_points[j, np.int64(value[u])], mx)
+        for i in range(n):
+            _put(i, reason[i] == _OK, min(max((value[i] - lo) / span, 0.0), 1.0) * mx, mx, pts, clamped)
+    elif kind == _LEVELS:  # the value indexes the levels: only where it is usable
+        for i in range(n):
+            if reason[i] == _OK:
+                _put(i, True, level_points[j, np.int64(value[i])], mx, pts, clamped)
     elif kind == _DEDUCT:
         per = -deduct_per[j]
-        for u in range(n):
-            if reason[u] == _OK:
-                clamped[u], pts[u] = _finish(value[u] * per + mx, mx)
+        for i in range(n):
+            _put(i, reason[i] == _OK, value[i] * per + mx, mx, pts, clamped)
     elif kind == _POINTS:  # entered out of `out_of` when a reweight set one
         factor = points_factor[j]
-        for u in range(n):
-            if reason[u] == _OK:
-                clamped[u], pts[u] = _finish(value[u] * factor, mx)
-    else:  # relative: the group's worst and best among the units with a usable value
-        n_groups = rel_low.shape[0]
-        lo = np.full(n_groups, np.inf)
-        hi = np.full(n_groups, -np.inf)
-        seen = np.zeros(n_groups, dtype=np.bool_)
-        for u in range(n):
-            if reason[u] == _OK:
-                g = groups[u]
-                seen[g] = True
-                lo[g] = min(lo[g], value[u])
-                hi[g] = max(hi[g], value[u])
-        for g in range(n_groups):
-            rel_low[g, j] = lo[g] if seen[g] else np.nan
-            rel_high[g, j] = hi[g] if seen[g] else np.nan
-        for u in range(n):
-            if reason[u] == _OK:
-                g = groups[u]
-                gap = hi[g] - lo[g]
-                frac = (((hi[g] - value[u]) if lower_better[j] else (value[u] - lo[g])) / gap) if gap > 0 else 1.0
-                clamped[u], pts[u] = _finish(mx * frac, mx)
+        for i in range(n):
+            _put(i, reason[i] == _OK, value[i] * factor, mx, pts, clamped)
+    else:  # relative: max × position between the group's worst and best (`_bounds`, computed before)
+        lower = lower_better[j]
+        for i in range(n):
+            if reason[i] == _OK:
+                g = grp[i]
+                lo, hi = rel_low[g, j], rel_high[g, j]
+                gap = hi - lo
+                frac = (((hi - value[i]) if lower else (value[i] - lo)) / gap) if gap > 0 else 1.0
+                _put(i, True, mx * frac, mx, pts, clamped)
 
 
-def _tree(leaf_node, leaf_max_nano, leaf_pts, leaf_app, parent_node, child_ptr, child_idx, agg, best, cap, floor,
-          pts, mx, app):
-    """Node points, applicable maxima and applicability (`score.aggregate`), children before parents."""
-    n_units = leaf_pts.shape[1]
-    for i in range(leaf_node.shape[0]):
-        n = leaf_node[i]
-        for u in range(n_units):
-            pts[n, u] = leaf_pts[i, u]
-            app[n, u] = leaf_app[i, u]
-            mx[n, u] = leaf_max_nano[i] if leaf_app[i, u] else 0
+def _leaf(j, s, stj, vj, grp, applies_j, missing_r, zero_total_r, na_reason, max_nano, kind, mx, value, status,
+          used, pts, reason, applicable, clamped, ladder_min, ladder_points, linear_from, linear_to, level_points,
+          deduct_per, points_factor, lower_better, rel_low, rel_high):
+    """Leaf j for one block of units: `_select`, then `_rule_points`."""
+    _select(s, stj, vj, grp, applies_j, missing_r, zero_total_r, na_reason, max_nano, value, status, used, pts,
+            reason, applicable, clamped)
+    _rule_points(j, kind, mx, grp, value, reason, pts, clamped, ladder_min, ladder_points, linear_from, linear_to,
+                 level_points, deduct_per, points_factor, lower_better, rel_low, rel_high)
+
+
+def _leaf_rows(max_nano, p, ap, node_p, node_x, node_a):
+    """A leaf's block of points and applicability into its node's rows, with the applicable maximum."""
+    for i in range(p.shape[0]):
+        node_p[i] = p[i]
+        node_a[i] = ap[i]
+        node_x[i] = max_nano if ap[i] else 0
+
+
+def _parents(u0, u1, parent_node, child_ptr, child_idx, agg, best, cap, floor, pts, mx, app, got, top):
+    """Every parent's points, applicable maximum and applicability (`score.aggregate`) for units u0..u1,
+    children before parents; `got` and `top` are scratch space of the largest family's size."""
+    m = u1 - u0
     for q in range(parent_node.shape[0]):
         n = parent_node[q]
         first, last = child_ptr[q], child_ptr[q + 1]
-        for u in range(n_units):
-            pts[n, u] = 0
-            mx[n, u] = 0
-            app[n, u] = False
-        for c in child_idx[first:last]:
-            for u in range(n_units):
-                app[n, u] = app[n, u] or app[c, u]
+        p, x, a = pts[n, u0:u1], mx[n, u0:u1], app[n, u0:u1]
+        p[:] = 0
+        x[:] = 0
+        a[:] = False
         if agg[q] == _AGG_BEST:
             k = best[q]
-            got = np.empty(last - first, dtype=np.int64)
-            top = np.empty(last - first, dtype=np.int64)
-            for u in range(n_units):
-                for i in range(last - first):
-                    c = child_idx[first + i]
-                    got[i] = pts[c, u] if app[c, u] else -1
-                    top[i] = mx[c, u] if app[c, u] else -1
-                pts[n, u] = _top_k_sum(got, k)
-                mx[n, u] = _top_k_sum(top, k)
+            size = last - first
+            for i in range(m):
+                for r in range(size):
+                    c = child_idx[first + r]
+                    got[r] = pts[c, u0 + i] if app[c, u0 + i] else -1
+                    top[r] = mx[c, u0 + i] if app[c, u0 + i] else -1
+                p[i] = _top_k_sum(got[:size], k)
+                x[i] = _top_k_sum(top[:size], k)
+            for c in child_idx[first:last]:
+                ca = app[c, u0:u1]
+                for i in range(m):
+                    a[i] |= ca[i]
         else:
             for c in child_idx[first:last]:
-                for u in range(n_units):
-                    pts[n, u] += pts[c, u]
-                    mx[n, u] += mx[c, u]
+                cp, cx, ca = pts[c, u0:u1], mx[c, u0:u1], app[c, u0:u1]
+                for i in range(m):
+                    p[i] += cp[i]
+                    x[i] += cx[i]
+                    a[i] |= ca[i]
             if agg[q] == _AGG_CAPPED:
-                for u in range(n_units):
-                    pts[n, u] = min(pts[n, u], cap[q])
-                    mx[n, u] = min(mx[n, u], cap[q])
+                for i in range(m):
+                    p[i] = min(p[i], cap[q])
+                    x[i] = min(x[i], cap[q])
         if floor[q] != 0:
-            for u in range(n_units):
-                low = min(floor[q], mx[n, u])
-                pts[n, u] = min(max(pts[n, u], low), mx[n, u])
+            for i in range(m):
+                low = min(floor[q], x[i])
+                p[i] = min(max(p[i], low), x[i])
 
 
 def _top_k_sum(x, k):
@@ -214,12 +239,144 @@ def _top_k_sum(x, k):
     return total
 
 
+def _pass(status3, value3, s, groups, applies, kind, leaf_max, leaf_max_nano, ladder_min, ladder_points,
+          linear_from, linear_to, level_points, deduct_per, points_factor, lower_better, missing_reason,
+          zero_total_reason, na_reason, relative, value, status, used, pts, reason, applicable, clamped, rel_low,
+          rel_high, leaf_node, parent_node, child_ptr, child_idx, agg, best, cap, floor, widest, npts, nmx, napp,
+          filled, errors, store, tree, block):
+    """The whole pass: relative leaves' bounds first, then block by block every leaf, and every node (`tree`).
+
+    `store`: the leaf arrays (value … clamped, leaves × units) are written; otherwise each leaf's block goes
+    through scratch rows, its points and applicability straight into its node's rows, and only `filled`
+    (per unit, leaves a `missing` policy filled) and `errors` (per block, cells under `missing: error`) are kept.
+    """
+    n_leaves, n_units = status3.shape[1], status3.shape[2]
+    for r in prange(relative.shape[0]):
+        j = relative[r]
+        v = np.empty(n_units)
+        st = np.empty(n_units, dtype=np.int8)
+        us = np.empty(n_units, dtype=np.int8)
+        p = np.empty(n_units, dtype=np.int64)
+        why = np.empty(n_units, dtype=np.int8)
+        ap = np.empty(n_units, dtype=np.bool_)
+        cl = np.empty(n_units, dtype=np.bool_)
+        _select(s, status3[:, j], value3[:, j], groups, applies[j], missing_reason[j], zero_total_reason[j],
+                na_reason, leaf_max_nano[j], v, st, us, p, why, ap, cl)
+        _bounds(j, groups, v, why, rel_low, rel_high)
+    n_blocks = (n_units + block - 1) // block
+    for b in prange(n_blocks):
+        u0 = b * block
+        u1 = min(u0 + block, n_units)
+        m = u1 - u0
+        grp = groups[u0:u1]
+        sv = np.empty(m)
+        sst = np.empty(m, dtype=np.int8)
+        sus = np.empty(m, dtype=np.int8)
+        swhy = np.empty(m, dtype=np.int8)
+        scl = np.empty(m, dtype=np.bool_)
+        sp = np.empty(m, dtype=np.int64)
+        sap = np.empty(m, dtype=np.bool_)
+        for j in range(n_leaves):  # two call sites, so that each is compiled for its own array layouts
+            if store:
+                p, ap = pts[j, u0:u1], applicable[j, u0:u1]
+                _leaf(j, s, status3[:, j, u0:u1], value3[:, j, u0:u1], grp, applies[j], missing_reason[j],
+                      zero_total_reason[j], na_reason, leaf_max_nano[j], kind[j], leaf_max[j], value[j, u0:u1],
+                      status[j, u0:u1], used[j, u0:u1], p, reason[j, u0:u1], ap, clamped[j, u0:u1], ladder_min,
+                      ladder_points, linear_from, linear_to, level_points, deduct_per, points_factor, lower_better,
+                      rel_low, rel_high)
+            else:
+                p, ap = sp, sap
+                _leaf(j, s, status3[:, j, u0:u1], value3[:, j, u0:u1], grp, applies[j], missing_reason[j],
+                      zero_total_reason[j], na_reason, leaf_max_nano[j], kind[j], leaf_max[j], sv, sst, sus, sp,
+                      swhy, sap, scl, ladder_min, ladder_points, linear_from, linear_to, level_points, deduct_per,
+                      points_factor, lower_better, rel_low, rel_high)
+                for i in range(m):
+                    w = swhy[i]
+                    filled[u0 + i] += (w == _FILLED[0]) | (w == _FILLED[1]) | (w == _FILLED[2])
+                    errors[b] += w == _ERROR
+            if tree:
+                n = leaf_node[j]
+                _leaf_rows(leaf_max_nano[j], p, ap, npts[n, u0:u1], nmx[n, u0:u1], napp[n, u0:u1])
+        if tree:
+            got = np.empty(widest, dtype=np.int64)
+            top = np.empty(widest, dtype=np.int64)
+            _parents(u0, u1, parent_node, child_ptr, child_idx, agg, best, cap, floor, npts, nmx, napp, got, top)
+
+
+def _tree(leaf_node, leaf_max_nano, leaf_pts, leaf_app, parent_node, child_ptr, child_idx, agg, best, cap, floor,
+          widest, pts, mx, app, block):
+    """Node points, applicable maxima and applicability (`score.aggregate`) from leaf rows, block by block."""
+    n_units = leaf_pts.shape[1]
+    n_blocks = (n_units + block - 1) // block
+    for b in prange(n_blocks):
+        u0 = b * block
+        u1 = min(u0 + block, n_units)
+        for j in range(leaf_node.shape[0]):
+            _leaf_rows(leaf_max_nano[j], leaf_pts[j, u0:u1], leaf_app[j, u0:u1], pts[leaf_node[j], u0:u1],
+                       mx[leaf_node[j], u0:u1], app[leaf_node[j], u0:u1])
+        got = np.empty(widest, dtype=np.int64)
+        top = np.empty(widest, dtype=np.int64)
+        _parents(u0, u1, parent_node, child_ptr, child_idx, agg, best, cap, floor, pts, mx, app, got, top)
+
+
+def _twin(function: Callable[..., object], suffix: str) -> FunctionType:
+    """A copy of a function under another name, so that numba's on-disk cache keeps its serial and parallel builds
+    apart (the cache is named after the function)."""
+    fn = cast(FunctionType, function)
+    twin = FunctionType(fn.__code__, fn.__globals__, fn.__name__ + suffix, fn.__defaults__, fn.__closure__)
+    twin.__qualname__ = fn.__qualname__ + suffix
+    return twin
+
+
 if numba is not None:
-    _rule_points = numba.njit(cache=True, nogil=True)(_rule_points)
     _finish = numba.njit(inline="always")(_finish)
-    _kernel = numba.njit(cache=True, nogil=True)(_kernel)
     _top_k_sum = numba.njit(inline="always")(_top_k_sum)
-    _tree = numba.njit(cache=True, nogil=True)(_tree)
+    _put = numba.njit(inline="always")(_put)
+    _select = numba.njit(cache=True, nogil=True)(_select)
+    _bounds = numba.njit(cache=True, nogil=True)(_bounds)
+    _rule_points = numba.njit(cache=True, nogil=True)(_rule_points)
+    _parents = numba.njit(cache=True, nogil=True)(_parents)
+    _leaf_rows = numba.njit(cache=True, nogil=True)(_leaf_rows)
+    _leaf = numba.njit(cache=True, nogil=True)(_leaf)
+    _passes = (numba.njit(cache=True, nogil=True)(_pass),
+               numba.njit(cache=True, nogil=True, parallel=True)(_twin(_pass, "_parallel")))
+    _trees = (numba.njit(cache=True, nogil=True)(_tree),
+              numba.njit(cache=True, nogil=True, parallel=True)(_twin(_tree, "_parallel")))
+
+
+def _block(n_units: int, parallel: int) -> int:
+    """Units per block: `BLOCK`, or on threads small enough that each thread gets 4 blocks (no thread idles
+    while another finishes a long last block)."""
+    if not parallel:
+        return BLOCK
+    return min(BLOCK, max(256, -(-n_units // (4 * numba.get_num_threads()))))
+
+
+def _parallel(n_units: int) -> int:
+    """1 to run the blocks on numba's threads, 0 to run them in this thread: threads pay from `PARALLEL_FROM`
+    units on (below, starting them costs more than they save). On a busy shared machine the slowest thread sets
+    the pace; `NUMBA_NUM_THREADS=1` keeps every pass in the calling thread."""
+    return int(n_units >= PARALLEL_FROM and numba.get_num_threads() > 1)
+
+
+@dataclass(frozen=True)
+class Tally:
+    """What `score_nodes` keeps of the leaves besides the tree: per unit, the leaves whose points a `missing`
+    policy gave (`LeafScores.filled` summed over leaves); the cells under `missing: error`; relative bounds."""
+
+    filled: np.ndarray  # int64 per unit
+    errors: int
+    rel_low: np.ndarray  # groups × leaves (`LeafScores.rel_low`)
+    rel_high: np.ndarray
+
+
+def score_nodes(c: Compiled, inputs: Inputs, s: int, groups: np.ndarray) -> tuple[NodeScores, Tally]:
+    """`NodeScores` at stage index `s` (groups: each unit's code) without keeping the leaf arrays: each leaf's
+    block is scored in scratch space and summed into the tree at once. `select_and_score` gives the leaves
+    (the same arrays, `nodes.points[:, c.leaf_node] == leaves.points`) when they are wanted."""
+    status3, value3 = inputs.status.T, inputs.value.T  # stages × leaves × units, contiguous
+    out = _run(c, status3, value3, s, groups, c.applies_by_leaf, len(c.group_ids), store=False, tree=True)
+    return out[4], out[5]
 
 
 def select_and_score(c: Compiled, inputs: Inputs, s: int, groups: np.ndarray) -> tuple[Selected, LeafScores]:
@@ -228,7 +385,7 @@ def select_and_score(c: Compiled, inputs: Inputs, s: int, groups: np.ndarray) ->
     Cells under `missing: error` are found by the caller (`reason == MISSING_ERROR`).
     """
     status3, value3 = inputs.status.T, inputs.value.T  # stages × leaves × units, contiguous
-    value, status, used, leaves = _run(c, status3, value3, s, groups, c.applies_by_leaf, len(c.group_ids))
+    value, status, used, leaves = _run(c, status3, value3, s, groups, c.applies_by_leaf, len(c.group_ids))[:4]
     adj, adj_used = adjustments_at(inputs, s)
     return Selected(s, value.T, status.T, used.T, adj, adj_used), leaves
 
@@ -241,8 +398,11 @@ def score_values(c: Compiled, value: np.ndarray, status: np.ndarray, groups: np.
 
 
 def _run(c: Compiled, status3: np.ndarray, value3: np.ndarray, s: int, groups: np.ndarray,
-         applies_by_leaf: np.ndarray, n_groups: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, LeafScores]:
-    shape = status3.shape[1:]
+         applies_by_leaf: np.ndarray, n_groups: int, store: bool = True, tree: bool = False
+         ) -> tuple[np.ndarray, np.ndarray, np.ndarray, LeafScores, NodeScores, Tally]:
+    """Allocate what the pass writes (the leaf arrays when `store`, the node arrays when `tree`) and run it."""
+    n_leaves, n_units = status3.shape[1:]
+    shape = (n_leaves, n_units) if store else (0, 0)
     value = np.empty(shape)
     status = np.empty(shape, dtype=np.int8)
     used = np.empty(shape, dtype=np.int8)
@@ -250,24 +410,39 @@ def _run(c: Compiled, status3: np.ndarray, value3: np.ndarray, s: int, groups: n
     reason = np.empty(shape, dtype=np.int8)
     applicable = np.empty(shape, dtype=bool)
     clamped = np.empty(shape, dtype=bool)
-    rel_low = np.full((n_groups, shape[0]), np.nan)
+    rel_low = np.full((n_groups, n_leaves), np.nan)
     rel_high = rel_low.copy()
+    node_shape = (len(c.node_ids), n_units) if tree else (0, 0)
+    npts = np.empty(node_shape, dtype=np.int64)
+    nmx = np.empty(node_shape, dtype=np.int64)
+    napp = np.empty(node_shape, dtype=bool)
+    filled = np.zeros(0 if store else n_units, dtype=np.int64)
+    t = c.tree
     na_reason = int(Reason.NA_ZERO if c.na_zero else Reason.NA_RESCALE)
-    _kernel(np.ascontiguousarray(status3), np.ascontiguousarray(value3), s,
-            np.ascontiguousarray(groups, dtype=np.int64), np.ascontiguousarray(applies_by_leaf), c.kind,
-            c.leaf_max, c.leaf_max_nano, c.ladder_min, c.ladder_points, c.linear_from, c.linear_to, c.level_points,
-            c.deduct_per, c.points_factor, c.lower_better, c.missing_reason, c.zero_total_reason, na_reason, value,
-            status, used, pts, reason, applicable, clamped, rel_low, rel_high)
-    return value, status, used, LeafScores(pts.T, applicable.T, reason.T, clamped.T, rel_low, rel_high)
+    parallel = _parallel(n_units)
+    block = _block(n_units, parallel)
+    errors = np.zeros(0 if store else -(-n_units // block), dtype=np.int64)  # per block
+    _passes[parallel](np.ascontiguousarray(status3), np.ascontiguousarray(value3), s,
+          np.ascontiguousarray(groups, dtype=np.int64), np.ascontiguousarray(applies_by_leaf), c.kind,
+          c.leaf_max, c.leaf_max_nano, c.ladder_min, c.ladder_points, c.linear_from, c.linear_to, c.level_points,
+          c.deduct_per, c.points_factor, c.lower_better, c.missing_reason, c.zero_total_reason, na_reason,
+          c.relative_leaves, value, status, used, pts, reason, applicable, clamped, rel_low, rel_high,
+          c.leaf_node, t.node, t.child_ptr, t.child_idx, t.agg, t.best, t.cap, t.floor, t.widest, npts, nmx, napp,
+          filled, errors, store, tree, block)
+    leaves = LeafScores(pts.T, applicable.T, reason.T, clamped.T, rel_low, rel_high)
+    return (value, status, used, leaves, NodeScores(npts.T, nmx.T, napp.T),
+            Tally(filled, int(errors.sum()), rel_low, rel_high))
 
 
 def aggregate(c: Compiled, leaves: LeafScores) -> NodeScores:
-    """`score.aggregate` in one compiled pass per parent (identical results: integer sums)."""
+    """`score.aggregate` in one compiled pass, block by block (identical results: integer sums)."""
     t = c.tree
     shape = (len(c.node_ids), leaves.points.shape[0])
     pts = np.empty(shape, dtype=np.int64)
     mx = np.empty(shape, dtype=np.int64)
     app = np.empty(shape, dtype=bool)
-    _tree(c.leaf_node, c.leaf_max_nano, leaves.points.T, leaves.applicable.T, t.node, t.child_ptr, t.child_idx,
-          t.agg, t.best, t.cap, t.floor, pts, mx, app)
+    parallel = _parallel(shape[1])
+    _trees[parallel](c.leaf_node, c.leaf_max_nano, np.ascontiguousarray(leaves.points.T),
+          np.ascontiguousarray(leaves.applicable.T), t.node, t.child_ptr, t.child_idx, t.agg, t.best, t.cap, t.floor,
+          t.widest, pts, mx, app, _block(shape[1], parallel))
     return NodeScores(pts.T, mx.T, app.T)

@@ -142,7 +142,9 @@ def rank_units(key: np.ndarray, tie: np.ndarray, pool: np.ndarray, ranked: np.nd
     if sel.size == 0:
         return rank
     cols = [key[sel], *(tie[sel, j] for j in range(tie.shape[1]))]
-    order = np.lexsort([*(-col for col in reversed(cols)), pool[sel]])
+    ps = pool[sel]
+    one_pool = ps.size == 0 or bool((ps == ps[0]).all())  # a constant last key does not change the order
+    order = np.lexsort([*(-col for col in reversed(cols)), *(() if one_pool else (ps,))])
     ps = pool[sel][order]
     pos = np.arange(sel.size)
     new_pool = np.r_[True, ps[1:] != ps[:-1]]

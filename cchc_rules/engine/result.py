@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cached_property
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING, TypedDict, cast
 
 import numpy as np
 import pandas as pd
@@ -74,7 +75,7 @@ def _text(column: pd.Series) -> object:
 class Result:
     """Scores of every unit of a dataset under one rulebook, at one stage.
 
-    `units`: one row per unit (unit_id, name, group, index, published, band, rank, points, max,
+    `units`: one row per unit, built on first use (unit_id, name, group, index, published, band, rank, points, max,
     adjustment, then the points of each top-level node, NaN when out of the unit's maximum, then
     filled and note). `filled` counts the unit's leaves whose value a `missing` policy gave; `note` says
     why an unscored unit (nothing applicable: index NaN, no band, no rank) has no score.
@@ -85,20 +86,50 @@ class Result:
     """
 
     def __init__(
-        self, compiled: Compiled, inputs: Inputs, selected: Selected, leaves: LeafScores, node_scores: NodeScores,
-        totals: IndexScores, graded: Graded, groups: np.ndarray, flags: np.ndarray | None = None,
+        self, compiled: Compiled, inputs: Inputs, selected: Selected | None, leaves: LeafScores | None,
+        node_scores: NodeScores, totals: IndexScores, graded: Graded, groups: np.ndarray,
+        flags: np.ndarray | None = None, *, stage: int | None = None,
+        detail: Callable[[], tuple[Selected, LeafScores]] | None = None, filled: np.ndarray | None = None,
     ):
+        """`selected` and `leaves` may be None with `detail` giving them on first use (`stage`: the stage's index);
+        `filled`: per unit, the count of `LeafScores.filled` (the units table's column) when known without them."""
         self.compiled = compiled
         self.inputs = inputs
-        self.selected = selected
-        self.leaves = leaves
+        if selected is not None:
+            self.__dict__["selected"] = selected  # the cached properties, already computed
+        if leaves is not None:
+            self.__dict__["leaves"] = leaves
+        if (selected is None or leaves is None) and (detail is None or stage is None):
+            raise ValueError("Result needs `selected` and `leaves`, or `detail` and `stage` to compute them")
+        self._detail = detail
+        self._stage: int = selected.stage if selected is not None else cast(int, stage)
+        self._filled_count = filled
         self.node_scores = node_scores
         self.totals = totals
         self.graded = graded
         self.group_codes = groups
         if flags is not None:
             self.__dict__["flags"] = flags  # the cached property, already computed for grading
-        self.units = self._units_table()
+
+    def _load_detail(self) -> None:
+        assert self._detail is not None
+        selected, leaves = self._detail()
+        self.__dict__.setdefault("selected", selected)
+        self.__dict__.setdefault("leaves", leaves)
+
+    @cached_property
+    def selected(self) -> Selected:
+        """The value used per unit × leaf at the stage (`vocabulary.Selected`), computed on first use."""
+        self._load_detail()
+        selected: Selected = self.__dict__["selected"]
+        return selected
+
+    @cached_property
+    def leaves(self) -> LeafScores:
+        """Each leaf's points, applicability, reason per unit (`vocabulary.LeafScores`), computed on first use."""
+        self._load_detail()
+        leaves: LeafScores = self.__dict__["leaves"]
+        return leaves
 
     @property
     def rulebook(self) -> Rulebook:
@@ -106,7 +137,7 @@ class Result:
 
     @property
     def stage(self) -> str:
-        return self.rulebook.stages[self.selected.stage]
+        return self.rulebook.stages[self._stage]
 
     @property
     def node_ids(self) -> list[str]:
@@ -200,6 +231,11 @@ class Result:
         j = c.leaf_ids.index(leaf_id)
         return int(c.applies[self.group_codes, c.leaf_node[j]][~self.unscored].sum())
 
+    @cached_property
+    def units(self) -> pd.DataFrame:
+        """One row per unit (see the class's docstring), built on first use."""
+        return self._units_table()
+
     def _units_table(self) -> pd.DataFrame:
         c, t, g = self.compiled, self.totals, self.graded
         src = self.inputs.units
@@ -222,7 +258,7 @@ class Result:
         for j, n in enumerate(c.top):
             table.setdefault(c.node_ids[n], top[:, j])
         frame = pd.DataFrame(table)  # gaps last, so that the top-level nodes keep their place after `adjustment`
-        frame["filled"] = self.filled.sum(axis=1)
+        frame["filled"] = self.filled.sum(axis=1) if self._filled_count is None else self._filled_count
         frame["note"] = np.where(self.unscored, f"{UNSCORED_NOTE['vi']} / {UNSCORED_NOTE['en']}", "")
         return frame
 

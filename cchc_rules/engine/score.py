@@ -3,7 +3,9 @@
 `score(rulebook, dataset, stage=None)` is the public entry point; `score_inputs(compiled,
 inputs, stage)` skips compiling and parsing for repeated calls. Each array step is its own
 function so that a Monte Carlo can reuse them. There is no Python loop over units × leaves:
-loops run over stages, rule kinds, tree depths, groups and bands.
+loops run over stages, rule kinds, tree depths, groups and bands. With the compiled pass
+(`fused`), `score_inputs` computes the nodes, index, bands and ranks; the leaf arrays
+(`Result.selected`, `Result.leaves`) and the tables are built when first read.
 
 Decisions where the spec is silent:
 - Stage: per leaf, the last stage (rulebook order) whose cell is not empty, at or before
@@ -20,6 +22,8 @@ Decisions where the spec is silent:
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import pandas as pd
 
@@ -32,7 +36,7 @@ from cchc_rules.engine.compile import AGG_BEST, AGG_CAPPED, Compiled, compiled_f
 from cchc_rules.engine.grading import Graded, grade
 from cchc_rules.engine.result import Result
 from cchc_rules.engine.rounding import NANO, nano
-from cchc_rules.engine.select import select_at
+from cchc_rules.engine.select import adjustments_at, select_at
 from cchc_rules.engine.vocabulary import (
     OUT_OF_MAX,
     IndexScores,
@@ -87,20 +91,26 @@ def score_inputs(compiled: Compiled, inputs: Inputs, stage: str | None = None) -
     """Score inputs with a compiled rulebook; raises `CchcError` listing every problem."""
     groups = group_codes(compiled, inputs)
     s = stage_index(compiled, stage)
-    if fused.available():
-        selected, leaves = fused.select_and_score(compiled, inputs, s, groups)
-        if compiled.missing_error:
-            cells = np.flatnonzero(leaves.reason.T.ravel() == Reason.MISSING_ERROR)
-            _missing_errors(compiled, cells, leaves.reason.T.shape, inputs, s)
-        nodes = fused.aggregate(compiled, leaves)
+    selected: Selected | None = None
+    leaves: LeafScores | None = None
+    detail, filled = None, None
+    if fused.available():  # the tree in one pass; the leaf arrays are built when asked for (`Result.leaves`)
+        nodes, tally = fused.score_nodes(compiled, inputs, s, groups)
+        detail = partial(fused.select_and_score, compiled, inputs, s, groups)
+        if tally.errors:
+            reason = detail()[1].reason.T  # leaves × units
+            _missing_errors(compiled, np.flatnonzero(reason.ravel() == Reason.MISSING_ERROR), reason.shape, inputs, s)
+        totals = index_from(compiled, nodes, adjustments_at(inputs, s)[0])
+        filled = tally.filled
     else:
         selected = select_at(inputs, s)
         leaves = leaf_points(compiled, selected, groups, inputs)
         nodes = aggregate(compiled, leaves)
-    totals = index_points(compiled, nodes, selected, inputs)
+        totals = index_points(compiled, nodes, selected, inputs)
     flags = unit_flags(compiled, inputs)
     graded = grade(compiled, totals.index, nodes.points, nodes.max, nodes.applicable, groups, flags, totals.unscored)
-    return Result(compiled, inputs, selected, leaves, nodes, totals, graded, groups, flags)
+    return Result(compiled, inputs, selected, leaves, nodes, totals, graded, groups, flags, stage=s, detail=detail,
+                  filled=filled)
 
 
 def group_codes(compiled: Compiled, inputs: Inputs) -> np.ndarray:
@@ -312,12 +322,17 @@ def _top_k_sum(x: np.ndarray, k: int) -> np.ndarray:
 
 def index_points(compiled: Compiled, nodes: NodeScores, selected: Selected, inputs: Inputs) -> IndexScores:
     """Index = earned ÷ applicable maximum × scale + Σ sign × capped adjustment, clamped to [0, scale]."""
+    return index_from(compiled, nodes, selected.adjustment)
+
+
+def index_from(compiled: Compiled, nodes: NodeScores, adjustment: np.ndarray) -> IndexScores:
+    """`index_points` from the units × adjustments values at the stage (`Selected.adjustment`)."""
     c = compiled
     earned = nodes.points[:, c.top].sum(axis=1)
     possible = nodes.max[:, c.top].sum(axis=1)
     unscored = possible == 0  # nothing applicable: index 0 here, unranked and bandless in grading (E407)
     base = nano(earned / np.where(unscored, 1, possible) * (c.scale_nano / NANO))
-    v = selected.adjustment
+    v = adjustment
     amount = np.where(np.isnan(c.adj_each)[None, :], v, v * c.adj_each[None, :])
     adj = nano(np.nan_to_num(np.minimum(amount, c.adj_cap[None, :]))) * c.adj_sign[None, :]
     index = np.where(unscored, 0, np.clip(base + adj.sum(axis=1), 0, c.scale_nano))

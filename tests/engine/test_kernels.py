@@ -17,6 +17,7 @@ from cchc_rules.data.synthetic import synthesize, synthetic_rulebook
 from cchc_rules.engine import fused
 from cchc_rules.engine.compile import compile_rulebook
 from cchc_rules.engine.score import aggregate, group_codes, leaf_points, score_inputs, select_stage
+from cchc_rules.problems import CchcError
 
 pytestmark = pytest.mark.skipif(fused.numba is None, reason="numba (the `fast` extra) is not installed")
 
@@ -111,3 +112,60 @@ def test_tree_identical(synthetic, eng):
     assert (numpy_nodes.points[:, 0] // 10**9).tolist() == [4, 2]
     assert (numpy_nodes.max[:, 0] // 10**9).tolist() == [4, 5]
     assert (numpy_nodes.points[:, 4] // 10**9).tolist() == [1, 2]
+
+
+def test_nodes_without_leaf_arrays_identical(synthetic, monkeypatch):
+    """`fused.score_nodes` (each leaf scored in scratch space, straight into the tree) gives the numpy path's
+    nodes, and the filled count per unit; both with the blocks in one thread and on numba's threads."""
+    compiled, inputs = synthetic
+    monkeypatch.setattr(fused, "BLOCK", 128)  # 400 units: blocks of 128, 128, 128 and 16
+    groups = group_codes(compiled, inputs)
+    selected = select_stage(compiled, inputs)
+    leaves = leaf_points(compiled, selected, groups, inputs)
+    want = aggregate(compiled, leaves)
+    for parallel_from in (10**9, 0):
+        monkeypatch.setattr(fused, "PARALLEL_FROM", parallel_from)
+        nodes, tally = fused.score_nodes(compiled, inputs, selected.stage, groups)
+        _same(want, nodes, ["points", "max", "applicable"])
+        np.testing.assert_array_equal(tally.filled, leaves.filled.sum(axis=1))
+        assert tally.errors == 0
+        np.testing.assert_array_equal(tally.rel_low, leaves.rel_low)
+        _same(leaves, fused.select_and_score(compiled, inputs, selected.stage, groups)[1],
+              ["points", "applicable", "reason", "clamped", "rel_low", "rel_high"])
+        _same(want, fused.aggregate(compiled, leaves), ["points", "max", "applicable"])
+
+
+def test_result_builds_leaf_arrays_on_first_use(synthetic, monkeypatch):
+    """With the compiled pass, `Result.selected` and `Result.leaves` are computed when first read, equal to the
+    numpy path's; reading the stage or the units table does not need them."""
+    compiled, inputs = synthetic
+    fast = score_inputs(compiled, inputs, compiled.rulebook.stages[1])
+    assert fast.stage == compiled.rulebook.stages[1]
+    units = fast.units
+    assert "leaves" not in fast.__dict__ and "selected" not in fast.__dict__
+    monkeypatch.setenv("CCHC_KERNEL", "numpy")
+    slow = score_inputs(compiled, inputs, compiled.rulebook.stages[1])
+    _same(slow.selected, fast.selected, ["value", "status", "stage_used", "adjustment", "adjustment_stage"])
+    _same(slow.leaves, fast.leaves, ["points", "applicable", "reason", "clamped", "rel_low", "rel_high"])
+    assert fast.selected.stage == 1
+    np.testing.assert_array_equal(units["filled"].to_numpy(), slow.units["filled"].to_numpy())
+    np.testing.assert_array_equal(units["filled"].to_numpy(), fast.filled.sum(axis=1))
+
+
+def test_missing_error_found_by_the_tree_pass(eng, monkeypatch):
+    """A `missing: error` cell stops scoring on both paths with the same located problem (E401)."""
+    leaf = lambda lid, missing=None: {"id": lid, "name": lid, "max": 1, "rule": {"binary": {}},  # noqa: E731
+                                      **({"missing": missing} if missing else {})}
+    rb = eng.rulebook([{"id": "1", "name": "1", "children": [leaf("x", "error"), leaf("y")]}])
+    inputs = eng.inputs(rb, [("A", "a"), ("B", "a"), ("C", "b")], {"x": [None, 1, None], "y": [1, None, 0]})
+    compiled = compile_rulebook(rb)
+    nodes, tally = fused.score_nodes(compiled, inputs, 1, group_codes(compiled, inputs))
+    assert tally.errors == 2  # A and C have no x; B's blank y is `missing: zero` (filled, no error)
+    assert tally.filled.tolist() == [0, 1, 0]  # only B's y: an error cell is not filled
+    paths = []
+    for kernel in ("", "numpy"):
+        monkeypatch.setenv("CCHC_KERNEL", kernel)
+        with pytest.raises(CchcError) as err:
+            score_inputs(compiled, inputs)
+        paths.append(sorted((p.code, p.path) for p in err.value.problems))
+    assert paths == [[("E401", "A/x"), ("E401", "C/x")]] * 2
