@@ -61,8 +61,7 @@ DEFAULT_TIMEOUT = 10.0
 # threshold is low, and the kernel's arrays of a few MB to tens of MB are then mapped and zero-filled anew at
 # every chunk: measured 2–5× slower than in the process that loaded the data. A fixed threshold of 256 MB keeps
 # them in the heap (docs/DISTRIBUTED.md: set it on remote workers too).
-# one numba thread per worker: each worker runs one task thread, so the engine's threads would oversubscribe the cores
-WORKER_ENVIRON = {"MALLOC_MMAP_THRESHOLD_": 268_435_456, "NUMBA_NUM_THREADS": 1}
+WORKER_ENVIRON = {"MALLOC_MMAP_THRESHOLD_": 268_435_456}
 _ADDRESS = re.compile(r"^tcp://(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):(?P<port>\d{1,5})/?$")
 
 
