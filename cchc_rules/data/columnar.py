@@ -56,15 +56,15 @@ def read_csv_columnar(source: bytes | memoryview | Path, separator: str, header:
                       max_rows: int | None = None, max_columns: int | None = None) -> Columns | None:
     """The cells of a CSV below its header row; None when the file is not plain enough for this path.
 
-    A file (`source` a path; a UTF-8 BOM is skipped) is read block by block (`_BLOCK` bytes): its
-    bytes are never held whole, each column is dictionary-encoded while it is parsed (no text column
-    of row count is built), and reading stops with `TooLong` as soon as the rows (below the header)
-    pass `max_rows` or the columns `max_columns`. `header` is the file's first line (read from
-    `source` when it is bytes).
+    A file (`source` a path; a UTF-8 BOM is skipped) is read by Arrow in `_BLOCK`-byte blocks on every
+    core (its bytes are never held whole as one Python object), each column dictionary-encoded while it
+    is parsed (no text column of row count is built); `TooLong` when the rows (below the header) pass
+    `max_rows` or the columns `max_columns` (the file's size limit, checked before, bounds the read).
+    `header` is the file's first line (read from `source` when it is bytes).
     """
     first = header if header is not None else _first_line(source)
     try:
-        reader = pacsv.open_csv(
+        table = pacsv.read_csv(
             str(source) if isinstance(source, Path) else pa.BufferReader(pa.py_buffer(source)),
             read_options=pacsv.ReadOptions(autogenerate_column_names=True, block_size=_BLOCK),
             parse_options=pacsv.ParseOptions(delimiter=separator, newlines_in_values=True,
@@ -72,18 +72,11 @@ def read_csv_columnar(source: bytes | memoryview | Path, separator: str, header:
             convert_options=pacsv.ConvertOptions(column_types=_all_text(first, separator), strings_can_be_null=False,
                                                  quoted_strings_can_be_null=False),
         )
-        batches, rows = [], 0
-        for batch in reader:
-            rows += batch.num_rows
-            if max_columns is not None and batch.num_columns > max_columns:
-                raise TooLong(max(rows - 1, 0), batch.num_columns)
-            if max_rows is not None and rows - 1 > max_rows:
-                raise TooLong(rows - 1, batch.num_columns)
-            batches.append(batch)
-        if not batches:
-            return None
-        table = pa.Table.from_batches(batches).unify_dictionaries().combine_chunks()  # one dictionary per column
-        del batches
+        if max_columns is not None and table.num_columns > max_columns:
+            raise TooLong(max(table.num_rows - 1, 0), table.num_columns)
+        if max_rows is not None and table.num_rows - 1 > max_rows:
+            raise TooLong(table.num_rows - 1, table.num_columns)
+        table = table.unify_dictionaries().combine_chunks()  # one dictionary per column
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, UnicodeDecodeError):
         return None
     if table.num_rows == 0:

@@ -164,9 +164,8 @@ def test_many_small_blocks_read_as_one(case, monkeypatch: pytest.MonkeyPatch) ->
         assert codes.tolist() == want_codes.tolist() and list(texts) == list(want_texts)
 
 
-def test_reading_stops_at_the_row_limit(case, monkeypatch: pytest.MonkeyPatch) -> None:
-    """12 rows allowed: the survey (2 + 8 units × answers, far more than 12 rows) is refused with D361,
-    the first 512-byte block already past the limit."""
+def test_row_limit_refuses_the_file(case, monkeypatch: pytest.MonkeyPatch) -> None:
+    """12 rows allowed: the survey (2 + 8 units × answers, far more than 12 rows) is refused with D361."""
     _, folder, _ = case
     monkeypatch.setattr(columnar, "_BLOCK", 512)
     monkeypatch.setenv("CCHC_MAX_TABLE_ROWS", "12")
