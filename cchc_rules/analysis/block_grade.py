@@ -5,8 +5,7 @@
 that order of use), the pools, the units ranked, each quota's allowed count for every possible
 count. `grade(key, pts, mx, app, shift, factor)` then grades K draws in a few array operations:
 
-- ranks: one `lexsort` of every draw's ranked units by (draw, pool, key ↓, tie-breaks ↓), ties
-  sharing the best place (1, 2, 2, 4), as `grading.rank_units`;
+- ranks: `grading.rank_units` once over every draw's ranked units, each draw's pools kept apart;
 - bands: per group, each band's threshold (moved by the draw's `shift` when above 0) and gates
   (a `min` gate's threshold divided by the draw's weight factor of its node and rounded up, as
   `uncertainty.drawn_bands`), the first band qualified, then the quotas best band first with
@@ -24,6 +23,7 @@ from decimal import ROUND_FLOOR
 import numpy as np
 
 from cchc_rules.analysis import mc_kernels
+from cchc_rules.engine import grading
 from cchc_rules.engine.compile import Compiled, CompiledGate
 
 
@@ -79,25 +79,14 @@ class BlockGrader:
             return mc_kernels.ranks(key, pts[:, :, self.tie], self.sel, self.pool, self.c.scale_nano)
         k, n = key.shape
         rank = np.zeros((k, n), dtype=np.int64)
-        sel = self.sel
-        if sel.size == 0:
+        m = self.sel.size
+        if m == 0:
             return rank
-        m = sel.size
-        cols = [key[:, sel].ravel(), *(pts[:, sel, t].ravel() for t in self.tie)]
-        draw = np.repeat(np.arange(k), m)
-        pool = np.tile(self.pool, k)
-        order = np.lexsort([*(-col for col in reversed(cols)), pool, draw])
-        ps, ds = pool[order], draw[order]
-        pos = np.arange(order.size)
-        new_pool = np.r_[True, (ps[1:] != ps[:-1]) | (ds[1:] != ds[:-1])]
-        new_tie = new_pool.copy()
-        for col in cols:
-            s = col[order]
-            new_tie[1:] |= s[1:] != s[:-1]
-        pool_start = np.maximum.accumulate(np.where(new_pool, pos, 0))
-        tie_start = np.maximum.accumulate(np.where(new_tie, pos, 0))
-        flat = rank.reshape(-1)
-        flat[draw[order] * n + np.tile(sel, k)[order]] = tie_start - pool_start + 1
+        pools = int(self.pool.max()) + 1
+        pool = (np.arange(k)[:, None] * pools + self.pool).ravel()  # each draw's pools apart from the others'
+        tie = np.stack([pts[:, self.sel, t].ravel() for t in self.tie], axis=1) if self.tie else np.empty((k * m, 0))
+        flat = grading.rank_units(key[:, self.sel].ravel(), tie, pool, np.ones(k * m, dtype=bool))
+        rank[:, self.sel] = flat.reshape(k, m)
         return rank
 
     # ------------------------------------------------------------ bands

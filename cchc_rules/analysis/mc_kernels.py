@@ -93,29 +93,24 @@ def _survey_moves(indptr, indices, num, den, cnt, g_indptr, g_indices, g_sum, g_
         for d in range(k):
             pts, app = _cell(means[d], s_cnt[d], asked_min[a], asked_keep[a], base_value[a], base_status[a],
                              leaf_max[a], missing_pts[a], missing_app[a], base_pts[a], base_app[a])
-            step_p = pts - base_pts[a]
-            step_a = app - base_app[a]
-            if step_p != 0 or step_a != 0:  # the changes, added to the nodes above the cell
-                step_m = step_a * max_nano[a]
-                for t in range(up_ptr[a], up_ptr[a + 1]):
-                    col = up_idx[t]
-                    dp[d, col] += step_p
-                    dm[d, col] += step_m
-                    da[d, col] += step_a
-    for a in range(asked_cell.size):  # cells without a counted answer: no value, in every draw
+            _add_up(d, a, pts - base_pts[a], app - base_app[a], max_nano, up_ptr, up_idx, dp, dm, da)
+    for a in range(asked_cell.size):  # cells without a counted answer: no value, the same in every draw
         if asked_cell[a] < 0:
             pts, app = _cell(np.nan, 0.0, asked_min[a], asked_keep[a], base_value[a], base_status[a], leaf_max[a],
                              missing_pts[a], missing_app[a], base_pts[a], base_app[a])
             for d in range(k):
-                step_p = pts - base_pts[a]
-                step_a = app - base_app[a]
-                if step_p != 0 or step_a != 0:  # the changes, added to the nodes above the cell
-                    step_m = step_a * max_nano[a]
-                    for t in range(up_ptr[a], up_ptr[a + 1]):
-                        col = up_idx[t]
-                        dp[d, col] += step_p
-                        dm[d, col] += step_m
-                        da[d, col] += step_a
+                _add_up(d, a, pts - base_pts[a], app - base_app[a], max_nano, up_ptr, up_idx, dp, dm, da)
+
+
+def _add_up(d, a, step_p, step_a, max_nano, up_ptr, up_idx, dp, dm, da):
+    """Draw d: asked cell a's change of points and applicability, added to the nodes above it."""
+    if step_p != 0 or step_a != 0:
+        step_m = step_a * max_nano[a]
+        for t in range(up_ptr[a], up_ptr[a + 1]):
+            col = up_idx[t]
+            dp[d, col] += step_p
+            dm[d, col] += step_m
+            da[d, col] += step_a
 
 
 def _cell(m, count, minimum, keep, base_value, base_status, mx, missing_pts, missing_app, base_pts, base_app):
@@ -214,6 +209,7 @@ def _count(hist, column):
 if numba is not None:
     _count = numba.njit(cache=True, nogil=True)(_count)
     _cell = numba.njit(inline="always", error_model="numpy")(_cell)
+    _add_up = numba.njit(inline="always")(_add_up)
     _survey_moves = numba.njit(cache=True, nogil=True, error_model="numpy")(_survey_moves)
     _noise_moves = numba.njit(cache=True, nogil=True, error_model="numpy")(_noise_moves)
     _ranks = numba.njit(cache=True, nogil=True)(_ranks)
