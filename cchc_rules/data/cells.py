@@ -32,26 +32,12 @@ def parse_cells(cells: np.ndarray, vocabulary: np.ndarray, leaf: Node | None, ki
 
     Each distinct text is parsed once (data repeat a few values over thousands of units).
     """
-    flat = cells.ravel()
-    present = np.zeros(len(vocabulary) + 1, dtype=bool)  # slot 0: empty cells (code −1)
-    present[flat + 1] = True
-    present[0] = False
-    used = np.flatnonzero(present) - 1
-    renumber = np.cumsum(present) - 1  # code −1 stays −1: the last slot of the lookups below
-    codes = np.where(flat >= 0, renumber[flat + 1], -1)
-    texts = pd.Series(vocabulary[used], dtype=object)
-    u_na = (texts == "NA").to_numpy()
-    vals, reason, zero = _kind_values(texts[~u_na], leaf, kind, decimal)
-    u_value = np.full(len(texts) + 1, np.nan)  # the last slot serves empty cells (code −1)
+    codes, texts = _distinct(cells, vocabulary)
+    u_na = np.append((texts == "NA").to_numpy(dtype=bool), False)  # the last slot serves empty cells (code −1)
+    u_value = np.full(len(texts) + 1, np.nan)
     u_status = np.full(len(texts) + 1, EMPTY, dtype=np.int8)
-    u_status[:-1][u_na] = EMPTY if kind.startswith("adjustment") else NA  # NA adjustment: no adjustment
-    ok = reason == _OK
-    parsed = np.flatnonzero(~u_na)
-    u_value[parsed[ok & ~zero]] = vals[ok & ~zero]
-    u_status[parsed[ok & ~zero]] = VALUE
-    u_status[parsed[ok & zero]] = ZERO_TOTAL
-    u_reason = np.full(len(texts) + 1, _OK)
-    u_reason[parsed] = reason
+    u_reason = np.full(len(texts) + 1, _OK, dtype=np.int8)
+    _lookups(u_value, u_status, u_reason, texts, np.flatnonzero(~u_na[:-1]), u_na, leaf, kind, decimal)
     for cell in np.flatnonzero(u_reason[codes] != _OK):
         r, s = rows[cell // len(stages)], cell % len(stages)
         _describe(problems, table, r, stages[s], texts.iat[codes[cell]], int(u_reason[codes[cell]]), leaf, kind,
@@ -71,14 +57,7 @@ def parse_leaf_rows(cells: np.ndarray, vocabulary: np.ndarray, leaf_of_row: np.n
     then stage).
     """
     n_s = len(stages)
-    flat = cells.ravel()
-    present = np.zeros(len(vocabulary) + 1, dtype=bool)  # slot 0: empty cells (code −1)
-    present[flat + 1] = True
-    present[0] = False
-    used = np.flatnonzero(present) - 1
-    renumber = (np.cumsum(present) - 1).astype(np.int32)  # slot 0 (empty cells) stays −1
-    codes = renumber[flat + 1]
-    texts = pd.Series(vocabulary[used], dtype=object)
+    codes, texts = _distinct(cells, vocabulary)
     u_na = np.append((texts == "NA").to_numpy(dtype=bool), False)  # the last slot serves empty cells
     parsed = np.flatnonzero(~u_na[:-1])
     # one parse per rule kind (per list of level names for `levels`): a row of lookups per parse
@@ -108,10 +87,20 @@ def parse_leaf_rows(cells: np.ndarray, vocabulary: np.ndarray, leaf_of_row: np.n
     return value.reshape(-1, n_s), status.reshape(-1, n_s)
 
 
+def _distinct(cells: np.ndarray, vocabulary: np.ndarray) -> tuple[np.ndarray, pd.Series]:
+    """The cells' codes renumbered into the distinct texts they use (−1 stays −1: an empty cell, the last
+    slot of the lookups), and those texts."""
+    present = np.zeros(len(vocabulary) + 1, dtype=bool)  # slot 0: empty cells (code −1)
+    present[cells.ravel() + 1] = True
+    present[0] = False
+    renumber = (np.cumsum(present) - 1).astype(np.int32)
+    return renumber[cells.ravel() + 1], pd.Series(vocabulary[np.flatnonzero(present) - 1], dtype=object)
+
+
 def _lookups(u_value: np.ndarray, u_status: np.ndarray, u_reason: np.ndarray, texts: pd.Series,
              parsed: np.ndarray, u_na: np.ndarray, leaf: Node | None, kind: str, decimal: str) -> None:
-    """Fill one rule kind's value, status and reason per text (the last slot: empty cells) as `parse_cells`
-    does for one leaf; a points leaf's maximum is checked by the caller."""
+    """Fill one rule kind's value, status and reason per text (the last slot: empty cells); without a leaf,
+    a points leaf's maximum is left to the caller."""
     vals, why, zero = _kind_values(texts.iloc[parsed], leaf, kind, decimal)
     ok = why == _OK
     u_status[u_na] = EMPTY if kind.startswith("adjustment") else NA
