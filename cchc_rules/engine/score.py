@@ -332,8 +332,7 @@ def index_from(compiled: Compiled, nodes: NodeScores, adjustment: np.ndarray) ->
     possible = nodes.max[:, c.top].sum(axis=1)
     unscored = possible == 0  # nothing applicable: index 0 here, unranked and bandless in grading (E407)
     base = nano(earned / np.where(unscored, 1, possible) * (c.scale_nano / NANO))
-    v = adjustment
-    amount = np.where(np.isnan(c.adj_each)[None, :], v, v * c.adj_each[None, :])
+    amount = np.where(np.isnan(c.adj_each)[None, :], adjustment, adjustment * c.adj_each[None, :])
     adj = nano(np.nan_to_num(np.minimum(amount, c.adj_cap[None, :]))) * c.adj_sign[None, :]
     index = np.where(unscored, 0, np.clip(base + adj.sum(axis=1), 0, c.scale_nano))
     return IndexScores(index, earned, possible, adj, unscored)
