@@ -78,11 +78,25 @@ for name in ("units", "assessments", "survey"):
 }
 STREAMING = ("cchc-rules", "pyarrow streamed")  # the rows run past LARGE units
 
+WARM = {  # run once before the row's memory base is read: imports, and for the loader a 100-unit folder
+    "cchc-rules": "from cchc_rules.data.load import load_dataset\nload_dataset(Path(sys.argv[3]), rulebook)",
+    "plain path": "import cchc_rules.data.parse, cchc_rules.data.read",
+    "pyarrow": "from pyarrow import csv",
+    "pandas": "import pandas",
+    "pyarrow streamed": "from pyarrow import csv",
+}
+
 CHILD = """
 import re, resource, sys, time
 from pathlib import Path
 from cchc_rules.data.synthetic import synthetic_rulebook
 folder = Path(sys.argv[1]); rulebook = synthetic_rulebook(150, seed=0)
+{warm}
+status = Path("/proc/self/status")
+def vm(key):
+    found = re.search(key + r":\\s+(\\d+) kB", status.read_text()) if status.exists() else None
+    return int(found.group(1)) / 1024 if found else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+base = vm("VmRSS")
 best = float("inf")
 try:
     for _ in range(int(sys.argv[2])):
@@ -95,9 +109,7 @@ except Exception as exc:  # e.g. a size limit: the row says why instead of a tim
     print("FAILED", type(exc).__name__ + ":", why.replace("\\n", " ")[:300])
 else:
     # this process's own high-water mark (Linux: VmHWM); ru_maxrss would keep the parent's across exec
-    status = Path("/proc/self/status")
-    hwm = re.search(r"VmHWM:\\s+(\\d+) kB", status.read_text()) if status.exists() else None
-    print(best, int(hwm.group(1)) / 1024 if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    print(best, vm("VmHWM"), base)
 """
 
 
@@ -132,23 +144,25 @@ def copy_case(base: Path, copies: int, folder: Path) -> None:
                 out.write(body.replace(b"U", b"U%02d" % k) if copies <= 100 else body.replace(b"U", b"U%04d" % k))
 
 
-def measure(name: str, folder: Path, repeats: int) -> tuple[float, float] | str:
-    """Best seconds and peak MB of one row, in a process of its own; or why it failed."""
+def measure(name: str, folder: Path, repeats: int, small: Path) -> tuple[float, float, float] | str:
+    """Best seconds, peak MB and MB before the first repeat (after imports and warming up) of one row, in a
+    process of its own; or why it failed."""
     body = "\n".join("        " + line for line in RUN[name].strip().splitlines())
-    done = subprocess.run([sys.executable, "-c", CHILD.format(body=body), str(folder), str(repeats)],
-                          capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-c", CHILD.format(body=body, warm=WARM[name]), str(folder), str(repeats),
+                           str(small)], capture_output=True, text=True)
     out = done.stdout.strip()
     if done.returncode or out.startswith("FAILED"):
         lines = (out or done.stderr.strip() or f"exit {done.returncode}").splitlines()
         return lines[-1].removeprefix("FAILED ")
-    seconds, peak = out.split()
-    return float(seconds), float(peak)
+    seconds, peak, base = out.split()
+    return float(seconds), float(peak), float(base)
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks.bench_load", description=__doc__.splitlines()[0])
-    ap.add_argument("--units", type=int, nargs="+", default=[10_000, 1_000_000],
-                    help="sizes to measure; from 100,000 on, a multiple of 10,000 built by copying (default: 10k, 1M)")
+    ap.add_argument("--units", type=int, nargs="+", default=[10_000, 100_000, 1_000_000],
+                    help="sizes to measure; from 100,000 on, a multiple of 10,000 built by copying "
+                         "(default: 10k, 100k, 1M)")
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
@@ -156,6 +170,8 @@ def main(argv: list[str] | None = None) -> int:
         ap.error(f"from {LARGE:,} units on, --units must be multiples of {BASE:,}")
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
+        small = Path(tmp) / "small"  # loaded once by each loader row before it is measured
+        make_case(100, small)
         base = None
         if any(u >= LARGE for u in args.units):
             base = Path(tmp) / "base"
@@ -166,23 +182,25 @@ def main(argv: list[str] | None = None) -> int:
             for name in RUN:
                 if units >= LARGE and name not in STREAMING:
                     continue
-                got = measure(name, folder, args.repeats if units < LARGE else 1)
-                seconds, peak = got if isinstance(got, tuple) else (None, None)
+                got = measure(name, folder, args.repeats if units < LARGE else 1, small)
+                seconds, peak, before = got if isinstance(got, tuple) else (None, None, None)
                 rows.append({"units": units, "csv_mb": size, "what": name, "seconds": seconds, "peak_mb": peak,
-                             "failed": got if isinstance(got, str) else None})
+                             "before_mb": before, "failed": got if isinstance(got, str) else None})
             shutil.rmtree(folder)  # a million units take 7 GB of disk: one size at a time
     if args.json:
         print(json.dumps(rows, indent=1))
         return 0
-    print(f"load a dataset folder; {platform.python_version()}, best of {args.repeats}, peak RSS of the process")
-    print("| units | CSV MB | what | time (s) | peak RSS (MB) | peak ÷ CSV |")
-    print("|---:|---:|---|---:|---:|---:|")
+    print(f"load a dataset folder; {platform.python_version()}, best of {args.repeats}; peak RSS of the process, and "
+          "its rise above the process before the first repeat (imports done, the loader run once on 100 units)")
+    print("| units | CSV MB | what | time (s) | peak RSS (MB) | rise (MB) | rise ÷ CSV |")
+    print("|---:|---:|---|---:|---:|---:|---:|")
     for r in rows:
         if r["failed"]:
-            print(f"| {r['units']:,} | {r['csv_mb']:.0f} | {r['what']} | failed: {r['failed']} | | |")
+            print(f"| {r['units']:,} | {r['csv_mb']:.0f} | {r['what']} | failed: {r['failed']} | | | |")
             continue
+        rise = r["peak_mb"] - r["before_mb"]
         print(f"| {r['units']:,} | {r['csv_mb']:.0f} | {r['what']} | {r['seconds']:.2f} | {r['peak_mb']:,.0f} "
-              f"| {r['peak_mb'] / r['csv_mb']:.1f}× |")
+              f"| {rise:,.0f} | {rise / r['csv_mb']:.1f}× |")
     return 0
 
 

@@ -12,8 +12,10 @@ import re
 import numpy as np
 import pandas as pd
 
+from cchc_rules.data import load_kernels as kernels
 from cchc_rules.data import problems as dp
 from cchc_rules.data.model import EMPTY, NA, VALUE, ZERO_TOTAL
+from cchc_rules.data.text_table import Table
 from cchc_rules.dsl.models import Node
 from cchc_rules.i18n import level_names
 from cchc_rules.problems import Problems, nearest
@@ -25,7 +27,7 @@ _OK, _NUMBER, _YESNO, _LEVEL, _RANGE, _COUNT, _ABOVE_ONE, _DONE_GT_TOTAL, _RATIO
 
 
 def parse_cells(cells: np.ndarray, vocabulary: np.ndarray, leaf: Node | None, kind: str, decimal: str,
-           table: pd.DataFrame, rows: np.ndarray, stages: list[str],
+           table: Table, rows: np.ndarray, stages: list[str],
            problems: Problems) -> tuple[np.ndarray, np.ndarray]:
     """Values and statuses of a block of cells (rows × stages, codes into `vocabulary`, −1 empty) of
     one leaf or adjustment.
@@ -47,7 +49,7 @@ def parse_cells(cells: np.ndarray, vocabulary: np.ndarray, leaf: Node | None, ki
 
 
 def parse_leaf_rows(cells: np.ndarray, vocabulary: np.ndarray, leaf_of_row: np.ndarray, leaves: list[Node],
-                    kinds: list[str], decimal: str, table: pd.DataFrame, rows: np.ndarray, stages: list[str],
+                    kinds: list[str], decimal: str, table: Table, rows: np.ndarray, stages: list[str],
                     problems: Problems) -> tuple[np.ndarray, np.ndarray]:
     """`parse_cells` for the rows of many leaves at once (`leaf_of_row` indexes `leaves` and `kinds`).
 
@@ -56,35 +58,33 @@ def parse_leaf_rows(cells: np.ndarray, vocabulary: np.ndarray, leaf_of_row: np.n
     and problems are those of `parse_cells` called leaf by leaf, in the same order (by leaf, then row,
     then stage).
     """
-    n_s = len(stages)
-    codes, texts = _distinct(cells, vocabulary)
+    texts = pd.Series(vocabulary, dtype=object)
     u_na = np.append((texts == "NA").to_numpy(dtype=bool), False)  # the last slot serves empty cells
-    parsed = np.flatnonzero(~u_na[:-1])
-    # one parse per rule kind (per list of level names for `levels`): a row of lookups per parse
+    # one parse per rule kind (per list of level names for `levels`), of the texts its cells use
     groups: dict[tuple, int] = {}
     group_of = np.full(len(leaves), -1, dtype=np.int16)  # a handful of kinds and level lists
-    for j in np.unique(leaf_of_row):
+    for j in np.flatnonzero(np.bincount(leaf_of_row, minlength=len(leaves))):
         key = (kinds[j], tuple(_levels(leaves[j]))) if kinds[j] == "levels" else (kinds[j],)
         group_of[j] = groups.setdefault(key, len(groups))
+    used = kernels.texts_by_group(cells, leaf_of_row, group_of, len(groups), len(texts))
     u_value = np.full((len(groups), len(texts) + 1), np.nan)
     u_status = np.full((len(groups), len(texts) + 1), EMPTY, dtype=np.int8)
     u_reason = np.full((len(groups), len(texts) + 1), _OK, dtype=np.int8)
+    numbers = _numbers(texts, decimal) if any(key[0] not in _NOT_NUMBERS for key in groups) else None
     for key, g in groups.items():
         first = leaves[int(np.flatnonzero(group_of == g)[0])] if key[0] == "levels" else None
-        _lookups(u_value[g], u_status[g], u_reason[g], texts, parsed, u_na, first, key[0], decimal)
-    cell_leaf = np.repeat(leaf_of_row.astype(np.int32), n_s)
-    cell_group = group_of[cell_leaf] if len(cell_leaf) else np.zeros(0, dtype=np.int16)
-    value, status, reason = u_value[cell_group, codes], u_status[cell_group, codes], u_reason[cell_group, codes]
-    if "points" in kinds:  # each points leaf's own maximum (no bound for other kinds)
-        high = np.array([_entry_max(leaf) if k == "points" else np.inf for leaf, k in zip(leaves, kinds, strict=True)])
-        over = np.flatnonzero((status == VALUE) & (value > high[cell_leaf]))
-        value[over], status[over], reason[over] = np.nan, EMPTY, _RANGE
-    bad = np.flatnonzero(reason != _OK)
-    for cell in bad[np.lexsort((bad % n_s, bad // n_s, cell_leaf[bad]))]:
-        j = int(cell_leaf[cell])
-        _describe(problems, table, rows[cell // n_s], stages[cell % n_s], texts.iat[codes[cell]], int(reason[cell]),
-                  leaves[j], kinds[j], decimal)
-    return value.reshape(-1, n_s), status.reshape(-1, n_s)
+        _lookups(u_value[g], u_status[g], u_reason[g], texts, np.flatnonzero(used[g] & ~u_na[:-1]), u_na, first,
+                 key[0], decimal, numbers)
+    # each points leaf's own maximum (no bound for other kinds)
+    high = np.array([_entry_max(leaf) if k == "points" else np.inf for leaf, k in zip(leaves, kinds, strict=True)])
+    value, status, reason = kernels.leaf_cells(cells, leaf_of_row, group_of, u_value, u_status, u_reason, high, _RANGE)
+    bad_row, bad_stage = np.nonzero(reason) if reason.any() else (np.zeros(0, dtype=np.intp),) * 2  # _OK is 0
+    for k in np.lexsort((bad_stage, bad_row, leaf_of_row[bad_row])):
+        r, s = bad_row[k], bad_stage[k]
+        at = int(leaf_of_row[r])
+        _describe(problems, table, rows[r], stages[s], texts.iat[cells[r, s]], int(reason[r, s]), leaves[at],
+                  kinds[at], decimal)
+    return value, status
 
 
 def _distinct(cells: np.ndarray, vocabulary: np.ndarray) -> tuple[np.ndarray, pd.Series]:
@@ -98,10 +98,12 @@ def _distinct(cells: np.ndarray, vocabulary: np.ndarray) -> tuple[np.ndarray, pd
 
 
 def _lookups(u_value: np.ndarray, u_status: np.ndarray, u_reason: np.ndarray, texts: pd.Series,
-             parsed: np.ndarray, u_na: np.ndarray, leaf: Node | None, kind: str, decimal: str) -> None:
+             parsed: np.ndarray, u_na: np.ndarray, leaf: Node | None, kind: str, decimal: str,
+             numbers: tuple[np.ndarray, np.ndarray] | None = None) -> None:
     """Fill one rule kind's value, status and reason per text (the last slot: empty cells); without a leaf,
-    a points leaf's maximum is left to the caller."""
-    vals, why, zero = _kind_values(texts.iloc[parsed], leaf, kind, decimal)
+    a points leaf's maximum is left to the caller. `numbers`: `_numbers` of every text, when worked out already."""
+    known = (numbers[0][parsed], numbers[1][parsed]) if numbers is not None else None
+    vals, why, zero = _kind_values(texts.iloc[parsed], leaf, kind, decimal, known)
     ok = why == _OK
     u_status[u_na] = EMPTY if kind.startswith("adjustment") else NA
     u_value[parsed[ok & ~zero]] = vals[ok & ~zero]
@@ -110,8 +112,12 @@ def _lookups(u_value: np.ndarray, u_status: np.ndarray, u_reason: np.ndarray, te
     u_reason[parsed] = why
 
 
-def _kind_values(texts: pd.Series, leaf: Node | None, kind: str, decimal: str):
-    """(values, reason codes, zero-total mask) for non-empty, non-NA texts."""
+_NOT_NUMBERS = ("binary", "levels", "ratio")  # the kinds whose texts are not read as plain numbers
+
+
+def _kind_values(texts: pd.Series, leaf: Node | None, kind: str, decimal: str,
+                 numbers: tuple[np.ndarray, np.ndarray] | None = None):
+    """(values, reason codes, zero-total mask) for non-empty, non-NA texts (`numbers`: their `_numbers`, if known)."""
     n = len(texts)
     zero = np.zeros(n, dtype=bool)
     if kind == "binary":
@@ -122,7 +128,7 @@ def _kind_values(texts: pd.Series, leaf: Node | None, kind: str, decimal: str):
         return v, np.where(np.isnan(v), _LEVEL, _OK), zero
     if kind == "ratio":
         return _ratio(texts, decimal)
-    v, bad = _numbers(texts, decimal)
+    v, bad = numbers if numbers is not None else _numbers(texts, decimal)
     reason = np.where(bad, _NUMBER, _OK)
     if kind == "points":
         reason[~bad & ((v < 0) | (v > _entry_max(leaf)))] = _RANGE
@@ -216,7 +222,7 @@ _RANGE_RIGHT = {
 }
 
 
-def _describe(problems: Problems, table: pd.DataFrame, r: int, column: str, text: str, reason: int,
+def _describe(problems: Problems, table: Table, r: int, column: str, text: str, reason: int,
               leaf: Node | None, kind: str, decimal: str) -> None:
     """One problem for a bad cell (runs only for bad cells)."""
     add = dp.add_at

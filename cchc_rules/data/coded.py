@@ -10,6 +10,7 @@ are read-only once read (as the parsed-Inputs cache already assumes): edit a cop
 from __future__ import annotations
 
 import weakref
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
@@ -31,26 +32,31 @@ def same_codes(new: pd.DataFrame, old: pd.DataFrame) -> None:
         keep_codes(new, entry[1])
 
 
-def coded(table: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
+class Coded(Protocol):
+    """A table that holds its columns as codes (`data.text_table.TextTable`)."""
+
+    def coded(self, column: str) -> tuple[np.ndarray, np.ndarray]: ...
+
+
+def coded(table: pd.DataFrame | Coded, column: str) -> tuple[np.ndarray, np.ndarray]:
     """(codes, distinct texts) of a text column, exactly as `pandas.factorize` gives them."""
+    if not isinstance(table, pd.DataFrame):
+        return table.coded(column)
     entry = _READ.get(id(table))
     if entry is not None and entry[0]() is table and column in entry[1]:
         raw, texts = entry[1][column]
         if len(raw) == len(table):
-            return _compact(raw, texts)
+            return compact(raw, texts)
     codes, uniques = pd.factorize(table[column], use_na_sentinel=True)
     return codes.astype(np.intp, copy=False), np.asarray(uniques, dtype=object)
 
 
-def _compact(raw: np.ndarray, texts: list[str | None]) -> tuple[np.ndarray, np.ndarray]:
+def compact(raw: np.ndarray, texts: list[str | None]) -> tuple[np.ndarray, np.ndarray]:
     """Merge texts that tidied to the same text, drop those no row uses; first-appearance order kept
-    (the reader's dictionary is in order of first appearance)."""
-    merged, uniques = pd.factorize(np.asarray(texts, dtype=object), use_na_sentinel=True)
-    codes = merged[raw] if len(raw) else np.zeros(0, dtype=np.intp)
-    used = np.bincount(codes[codes >= 0], minlength=len(uniques)) > 0
-    uniques = np.asarray(uniques, dtype=object)
-    if not used.all():
-        renumber = np.full(len(uniques) + 1, -1, dtype=np.intp)  # the last slot keeps −1 at −1
-        renumber[np.flatnonzero(used)] = np.arange(int(used.sum()))
-        codes, uniques = renumber[codes], uniques[used]
-    return codes.astype(np.intp, copy=False), uniques
+    (the reader's dictionary is in order of first appearance). `raw` (≥ 0) indexes `texts`."""
+    merged, uniques = pd.factorize(np.asarray(texts, dtype=object), use_na_sentinel=True)  # a few texts
+    used = np.zeros(len(uniques) + 1, dtype=bool)  # the last slot: None (code −1)
+    used[merged[np.bincount(raw, minlength=len(texts)) > 0]] = True
+    renumber = np.full(len(uniques) + 1, -1, dtype=np.intp)  # the last slot keeps −1 at −1
+    renumber[np.flatnonzero(used[:-1])] = np.arange(int(used[:-1].sum()))
+    return renumber[merged][raw], np.asarray(uniques, dtype=object)[used[:-1]]

@@ -87,7 +87,7 @@ def read_csv_columnar(source: bytes | memoryview | Path, separator: str, header:
         header_texts.append(tidied[indices[0]] or "")
         codes.append(indices[1:])
         texts.append(tidied)
-    return Columns(header_texts, codes, texts, np.arange(2, table.num_rows + 1, dtype=np.int64))
+    return Columns(header_texts, codes, texts, np.arange(2, table.num_rows + 1, dtype=np.int32))  # rows: `limits`
 
 
 def _first_line(data: bytes | memoryview | Path) -> bytes:

@@ -4,14 +4,16 @@ scores (`Inputs`, the dataset's values parsed for one rulebook as units × leave
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 import pandas as pd
 
+from cchc_rules.data.text_table import TextTable
 from cchc_rules.problems import Pos, Problem
 
 
@@ -37,7 +39,6 @@ class DatasetMeta:
     rulebook: str | None = None  # the rulebook the dataset was made for (dataset.yaml `rulebook:`, a file name)
 
 
-@dataclass
 class Dataset:
     """A dataset as read: every cell text (NFC, trimmed; 'NA' kept; None = empty cell).
 
@@ -47,15 +48,51 @@ class Dataset:
     respondent_unit; None when there is no survey. Every table also has `_file` and `_row` (where
     each row was read, the header being row 1) and, from a workbook, `_sheet`; `attrs["header"]`
     keeps the file's column order. Build one in code with `data.load.dataset_from_frames`.
-    `_inputs` caches the parsed Inputs per rulebook (see `data.parse.inputs_for`).
+
+    Assessments and survey read from CSV are kept as the reader holds them (`TextTable`: codes into
+    each column's distinct texts), which parsing reads (`source`); the pandas table is built the
+    first time `assessments` or `survey` is asked for. `_inputs` caches the parsed Inputs per
+    rulebook (see `data.parse.inputs_for`).
     """
 
-    units: pd.DataFrame
-    assessments: pd.DataFrame
-    survey: pd.DataFrame | None = None
-    meta: DatasetMeta = field(default_factory=DatasetMeta)
-    path: Path | None = None
-    _inputs: dict[Any, Inputs] = field(default_factory=dict, repr=False)
+    def __init__(self, units: pd.DataFrame, assessments: pd.DataFrame | TextTable,
+                 survey: pd.DataFrame | TextTable | None = None, meta: DatasetMeta | None = None,
+                 path: Path | None = None):
+        self.units = units
+        self._tables: dict[str, pd.DataFrame | TextTable | None] = {"assessments": assessments, "survey": survey}
+        self.meta = meta if meta is not None else DatasetMeta()
+        self.path = path
+        self._inputs: dict[Any, Inputs] = {}
+
+    def source(self, name: str) -> pd.DataFrame | TextTable | None:
+        """The `assessments` or `survey` table as held: a pandas table, or the reader's codes (`TextTable`)."""
+        return self._tables[name]
+
+    def _frame(self, name: str) -> pd.DataFrame | None:
+        table = self._tables[name]
+        return table.frame if isinstance(table, TextTable) else table
+
+    @property
+    def assessments(self) -> pd.DataFrame:
+        table = self._frame("assessments")
+        assert table is not None  # a dataset always has assessments
+        return table
+
+    @assessments.setter
+    def assessments(self, table: pd.DataFrame) -> None:
+        self._tables["assessments"] = table
+
+    @property
+    def survey(self) -> pd.DataFrame | None:
+        return self._frame("survey")
+
+    @survey.setter
+    def survey(self, table: pd.DataFrame | None) -> None:
+        self._tables["survey"] = table
+
+    def __repr__(self) -> str:
+        sizes = {name: len(t) for name, t in (("units", self.units), *self._tables.items()) if t is not None}
+        return f"Dataset({self.path or '<memory>'}, rows {sizes})"
 
 
 @dataclass
@@ -83,7 +120,7 @@ class Inputs:
     adjustment: np.ndarray
     survey_n: np.ndarray  # int64 units × leaves: answers counted for survey leaves, else 0
     notes: list[Problem] = field(default_factory=list)
-    unit_pos: tuple[Pos, ...] = ()  # where each unit was read (units.csv row), for located warnings
+    unit_pos: UnitPlaces | tuple[Pos, ...] = ()  # where each unit was read (units.csv row), for located warnings
     # Per-unit arrays derived from `units` for one rulebook (group codes, flags), kept by the engine
     # (`engine.score.unit_codes`) so that scoring the same inputs again does not redo them.
     derived: dict[tuple, np.ndarray] = field(default_factory=dict, init=False, repr=False, compare=False)
@@ -92,6 +129,26 @@ class Inputs:
         self.value = laid_out(self.value, np.float64)
         self.status = laid_out(self.status, np.int8)
         self.adjustment = laid_out(self.adjustment, np.float64)
+
+
+class UnitPlaces(Sequence[Pos]):
+    """Where each unit was read (file, row, the unit_id column, sheet), a `Pos` made when one is asked for."""
+
+    def __init__(self, files: np.ndarray, rows: np.ndarray, column: int | None, sheets: np.ndarray | None):
+        self.files, self.rows, self.column, self.sheets = files, rows, column, sheets
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @overload
+    def __getitem__(self, i: int | np.integer) -> Pos: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[Pos]: ...
+    def __getitem__(self, i: int | np.integer | slice) -> Pos | Sequence[Pos]:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        sheet = self.sheets[i] if self.sheets is not None else None
+        return Pos(str(self.files[i]), int(self.rows[i]), self.column, sheet or None)
 
 
 def laid_out(a: np.ndarray, dtype: type) -> np.ndarray:

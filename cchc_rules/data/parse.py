@@ -26,12 +26,14 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from cchc_rules.data import load_kernels as kernels
 from cchc_rules.data import problems as dp
 from cchc_rules.data.cells import match_names, parse_cells, parse_leaf_rows
 from cchc_rules.data.coded import coded
-from cchc_rules.data.model import EMPTY, VALUE, Dataset, Inputs, stage_major
+from cchc_rules.data.model import EMPTY, VALUE, Dataset, Inputs, UnitPlaces, stage_major
 from cchc_rules.data.read import split_flags
 from cchc_rules.data.survey import Answers, aggregate
+from cchc_rules.data.text_table import Table, TextTable
 from cchc_rules.dsl.models import Node, Rulebook
 from cchc_rules.problems import Pos, Problems, nearest
 
@@ -169,7 +171,7 @@ def _check(dataset: Dataset, book: Book, problems: Problems) -> tuple[Inputs, An
     _assessments(dataset, book, index, group_of, value, status, adjustment, problems)
     answers = Answers.empty()
     survey_n = np.zeros((n_u, n_l), dtype=np.int64)
-    if dataset.survey is not None:
+    if dataset.source("survey") is not None:
         answers, survey_n = _survey(dataset, book, units, index, group_of, value, status, problems)
     inputs = Inputs(
         units=units, leaf_ids=book.leaf_ids, stages=book.stages, value=value, status=status,
@@ -208,21 +210,24 @@ def _units(table: pd.DataFrame, book: Book, problems: Problems) -> tuple[pd.Data
     return units, pd.Index(units["unit_id"])
 
 
-def _unit_positions(table: pd.DataFrame) -> tuple[Pos, ...]:
+def _unit_positions(table: pd.DataFrame) -> UnitPlaces | tuple[()]:
     """Where each kept unit (first row of its id) was read, for warnings the engine gives later."""
     ids = table["unit_id"]
     keep = ~(ids.duplicated(keep="first") & ids.notna()).to_numpy() & ids.notna().to_numpy()
     if "_file" not in table.columns or "_row" not in table.columns:
         return ()
-    return tuple(dp.where(table, int(i), "unit_id") for i in np.flatnonzero(keep))
+    kept = np.flatnonzero(keep)
+    column = dp.where(table, int(kept[0]), "unit_id").col if len(kept) else None
+    sheets = table["_sheet"].to_numpy(dtype=object)[kept] if "_sheet" in table.columns else None
+    return UnitPlaces(table["_file"].to_numpy(dtype=object)[kept], table["_row"].to_numpy()[kept], column, sheets)
 
 
-def _unit_rows(table: pd.DataFrame, index: pd.Index, problems: Problems) -> np.ndarray:
+def _unit_rows(table: Table, index: pd.Index, problems: Problems) -> np.ndarray:
     """Each row's unit index (−1 for an empty or unknown id, with a problem)."""
-    ids = table["unit_id"]
     codes, uniques = coded(table, "unit_id")
     found = np.append(index.get_indexer(uniques), -1)[codes]  # the last slot serves empty ids (code −1)
     for i in np.flatnonzero(found < 0):
+        ids = table["unit_id"]
         if pd.isna(ids.iat[i]):
             dp.add_at(problems, dp.EMPTY_ID, table, i, "unit_id", name="unit_id")
         else:
@@ -233,22 +238,25 @@ def _unit_rows(table: pd.DataFrame, index: pd.Index, problems: Problems) -> np.n
 
 def _applies(book: Book, group_of: np.ndarray, unit: np.ndarray, leaf: np.ndarray) -> np.ndarray:
     """Per row: the leaf applies to the unit's group (True for a unit without a known group: reported already)."""
-    group = group_of[unit]
-    return np.where(group >= 0, book.applies[np.maximum(group, 0), leaf], True)
+    n_l = len(book.leaves)
+    table = np.concatenate([np.ones(n_l, dtype=bool), book.applies.ravel()])  # first row: no known group
+    return table[(group_of[unit] + 1) * n_l + leaf]
 
 
-def _targets(table: pd.DataFrame, book: Book, problems: Problems) -> tuple[np.ndarray, np.ndarray]:
+def _targets(table: Table, book: Book, problems: Problems) -> tuple[np.ndarray, np.ndarray]:
     """Each row's leaf index and adjustment index (−1 where not that); problems and notes added."""
     codes, uniques = coded(table, "criterion_id")
     leaf_lut = np.full(len(uniques) + 1, -1, dtype=np.int64)  # last slot: the NA sentinel (−1)
     adj_lut = leaf_lut.copy()
     counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
     unknown = 0  # the nearest ids are found for as many unknown ids as a report lists (`dp.limited`)
-    order = np.argsort(codes, kind="stable")  # the rows of each id, without a pass over all rows per id
-    bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1), "left")
+    order = bounds = np.zeros(0, dtype=np.int64)
     for u, criterion in enumerate(uniques):
         target = book.resolve(criterion, suggest=unknown < dp.LIMIT_PER_CODE)
         unknown += target.kind == "unknown"
+        if not len(order) and (target.kind not in ("leaf", "adjustment") or target.via is not None):
+            order = np.argsort(codes, kind="stable")  # the rows of each id, without a pass over all rows per id
+            bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1), "left")
         rows = None
         if target.kind == "leaf":
             leaf_lut[u] = target.index
@@ -279,15 +287,13 @@ def _targets(table: pd.DataFrame, book: Book, problems: Problems) -> tuple[np.nd
     return leaf_lut[codes], adj_lut[codes]
 
 
-def _duplicates(table: pd.DataFrame, key: np.ndarray, valid: np.ndarray, problems: Problems,
-                code: str, **columns: str) -> np.ndarray:
-    """Rows repeating an earlier valid row's key (a problem each); returns the mask of repeats."""
-    if len(key) and valid.any() and 0 <= key[valid].min() and key[valid].max() < 4 * len(key) + 1024 and \
-            np.bincount(key[valid]).max() <= 1:  # keys few enough to count in place, each once: no repeat
-        return np.zeros(len(key), dtype=bool)
-    keys = np.where(valid, key, -1 - np.arange(len(key)))
-    dup = pd.Series(keys).duplicated(keep="first").to_numpy()
+def _duplicates(table: Table, cell: np.ndarray, member: np.ndarray, valid: np.ndarray, n_cells: int, n_members: int,
+                problems: Problems, code: str, **columns: str) -> np.ndarray:
+    """Valid rows repeating an earlier valid row's cell and member (a problem each, naming the earlier row's line);
+    returns the mask of repeats."""
+    dup = kernels.repeated(cell, member, valid, n_cells, n_members)
     if dup.any():
+        keys = np.where(valid, cell.astype(np.int64) * n_members + member, -1 - np.arange(len(cell)))
         first = pd.Series(table["_row"].to_numpy()).groupby(keys).transform("first").to_numpy()
         for i in np.flatnonzero(dup):
             params = {name: table[col].iat[i] for name, col in columns.items()}
@@ -296,8 +302,12 @@ def _duplicates(table: pd.DataFrame, key: np.ndarray, valid: np.ndarray, problem
 
 
 # ---------------------------------------------------------------- assessments
-def _header_pos(table: pd.DataFrame, dataset: Dataset, name: str) -> Pos:
-    if len(table):
+def _header_pos(dataset: Dataset, name: str) -> Pos:
+    """The header row of the dataset's table `name` (where a problem about the whole table is placed)."""
+    table = dataset.source(name)
+    if isinstance(table, TextTable) and len(table):
+        return Pos(table.file, 1)
+    if table is not None and len(table):
         sheet = table["_sheet"].iat[0] if "_sheet" in table.columns else None
         return Pos(str(table["_file"].iat[0]), 1, None, sheet)
     return Pos(str(dataset.path or "<memory>") + f" ({name})", 1)
@@ -305,11 +315,12 @@ def _header_pos(table: pd.DataFrame, dataset: Dataset, name: str) -> Pos:
 
 def _assessments(dataset: Dataset, book: Book, index: pd.Index, group_of: np.ndarray, value: np.ndarray,
                  status: np.ndarray, adjustment: np.ndarray, problems: Problems) -> None:
-    table = dataset.assessments
+    table = dataset.source("assessments")
+    assert table is not None  # a dataset always has assessments
     stages = book.stages
     allowed = {"unit_id", "criterion_id", "evidence", *stages, *(f"note_{s}" for s in stages)}
     header = [c for c in table.columns if not c.startswith("_")]
-    pos = _header_pos(table, dataset, "assessments")
+    pos = _header_pos(dataset, "assessments")
     for col in header:
         if col not in allowed:
             problems.add(dp.UNKNOWN_COLUMN, Pos(pos.file, 1, header.index(col) + 1, pos.sheet), column=col,
@@ -321,7 +332,7 @@ def _assessments(dataset: Dataset, book: Book, index: pd.Index, group_of: np.nda
     n_t = len(book.leaves) + len(book.adjustments)
     target = np.where(leaf >= 0, leaf, np.where(adj >= 0, len(book.leaves) + adj, -1))
     valid = (unit >= 0) & (target >= 0)
-    dup = _duplicates(table, unit * n_t + target, valid, problems, dp.DUPLICATE_ROW,
+    dup = _duplicates(table, unit, target, valid, len(index), n_t, problems, dp.DUPLICATE_ROW,
                       unit="unit_id", criterion="criterion_id")
     valid &= ~dup
     cells, texts = _stage_cells(table, stages)
@@ -337,8 +348,7 @@ def _assessments(dataset: Dataset, book: Book, index: pd.Index, group_of: np.nda
                 cells[r, s] = -1  # reported once, not parsed again
     v, st = parse_leaf_rows(cells[rows], texts, leaf[rows], book.leaves, book.kinds, dataset.meta.decimal, table,
                             rows, stages, problems)
-    value[unit[rows], leaf[rows], :] = v
-    status[unit[rows], leaf[rows], :] = st
+    kernels.put_rows(value, status, unit[rows], leaf[rows], v, st)
     repeated = np.flatnonzero(dup & (leaf >= 0))
     for j, sel in _by(leaf[repeated]):  # a repeated row's own bad cells are reported too (values unused)
         r = repeated[sel]
@@ -352,7 +362,7 @@ def _assessments(dataset: Dataset, book: Book, index: pd.Index, group_of: np.nda
         adjustment[unit[r], a, :] = v
 
 
-def _stage_cells(table: pd.DataFrame, stages: list[str]) -> tuple[np.ndarray, np.ndarray]:
+def _stage_cells(table: Table, stages: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """Each row's cell of each stage as a code (−1: empty or no such column) into one array of texts."""
     cells = np.full((len(table), len(stages)), -1, dtype=np.int32)  # a column's distinct texts are far fewer
     texts: list[np.ndarray] = []
@@ -381,48 +391,56 @@ def _by(codes: np.ndarray):
 # ---------------------------------------------------------------- survey
 def _survey(dataset: Dataset, book: Book, units: pd.DataFrame, index: pd.Index, group_of: np.ndarray,
             value: np.ndarray, status: np.ndarray, problems: Problems) -> tuple[Answers, np.ndarray]:
-    table = dataset.survey
+    table = dataset.source("survey")
     if table is None:
         raise ValueError("_survey needs a dataset with a survey table")
     n_u, n_l = len(units), len(book.leaves)
     unit = _unit_rows(table, index, problems)
     leaf, adj = _targets(table, book, problems)
-    survey_leaves = [j for j, k in enumerate(book.kinds) if k == "survey"]
+    survey_leaves = np.array([j for j, k in enumerate(book.kinds) if k == "survey"], dtype=np.int64)
     survey_ids = [book.leaf_ids[j] for j in survey_leaves]
-    for i in np.flatnonzero(((leaf >= 0) & ~np.isin(leaf, survey_leaves)) | (adj >= 0)):
+    of_survey = np.full(n_l + 1, -1, dtype=np.int64)  # a leaf's number among the survey leaves (last slot: no leaf)
+    of_survey[survey_leaves] = np.arange(len(survey_leaves))
+    survey_leaf = of_survey[leaf]
+    for i in np.flatnonzero(((leaf >= 0) & (survey_leaf < 0)) | (adj >= 0)):
         kind = book.kinds[leaf[i]] if leaf[i] >= 0 else "adjustment"
         dp.add_at(problems, dp.NOT_SURVEY, table, i, "criterion_id", criterion=table["criterion_id"].iat[i],
                   kind=kind, survey=survey_ids)
-    resp_code = coded(table, "respondent_id")[0]
+    resp_code, resp_texts = coded(table, "respondent_id")
     for i in np.flatnonzero(resp_code < 0):
         dp.add_at(problems, dp.EMPTY_ID, table, i, "respondent_id", name="respondent_id")
-    valid = (unit >= 0) & np.isin(leaf, survey_leaves) & (resp_code >= 0)
+    valid = (unit >= 0) & (survey_leaf >= 0) & (resp_code >= 0)
     rows = np.flatnonzero(valid)
     applies = _applies(book, group_of, unit[rows], leaf[rows])
     for r in rows[~applies]:
         dp.add_at(problems, dp.NOT_APPLICABLE_HERE, table, r, "answer", criterion=book.leaf_ids[leaf[r]],
                   group=book.groups[group_of[unit[r]]], unit=table["unit_id"].iat[r], value=table["answer"].iat[r])
     valid[rows[~applies]] = False
-    dup = _duplicates(table, (resp_code * n_u + unit) * n_l + leaf, valid, problems, dp.DUPLICATE_ANSWER,
+    dup = _duplicates(table, unit * len(survey_leaves) + survey_leaf, resp_code, valid, n_u * len(survey_leaves),
+                      len(resp_texts), problems, dp.DUPLICATE_ANSWER,
                       respondent="respondent_id", unit="unit_id", criterion="criterion_id")
     valid &= ~dup
 
-    weight, form_weight, counted = _answer_weights(table, book, unit, leaf, valid, problems)
+    weight, form_weight, counted = _answer_weights(table, book, survey_leaves, survey_leaf, valid, problems)
     rows = np.flatnonzero(valid)
     answers = Answers(
-        unit=unit[rows].astype(np.int64), leaf=leaf[rows].astype(np.int64), respondent=resp_code[rows].astype(np.int64),
-        form=_form_codes(table)[rows].astype(np.int64), weight=weight[rows],
+        unit=unit[rows].astype(np.int64, copy=False), leaf=leaf[rows].astype(np.int64, copy=False),
+        respondent=resp_code[rows].astype(np.int64, copy=False),
+        form=_form_codes(table)[rows].astype(np.int64, copy=False), weight=weight[rows],
         form_weight=form_weight[rows], counted=counted[rows],
     )
-    asked = _asked(answers, n_u, n_l)
-    for j in np.flatnonzero((asked & (status != EMPTY).any(axis=2)).any(axis=0)):
-        replaced = int((asked[:, j] & (status[:, j, :] != EMPTY).any(axis=1)).sum())
-        problems.add(dp.SURVEY_OVERRIDES, _header_pos(dataset.assessments, dataset, "assessments"),
+    asked = np.zeros((n_u, n_l), dtype=bool)
+    asked[answers.unit, answers.leaf] = True
+    valued = np.zeros((n_u, n_l), dtype=bool)  # cells of survey leaves with a value in assessments
+    valued[:, survey_leaves] = (status[:, survey_leaves, :] != EMPTY).any(axis=2)
+    for j in np.flatnonzero((asked & valued).any(axis=0)):
+        replaced = int((asked[:, j] & valued[:, j]).sum())
+        problems.add(dp.SURVEY_OVERRIDES, _header_pos(dataset, "assessments"),
                      severity="note", n=replaced, criterion=book.leaf_ids[j])
-    return answers, _apply_answers(answers, book, value, status)
+    return answers, _apply_answers(answers, asked, book, value, status)
 
 
-def _form_codes(table: pd.DataFrame) -> np.ndarray:
+def _form_codes(table: Table) -> np.ndarray:
     """Each answer's form as a code, an empty form being a form of its own (as `factorize` of the
     column with empty cells written "" numbers it)."""
     codes, _ = coded(table, "form")
@@ -434,38 +452,54 @@ def _form_codes(table: pd.DataFrame) -> np.ndarray:
     return codes
 
 
-def _answer_weights(table: pd.DataFrame, book: Book, unit: np.ndarray, leaf: np.ndarray, valid: np.ndarray,
+def _answer_weights(table: Table, book: Book, survey_leaves: np.ndarray, survey_leaf: np.ndarray, valid: np.ndarray,
                     problems: Problems) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per survey row: the option's weight, the form's weight and whether the answer counts."""
+    """Per survey row: the option's weight, the form's weight and whether the answer counts (`survey_leaf`: the
+    row's leaf among the `survey_leaves`, the leaf indices).
+
+    Each survey leaf's rule is looked up once per distinct answer and form text (a row of lookups per
+    leaf, the last slot for an empty cell), then every row at once."""
     n = len(table)
     weight, form_weight, counted = np.full(n, np.nan), np.ones(n), np.zeros(n, dtype=bool)
-    answer = table["answer"]
     answer_codes, answer_texts = coded(table, "answer")
     form_codes, form_texts = coded(table, "form")
-    own = _same_text(table, "respondent_unit", "unit_id")
     rows = np.flatnonzero(valid)
-    for j, sel in _by(leaf[rows]):
-        r = rows[sel]
-        rule = book.leaves[j].rule.survey
+    n_sl = len(survey_leaves)
+    picked = np.full((n_sl, len(answer_texts) + 1), np.nan)  # the option (then skip) each answer names
+    option_weight = np.full((n_sl, len(answer_texts) + 1), np.nan)  # NaN: not an option
+    by_form = np.ones((n_sl, len(form_texts) + 1))
+    n_options = np.zeros(n_sl, dtype=np.int64)
+    exclude = np.zeros(n_sl, dtype=bool)
+    names: dict[tuple[str, ...], np.ndarray] = {}  # rules repeat their options: each list matched once
+    for sl in np.flatnonzero(np.bincount(survey_leaf[rows], minlength=n_sl)):
+        rule = book.leaves[survey_leaves[sl]].rule.survey
         options, skip = list(rule.options), list(rule.skip)
-        picked = np.append(match_names(pd.Series(answer_texts, dtype=object), options + skip), np.nan)[answer_codes[r]]
-        known = ~np.isnan(picked)
-        is_option = known & (picked < len(options))
-        weights = np.array([rule.options[o] for o in options])
-        weight[r[is_option]] = weights[picked[is_option].astype(np.int64)]
-        counted[r] = is_option & ~(own[r] if rule.exclude_own_unit else False)
-        by_form = pd.Series(form_texts, dtype=object).map(rule.forms).fillna(1.0).to_numpy(dtype=float)
-        form_weight[r] = np.append(by_form, 1.0)[form_codes[r]]
-        for k in np.flatnonzero(~known):
-            text = answer.iat[r[k]]
-            if pd.isna(text):
-                dp.add_at(problems, dp.EMPTY_ANSWER, table, r[k], "answer", options=options, skip=skip)
-            else:
-                dp.add_at(problems, dp.UNKNOWN_ANSWER, table, r[k], "answer", value=text, options=options, skip=skip)
+        key = (*options, "\x00", *skip)
+        if key not in names:
+            names[key] = match_names(pd.Series(answer_texts, dtype=object), options + skip)
+        picked[sl, :-1] = names[key]
+        is_option = picked[sl] < len(options)  # NaN compares False
+        option_weight[sl, is_option] = np.array([rule.options[o] for o in options])[picked[sl, is_option].astype(int)]
+        by_form[sl, :-1] = pd.Series(form_texts, dtype=object).map(rule.forms).fillna(1.0).to_numpy(dtype=float)
+        n_options[sl], exclude[sl] = len(options), rule.exclude_own_unit
+    kernels.answer_rows(rows, survey_leaf, answer_codes, form_codes, picked, option_weight, n_options, by_form, weight,
+                        form_weight, counted)
+    if exclude.any():
+        mine = rows[exclude[survey_leaf[rows]]]
+        counted[mine] &= ~_same_text(table, "respondent_unit", "unit_id")[mine]
+    unknown = rows[~counted[rows]]  # not counted: a skip, the unit's own, or neither option nor skip (a problem)
+    unknown = unknown[np.isnan(picked[survey_leaf[unknown], answer_codes[unknown]])]
+    for r in unknown[np.argsort(survey_leaf[unknown], kind="stable")]:  # by leaf, then row
+        rule = book.leaves[survey_leaves[survey_leaf[r]]].rule.survey
+        options, skip, text = list(rule.options), list(rule.skip), table["answer"].iat[r]
+        if pd.isna(text):
+            dp.add_at(problems, dp.EMPTY_ANSWER, table, r, "answer", options=options, skip=skip)
+        else:
+            dp.add_at(problems, dp.UNKNOWN_ANSWER, table, r, "answer", value=text, options=options, skip=skip)
     return weight, form_weight, counted
 
 
-def _same_text(table: pd.DataFrame, a: str, b: str) -> np.ndarray:
+def _same_text(table: Table, a: str, b: str) -> np.ndarray:
     """Per row: the cells of columns `a` and `b` hold the same text (two empty cells do not)."""
     a_codes, a_texts = coded(table, a)
     b_codes, b_texts = coded(table, b)
@@ -473,14 +507,9 @@ def _same_text(table: pd.DataFrame, a: str, b: str) -> np.ndarray:
     return (in_b >= 0) & (in_b == b_codes)
 
 
-def _asked(answers: Answers, n_units: int, n_leaves: int) -> np.ndarray:
-    asked = np.zeros((n_units, n_leaves), dtype=bool)
-    asked[answers.unit, answers.leaf] = True
-    return asked
-
-
-def _apply_answers(answers: Answers, book: Book, value: np.ndarray, status: np.ndarray) -> np.ndarray:
-    """Write the aggregated answers into `value`/`status` (every stage) where a unit has answers for a leaf.
+def _apply_answers(answers: Answers, asked: np.ndarray, book: Book, value: np.ndarray,
+                   status: np.ndarray) -> np.ndarray:
+    """Write the aggregated answers into `value`/`status` (every stage) where a unit has answers (`asked`) for a leaf.
 
     Fewer counted answers than `min_respondents` leave the cell EMPTY (the leaf's missing policy
     applies). Returns the count of counted answers, units × leaves.
@@ -490,7 +519,6 @@ def _apply_answers(answers: Answers, book: Book, value: np.ndarray, status: np.n
     by_form = np.array([s is not None and s.aggregate == "by_form" for s in surveys], dtype=np.bool_)
     minimum = np.array([s.min_respondents if s is not None else 1 for s in surveys], dtype=np.int64)
     mean, count = aggregate(answers, by_form, n_u, n_l)
-    asked = _asked(answers, n_u, n_l)
     enough = asked & (count >= minimum[None, :])
     value[asked] = np.where(enough[asked], mean[asked], np.nan)[:, None]
     status[asked] = np.where(enough[asked], VALUE, EMPTY).astype(np.int8)[:, None]

@@ -11,8 +11,8 @@ from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
+from cchc_rules.data.text_table import Table
 from cchc_rules.problems import Count, Pos, Problem, Problems, Severity, define, grouped
 
 # ---------------------------------------------------------------- files, sheets, columns
@@ -285,7 +285,7 @@ MORE_PROBLEMS = define(
 LIMIT_PER_CODE = 200  # groups of one code listed (a wrong rulebook can make a million problems)
 
 
-def where(table: pd.DataFrame, i: int | np.integer, column: str | None) -> Pos:
+def where(table: Table, i: int | np.integer, column: str | None) -> Pos:
     """The position of row `i` (positional) of a dataset table, at `column` if given."""
     files, rows, sheets, header = _places(table)
     col = header.get(column) if column is not None else None
@@ -295,7 +295,7 @@ def where(table: pd.DataFrame, i: int | np.integer, column: str | None) -> Pos:
 _LAST: dict[str, tuple] = {}  # the last table asked about (a flood of problems asks row by row)
 
 
-def _places(table: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, dict[str, int]]:
+def _places(table: Table) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, dict[str, int]]:
     """A table's `_file`, `_row` and `_sheet` columns as arrays and its header's column numbers, kept for the
     last table (reading a column of a DataFrame copies its attrs, which costs more than the problem)."""
     last = _LAST.get("places")  # one read: another thread may replace it
@@ -310,7 +310,7 @@ def _places(table: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray | N
 
 
 def add_at(
-    problems: Problems, code: str, table: pd.DataFrame, i: int | np.integer, column: str | None, **params: Any,
+    problems: Problems, code: str, table: Table, i: int | np.integer, column: str | None, **params: Any,
 ) -> None:
     problems.add(code, where(table, i, column), column=column, **params)
 

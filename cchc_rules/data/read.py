@@ -17,7 +17,7 @@ import io
 import re
 import unicodedata
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 import pandas as pd
@@ -25,9 +25,10 @@ import pandas as pd
 import cchc_rules.places as places
 from cchc_rules import limits
 from cchc_rules.data import problems as dp
-from cchc_rules.data.coded import keep_codes, same_codes
-from cchc_rules.data.columnar import Columns, TooLong, read_csv_columnar
+from cchc_rules.data.coded import same_codes
+from cchc_rules.data.columnar import TooLong, read_csv_columnar
 from cchc_rules.data.model import Dataset, DatasetMeta
+from cchc_rules.data.text_table import TextTable
 from cchc_rules.dsl.source import LDict, read_yaml
 from cchc_rules.problems import Pos, Problems, define, nearest
 from cchc_rules.safe_text import clean
@@ -119,23 +120,6 @@ def tidy(df: pd.DataFrame) -> pd.DataFrame:
     return _drop_blank(df, cells, empty)
 
 
-def _tidy_columns(read: Columns, file: str) -> pd.DataFrame:
-    """The columnar reader's cells as a tidy table (the same table `tidy` makes of them), its
-    columns' codes kept for parsing (`data.coded`)."""
-    cells = _unique(read.header)
-    df = pd.DataFrame({name: pd.Series(read.cells(k), dtype=object, copy=False) for k, name in enumerate(cells)},
-                      copy=False)
-    df["_file"] = file
-    df["_row"] = read.rows
-    empty = {name: read.empty(k) for k, name in enumerate(cells)}
-    keep = _kept_rows(cells, empty, len(df))
-    df = _drop_blank(df, cells, empty)
-    every = bool(keep.all())  # the usual case: the reader's codes are kept as they are (no copy)
-    keep_codes(df, {name: (read.codes[k] if every else read.codes[k][keep], read.texts[k])
-                    for k, name in enumerate(cells) if name in df.columns})
-    return df
-
-
 def _kept_rows(cells: list[str], empty: dict[str, np.ndarray], n: int) -> np.ndarray:
     """The rows with a cell (a row of empty cells is no row)."""
     return ~np.logical_and.reduce([empty[c] for c in cells]) if cells else np.zeros(n, dtype=bool)
@@ -209,7 +193,7 @@ def _unique(names: list[str]) -> list[str]:
     return out
 
 
-def require(df: pd.DataFrame, required: tuple[str, ...], pos: Pos, problems: Problems) -> bool:
+def require(df: pd.DataFrame | TextTable, required: tuple[str, ...], pos: Pos, problems: Problems) -> bool:
     """Every required column is there (a problem for each missing one)."""
     header = [c for c in df.columns if not c.startswith("_")]
     missing = [c for c in required if c not in df.columns]
@@ -227,8 +211,14 @@ def split_flags(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-def shape(kind: str, df: pd.DataFrame) -> pd.DataFrame:
-    """Give a tidied table the columns the Dataset contract names (optional ones added empty)."""
+@overload
+def shape(kind: str, df: pd.DataFrame) -> pd.DataFrame: ...
+@overload
+def shape(kind: str, df: TextTable) -> TextTable: ...
+def shape(kind: str, df: pd.DataFrame | TextTable) -> pd.DataFrame | TextTable:
+    """Give a tidied table the columns the Dataset contract names (optional ones added empty; not units)."""
+    if isinstance(df, TextTable):
+        return df.with_empty("respondent_unit") if kind == "survey" and "respondent_unit" not in df.columns else df
     attrs = dict(df.attrs)
     if kind == "units":
         df = split_flags(df)
@@ -299,7 +289,13 @@ def _separator(text: str) -> str:
 
 
 def read_csv(path: Path, problems: Problems) -> pd.DataFrame | None:
-    """A CSV file as a tidy text table, or None (with a problem) when it cannot be read.
+    """A CSV file as a tidy text table, or None (with a problem) when it cannot be read."""
+    table = read_csv_table(path, problems)
+    return table.frame if isinstance(table, TextTable) else table
+
+
+def read_csv_table(path: Path, problems: Problems) -> pd.DataFrame | TextTable | None:
+    """`read_csv`, the columnar reader's table kept as codes (its pandas table is built when asked for).
 
     The columnar reader takes plain files within the limits (`limits`); anything else (and every
     problem's message) goes through `read_csv_plain`, which gives the same table.
@@ -321,7 +317,7 @@ def read_csv(path: Path, problems: Problems) -> pd.DataFrame | None:
             _within_shape(exc.rows, exc.columns, Pos(str(path)), problems)
             return None
         if fast is not None:
-            return _tidy_columns(fast, str(path))
+            return TextTable.read(_unique(fast.header), fast.codes, fast.texts, fast.rows, str(path))
     return read_csv_plain(path, problems)
 
 
@@ -472,7 +468,7 @@ def read_workbook_tables(path: Path, problems: Problems) -> dict[str, pd.DataFra
 
 
 # ---------------------------------------------------------------- folder and dataset.yaml
-def read_folder_tables(folder: Path, problems: Problems) -> dict[str, pd.DataFrame]:
+def read_folder_tables(folder: Path, problems: Problems) -> dict[str, pd.DataFrame | TextTable]:
     present = sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
     out = {}
     for kind in TABLES:
@@ -481,7 +477,7 @@ def read_folder_tables(folder: Path, problems: Problems) -> dict[str, pd.DataFra
             if kind != "survey":
                 problems.add(dp.MISSING_FILE, Pos(str(folder)), what="file", name=file.name, found=present)
             continue
-        table = read_csv(file, problems)
+        table = read_csv_table(file, problems)
         if table is not None:
             out[kind] = table
     return out
@@ -563,8 +559,9 @@ def read_dataset(path: Path, problems: Problems) -> Dataset | None:
                                           else None), name=kind)
     if tables["units"].empty or tables["assessments"].empty:
         return None
+    units = tables["units"]
     return Dataset(
-        units=shape("units", tables["units"]),
+        units=shape("units", units.frame if isinstance(units, TextTable) else units),
         assessments=shape("assessments", tables["assessments"]),
         survey=shape("survey", tables["survey"]) if "survey" in tables else None,
         meta=meta,

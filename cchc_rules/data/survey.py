@@ -15,6 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from cchc_rules.compiled import available
+from cchc_rules.data.load_kernels import survey_means
+
 
 @dataclass(frozen=True)
 class Answers:
@@ -46,8 +49,11 @@ def aggregate(answers: Answers, by_form: np.ndarray, n_units: int, n_leaves: int
 
     `by_form[leaf]` is True where the leaf's rule says `aggregate: by_form`.
     """
-    size = n_units * n_leaves
     c = answers.counted
+    if available():
+        return survey_means(answers.unit, answers.leaf, answers.weight, answers.form_weight, answers.form, c, by_form,
+                            n_units, n_leaves)
+    size = n_units * n_leaves
     key = (answers.unit * n_leaves + answers.leaf)[c]
     w, fw, form = answers.weight[c], answers.form_weight[c], answers.form[c]
     count = np.bincount(key, minlength=size)

@@ -1,0 +1,124 @@
+"""The data layer's compiled passes (`data.load_kernels`) against cases worked by hand, and against their numpy paths.
+
+Every test runs twice: with the compiled pass (numba) and with the numpy path (`available()` False);
+the random cases then compare the two bit for bit.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from cchc_rules.data import load_kernels, survey
+from cchc_rules.data.survey import Answers, aggregate
+
+numba = pytest.importorskip("numba")
+
+
+@pytest.fixture(params=["compiled", "numpy"])
+def path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    if request.param == "numpy":
+        monkeypatch.setattr(load_kernels, "available", lambda: False)
+        monkeypatch.setattr(survey, "available", lambda: False)
+    return str(request.param)
+
+
+def _both(function, *args):
+    """`function(*args)` by the compiled pass, then by the numpy path."""
+    with pytest.MonkeyPatch.context() as mp:
+        compiled = function(*args)
+        mp.setattr(load_kernels, "available", lambda: False)
+        mp.setattr(survey, "available", lambda: False)
+        return compiled, function(*args)
+
+
+def test_texts_by_group(path: str) -> None:
+    # rows of leaves 0, 1, 2 (groups 0, 1, 0); texts 0..3; −1 is an empty cell
+    cells = np.array([[0, -1], [2, 2], [3, 0]], dtype=np.int32)
+    used = load_kernels.texts_by_group(cells, np.array([0, 1, 2]), np.array([0, 1, 0], dtype=np.int16), 2, 4)
+    assert used.tolist() == [[True, False, False, True], [False, False, True, False]]
+
+
+def test_leaf_cells(path: str) -> None:
+    # one lookup group, texts "5", "12", "x", then the empty slot; leaf 0 is a points leaf with maximum 10
+    u_value = np.array([[5.0, 12.0, np.nan, np.nan]])
+    u_status = np.array([[1, 1, 0, 0]], dtype=np.int8)
+    u_reason = np.array([[0, 0, 1, 0]], dtype=np.int8)  # "x" is not a number (reason 1)
+    cells = np.array([[0, 1], [2, -1], [1, 0]], dtype=np.int32)
+    value, status, reason = load_kernels.leaf_cells(cells, np.array([0, 0, 1]), np.array([0, 0], dtype=np.int16),
+                                                    u_value, u_status, u_reason, np.array([10.0, np.inf]), 4)
+    # 12 is over leaf 0's maximum (reason 4, no value) but fine for leaf 1, which has no bound
+    assert np.array_equal(value, [[5.0, np.nan], [np.nan, np.nan], [12.0, 5.0]], equal_nan=True)
+    assert status.tolist() == [[1, 0], [0, 0], [1, 1]]
+    assert reason.tolist() == [[0, 4], [1, 0], [0, 0]]
+
+
+def test_put_rows_writes_the_inputs_layout(path: str) -> None:
+    value = np.full((2, 3, 2)[::-1], np.nan).T  # units × leaves × stages, stored stage-major
+    status = np.zeros((2, 3, 2)[::-1], dtype=np.int8).T
+    load_kernels.put_rows(value, status, np.array([1, 0]), np.array([2, 0]), np.array([[1.0, 2.0], [3.0, 4.0]]),
+                          np.array([[1, 1], [1, 2]], dtype=np.int8))
+    assert value[1, 2].tolist() == [1.0, 2.0] and value[0, 0].tolist() == [3.0, 4.0]
+    assert status[0, 0].tolist() == [1, 2] and np.isnan(value).sum() == 8
+
+
+def test_repeated_marks_every_repeat_after_the_first(path: str) -> None:
+    cell = np.array([0, 1, 0, 0, 1, 2, 0])
+    member = np.array([5, 5, 5, 6, 5, 5, 5])
+    valid = np.array([True, True, True, True, True, True, False])
+    # row 2 repeats row 0 (cell 0, member 5), row 4 repeats row 1; row 6 would repeat row 0 but is not valid
+    got = load_kernels.repeated(cell, member, valid, 3, 7)
+    assert got.tolist() == [False, False, True, False, True, False, False]
+
+
+def test_repeated_at_random_is_the_same_both_ways() -> None:
+    rng = np.random.default_rng(7)
+    for n_cells, n_members in ((3, 2), (50, 400), (2000, 3)):
+        cell, member = rng.integers(0, n_cells, 5000), rng.integers(0, n_members, 5000)
+        valid = rng.random(5000) < 0.9
+        compiled, numpy_path = _both(load_kernels.repeated, cell, member, valid, n_cells, n_members)
+        assert compiled.tolist() == numpy_path.tolist()
+        assert compiled.any() or n_members == 400  # the small ranges repeat for sure
+
+
+# one unit, one leaf; answers weighing 1, 0.6, 0.2; forms 0 (weight 2), 0, 1 (weight 1): the case of test_survey
+ANSWERS = Answers(
+    unit=np.array([0, 0, 0]), leaf=np.array([0, 0, 0]), respondent=np.array([0, 1, 2]),
+    form=np.array([0, 0, 1]), weight=np.array([1.0, 0.6, 0.2]), form_weight=np.array([2.0, 2.0, 1.0]),
+    counted=np.array([True, True, True]),
+)
+
+
+def test_survey_means_pooled_and_by_form(path: str) -> None:
+    mean, n = aggregate(ANSWERS, np.array([False]), 1, 1)
+    assert mean[0, 0] == pytest.approx(3.4 / 5) and n[0, 0] == 3  # (2·1 + 2·0.6 + 1·0.2) / (2 + 2 + 1)
+    mean, n = aggregate(ANSWERS, np.array([True]), 1, 1)
+    assert mean[0, 0] == pytest.approx(1.8 / 3) and n[0, 0] == 3  # (2·(1 + 0.6)/2 + 1·0.2) / (2 + 1)
+
+
+def test_survey_means_at_random_are_the_same_bits_both_ways() -> None:
+    rng = np.random.default_rng(11)
+    n = 20_000
+    answers = Answers(unit=rng.integers(0, 5000, n), leaf=rng.integers(0, 6, n), respondent=rng.integers(0, 50, n),
+                      form=rng.integers(0, 4, n), weight=rng.choice([0.0, 0.25, 1 / 3, 0.6, 1.0], n),
+                      form_weight=rng.choice([1.0, 1.5, 2.0], n), counted=rng.random(n) < 0.85)
+    by_form = np.array([False, True, False, True, True, False])
+    (m1, n1), (m2, n2) = _both(aggregate, answers, by_form, 5000, 6)
+    assert m1.tobytes() == m2.tobytes() and n1.tolist() == n2.tolist()
+    assert np.isnan(m1).any() and not np.isnan(m1).all()  # some cells have no counted answer
+
+
+def test_answer_rows(path: str) -> None:
+    # two survey leaves; answer texts A, B, "khác" (not an option), then the empty slot; A, B are options of both
+    picked = np.array([[0.0, 1.0, np.nan, np.nan], [0.0, 2.0, np.nan, np.nan]])  # leaf 1: B is its skip (index 2)
+    option_weight = np.array([[1.0, 0.5, np.nan, np.nan], [1.0, np.nan, np.nan, np.nan]])
+    n_options = np.array([2, 2])
+    by_form = np.array([[2.0, 1.0], [1.0, 1.0]])  # leaf 0: form 0 weighs 2; the last slot is the empty form
+    weight, form_weight, counted = np.full(5, np.nan), np.ones(5), np.zeros(5, dtype=bool)
+    load_kernels.answer_rows(np.array([0, 1, 2, 4]), np.array([0, 1, 0, 0, 1]), np.array([1, 1, 2, 0, -1]),
+                             np.array([0, -1, 0, 0, 0]), picked, option_weight, n_options, by_form, weight,
+                             form_weight, counted)
+    # row 3 is not among the rows: left as it was
+    assert np.array_equal(weight, [0.5, np.nan, np.nan, np.nan, np.nan], equal_nan=True)
+    assert counted.tolist() == [True, False, False, False, False]
+    assert form_weight.tolist() == [2.0, 1.0, 2.0, 1.0, 1.0]
