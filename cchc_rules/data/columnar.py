@@ -87,7 +87,10 @@ def read_csv_columnar(source: bytes | memoryview | Path, separator: str, header:
         header_texts.append(tidied[indices[0]] or "")
         codes.append(indices[1:])
         texts.append(tidied)
-    return Columns(header_texts, codes, texts, np.arange(2, table.num_rows + 1, dtype=np.int32))  # rows: `limits`
+    rows = np.arange(2, table.num_rows + 1, dtype=np.int32)  # (bounded: `limits`)
+    del table  # the read's blocks are freed: Arrow's pool gives their pages back, not held through parsing
+    pa.default_memory_pool().release_unused()
+    return Columns(header_texts, codes, texts, rows)
 
 
 def _first_line(data: bytes | memoryview | Path) -> bytes:

@@ -225,7 +225,7 @@ def _unit_positions(table: pd.DataFrame) -> UnitPlaces | tuple[()]:
 def _unit_rows(table: Table, index: pd.Index, problems: Problems) -> np.ndarray:
     """Each row's unit index (−1 for an empty or unknown id, with a problem)."""
     codes, uniques = coded(table, "unit_id")
-    found = np.append(index.get_indexer(uniques), -1)[codes]  # the last slot serves empty ids (code −1)
+    found = np.append(index.get_indexer(uniques), -1).astype(np.int32)[codes]  # the last slot: empty ids (code −1)
     for i in np.flatnonzero(found < 0):
         ids = table["unit_id"]
         if pd.isna(ids.iat[i]):
@@ -246,7 +246,7 @@ def _applies(book: Book, group_of: np.ndarray, unit: np.ndarray, leaf: np.ndarra
 def _targets(table: Table, book: Book, problems: Problems) -> tuple[np.ndarray, np.ndarray]:
     """Each row's leaf index and adjustment index (−1 where not that); problems and notes added."""
     codes, uniques = coded(table, "criterion_id")
-    leaf_lut = np.full(len(uniques) + 1, -1, dtype=np.int64)  # last slot: the NA sentinel (−1)
+    leaf_lut = np.full(len(uniques) + 1, -1, dtype=np.int32)  # last slot: the NA sentinel (−1)
     adj_lut = leaf_lut.copy()
     counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
     unknown = 0  # the nearest ids are found for as many unknown ids as a report lists (`dp.limited`)
@@ -399,7 +399,7 @@ def _survey(dataset: Dataset, book: Book, units: pd.DataFrame, index: pd.Index, 
     leaf, adj = _targets(table, book, problems)
     survey_leaves = np.array([j for j, k in enumerate(book.kinds) if k == "survey"], dtype=np.int64)
     survey_ids = [book.leaf_ids[j] for j in survey_leaves]
-    of_survey = np.full(n_l + 1, -1, dtype=np.int64)  # a leaf's number among the survey leaves (last slot: no leaf)
+    of_survey = np.full(n_l + 1, -1, dtype=np.int32)  # a leaf's number among the survey leaves (last slot: no leaf)
     of_survey[survey_leaves] = np.arange(len(survey_leaves))
     survey_leaf = of_survey[leaf]
     for i in np.flatnonzero(((leaf >= 0) & (survey_leaf < 0)) | (adj >= 0)):
@@ -416,19 +416,20 @@ def _survey(dataset: Dataset, book: Book, units: pd.DataFrame, index: pd.Index, 
         dp.add_at(problems, dp.NOT_APPLICABLE_HERE, table, r, "answer", criterion=book.leaf_ids[leaf[r]],
                   group=book.groups[group_of[unit[r]]], unit=table["unit_id"].iat[r], value=table["answer"].iat[r])
     valid[rows[~applies]] = False
-    dup = _duplicates(table, unit * len(survey_leaves) + survey_leaf, resp_code, valid, n_u * len(survey_leaves),
-                      len(resp_texts), problems, dp.DUPLICATE_ANSWER,
-                      respondent="respondent_id", unit="unit_id", criterion="criterion_id")
-    valid &= ~dup
+    cell = unit.astype(np.int64) * len(survey_leaves) + survey_leaf  # a unit's survey leaf
+    valid &= ~_duplicates(table, cell, resp_code, valid, n_u * len(survey_leaves), len(resp_texts), problems,
+                          dp.DUPLICATE_ANSWER, respondent="respondent_id", unit="unit_id", criterion="criterion_id")
+    del adj, cell  # (a row's arrays take megabytes: each is let go once used)
 
     weight, form_weight, counted = _answer_weights(table, book, survey_leaves, survey_leaf, valid, problems)
     rows = np.flatnonzero(valid)
+    del valid, survey_leaf
     answers = Answers(
-        unit=unit[rows].astype(np.int64, copy=False), leaf=leaf[rows].astype(np.int64, copy=False),
-        respondent=resp_code[rows].astype(np.int64, copy=False),
-        form=_form_codes(table)[rows].astype(np.int64, copy=False), weight=weight[rows],
-        form_weight=form_weight[rows], counted=counted[rows],
+        unit=unit[rows].astype(np.int64), leaf=leaf[rows].astype(np.int64), respondent=resp_code[rows].astype(np.int64),
+        form=_form_codes(table)[rows].astype(np.int64), weight=weight[rows], form_weight=form_weight[rows],
+        counted=counted[rows],
     )
+    del unit, leaf, resp_code, weight, form_weight, counted, rows
     asked = np.zeros((n_u, n_l), dtype=bool)
     asked[answers.unit, answers.leaf] = True
     valued = np.zeros((n_u, n_l), dtype=bool)  # cells of survey leaves with a value in assessments
