@@ -145,7 +145,7 @@ def survey_means(unit: np.ndarray, leaf: np.ndarray, weight: np.ndarray, form_we
     bf_index = np.full(n_leaves, -1, dtype=np.int64)
     bf_index[bf_leaves] = np.arange(len(bf_leaves))
     n_forms = int(form[counted].max()) + 1 if counted.any() and len(bf_leaves) else 0
-    mean = np.empty(size)
+    mean = np.zeros(size)  # the numerators first, then the means over them
     count = np.zeros(size, dtype=np.int64)
     _survey_means(unit, leaf, weight, form_weight, form, counted, bf_index, bf_leaves, n_forms, n_leaves, mean, count)
     return mean.reshape(n_units, n_leaves), count.reshape(n_units, n_leaves)
@@ -153,7 +153,7 @@ def survey_means(unit: np.ndarray, leaf: np.ndarray, weight: np.ndarray, form_we
 
 def _survey_means(unit, leaf, weight, form_weight, form, counted, bf_index, bf_leaves, n_forms, n_leaves, mean, count):
     size = mean.shape[0]
-    num = np.zeros(size)
+    num = mean  # (zeros)
     den = np.zeros(size)
     n_bf = bf_leaves.shape[0]
     n_units = size // n_leaves
@@ -189,30 +189,32 @@ def _survey_means(unit, leaf, weight, form_weight, form, counted, bf_index, bf_l
 def answer_rows(rows: np.ndarray, survey_leaf: np.ndarray, answer: np.ndarray, form: np.ndarray, picked: np.ndarray,
                 option_weight: np.ndarray, n_options: np.ndarray, by_form: np.ndarray, weight: np.ndarray,
                 form_weight: np.ndarray, counted: np.ndarray) -> None:
-    """For each answer row in `rows`: the option's weight, whether it names an option, and its form's weight, from its
-    survey leaf's lookups (survey leaves × answer texts, × form texts; code −1 reads the last slot)."""
+    """For the k-th answer row `rows[k]`: the option's weight, whether it names an option, and its form's weight (into
+    `weight[k]`, `counted[k]`, `form_weight[k]`), from its survey leaf's lookups (survey leaves × answer texts, and
+    × form texts; code −1 reads the last slot)."""
     if available():
         _answer_rows(rows, survey_leaf, answer, form, picked, option_weight, n_options, by_form, weight, form_weight,
                      counted)
         return
     sl, a = survey_leaf[rows], answer[rows]
-    weight[rows] = option_weight[sl, a]
-    counted[rows] = picked[sl, a] < n_options[sl]  # NaN (neither option nor skip) compares False
-    form_weight[rows] = by_form[sl, form[rows]]
+    weight[:] = option_weight[sl, a]
+    counted[:] = picked[sl, a] < n_options[sl]  # NaN (neither option nor skip) compares False
+    form_weight[:] = by_form[sl, form[rows]]
 
 
 def _answer_rows(rows, survey_leaf, answer, form, picked, option_weight, n_options, by_form, weight, form_weight,
                  counted):
     last_a, last_f = picked.shape[1] - 1, by_form.shape[1] - 1
-    for r in rows:
+    for k in range(rows.shape[0]):
+        r = rows[k]
         sl, a, f = survey_leaf[r], answer[r], form[r]
         if a < 0:
             a = last_a
         if f < 0:
             f = last_f
-        weight[r] = option_weight[sl, a]
-        counted[r] = picked[sl, a] < n_options[sl]
-        form_weight[r] = by_form[sl, f]
+        weight[k] = option_weight[sl, a]
+        counted[k] = picked[sl, a] < n_options[sl]
+        form_weight[k] = by_form[sl, f]
 
 
 _texts_by_group = compiled(_texts_by_group)

@@ -421,15 +421,14 @@ def _survey(dataset: Dataset, book: Book, units: pd.DataFrame, index: pd.Index, 
                           dp.DUPLICATE_ANSWER, respondent="respondent_id", unit="unit_id", criterion="criterion_id")
     del adj, cell  # (a row's arrays take megabytes: each is let go once used)
 
-    weight, form_weight, counted = _answer_weights(table, book, survey_leaves, survey_leaf, valid, problems)
     rows = np.flatnonzero(valid)
-    del valid, survey_leaf
+    del valid
+    weight, form_weight, counted = _answer_weights(table, book, survey_leaves, survey_leaf, rows, problems)
     answers = Answers(
         unit=unit[rows].astype(np.int64), leaf=leaf[rows].astype(np.int64), respondent=resp_code[rows].astype(np.int64),
-        form=_form_codes(table)[rows].astype(np.int64), weight=weight[rows], form_weight=form_weight[rows],
-        counted=counted[rows],
+        form=_form_codes(table)[rows].astype(np.int64), weight=weight, form_weight=form_weight, counted=counted,
     )
-    del unit, leaf, resp_code, weight, form_weight, counted, rows
+    del unit, leaf, resp_code, survey_leaf, rows
     asked = np.zeros((n_u, n_l), dtype=bool)
     asked[answers.unit, answers.leaf] = True
     valued = np.zeros((n_u, n_l), dtype=bool)  # cells of survey leaves with a value in assessments
@@ -453,18 +452,15 @@ def _form_codes(table: Table) -> np.ndarray:
     return codes
 
 
-def _answer_weights(table: Table, book: Book, survey_leaves: np.ndarray, survey_leaf: np.ndarray, valid: np.ndarray,
+def _answer_weights(table: Table, book: Book, survey_leaves: np.ndarray, survey_leaf: np.ndarray, rows: np.ndarray,
                     problems: Problems) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per survey row: the option's weight, the form's weight and whether the answer counts (`survey_leaf`: the
-    row's leaf among the `survey_leaves`, the leaf indices).
+    """For each survey row in `rows`: the option's weight (NaN when not an option), the form's weight and whether
+    the answer counts (`survey_leaf`: each row's leaf among the `survey_leaves`, the leaf indices).
 
     Each survey leaf's rule is looked up once per distinct answer and form text (a row of lookups per
     leaf, the last slot for an empty cell), then every row at once."""
-    n = len(table)
-    weight, form_weight, counted = np.full(n, np.nan), np.ones(n), np.zeros(n, dtype=bool)
     answer_codes, answer_texts = coded(table, "answer")
     form_codes, form_texts = coded(table, "form")
-    rows = np.flatnonzero(valid)
     n_sl = len(survey_leaves)
     picked = np.full((n_sl, len(answer_texts) + 1), np.nan)  # the option (then skip) each answer names
     option_weight = np.full((n_sl, len(answer_texts) + 1), np.nan)  # NaN: not an option
@@ -483,12 +479,14 @@ def _answer_weights(table: Table, book: Book, survey_leaves: np.ndarray, survey_
         option_weight[sl, is_option] = np.array([rule.options[o] for o in options])[picked[sl, is_option].astype(int)]
         by_form[sl, :-1] = pd.Series(form_texts, dtype=object).map(rule.forms).fillna(1.0).to_numpy(dtype=float)
         n_options[sl], exclude[sl] = len(options), rule.exclude_own_unit
+    weight, form_weight = np.empty(len(rows)), np.empty(len(rows))
+    counted = np.empty(len(rows), dtype=bool)
     kernels.answer_rows(rows, survey_leaf, answer_codes, form_codes, picked, option_weight, n_options, by_form, weight,
                         form_weight, counted)
     if exclude.any():
-        mine = rows[exclude[survey_leaf[rows]]]
-        counted[mine] &= ~_same_text(table, "respondent_unit", "unit_id")[mine]
-    unknown = rows[~counted[rows]]  # not counted: a skip, the unit's own, or neither option nor skip (a problem)
+        mine = np.flatnonzero(exclude[survey_leaf[rows]])
+        counted[mine] &= ~_same_text(table, "respondent_unit", "unit_id", rows[mine])
+    unknown = rows[~counted]  # not counted: a skip, the unit's own, or neither option nor skip (a problem)
     unknown = unknown[np.isnan(picked[survey_leaf[unknown], answer_codes[unknown]])]
     for r in unknown[np.argsort(survey_leaf[unknown], kind="stable")]:  # by leaf, then row
         rule = book.leaves[survey_leaves[survey_leaf[r]]].rule.survey
@@ -500,12 +498,12 @@ def _answer_weights(table: Table, book: Book, survey_leaves: np.ndarray, survey_
     return weight, form_weight, counted
 
 
-def _same_text(table: Table, a: str, b: str) -> np.ndarray:
-    """Per row: the cells of columns `a` and `b` hold the same text (two empty cells do not)."""
+def _same_text(table: Table, a: str, b: str, at: np.ndarray) -> np.ndarray:
+    """At each row of `at`: the cells of columns `a` and `b` hold the same text (two empty cells do not)."""
     a_codes, a_texts = coded(table, a)
     b_codes, b_texts = coded(table, b)
-    in_b = np.append(pd.Index(b_texts).get_indexer(a_texts), -1)[a_codes]  # −1: empty, or no such text in b
-    return (in_b >= 0) & (in_b == b_codes)
+    in_b = np.append(pd.Index(b_texts).get_indexer(a_texts), -1)[a_codes[at]]  # −1: empty, or no such text in b
+    return (in_b >= 0) & (in_b == b_codes[at])
 
 
 def _apply_answers(answers: Answers, asked: np.ndarray, book: Book, value: np.ndarray,

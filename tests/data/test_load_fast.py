@@ -14,8 +14,9 @@ import pandas as pd
 import pytest
 
 from cchc_rules.data import cells as cells_module
-from cchc_rules.data import columnar
+from cchc_rules.data import columnar, load_kernels
 from cchc_rules.data import parse as parse_module
+from cchc_rules.data import survey as survey_module
 from cchc_rules.data.coded import coded
 from cchc_rules.data.columnar import read_csv_columnar
 from cchc_rules.data.load import write_dataset
@@ -59,6 +60,8 @@ def case(tmp_path_factory: pytest.TempPathFactory) -> tuple[Rulebook, Path, list
         lines[i] = ",".join(cells)
         if code:
             expected.append((code, i + 1, STAGE_COLUMN[stage]))  # line i of the list is the file's line i + 1
+    lines.append(next(line for line in lines if line.startswith("U1,")))  # a row repeated at the end: its id column
+    expected.append(("D324", len(lines), 2))
     path.write_text("\ufeff" + "\n".join(lines), encoding="utf-8")
     survey = folder / "survey.csv"
     lines = survey.read_text(encoding="utf-8-sig").split("\n")
@@ -67,6 +70,8 @@ def case(tmp_path_factory: pytest.TempPathFactory) -> tuple[Rulebook, Path, list
         cells[4] = "Z"
         lines[i] = ",".join(cells)
         expected.append(("D335", i + 1, 5))
+    lines = [line for line in lines if line] + [lines[3]]  # an answer given twice (a good one, the file's line 4)
+    expected.append(("D325", len(lines), 4))  # the criterion_id column
     survey.write_text("\ufeff" + "\n".join(lines), encoding="utf-8")
     return rulebook, folder, expected
 
@@ -120,6 +125,15 @@ def test_the_files_take_the_columnar_path(case) -> None:
 def test_fast_and_plain_paths_give_identical_inputs_and_messages(case) -> None:
     rulebook, folder, _ = case
     _same(_fast(rulebook, folder), _plain(rulebook, folder))
+
+
+def test_compiled_and_numpy_passes_give_identical_inputs_and_messages(case, monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("numba")
+    rulebook, folder, _ = case
+    compiled = _fast(rulebook, folder)
+    monkeypatch.setattr(load_kernels, "available", lambda: False)
+    monkeypatch.setattr(survey_module, "available", lambda: False)
+    _same(compiled, _fast(rulebook, folder))
 
 
 def test_many_leaves_at_once_equal_leaf_by_leaf(case, monkeypatch: pytest.MonkeyPatch) -> None:

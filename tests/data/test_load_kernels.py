@@ -114,11 +114,12 @@ def test_answer_rows(path: str) -> None:
     option_weight = np.array([[1.0, 0.5, np.nan, np.nan], [1.0, np.nan, np.nan, np.nan]])
     n_options = np.array([2, 2])
     by_form = np.array([[2.0, 1.0], [1.0, 1.0]])  # leaf 0: form 0 weighs 2; the last slot is the empty form
-    weight, form_weight, counted = np.full(5, np.nan), np.ones(5), np.zeros(5, dtype=bool)
+    weight, form_weight, counted = np.zeros(4), np.zeros(4), np.zeros(4, dtype=bool)
     load_kernels.answer_rows(np.array([0, 1, 2, 4]), np.array([0, 1, 0, 0, 1]), np.array([1, 1, 2, 0, -1]),
                              np.array([0, -1, 0, 0, 0]), picked, option_weight, n_options, by_form, weight,
                              form_weight, counted)
-    # row 3 is not among the rows: left as it was
-    assert np.array_equal(weight, [0.5, np.nan, np.nan, np.nan, np.nan], equal_nan=True)
-    assert counted.tolist() == [True, False, False, False, False]
-    assert form_weight.tolist() == [2.0, 1.0, 2.0, 1.0, 1.0]
+    # rows 0, 1, 2, 4 (row 3 is not asked for): B under leaf 0 (an option, 0.5); B under leaf 1 (its skip); "khác";
+    # an empty answer; the forms 0, empty, 0, 0
+    assert np.array_equal(weight, [0.5, np.nan, np.nan, np.nan], equal_nan=True)
+    assert counted.tolist() == [True, False, False, False]
+    assert form_weight.tolist() == [2.0, 1.0, 2.0, 1.0]
