@@ -36,13 +36,6 @@ class Columns:
     texts: list[list[str | None]]
     rows: np.ndarray
 
-    def cells(self, k: int) -> np.ndarray:
-        """Column k's cells as text objects (shared, not copied per row)."""
-        return np.asarray(self.texts[k], dtype=object)[self.codes[k]]
-
-    def empty(self, k: int) -> np.ndarray:
-        return np.fromiter((t is None for t in self.texts[k]), dtype=bool, count=len(self.texts[k]))[self.codes[k]]
-
 
 class TooLong(Exception):
     """The file has more rows or columns than allowed; reading stopped there."""

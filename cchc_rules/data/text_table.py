@@ -105,8 +105,8 @@ class TextTable:
 
 
 def _empty_texts(texts: list[str | None]) -> np.ndarray:
-    """Per text code, whether it stands for an empty cell; the last slot serves code −1."""
-    return np.fromiter((t is None for t in [*texts, None]), dtype=bool, count=len(texts) + 1)
+    """Per text code, whether it stands for an empty cell."""
+    return np.fromiter((t is None for t in texts), dtype=bool, count=len(texts))
 
 
 Table: TypeAlias = "pd.DataFrame | TextTable"  # a dataset's table, as pandas or as the reader's codes
