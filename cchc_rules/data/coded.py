@@ -15,6 +15,8 @@ from typing import Protocol
 import numpy as np
 import pandas as pd
 
+from cchc_rules.data.load_kernels import recode, used_codes
+
 # id(table) → (a weak reference to the table, {column: (row codes, tidied texts; None = empty)})
 _READ: dict[int, tuple[weakref.ref, dict[str, tuple[np.ndarray, list[str | None]]]]] = {}
 
@@ -57,7 +59,7 @@ def compact(raw: np.ndarray, texts: list[str | None]) -> tuple[np.ndarray, np.nd
     (the reader's dictionary is in order of first appearance). `raw` (≥ 0) indexes `texts`."""
     merged, uniques = pd.factorize(np.asarray(texts, dtype=object), use_na_sentinel=True)  # a few texts
     used = np.zeros(len(uniques) + 1, dtype=bool)  # the last slot: None (code −1)
-    used[merged[np.bincount(raw, minlength=len(texts)) > 0]] = True
+    used[merged[used_codes(raw, len(texts))]] = True
     renumber = np.full(len(uniques) + 1, -1, dtype=np.int32)  # the last slot keeps −1 at −1; rows: `limits`
     renumber[np.flatnonzero(used[:-1])] = np.arange(int(used[:-1].sum()))
-    return renumber[merged][raw], np.asarray(uniques, dtype=object)[used[:-1]]
+    return recode(raw, renumber[merged]), np.asarray(uniques, dtype=object)[used[:-1]]

@@ -3,6 +3,7 @@
 The two paths give identical arrays (tests run both): the compiled ones only look values up, copy
 them and add them in the same order as the numpy ones, in one pass instead of several.
 
+- `used_codes`, `recode`: which codes a column uses, and the column's codes through a lookup (`data.coded`);
 - `texts_by_group`: which texts the cells of each lookup group use (so each group parses only those);
 - `leaf_cells`: each cell's value, status and reason from its group's lookups (`data.cells`);
 - `put_rows`: the rows' values written into the `Inputs` arrays (stage-major);
@@ -18,6 +19,34 @@ import pandas as pd
 from cchc_rules.compiled import available, compiled
 
 _VALUE, _EMPTY = 1, 0
+
+
+def used_codes(codes: np.ndarray, n: int) -> np.ndarray:
+    """Per code 0 … n − 1: some row has it (`codes` ≥ 0)."""
+    if available():
+        used = np.zeros(n, dtype=np.bool_)
+        _used_codes(codes, used)
+        return used
+    return np.bincount(codes, minlength=n) > 0
+
+
+def _used_codes(codes, used):
+    for i in range(codes.shape[0]):
+        used[codes[i]] = True
+
+
+def recode(codes: np.ndarray, table: np.ndarray) -> np.ndarray:
+    """`table[codes]` (`codes` ≥ 0)."""
+    if available():
+        out = np.empty(codes.shape[0], dtype=table.dtype)
+        _recode(codes, table, out)
+        return out
+    return table[codes]
+
+
+def _recode(codes, table, out):
+    for i in range(codes.shape[0]):
+        out[i] = table[codes[i]]
 
 
 def texts_by_group(cells: np.ndarray, leaf_of_row: np.ndarray, group_of: np.ndarray, n_groups: int,
@@ -217,6 +246,8 @@ def _answer_rows(rows, survey_leaf, answer, form, picked, option_weight, n_optio
         form_weight[k] = by_form[sl, f]
 
 
+_used_codes = compiled(_used_codes)
+_recode = compiled(_recode)
 _texts_by_group = compiled(_texts_by_group)
 _leaf_cells = compiled(_leaf_cells)
 _put_rows = compiled(_put_rows)
