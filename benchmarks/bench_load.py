@@ -3,7 +3,10 @@
 Case: `synthetic_rulebook(150 leaves)`, `synthesize(N units)` written as a dataset folder (units,
 assessments with 3 stages, survey). Each row runs in a fresh Python process, so its time and its
 peak memory (the process's own peak resident set, `VmHWM`, which Arrow's and numpy's allocations
-count in; `ru_maxrss` would keep the parent's across `exec`) are its own. Rows:
+count in; `ru_maxrss` would keep the parent's across `exec`) are its own; the rise is that peak
+above the process's resident set before the first repeat, once its imports are done and (for the
+loader) a 100-unit folder was loaded once, so that the libraries and the compiled passes are not
+counted as the data's memory. Rows:
   cchc-rules   `load_dataset(folder, rulebook)`: read, check every cell against the rulebook and
                parse into the engine's arrays (the columnar path);
   plain path   the same through the cell-by-cell reader (`read_csv_plain`) and parsing that hashes

@@ -51,8 +51,9 @@ class Dataset:
 
     Assessments and survey read from CSV are kept as the reader holds them (`TextTable`: codes into
     each column's distinct texts), which parsing reads (`source`); the pandas table is built the
-    first time `assessments` or `survey` is asked for. `_inputs` caches the parsed Inputs per
-    rulebook (see `data.parse.inputs_for`).
+    first time `assessments` or `survey` is asked for. A dataset's tables are read-only once read (the
+    cache of parsed Inputs and the codes rely on it): edit a copy and build a new `Dataset`. `_inputs`
+    caches the parsed Inputs per rulebook (see `data.parse.inputs_for`).
     """
 
     def __init__(self, units: pd.DataFrame, assessments: pd.DataFrame | TextTable,
