@@ -7,6 +7,7 @@ were written, not taken from the code.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -125,6 +126,23 @@ def test_the_files_take_the_columnar_path(case) -> None:
 def test_fast_and_plain_paths_give_identical_inputs_and_messages(case) -> None:
     rulebook, folder, _ = case
     _same(_fast(rulebook, folder), _plain(rulebook, folder))
+
+
+def test_the_dataset_tables_are_those_of_the_plain_reader(case, tmp_path: Path) -> None:
+    """The tables a caller asks the Dataset for (built from the reader's codes on first ask) are the plain path's,
+    the survey's `respondent_unit` added empty when the file has none, and a bad cell's text named from them."""
+    _, folder, _ = case
+    shutil.copytree(folder, tmp_path / "data")
+    survey = tmp_path / "data" / "survey.csv"
+    lines = survey.read_text(encoding="utf-8-sig").split("\n")
+    survey.write_text("\ufeff" + "\n".join(line.rsplit(",", 1)[0] for line in lines if line), encoding="utf-8")
+    dataset = read_dataset(tmp_path / "data", Problems())
+    assert dataset is not None and not isinstance(dataset.source("survey"), pd.DataFrame)  # kept as codes
+    for kind in ("assessments", "survey"):
+        plain = shape(kind, read_csv_plain(tmp_path / "data" / f"{kind}.csv", Problems()))
+        pd.testing.assert_frame_equal(getattr(dataset, kind), plain)
+        assert getattr(dataset, kind).attrs["header"] == plain.attrs["header"]
+    assert dataset.survey["respondent_unit"].isna().all() and dataset.survey["answer"].iat[0] == "Z"
 
 
 def test_compiled_and_numpy_passes_give_identical_inputs_and_messages(case, monkeypatch: pytest.MonkeyPatch) -> None:
