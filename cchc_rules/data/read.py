@@ -207,9 +207,14 @@ def split_flags(df: pd.DataFrame) -> pd.DataFrame:
     """The `flags` column as tuples of names (`;`-separated in files); absent → ()."""
     raw = df["flags"] if "flags" in df.columns else pd.Series([None] * len(df), index=df.index, dtype=object)
     df = df.copy()
-    df["flags"] = [tuple(f for f in (p.strip() for p in v.split(";")) if f) if isinstance(v, str)
+    split = {}  # each distinct cell split once (most units have none or the same few)
+    df["flags"] = [(split[v] if v in split else split.setdefault(v, _flags(v))) if isinstance(v, str)
                    else tuple(v) if isinstance(v, (tuple, list)) else () for v in raw]
     return df
+
+
+def _flags(cell: str) -> tuple[str, ...]:
+    return tuple(f for f in (p.strip() for p in cell.split(";")) if f)
 
 
 @overload
