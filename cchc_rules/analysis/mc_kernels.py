@@ -24,8 +24,10 @@ from cchc_rules.engine import fused
 
 try:  # the optional `fast` extra
     import numba
+    from numba import prange
 except ImportError:  # pragma: no cover - exercised where numba is absent
     numba = None  # type: ignore[assignment]  # checked by `available()`
+    prange = range  # type: ignore[misc]
 
 _NANO = 1e9
 _VALUE, _EMPTY = 1, 0
@@ -38,12 +40,27 @@ def available() -> bool:
 
 def _survey_moves(indptr, indices, num, den, cnt, g_indptr, g_indices, g_sum, g_cnt, gc_indptr, gc_indices, gc_data,
                   by_form, any_by_form, x, asked_cell, asked_min, asked_keep, base_value, base_status, leaf_max,
-                  missing_pts, missing_app, base_pts, base_app, max_nano, up_ptr, up_idx, dp, dm, da):
+                  missing_pts, missing_app, base_pts, base_app, max_nano, up_ptr, up_idx, dp, dm, da, parts):
+    # dp, dm, da: targets × draws. The draws are split into `parts` contiguous runs (numba's threads, `prange`):
+    # each run writes its own columns, and each draw's sums are the same whichever run it is in.
     n_cells, k = indptr.size - 1, x.shape[1]
     asked_of = np.full(n_cells, -1, dtype=np.int64)
     for a in range(asked_cell.size):
         if asked_cell[a] >= 0:
             asked_of[asked_cell[a]] = a
+    for part in prange(parts):
+        lo, hi = part * k // parts, (part + 1) * k // parts
+        _survey_part(indptr, indices, num, den, cnt, g_indptr, g_indices, g_sum, g_cnt, gc_indptr, gc_indices,
+                     gc_data, by_form, any_by_form, x, asked_of, asked_cell, asked_min, asked_keep, base_value,
+                     base_status, leaf_max, missing_pts, missing_app, base_pts, base_app, max_nano, up_ptr, up_idx,
+                     dp, dm, da, lo, hi)
+
+
+def _survey_part(indptr, indices, num, den, cnt, g_indptr, g_indices, g_sum, g_cnt, gc_indptr, gc_indices, gc_data,
+                 by_form, any_by_form, x, asked_of, asked_cell, asked_min, asked_keep, base_value, base_status,
+                 leaf_max, missing_pts, missing_app, base_pts, base_app, max_nano, up_ptr, up_idx, dp, dm, da, lo, hi):
+    """Draws lo … hi − 1 of `_survey_moves`."""
+    k = hi - lo
     s_num = np.empty(k)
     s_den = np.empty(k)
     s_cnt = np.empty(k)
@@ -51,21 +68,30 @@ def _survey_moves(indptr, indices, num, den, cnt, g_indptr, g_indices, g_sum, g_
     bottom = np.empty(k)
     gs = np.empty(k)
     gn = np.empty(k)
-    for i in range(n_cells):
+    step_p = np.empty(k, dtype=np.int64)
+    step_a = np.empty(k, dtype=np.int64)
+    for i in range(indptr.size - 1):
         a = asked_of[i]
         if a < 0:
             continue
+        grouped = any_by_form and by_form[i]
         s_num[:] = 0.0
         s_den[:] = 0.0
         s_cnt[:] = 0.0
-        for jj in range(indptr[i], indptr[i + 1]):  # the sums over answers, in the matrices' order
-            xr = x[indices[jj]]
-            wa, wb, wc = num[jj], den[jj], cnt[jj]
-            for d in range(k):
-                s_num[d] += wa * xr[d]
-                s_den[d] += wb * xr[d]
-                s_cnt[d] += wc * xr[d]
-        if any_by_form and by_form[i]:  # the mean of the forms' means, weighted by form
+        if grouped:  # the count only: the mean is the forms'
+            for jj in range(indptr[i], indptr[i + 1]):
+                xr, wc = x[indices[jj], lo:hi], cnt[jj]
+                for d in range(k):
+                    s_cnt[d] += wc * xr[d]
+        else:
+            for jj in range(indptr[i], indptr[i + 1]):  # the sums over answers, in the matrices' order
+                xr, wa, wb, wc = x[indices[jj], lo:hi], num[jj], den[jj], cnt[jj]
+                for d in range(k):
+                    xv = xr[d]
+                    s_num[d] += wa * xv
+                    s_den[d] += wb * xv
+                    s_cnt[d] += wc * xv
+        if grouped:  # the mean of the forms' means, weighted by form
             means[:] = 0.0
             bottom[:] = 0.0
             for jj in range(gc_indptr[i], gc_indptr[i + 1]):
@@ -73,11 +99,11 @@ def _survey_moves(indptr, indices, num, den, cnt, g_indptr, g_indices, g_sum, g_
                 gs[:] = 0.0
                 gn[:] = 0.0
                 for gg in range(g_indptr[g], g_indptr[g + 1]):
-                    xr = x[g_indices[gg]]
-                    wa, wb = g_sum[gg], g_cnt[gg]
+                    xr, wa, wb = x[g_indices[gg], lo:hi], g_sum[gg], g_cnt[gg]
                     for d in range(k):
-                        gs[d] += wa * xr[d]
-                        gn[d] += wb * xr[d]
+                        xv = xr[d]
+                        gs[d] += wa * xv
+                        gn[d] += wb * xv
                 for d in range(k):
                     if gn[d] > 0:
                         means[d] += w * (gs[d] / gn[d])
@@ -90,27 +116,34 @@ def _survey_moves(indptr, indices, num, den, cnt, g_indptr, g_indices, g_sum, g_
         else:
             for d in range(k):
                 means[d] = s_num[d] / s_den[d]
+        moved = False
         for d in range(k):
             pts, app = _cell(means[d], s_cnt[d], asked_min[a], asked_keep[a], base_value[a], base_status[a],
                              leaf_max[a], missing_pts[a], missing_app[a], base_pts[a], base_app[a])
-            _add_up(d, a, pts - base_pts[a], app - base_app[a], max_nano, up_ptr, up_idx, dp, dm, da)
+            step_p[d] = pts - base_pts[a]
+            step_a[d] = app - base_app[a]
+            moved = moved or step_a[d] != 0
+        _add_up(a, step_p, step_a, moved, max_nano, up_ptr, up_idx, dp, dm, da, lo)
     for a in range(asked_cell.size):  # cells without a counted answer: no value, the same in every draw
         if asked_cell[a] < 0:
             pts, app = _cell(np.nan, 0.0, asked_min[a], asked_keep[a], base_value[a], base_status[a], leaf_max[a],
                              missing_pts[a], missing_app[a], base_pts[a], base_app[a])
+            step_p[:] = pts - base_pts[a]
+            step_a[:] = app - base_app[a]
+            _add_up(a, step_p, step_a, app != base_app[a], max_nano, up_ptr, up_idx, dp, dm, da, lo)
+
+
+def _add_up(a, step_p, step_a, moved, max_nano, up_ptr, up_idx, dp, dm, da, lo):
+    """Asked cell a's changes of points and applicability in draws lo, lo + 1, …, added to the nodes above it."""
+    k = step_p.size
+    for t in range(up_ptr[a], up_ptr[a + 1]):
+        col = up_idx[t]
+        for d in range(k):
+            dp[col, lo + d] += step_p[d]
+        if moved:
             for d in range(k):
-                _add_up(d, a, pts - base_pts[a], app - base_app[a], max_nano, up_ptr, up_idx, dp, dm, da)
-
-
-def _add_up(d, a, step_p, step_a, max_nano, up_ptr, up_idx, dp, dm, da):
-    """Draw d: asked cell a's change of points and applicability, added to the nodes above it."""
-    if step_p != 0 or step_a != 0:
-        step_m = step_a * max_nano[a]
-        for t in range(up_ptr[a], up_ptr[a + 1]):
-            col = up_idx[t]
-            dp[d, col] += step_p
-            dm[d, col] += step_m
-            da[d, col] += step_a
+                dm[col, lo + d] += step_a[d] * max_nano[a]
+                da[col, lo + d] += step_a[d]
 
 
 def _cell(m, count, minimum, keep, base_value, base_status, mx, missing_pts, missing_app, base_pts, base_app):
@@ -135,69 +168,86 @@ def _cell(m, count, minimum, keep, base_value, base_status, mx, missing_pts, mis
     return np.int64(base_pts), np.int64(base_app)
 
 
-def _noise_moves(z, sigma, grain, up_ptr, up_idx, out):
-    for p in range(z.shape[0]):
-        for i in range(z.shape[1]):
-            move = np.float64(z[p, i]) * sigma
-            g = grain[i]
-            if g > 0:
-                move = g * np.rint(move / g)
-            step = np.int64(np.rint(move * _NANO))
-            if step == 0:
-                continue
-            for t in range(up_ptr[i], up_ptr[i + 1]):
-                out[p, up_idx[t]] += step
+def _noise_moves(z, sigma, grain, up_ptr, up_idx, row, sign, pts):
+    for p in prange(z.shape[0]):  # streams apart: each writes the rows of its own draws
+        out = np.zeros(pts.shape[1], dtype=np.int64)
+        _noise_stream(z[p], sigma, grain, up_ptr, up_idx, out)
+        for d in range(row.size):
+            if row[d] == p:
+                if sign[d] > 0:
+                    for j in range(out.size):
+                        pts[d, j] += out[j]
+                else:
+                    for j in range(out.size):
+                        pts[d, j] -= out[j]
+
+
+def _noise_stream(z, sigma, grain, up_ptr, up_idx, out):
+    """One stream's moves added to `out`: every cell's move (a vector pass), then added to the nodes above it."""
+    step = np.empty(z.size, dtype=np.int64)
+    for i in range(z.size):
+        move = np.float64(z[i]) * sigma
+        g = grain[i]
+        grained = g * np.rint(move / (g if g > 0 else 1.0))
+        step[i] = np.int64(np.rint((grained if g > 0 else move) * _NANO))
+    for i in range(z.size):  # no test of a zero step: adding it costs less than a mispredicted branch
+        for t in range(up_ptr[i], up_ptr[i + 1]):
+            out[up_idx[t]] += step[i]
 
 
 def _ranks(key, ties, sel, pool, span, rank):
-    k = key.shape[0]
+    for d in prange(key.shape[0]):  # draws apart: each writes its own row of `rank`
+        _rank_draw(key[d], ties[d], sel, pool, span, rank[d])
+
+
+def _rank_draw(key, ties, sel, pool, span, rank):
+    """One draw of `_ranks`: one sort on (pool, key ↓), runs of equal keys ordered by the tie-breaks."""
     m = sel.size
-    n_tie = ties.shape[2]
+    n_tie = ties.shape[1]
     comb = np.empty(m, dtype=np.int64)
-    for d in range(k):
-        for i in range(m):
-            comb[i] = pool[i] * (span + 1) + (span - key[d, sel[i]])
-        order = np.argsort(comb)
-        if n_tie:
-            start = 0
-            while start < m:  # runs of equal (pool, key): order them by the tie-breaks, descending
-                end = start + 1
-                while end < m and comb[order[end]] == comb[order[start]]:
-                    end += 1
-                for a in range(start + 1, end):  # insertion sort of the (short) run
-                    cur = order[a]
-                    b = a - 1
-                    while b >= start:
-                        prev = order[b]
-                        better = False
-                        for t in range(n_tie):
-                            vp, vc = ties[d, sel[prev], t], ties[d, sel[cur], t]
-                            if vc != vp:
-                                better = vc > vp
-                                break
-                        if not better:
+    for i in range(m):
+        comb[i] = pool[i] * (span + 1) + (span - key[sel[i]])
+    order = np.argsort(comb)
+    if n_tie:
+        start = 0
+        while start < m:  # runs of equal (pool, key): order them by the tie-breaks, descending
+            end = start + 1
+            while end < m and comb[order[end]] == comb[order[start]]:
+                end += 1
+            for a in range(start + 1, end):  # insertion sort of the (short) run
+                cur = order[a]
+                b = a - 1
+                while b >= start:
+                    prev = order[b]
+                    better = False
+                    for t in range(n_tie):
+                        vp, vc = ties[sel[prev], t], ties[sel[cur], t]
+                        if vc != vp:
+                            better = vc > vp
                             break
-                        order[b + 1] = prev
-                        b -= 1
-                    order[b + 1] = cur
-                start = end
-        pool_start = 0
-        tie_start = 0
-        for p in range(m):
-            i = order[p]
-            if p == 0 or pool[i] != pool[order[p - 1]]:
-                pool_start = p
-                tie_start = p
-            else:
-                j = order[p - 1]
-                differ = comb[i] != comb[j]
-                for t in range(n_tie):
-                    if differ:
+                    if not better:
                         break
-                    differ = ties[d, sel[i], t] != ties[d, sel[j], t]
+                    order[b + 1] = prev
+                    b -= 1
+                order[b + 1] = cur
+            start = end
+    pool_start = 0
+    tie_start = 0
+    for p in range(m):
+        i = order[p]
+        if p == 0 or pool[i] != pool[order[p - 1]]:
+            pool_start = p
+            tie_start = p
+        else:
+            j = order[p - 1]
+            differ = comb[i] != comb[j]
+            for t in range(n_tie):
                 if differ:
-                    tie_start = p
-            rank[d, sel[i]] = tie_start - pool_start + 1
+                    break
+                differ = ties[sel[i], t] != ties[sel[j], t]
+            if differ:
+                tie_start = p
+        rank[sel[i]] = tie_start - pool_start + 1
 
 
 def _count(hist, column):
@@ -209,10 +259,18 @@ def _count(hist, column):
 if numba is not None:
     _count = numba.njit(cache=True, nogil=True)(_count)
     _cell = numba.njit(inline="always", error_model="numpy")(_cell)
-    _add_up = numba.njit(inline="always")(_add_up)
-    _survey_moves = numba.njit(cache=True, nogil=True, error_model="numpy")(_survey_moves)
-    _noise_moves = numba.njit(cache=True, nogil=True, error_model="numpy")(_noise_moves)
-    _ranks = numba.njit(cache=True, nogil=True)(_ranks)
+    _add_up = numba.njit(nogil=True)(_add_up)
+    _survey_part = numba.njit(cache=True, nogil=True, error_model="numpy")(_survey_part)
+    _survey_moves = numba.njit(cache=True, nogil=True, parallel=True)(_survey_moves)
+    _noise_stream = numba.njit(cache=True, nogil=True, error_model="numpy")(_noise_stream)
+    _noise_moves = numba.njit(cache=True, nogil=True, parallel=True)(_noise_moves)
+    _rank_draw = numba.njit(cache=True, nogil=True)(_rank_draw)
+    _ranks = numba.njit(cache=True, nogil=True, parallel=True)(_ranks)
+
+
+def _parts(k: int) -> int:
+    """Runs of draws a pass is split into: one per numba thread (one with `NUMBA_NUM_THREADS=1`), at most k."""
+    return max(1, min(k, numba.get_num_threads()))
 
 
 def count(hist: np.ndarray, column: np.ndarray) -> None:
@@ -226,12 +284,12 @@ def csr_up(matrix: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
     return m.indptr.astype(np.int64), m.indices.astype(np.int64)
 
 
-def noise_moves(z: np.ndarray, sigma: float, grain: np.ndarray, up: tuple[np.ndarray, np.ndarray],
-                width: int) -> np.ndarray:
-    """Nano-points added to each target (streams × width) for standard normals z (streams × cells)."""
-    out = np.zeros((z.shape[0], width), dtype=np.int64)
-    _noise_moves(np.ascontiguousarray(z), float(sigma), grain, up[0], up[1], out)
-    return out
+def noise_moves(z: np.ndarray, sigma: float, grain: np.ndarray, up: tuple[np.ndarray, np.ndarray], row: np.ndarray,
+                sign: np.ndarray, pts: np.ndarray) -> None:
+    """Add to `pts` (draws × width, C order) each draw's noise moves: draw d moves by its stream's (`row[d]`, a row
+    of the standard normals z, streams × cells) when `sign[d]` is +1, by their opposite when −1."""
+    _noise_moves(np.ascontiguousarray(z), float(sigma), grain, up[0], up[1], np.asarray(row, dtype=np.int64),
+                 np.asarray(sign, dtype=np.int64), pts)
 
 
 def ranks(key: np.ndarray, ties: np.ndarray, sel: np.ndarray, pool: np.ndarray, span: int) -> np.ndarray:
@@ -249,8 +307,9 @@ def survey_moves(args: tuple[np.ndarray | bool, ...], x: np.ndarray,
     """Changes of points, maximum and count of applicable leaves per target (draws × width) for multiplicities
     x (respondents × draws); `args`: the study's arrays (`uncertainty.MonteCarlo._survey_args`)."""
     k = x.shape[1]
-    dp = np.zeros((k, width), dtype=np.int64)
-    dm = np.zeros((k, width), dtype=np.int64)
-    da = np.zeros((k, width), dtype=np.int64)
-    _survey_moves(*args[:14], np.ascontiguousarray(x, dtype=np.float64), *args[14:], dp, dm, da)  # type: ignore[call-arg]
-    return dp, dm, da
+    dp = np.zeros((width, k), dtype=np.int64)
+    dm = np.zeros((width, k), dtype=np.int64)
+    da = np.zeros((width, k), dtype=np.int64)
+    _survey_moves(*args[:14], np.ascontiguousarray(x, dtype=np.float64), *args[14:], dp, dm, da,  # type: ignore[call-arg]
+                  _parts(k))
+    return dp.T, dm.T, da.T
