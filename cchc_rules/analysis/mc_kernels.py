@@ -6,13 +6,20 @@ Used by `analysis.uncertainty` when `engine.fused.available()` (numba installed,
   drawn respondents' answers (in the order of the sparse matrices' entries, as scipy's product adds
   them, so the same floating-point sums), the mean per form for `by_form` leaves, the value and status
   the data layer would set, the survey leaf's points, and their changes passed up to the needed nodes.
-- `noise_moves`: σ·z rounded to each rule's grain, in whole nano-points, added up into the needed nodes.
+- `noise_moves`: σ·z rounded to each rule's grain, in whole nano-points, added up into the needed nodes of
+  each stream, then added to (or taken from) the points of the stream's draws.
 - `count`: a block's ranks, bands and index bins added to the tally's histograms.
 - `ranks`: every draw's ranks (`grading.rank_units`): one sort per draw on (pool, key ↓), ties on the
   key broken by the tie-break columns.
 
 Integer results are summed as integers, where the numpy path sums whole numbers as floats: the same
 values. Tests run the Monte Carlo both ways and compare every draw.
+
+The passes run in the calling thread; `analysis.uncertainty.tally_range` draws the next block's random
+numbers in another thread meanwhile, which is what the second core is for. Splitting the passes over
+numba's threads too (`prange` over draws and streams) was measured slower on the 2-core machine: 1.1–1.2 s
+of processor time for 1,000 draws instead of 0.75 s (OpenMP threads waiting, three threads on two cores),
+and a longer wall time.
 """
 
 from __future__ import annotations
@@ -24,10 +31,8 @@ from cchc_rules.engine import fused
 
 try:  # the optional `fast` extra
     import numba
-    from numba import prange
 except ImportError:  # pragma: no cover - exercised where numba is absent
     numba = None  # type: ignore[assignment]  # checked by `available()`
-    prange = range  # type: ignore[misc]
 
 _NANO = 1e9
 _VALUE, _EMPTY = 1, 0
@@ -40,27 +45,14 @@ def available() -> bool:
 
 def _survey_moves(indptr, indices, num, den, cnt, g_indptr, g_indices, g_sum, g_cnt, gc_indptr, gc_indices, gc_data,
                   by_form, any_by_form, x, asked_cell, asked_min, asked_keep, base_value, base_status, leaf_max,
-                  missing_pts, missing_app, base_pts, base_app, max_nano, up_ptr, up_idx, dp, dm, da, parts):
-    # dp, dm, da: targets × draws. The draws are split into `parts` contiguous runs (numba's threads, `prange`):
-    # each run writes its own columns, and each draw's sums are the same whichever run it is in.
+                  missing_pts, missing_app, base_pts, base_app, max_nano, up_ptr, up_idx, dp, dm, da):
+    # dp, dm, da: targets × draws; per asked cell, each draw's change is worked out (loops over the draws, which
+    # the compiler vectorises), then added to the targets above the cell
     n_cells, k = indptr.size - 1, x.shape[1]
     asked_of = np.full(n_cells, -1, dtype=np.int64)
     for a in range(asked_cell.size):
         if asked_cell[a] >= 0:
             asked_of[asked_cell[a]] = a
-    for part in prange(parts):
-        lo, hi = part * k // parts, (part + 1) * k // parts
-        _survey_part(indptr, indices, num, den, cnt, g_indptr, g_indices, g_sum, g_cnt, gc_indptr, gc_indices,
-                     gc_data, by_form, any_by_form, x, asked_of, asked_cell, asked_min, asked_keep, base_value,
-                     base_status, leaf_max, missing_pts, missing_app, base_pts, base_app, max_nano, up_ptr, up_idx,
-                     dp, dm, da, lo, hi)
-
-
-def _survey_part(indptr, indices, num, den, cnt, g_indptr, g_indices, g_sum, g_cnt, gc_indptr, gc_indices, gc_data,
-                 by_form, any_by_form, x, asked_of, asked_cell, asked_min, asked_keep, base_value, base_status,
-                 leaf_max, missing_pts, missing_app, base_pts, base_app, max_nano, up_ptr, up_idx, dp, dm, da, lo, hi):
-    """Draws lo … hi − 1 of `_survey_moves`."""
-    k = hi - lo
     s_num = np.empty(k)
     s_den = np.empty(k)
     s_cnt = np.empty(k)
@@ -70,7 +62,7 @@ def _survey_part(indptr, indices, num, den, cnt, g_indptr, g_indices, g_sum, g_c
     gn = np.empty(k)
     step_p = np.empty(k, dtype=np.int64)
     step_a = np.empty(k, dtype=np.int64)
-    for i in range(indptr.size - 1):
+    for i in range(n_cells):
         a = asked_of[i]
         if a < 0:
             continue
@@ -80,12 +72,12 @@ def _survey_part(indptr, indices, num, den, cnt, g_indptr, g_indices, g_sum, g_c
         s_cnt[:] = 0.0
         if grouped:  # the count only: the mean is the forms'
             for jj in range(indptr[i], indptr[i + 1]):
-                xr, wc = x[indices[jj], lo:hi], cnt[jj]
+                xr, wc = x[indices[jj]], cnt[jj]
                 for d in range(k):
                     s_cnt[d] += wc * xr[d]
         else:
             for jj in range(indptr[i], indptr[i + 1]):  # the sums over answers, in the matrices' order
-                xr, wa, wb, wc = x[indices[jj], lo:hi], num[jj], den[jj], cnt[jj]
+                xr, wa, wb, wc = x[indices[jj]], num[jj], den[jj], cnt[jj]
                 for d in range(k):
                     xv = xr[d]
                     s_num[d] += wa * xv
@@ -99,7 +91,7 @@ def _survey_part(indptr, indices, num, den, cnt, g_indptr, g_indices, g_sum, g_c
                 gs[:] = 0.0
                 gn[:] = 0.0
                 for gg in range(g_indptr[g], g_indptr[g + 1]):
-                    xr, wa, wb = x[g_indices[gg], lo:hi], g_sum[gg], g_cnt[gg]
+                    xr, wa, wb = x[g_indices[gg]], g_sum[gg], g_cnt[gg]
                     for d in range(k):
                         xv = xr[d]
                         gs[d] += wa * xv
@@ -123,27 +115,27 @@ def _survey_part(indptr, indices, num, den, cnt, g_indptr, g_indices, g_sum, g_c
             step_p[d] = pts - base_pts[a]
             step_a[d] = app - base_app[a]
             moved = moved or step_a[d] != 0
-        _add_up(a, step_p, step_a, moved, max_nano, up_ptr, up_idx, dp, dm, da, lo)
+        _add_up(a, step_p, step_a, moved, max_nano, up_ptr, up_idx, dp, dm, da)
     for a in range(asked_cell.size):  # cells without a counted answer: no value, the same in every draw
         if asked_cell[a] < 0:
             pts, app = _cell(np.nan, 0.0, asked_min[a], asked_keep[a], base_value[a], base_status[a], leaf_max[a],
                              missing_pts[a], missing_app[a], base_pts[a], base_app[a])
             step_p[:] = pts - base_pts[a]
             step_a[:] = app - base_app[a]
-            _add_up(a, step_p, step_a, app != base_app[a], max_nano, up_ptr, up_idx, dp, dm, da, lo)
+            _add_up(a, step_p, step_a, app != base_app[a], max_nano, up_ptr, up_idx, dp, dm, da)
 
 
-def _add_up(a, step_p, step_a, moved, max_nano, up_ptr, up_idx, dp, dm, da, lo):
-    """Asked cell a's changes of points and applicability in draws lo, lo + 1, …, added to the nodes above it."""
+def _add_up(a, step_p, step_a, moved, max_nano, up_ptr, up_idx, dp, dm, da):
+    """Asked cell a's changes of points and applicability in each draw, added to the nodes above it."""
     k = step_p.size
     for t in range(up_ptr[a], up_ptr[a + 1]):
         col = up_idx[t]
         for d in range(k):
-            dp[col, lo + d] += step_p[d]
+            dp[col, d] += step_p[d]
         if moved:
             for d in range(k):
-                dm[col, lo + d] += step_a[d] * max_nano[a]
-                da[col, lo + d] += step_a[d]
+                dm[col, d] += step_a[d] * max_nano[a]
+                da[col, d] += step_a[d]
 
 
 def _cell(m, count, minimum, keep, base_value, base_status, mx, missing_pts, missing_app, base_pts, base_app):
@@ -169,8 +161,9 @@ def _cell(m, count, minimum, keep, base_value, base_status, mx, missing_pts, mis
 
 
 def _noise_moves(z, sigma, grain, up_ptr, up_idx, row, sign, pts):
-    for p in prange(z.shape[0]):  # streams apart: each writes the rows of its own draws
-        out = np.zeros(pts.shape[1], dtype=np.int64)
+    out = np.empty(pts.shape[1], dtype=np.int64)
+    for p in range(z.shape[0]):  # each stream's moves once, added to (or taken from) its draws' rows
+        out[:] = 0
         _noise_stream(z[p], sigma, grain, up_ptr, up_idx, out)
         for d in range(row.size):
             if row[d] == p:
@@ -196,7 +189,7 @@ def _noise_stream(z, sigma, grain, up_ptr, up_idx, out):
 
 
 def _ranks(key, ties, sel, pool, span, rank):
-    for d in prange(key.shape[0]):  # draws apart: each writes its own row of `rank`
+    for d in range(key.shape[0]):
         _rank_draw(key[d], ties[d], sel, pool, span, rank[d])
 
 
@@ -260,17 +253,11 @@ if numba is not None:
     _count = numba.njit(cache=True, nogil=True)(_count)
     _cell = numba.njit(inline="always", error_model="numpy")(_cell)
     _add_up = numba.njit(nogil=True)(_add_up)
-    _survey_part = numba.njit(cache=True, nogil=True, error_model="numpy")(_survey_part)
-    _survey_moves = numba.njit(cache=True, nogil=True, parallel=True)(_survey_moves)
+    _survey_moves = numba.njit(cache=True, nogil=True, error_model="numpy")(_survey_moves)
     _noise_stream = numba.njit(cache=True, nogil=True, error_model="numpy")(_noise_stream)
-    _noise_moves = numba.njit(cache=True, nogil=True, parallel=True)(_noise_moves)
+    _noise_moves = numba.njit(cache=True, nogil=True)(_noise_moves)
     _rank_draw = numba.njit(cache=True, nogil=True)(_rank_draw)
-    _ranks = numba.njit(cache=True, nogil=True, parallel=True)(_ranks)
-
-
-def _parts(k: int) -> int:
-    """Runs of draws a pass is split into: one per numba thread (one with `NUMBA_NUM_THREADS=1`), at most k."""
-    return max(1, min(k, numba.get_num_threads()))
+    _ranks = numba.njit(cache=True, nogil=True)(_ranks)
 
 
 def count(hist: np.ndarray, column: np.ndarray) -> None:
@@ -310,6 +297,5 @@ def survey_moves(args: tuple[np.ndarray | bool, ...], x: np.ndarray,
     dp = np.zeros((width, k), dtype=np.int64)
     dm = np.zeros((width, k), dtype=np.int64)
     da = np.zeros((width, k), dtype=np.int64)
-    _survey_moves(*args[:14], np.ascontiguousarray(x, dtype=np.float64), *args[14:], dp, dm, da,  # type: ignore[call-arg]
-                  _parts(k))
+    _survey_moves(*args[:14], np.ascontiguousarray(x, dtype=np.float64), *args[14:], dp, dm, da)  # type: ignore[call-arg]
     return dp.T, dm.T, da.T
