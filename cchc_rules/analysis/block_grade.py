@@ -95,12 +95,13 @@ class BlockGrader:
         """Per draw and unit of `rows`, whether the gate holds (`grading.gate_holds`)."""
         if g.kind == "flag":
             return np.broadcast_to(self.flags[rows, g.flag] == g.is_, (pts.shape[0], rows.size))
-        if g.kind == "max_zero_leaves":  # one leaf column at a time, then the rows (no copy of every column)
-            zeros = np.zeros(pts.shape[:2], dtype=np.int64)
-            for j in g.leaves:
-                col = self.col[int(j)]
-                zeros += (pts[:, :, col] == 0) & app[:, :, col]
-            return ~app[:, rows, self.col[g.node]] | (zeros[:, rows] <= g.threshold)
+        if g.kind == "max_zero_leaves":
+            cols = np.array([self.col[int(j)] for j in g.leaves], dtype=np.int64)
+            if mc_kernels.available():
+                zeros = mc_kernels.zero_leaves(pts, app, cols, rows)
+            else:
+                zeros = ((pts[:, :, cols] == 0) & app[:, :, cols]).sum(axis=2)[:, rows]
+            return ~app[:, rows, self.col[g.node]] | (zeros <= g.threshold)
         j = self.col[g.node]
         out = ~app[:, rows, j]
         p = pts[:, rows, j]

@@ -53,7 +53,9 @@ then every draw of the block is graded at once (`block_grade.BlockGrader`: ranks
 thresholds, gates, quotas, exactly as `engine.grading.grade`; quantile bands and ranks on the
 published figure are graded draw by draw by the engine). The hot loops (survey sums, noise moves,
 ranks) run compiled when numba is installed (`analysis.mc_kernels`, the `fast` extra; `CCHC_KERNEL=numpy`
-turns it off), with a numpy path giving the same arrays. What is kept
+turns it off), with a numpy path giving the same arrays. While a block is computed, the next block's random
+numbers are drawn in another thread (`tally_range`; numpy's generators and the compiled passes release the
+GIL, so the two run on two cores); each draw's numbers come from its own generator, so they are the same. What is kept
 is flat in the number of draws: per unit a histogram of ranks, counts of bands and a histogram
 of the index (the index to the nearest scale ÷ 10,000, with the exact minimum and maximum),
 from which the quantiles come. Rank quantiles are inverted-CDF ones (numpy's `inverted_cdf`): whole

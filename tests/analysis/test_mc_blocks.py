@@ -292,3 +292,33 @@ def test_compiled_passes_equal_the_numpy_path_on_any_block(synthetic, monkeypatc
     plain = mc.run_block(block)
     for got, want in zip(compiled, plain, strict=True):
         assert np.array_equal(got, want)
+
+
+@NUMBA
+@pytest.mark.parametrize("span", [100, 2**58], ids=["packed sort", "argsort (the pair does not fit in 62 bits)"])
+def test_compiled_ranks_in_two_pools_hand_worked(span):
+    # Pool 0: units 0, 2, 4 with keys 70, 90, 90 and tie-breaks 1, 5, 5 → ranks 3, 1, 1. Pool 1: units 1, 3, 5 with
+    # keys 90, 90, 10 and tie-breaks 2, 7, 0 → ranks 2, 1, 3. Unit 6 is not ranked (0).
+    key = np.array([[70, 90, 90, 90, 90, 10, 100]], dtype=np.int64)
+    ties = np.array([[1, 2, 5, 7, 5, 0, 9]], dtype=np.int64)[:, :, None]
+    sel = np.arange(6)
+    pool = np.array([0, 1, 0, 1, 0, 1])
+    assert mc_kernels.ranks(key, ties, sel, pool, span).tolist() == [[3, 2, 1, 1, 1, 3, 0]]
+
+
+@pytest.mark.parametrize("kernel", ["numpy", pytest.param("numba", marks=NUMBA)])
+def test_zero_leaves_gate_counts_hand_worked(monkeypatch, kernel):
+    monkeypatch.setenv("CCHC_KERNEL", kernel)
+    # Columns: 0 the gate's node, 1–3 its leaves. Draw 0: unit 0 has leaves at 0, 0, 5 (all applicable) → 2 zeros;
+    # unit 1 at 0, 0, 0 with the last not applicable → 2. Draw 1: unit 0 at 4, 0, 5 → 1; unit 1 at 0, 3, 0 → 1
+    # (not applicable). A gate allowing at most 1 zero holds for both units in draw 1 only.
+    from cchc_rules.engine.compile import CompiledGate
+
+    pts = np.array([[[9, 0, 0, 5], [9, 0, 0, 0]], [[9, 4, 0, 5], [9, 0, 3, 0]]], dtype=np.int64)
+    app = np.ones_like(pts, dtype=bool)
+    app[:, 1, 3] = False
+    grader = BlockGrader.__new__(BlockGrader)
+    grader.col = {10: 0, 11: 1, 12: 2, 13: 3}
+    gate = CompiledGate(None, "max_zero_leaves", node=10, threshold=1, leaves=np.array([11, 12, 13]))
+    rows = np.array([0, 1])
+    assert grader._gate(gate, rows, pts, pts.astype(float), app, None).tolist() == [[False, False], [True, True]]
