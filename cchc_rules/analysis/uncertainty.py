@@ -139,10 +139,10 @@ def uncertainty(
     _check_parameters(draws, chunk, weight_spread, threshold_shift, appraisal_noise)
     mc = MonteCarlo(rulebook, dataset, seed, weight_spread, threshold_shift, appraisal_noise, survey_bootstrap,
                     stage)
-    tally = Tally(mc.c, mc.base, draws)
     if client is None:
-        tally.merge(tally_range(mc, range(draws), chunk, draws, progress))
+        tally = tally_range(mc, range(draws), chunk, draws, progress)
     else:
+        tally = Tally(mc.c, mc.base, draws)
         pieces = ranges(draws, 4 * workers(client), chunk)
         for _, part in map_shared(client, _remote_tally, (mc, chunk, draws), pieces, progress, "draws"):
             tally.merge(part)
