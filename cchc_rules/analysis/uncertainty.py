@@ -317,8 +317,8 @@ class MonteCarlo(MonteCarloBase):
             mx = np.broadcast_to(self._mx0, (k, n, m))
             app = np.broadcast_to(self._app0, (k, n, m))
         if b.z is not None:
-            if not pts.flags.writeable:
-                pts = pts.copy()  # own copy of the broadcast baseline, in C order
+            if not (pts.flags.writeable and pts.flags.c_contiguous):
+                pts = np.array(pts, order="C")  # own copy of the broadcast baseline, in C order (moved in place)
             self._add_noise(b, pts)
         return pts, mx, app
 
