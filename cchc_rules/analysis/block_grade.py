@@ -96,8 +96,11 @@ class BlockGrader:
         if g.kind == "flag":
             return np.broadcast_to(self.flags[rows, g.flag] == g.is_, (pts.shape[0], rows.size))
         if g.kind == "max_zero_leaves":
-            cols = [self.col[int(j)] for j in g.leaves]
-            zeros = ((pts[:, rows][:, :, cols] == 0) & app[:, rows][:, :, cols]).sum(axis=2)
+            cols = np.array([self.col[int(j)] for j in g.leaves], dtype=np.int64)
+            if mc_kernels.available():
+                zeros = mc_kernels.zero_leaves(pts, app, cols, rows)
+            else:
+                zeros = ((pts[:, :, cols] == 0) & app[:, :, cols]).sum(axis=2)[:, rows]
             return ~app[:, rows, self.col[g.node]] | (zeros <= g.threshold)
         j = self.col[g.node]
         out = ~app[:, rows, j]
@@ -122,21 +125,21 @@ class BlockGrader:
             rows = self.rows[g]
             if rows.size == 0:
                 continue
-            q = np.empty((k, rows.size, len(table)), dtype=bool)
+            q = []  # per band, K × rows: whether the unit qualifies (threshold and gates)
             kr = key[:, rows]
-            for b, bd in enumerate(table):
+            for bd in table:
                 ok = kr >= (bd.min_nano + shift[:, None] if bd.min_nano > 0 else bd.min_nano)
                 for gate in bd.gates:
                     ok &= self._gate(gate, rows, pts, mx, app, factor)
-                q[:, :, b] = ok
-            local = np.where(q.any(axis=2), q.argmax(axis=2), -1)
+                q.append(ok)
+            local = _first(q, 0, np.full((k, rows.size), -1, dtype=np.int64))
             local = self._quotas(g, table, local, q, rank[:, rows], self.ranked[rows])
             codes = np.array([b.code for b in table] + [-1], dtype=np.int64)
             band[:, rows] = codes[local]
         band[:, self.unscored] = -1
         return band, rank
 
-    def _quotas(self, g: int, table: tuple, local: np.ndarray, q: np.ndarray, rank: np.ndarray,
+    def _quotas(self, g: int, table: tuple, local: np.ndarray, q: list[np.ndarray], rank: np.ndarray,
                 ranked: np.ndarray) -> np.ndarray:
         """`grading._quotas` for every draw: best band first, the holders beyond the allowed count (in rank order,
         rows in order among equal ranks) fall to the next band they qualify for (−1: none)."""
@@ -164,9 +167,17 @@ class BlockGrader:
             tie = ((a > 0) & (prev_rank[:, 0] == boundary_rank[:, 0]))[:, None]
             at_boundary = tie & is_holder & (r == boundary_rank)
             fall = fall & ~at_boundary if band.keep_ties else fall | at_boundary
-            later = q[over][:, :, b + 1:]
-            to = np.where(later.any(axis=2), b + 1 + later.argmax(axis=2), -1)  # per row: where it would fall
+            to = _first(q, b + 1, np.full((over.size, m), -1, dtype=np.int64), over)  # per row: where it would fall
             d, p = np.nonzero(fall)
             unit = order[d, p]
             local[over[d], unit] = to[d, unit]
         return local
+
+
+def _first(q: list[np.ndarray], start: int, out: np.ndarray, draws: np.ndarray | None = None) -> np.ndarray:
+    """Per draw and unit, the first band from `start` on that it qualifies for (`q`: per band, K × rows), else `out`'s
+    value (−1); only the draws `draws` when given. The bands are taken from the last up, each overwriting."""
+    for b in range(len(q) - 1, start - 1, -1):
+        ok = q[b] if draws is None else q[b][draws]
+        out = np.where(ok, b, out)
+    return out

@@ -53,7 +53,9 @@ then every draw of the block is graded at once (`block_grade.BlockGrader`: ranks
 thresholds, gates, quotas, exactly as `engine.grading.grade`; quantile bands and ranks on the
 published figure are graded draw by draw by the engine). The hot loops (survey sums, noise moves,
 ranks) run compiled when numba is installed (`analysis.mc_kernels`, the `fast` extra; `CCHC_KERNEL=numpy`
-turns it off), with a numpy path giving the same arrays. What is kept
+turns it off), with a numpy path giving the same arrays. While a block is computed, the next block's random
+numbers are drawn in another thread (`tally_range`; numpy's generators and the compiled passes release the
+GIL, so the two run on two cores); each draw's numbers come from its own generator, so they are the same. What is kept
 is flat in the number of draws: per unit a histogram of ranks, counts of bands and a histogram
 of the index (the index to the nearest scale ÷ 10,000, with the exact minimum and maximum),
 from which the quantiles come. Rank quantiles are inverted-CDF ones (numpy's `inverted_cdf`): whole
@@ -66,6 +68,7 @@ output depends on the seed only, never on the chunk size.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -136,10 +139,10 @@ def uncertainty(
     _check_parameters(draws, chunk, weight_spread, threshold_shift, appraisal_noise)
     mc = MonteCarlo(rulebook, dataset, seed, weight_spread, threshold_shift, appraisal_noise, survey_bootstrap,
                     stage)
-    tally = Tally(mc.c, mc.base, draws)
     if client is None:
-        tally.merge(tally_range(mc, range(draws), chunk, draws, progress))
+        tally = tally_range(mc, range(draws), chunk, draws, progress)
     else:
+        tally = Tally(mc.c, mc.base, draws)
         pieces = ranges(draws, 4 * workers(client), chunk)
         for _, part in map_shared(client, _remote_tally, (mc, chunk, draws), pieces, progress, "draws"):
             tally.merge(part)
@@ -155,10 +158,16 @@ def tally_range(mc: MonteCarlo, ds: range, chunk: int, draws: int, progress: boo
     from tqdm.auto import tqdm
 
     tally = Tally(mc.c, mc.base, draws)
-    with tqdm(total=len(ds), desc="draws", disable=not progress, file=progress_stream()) as bar:
-        for start in range(ds.start, ds.stop, chunk):
-            part = range(start, min(start + chunk, ds.stop))
-            tally.add(*mc.run(part))
+    parts = [range(start, min(start + chunk, ds.stop)) for start in range(ds.start, ds.stop, chunk)]
+    with (tqdm(total=len(ds), desc="draws", disable=not progress, file=progress_stream()) as bar,
+          ThreadPoolExecutor(1, thread_name_prefix="cchc-draws") as ahead):
+        # the next block's random numbers are drawn in another thread while this one is computed (numpy's
+        # generators and the compiled passes release the GIL): the same numbers, each from its draw's generator
+        nxt = ahead.submit(mc.block, parts[0]) if parts else None
+        for i, part in enumerate(parts):
+            block = nxt.result()
+            nxt = ahead.submit(mc.block, parts[i + 1]) if i + 1 < len(parts) else None
+            tally.add(*mc.run_block(block))
             bar.update(len(part))
     return tally
 
@@ -308,12 +317,20 @@ class MonteCarlo(MonteCarloBase):
             mx = np.broadcast_to(self._mx0, (k, n, m))
             app = np.broadcast_to(self._app0, (k, n, m))
         if b.z is not None:
-            moves = self._noise_moves(b.z)
-            if not pts.flags.writeable:
-                pts = pts.copy()  # own copy of the broadcast baseline, in C order
-            for i in range(k):  # draw i moves by its stream's moves, or their opposite
-                (np.add if b.sign[i] > 0 else np.subtract)(pts[i], moves[b.row[i]], out=pts[i])
+            if not (pts.flags.writeable and pts.flags.c_contiguous):
+                pts = np.array(pts, order="C")  # own copy of the broadcast baseline, in C order (moved in place)
+            self._add_noise(b, pts)
         return pts, mx, app
+
+    def _add_noise(self, b: Block, pts: np.ndarray) -> None:
+        """Add each draw's noise moves to its needed columns (`pts`, draws × units × columns, C order, in place)."""
+        if mc_kernels.available():
+            mc_kernels.noise_moves(b.z, self.sigma, self._noise_grain, self._noise_up, b.row, b.sign,
+                                   pts.reshape(len(b), -1))
+            return
+        moves = self._noise_moves(b.z)
+        for i in range(len(b)):  # draw i moves by its stream's moves, or their opposite
+            (np.add if b.sign[i] > 0 else np.subtract)(pts[i], moves[b.row[i]], out=pts[i])
 
     def _index(self, pts: np.ndarray, mx: np.ndarray, weights: np.ndarray | None) -> np.ndarray:
         """`index_nano` of every draw (draws × units) from the narrow columns."""
@@ -331,8 +348,12 @@ class MonteCarlo(MonteCarloBase):
     def _noise_moves(self, z: np.ndarray) -> np.ndarray:
         """Nano-points added to the needed node columns (streams × units × columns) for standard normals `z`."""
         n, m = self._pts0.shape[0], self._noise_cols.size
-        if mc_kernels.available():
-            return mc_kernels.noise_moves(z, self.sigma, self._noise_grain, self._noise_up, n * m).reshape(len(z), n, m)
+        if mc_kernels.available():  # the compiled pass adds them to zeros: each stream once, with a + sign
+            out = np.zeros((len(z), n, m), dtype=np.int64)
+            streams = np.arange(len(z))
+            mc_kernels.noise_moves(z, self.sigma, self._noise_grain, self._noise_up, streams, np.ones_like(streams),
+                                   out.reshape(len(z), -1))
+            return out
         move = self._moves(z)
         return np.rint(self._noise_narrow.T @ move.T).T.astype(np.int64).reshape(len(z), n, m)
 

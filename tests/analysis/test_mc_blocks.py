@@ -215,3 +215,110 @@ def test_a_survey_leaf_leaving_the_maximum_hand_worked(monkeypatch, kernel):
                    (90_000_000_000, 80_000_000_000)}
     for fast, slow in zip((index, band, rank), mc._run_each(block), strict=True):  # the engine, draw by draw
         assert np.array_equal(fast, slow)
+
+
+# ---------------------------------------------------------------- the draws' random numbers drawn ahead
+def test_a_range_with_blocks_drawn_ahead_equals_its_blocks_run_one_after_another(synthetic):
+    from cchc_rules.analysis.tally import Tally
+    from cchc_rules.analysis.uncertainty import tally_range
+
+    rulebook, data = synthetic
+    mc = study(rulebook, data, **EVERYTHING)
+    ahead = tally_range(mc, range(3, 40), 7, 40)  # blocks 3–9, 10–16, …, 38–39: antithetic pairs split across them
+    one_by_one = Tally(mc.c, mc.base, 40)
+    for start in range(3, 40, 7):
+        one_by_one.add(*mc.run_block(mc.block(range(start, min(start + 7, 40)))))
+    assert ahead.draws == one_by_one.draws == 37
+    for name in ("ranks", "bands", "hist", "low", "high"):
+        assert np.array_equal(getattr(ahead, name), getattr(one_by_one, name)), name
+    assert ahead.ranks.sum() == 37 * mc.base.units.shape[0]  # every unit counted once per draw
+
+
+def test_an_error_while_drawing_ahead_reaches_the_caller(synthetic, monkeypatch):
+    from cchc_rules.analysis.uncertainty import tally_range
+
+    rulebook, data = synthetic
+    mc = study(rulebook, data, weight_spread=0.1)
+    drawn = []
+    real = mc.block
+
+    def block(ds):
+        drawn.append(ds.start)
+        if ds.start == 20:
+            raise MemoryError("no room for block 20")
+        return real(ds)
+
+    monkeypatch.setattr(mc, "block", block)
+    with pytest.raises(MemoryError, match="block 20"):
+        tally_range(mc, range(0, 50), 10, 50)
+    assert drawn == [0, 10, 20]  # nothing drawn past the failing block
+
+
+@pytest.mark.parametrize("kernel", ["numpy", pytest.param("numba", marks=NUMBA)])
+def test_each_draw_moves_by_its_streams_noise_or_its_opposite_hand_worked(monkeypatch, kernel):
+    monkeypatch.setenv("CCHC_KERNEL", kernel)
+    # As above: L0 (ladder, whole steps of 1 point; 80 → 1 point) and P (points; 1 point), σ = 0.4. Stream 0,
+    # z = (2.0, 1.0): L0 +1 point, P +0.4; stream 1, z = (1.0, 0.0): no move. Draws: stream 0 with +, stream 0
+    # with −, stream 1 with + and −: L0 2, 0, 1, 1 and P 1.4, 0.6, 1, 1 (points of the two top-level columns).
+    from cchc_rules.analysis.uncertainty import Block
+
+    rulebook = build([
+        {"id": "L0", "name": "L0", "max": 2, "rule": {"ladder": [{"min": 90, "points": 2}, {"min": 50, "points": 1},
+                                                                {"points": 0}]}},
+        {"id": "P", "name": "P", "max": 3, "rule": {"points": {}}},
+    ])
+    data = dataset_from_frames(pd.DataFrame({"unit_id": ["U"], "name": ["U"], "group": "department"}),
+                               pd.DataFrame([{"unit_id": "U", "criterion_id": "L0", "appraisal": 80},
+                                             {"unit_id": "U", "criterion_id": "P", "appraisal": 1}]))
+    mc = study(rulebook, data, appraisal_noise=0.4)
+    z = np.array([[2.0, 1.0], [1.0, 0.0]], dtype=np.float32)
+    block = Block(None, np.zeros(4, dtype=np.int64), z, np.array([0, 0, 1, 1]), np.array([1, -1, 1, -1]), None)
+    pts, _, _ = mc._narrow(block)
+    g = 1_000_000_000
+    assert pts[:, 0, :].tolist() == [[2 * g, 1_400_000_000], [0, 600_000_000], [g, g], [g, g]]
+    index, _, _ = mc.run_block(block)  # (L0 + P) / 5 of 100
+    assert index[:, 0].tolist() == [68 * g, 12 * g, 40 * g, 40 * g]
+
+
+@NUMBA
+@pytest.mark.parametrize("ds", [range(7, 20), range(5, 6), range(0, 2)], ids=["odd start", "one draw", "one pair"])
+def test_compiled_passes_equal_the_numpy_path_on_any_block(synthetic, monkeypatch, ds):
+    rulebook, data = synthetic
+    mc = study(rulebook, data, seed=3, **EVERYTHING)
+    block = mc.block(ds)
+    monkeypatch.setenv("CCHC_KERNEL", "numba")
+    compiled = mc.run_block(block)
+    monkeypatch.setenv("CCHC_KERNEL", "numpy")
+    plain = mc.run_block(block)
+    for got, want in zip(compiled, plain, strict=True):
+        assert np.array_equal(got, want)
+
+
+@NUMBA
+@pytest.mark.parametrize("span", [100, 2**58], ids=["packed sort", "argsort (the pair does not fit in 62 bits)"])
+def test_compiled_ranks_in_two_pools_hand_worked(span):
+    # Pool 0: units 0, 2, 4 with keys 70, 90, 90 and tie-breaks 1, 5, 5 → ranks 3, 1, 1. Pool 1: units 1, 3, 5 with
+    # keys 90, 90, 10 and tie-breaks 2, 7, 0 → ranks 2, 1, 3. Unit 6 is not ranked (0).
+    key = np.array([[70, 90, 90, 90, 90, 10, 100]], dtype=np.int64)
+    ties = np.array([[1, 2, 5, 7, 5, 0, 9]], dtype=np.int64)[:, :, None]
+    sel = np.arange(6)
+    pool = np.array([0, 1, 0, 1, 0, 1])
+    assert mc_kernels.ranks(key, ties, sel, pool, span).tolist() == [[3, 2, 1, 1, 1, 3, 0]]
+
+
+@pytest.mark.parametrize("kernel", ["numpy", pytest.param("numba", marks=NUMBA)])
+def test_zero_leaves_gate_counts_hand_worked(monkeypatch, kernel):
+    monkeypatch.setenv("CCHC_KERNEL", kernel)
+    # Columns: 0 the gate's node, 1–3 its leaves. Draw 0: unit 0 has leaves at 0, 0, 5 (all applicable) → 2 zeros;
+    # unit 1 at 0, 0, 0 with the last not applicable → 2. Draw 1: unit 0 at 4, 0, 5 → 1; unit 1 at 0, 3, 0 → 1
+    # (not applicable). A gate allowing at most 1 zero holds for both units in draw 1 only.
+    from cchc_rules.engine.compile import CompiledGate
+
+    pts = np.array([[[9, 0, 0, 5], [9, 0, 0, 0]], [[9, 4, 0, 5], [9, 0, 3, 0]]], dtype=np.int64)
+    app = np.ones_like(pts, dtype=bool)
+    app[:, 1, 3] = False
+    grader = BlockGrader.__new__(BlockGrader)
+    grader.col = {10: 0, 11: 1, 12: 2, 13: 3}
+    gate = CompiledGate(None, "max_zero_leaves", node=10, threshold=1, leaves=np.array([11, 12, 13]))
+    rows = np.array([0, 1])
+    assert grader._gate(gate, rows, pts, pts.astype(float), app, None).tolist() == [[False, False], [True, True]]
