@@ -1,7 +1,8 @@
 """Compiled passes over every cell or answer of a dataset (numba, `cchc_rules.compiled`), each with its numpy path.
 
 The two paths give identical arrays (tests run both): the compiled ones only look values up, copy
-them and add them in the same order as the numpy ones, in one pass instead of several.
+them and add them in the same order as the numpy ones, in one pass instead of several. A small
+dataset (a province's) takes the numpy path: loading compiled code would cost more than it saves.
 
 - `used_codes`, `recode`: which codes a column uses, and the column's codes through a lookup (`data.coded`);
 - `texts_by_group`: which texts the cells of each lookup group use (so each group parses only those);
@@ -19,11 +20,17 @@ import pandas as pd
 from cchc_rules.compiled import available, compiled
 
 _VALUE, _EMPTY = 1, 0
+COMPILED_FROM = 50_000  # rows or cells: fewer take the numpy path (the same arrays, no compiled code to load)
+
+
+def use_compiled(size: int) -> bool:
+    """Whether a pass over `size` rows or cells runs compiled (numba installed, `CCHC_KERNEL` not `numpy`)."""
+    return size >= COMPILED_FROM and available()
 
 
 def used_codes(codes: np.ndarray, n: int) -> np.ndarray:
     """Per code 0 … n − 1: some row has it (`codes` ≥ 0)."""
-    if available():
+    if use_compiled(len(codes)):
         used = np.zeros(n, dtype=np.bool_)
         _used_codes(codes, used)
         return used
@@ -37,7 +44,7 @@ def _used_codes(codes, used):
 
 def recode(codes: np.ndarray, table: np.ndarray) -> np.ndarray:
     """`table[codes]` (`codes` ≥ 0)."""
-    if available():
+    if use_compiled(len(codes)):
         out = np.empty(codes.shape[0], dtype=table.dtype)
         _recode(codes, table, out)
         return out
@@ -53,7 +60,7 @@ def texts_by_group(cells: np.ndarray, leaf_of_row: np.ndarray, group_of: np.ndar
                    n_texts: int) -> np.ndarray:
     """groups × texts: whether a cell (rows × stages, text codes, −1 empty) of the group's leaves uses the text."""
     present = np.zeros((n_groups, n_texts), dtype=np.bool_)
-    if available():
+    if use_compiled(cells.size):
         _texts_by_group(cells, leaf_of_row, group_of, present)
     else:
         code = cells.ravel()
@@ -77,7 +84,7 @@ def leaf_cells(cells: np.ndarray, leaf_of_row: np.ndarray, group_of: np.ndarray,
                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Value, status and reason of each cell (rows × stages): its group's lookups (groups × texts, the last slot for
     an empty cell) at its text, then a value above its leaf's bound `high` out of range (EMPTY, `out_of_range`)."""
-    if available():
+    if use_compiled(cells.size):
         value = np.empty(cells.shape, dtype=np.float64)
         status = np.empty(cells.shape, dtype=np.int8)
         reason = np.empty(cells.shape, dtype=np.int8)
@@ -113,7 +120,7 @@ def put_rows(value: np.ndarray, status: np.ndarray, unit: np.ndarray, leaf: np.n
              row_status: np.ndarray) -> None:
     """`value[unit[k], leaf[k], :] = row_value[k]` for every row k (and the same for `status`); `value` and `status`
     units × leaves × stages in the `Inputs` layout (stage-major)."""
-    if available():
+    if use_compiled(row_value.size):
         _put_rows(value.T, status.T, unit, leaf, row_value, row_status)
     else:
         value[unit, leaf, :] = row_value
@@ -130,7 +137,7 @@ def _put_rows(value_t, status_t, unit, leaf, row_value, row_status):
 def repeated(cell: np.ndarray, member: np.ndarray, valid: np.ndarray, n_cells: int, n_members: int) -> np.ndarray:
     """Per row: valid, and an earlier valid row has the same cell and member (cell < n_cells, member < n_members)."""
     out = np.zeros(len(cell), dtype=np.bool_)
-    if available():
+    if use_compiled(len(cell)):
         _repeated(cell, member, valid, n_cells, n_members, out)
         return out
     rows = np.flatnonzero(valid)
@@ -221,7 +228,7 @@ def answer_rows(rows: np.ndarray, survey_leaf: np.ndarray, answer: np.ndarray, f
     """For the k-th answer row `rows[k]`: the option's weight, whether it names an option, and its form's weight (into
     `weight[k]`, `counted[k]`, `form_weight[k]`), from its survey leaf's lookups (survey leaves × answer texts, and
     × form texts; code −1 reads the last slot)."""
-    if available():
+    if use_compiled(len(rows)):
         _answer_rows(rows, survey_leaf, answer, form, picked, option_weight, n_options, by_form, weight, form_weight,
                      counted)
         return

@@ -15,8 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cchc_rules.compiled import available
-from cchc_rules.data.load_kernels import survey_means
+from cchc_rules.data.load_kernels import survey_means, use_compiled
 
 
 @dataclass(frozen=True)
@@ -50,7 +49,7 @@ def aggregate(answers: Answers, by_form: np.ndarray, n_units: int, n_leaves: int
     `by_form[leaf]` is True where the leaf's rule says `aggregate: by_form`.
     """
     c = answers.counted
-    if available():
+    if use_compiled(len(answers)):
         return survey_means(answers.unit, answers.leaf, answers.weight, answers.form_weight, answers.form, c, by_form,
                             n_units, n_leaves)
     size = n_units * n_leaves
