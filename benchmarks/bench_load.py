@@ -26,8 +26,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -147,12 +149,25 @@ def copy_case(base: Path, copies: int, folder: Path) -> None:
                 out.write(body.replace(b"U", b"U%02d" % k) if copies <= 100 else body.replace(b"U", b"U%04d" % k))
 
 
-def measure(name: str, folder: Path, repeats: int, small: Path) -> tuple[float, float, float] | str:
+BOUND = 8 * 2**30  # bytes: the issue's memory bound for a million units, the child's data limit past LARGE
+
+
+def _bounded() -> None:
+    resource.setrlimit(resource.RLIMIT_DATA, (BOUND, BOUND))
+
+
+def measure(name: str, folder: Path, repeats: int, small: Path,
+            large: bool = False) -> tuple[float, float, float] | str:
     """Best seconds, peak MB and MB before the first repeat (after imports and warming up) of one row, in a
-    process of its own; or why it failed."""
+    process of its own; or why it failed. `large` (past `LARGE` units): the loader's size limits are raised to
+    fit the files (`CCHC_MAX_TABLE_BYTES`, `CCHC_MAX_TABLE_ROWS`) and the process may hold at most `BOUND` bytes
+    of data (`RLIMIT_DATA`): beyond, it fails with MemoryError instead of taking the machine's memory."""
     body = "\n".join("        " + line for line in RUN[name].strip().splitlines())
+    env = dict(os.environ)
+    if large:
+        env.update(CCHC_MAX_TABLE_BYTES=str(20 * 2**30), CCHC_MAX_TABLE_ROWS=str(2**31 - 1))
     done = subprocess.run([sys.executable, "-c", CHILD.format(body=body, warm=WARM[name]), str(folder), str(repeats),
-                           str(small)], capture_output=True, text=True)
+                           str(small)], capture_output=True, text=True, env=env, preexec_fn=_bounded if large else None)
     out = done.stdout.strip()
     if done.returncode or out.startswith("FAILED"):
         lines = (out or done.stderr.strip() or f"exit {done.returncode}").splitlines()
@@ -185,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
             for name in RUN:
                 if units >= LARGE and name not in STREAMING:
                     continue
-                got = measure(name, folder, args.repeats if units < LARGE else 1, small)
+                got = measure(name, folder, args.repeats if units < LARGE else 1, small, units >= LARGE)
                 seconds, peak, before = got if isinstance(got, tuple) else (None, None, None)
                 rows.append({"units": units, "csv_mb": size, "what": name, "seconds": seconds, "peak_mb": peak,
                              "before_mb": before, "failed": got if isinstance(got, str) else None})
