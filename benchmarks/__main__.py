@@ -226,10 +226,8 @@ def _threads(n_units: int) -> str:
     """How the compiled pass runs for this many units."""
     if not fused.available():
         return "one thread"
-    import numba
-
-    if fused._parallel(n_units):
-        return f"{numba.get_num_threads()} threads"
+    if (n := fused.threads(n_units)) > 1:
+        return f"{n} threads"
     return f"one thread (threads from {fused.PARALLEL_FROM:,} units)"
 
 

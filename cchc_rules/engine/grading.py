@@ -135,16 +135,14 @@ def zero_leaves(gate: CompiledGate, pts: np.ndarray, app: np.ndarray) -> np.ndar
 def rank_units(key: np.ndarray, tie: np.ndarray, pool: np.ndarray, ranked: np.ndarray) -> np.ndarray:
     """Ranks (1 = best) within each pool, ties sharing the best place (1, 2, 2, 4); 0 when not ranked.
 
-    Order: key descending, then each tie-break column descending.
+    Order: key descending, then each tie-break column descending (`rank_order`).
     """
     rank = np.zeros(key.size, dtype=np.int64)
     sel = np.flatnonzero(ranked)
     if sel.size == 0:
         return rank
     cols = [key[sel], *(tie[sel, j] for j in range(tie.shape[1]))]
-    ps = pool[sel]
-    one_pool = ps.size == 0 or bool((ps == ps[0]).all())  # a constant last key does not change the order
-    order = np.lexsort([*(-col for col in reversed(cols)), *(() if one_pool else (ps,))])
+    order = rank_order(cols[0], np.column_stack(cols[1:]) if cols[1:] else tie[sel], pool[sel])
     ps = pool[sel][order]
     pos = np.arange(sel.size)
     new_pool = np.r_[True, ps[1:] != ps[:-1]]
@@ -156,6 +154,35 @@ def rank_units(key: np.ndarray, tie: np.ndarray, pool: np.ndarray, ranked: np.nd
     tie_start = np.maximum.accumulate(np.where(new_tie, pos, 0))
     rank[sel[order]] = tie_start - pool_start + 1
     return rank
+
+
+def rank_order(key: np.ndarray, tie: np.ndarray, pool: np.ndarray) -> np.ndarray:
+    """The positions of `key` in rank order: pool ascending, key descending, then each column of `tie` (n × k)
+    descending, then position: `np.lexsort` of those keys, which it returns exactly.
+
+    Pool, key and position are packed into one int64 per unit and sorted at once (a plain sort of distinct
+    numbers needs no stability); only the runs of units equal in pool and key are then ordered by the
+    tie-break columns. Keys too wide to pack (pools × key range × units ≥ 2⁶³) go to `np.lexsort` directly.
+    """
+    n = key.size
+    if n == 0:
+        return np.zeros(0, dtype=np.intp)
+    lo, hi = int(key.min()), int(key.max())
+    p_lo, p_hi = int(pool.min()), int(pool.max())
+    if (p_hi - p_lo + 1) * (hi - lo + 1) * n >= 2**63:
+        cols = [key, *(tie[:, j] for j in range(tie.shape[1]))]
+        return np.lexsort([*(-col for col in reversed(cols)), pool])
+    packed = np.sort(((pool - p_lo) * (hi - lo + 1) + (hi - key)) * n + np.arange(n))
+    order = packed % n
+    if tie.shape[1]:
+        level = packed // n
+        same = level[1:] == level[:-1]
+        if same.any():  # runs of units equal in pool and key: by the tie-break columns, keeping their order
+            at = np.flatnonzero(np.r_[False, same] | np.r_[same, False])
+            run = np.cumsum(np.r_[True, ~same])[at]
+            sub = order[at]
+            order[at] = sub[np.lexsort([*(-tie[sub, j] for j in reversed(range(tie.shape[1]))), run])]
+    return order
 
 
 def _quotas(
