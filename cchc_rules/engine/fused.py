@@ -205,58 +205,132 @@ def _emit(i, why, raw, mx, max_nano, node_p, node_x, node_a, filled):
     return np.int64(why == _ERROR)
 
 
-def _leaf_nodes(j, s, stj, vj, grp, applies_j, missing_r, zero_total_r, na_reason, max_nano, kind, mx, node_p,
+def _raw(kind, j, v, g, usable, mx, ladder_min, ladder_points, linear_from, linear_to, level_points, deduct_per,
+         points_factor, lower_better, rel_low, rel_high):
+    """Leaf j's rule on value v of a unit of group g, before clamping (`_rule_points`, one cell); meaningless
+    unless `usable` (the levels and relative rules read their tables only then). Without a branch per cell but
+    the kind's: the ladder takes its steps last to first, each that the value reaches replacing the points, so
+    the first such step wins as in `_rule_points`."""
+    if kind == _BINARY or kind == _RATIO or kind == _SURVEY:
+        return v * mx
+    if kind == _LADDER:
+        raw = 0.0
+        for step in range(ladder_min.shape[1] - 1, -1, -1):
+            raw = ladder_points[j, step] if v >= ladder_min[j, step] else raw
+        return raw
+    if kind == _LINEAR:
+        lo = linear_from[j]
+        return min(max((v - lo) / (linear_to[j] - lo), 0.0), 1.0) * mx
+    if kind == _LEVELS:
+        return level_points[j, np.int64(v if usable else 0.0)]
+    if kind == _DEDUCT:
+        return v * -deduct_per[j] + mx
+    if kind == _POINTS:
+        return v * points_factor[j]
+    lo, hi = rel_low[g, j], rel_high[g, j]  # relative (`_bounds`, computed before)
+    if not usable:
+        return 0.0
+    gap = hi - lo
+    return mx * ((((hi - v) if lower_better[j] else (v - lo)) / gap) if gap > 0 else 1.0)
+
+
+def _inside(groups_in, g):
+    """Whether bit g of `groups_in` is set (bits past 63 are bit g mod 64: every bit is set when they occur)."""
+    return ((groups_in >> (g & 63)) & 1) != 0
+
+
+def _good(i, st, inside, raw, mx, max_nano, node_p, node_x, node_a):
+    """Cell i as if its value at the stage (status `st`) were usable: its points, maximum and applicability;
+    returns 1 when it is not (not a VALUE, or the leaf is out of the unit's group: `inside` False, which
+    gives what it gives here, out of the maximum). Without a branch, so that the loop over a block runs in
+    vector instructions."""
+    ok = (st == _VALUE) & inside
+    p = _finish(raw, mx)[1]
+    node_p[i] = p if ok else 0
+    node_x[i] = max_nano if ok else 0
+    node_a[i] = ok
+    return np.int64(not ok)
+
+
+def _leaf_nodes(j, s, st, vs, stj, vj, grp, applies_j, missing_r, zero_total_r, na_reason, max_nano, kind, mx, node_p,
                 node_x, node_a, filled, ladder_min, ladder_points, linear_from, linear_to, level_points, deduct_per,
-                points_factor, lower_better, rel_low, rel_high):
-    """Leaf j for one block of units straight into its node's rows, one loop per rule kind (`_leaf`, `_leaf_rows`
-    and the `filled` count in one): returns the cells under `missing: error`."""
+                points_factor, lower_better, rel_low, rel_high, todo, raws):
+    """Leaf j for one block of units straight into its node's rows (`_leaf`, `_leaf_rows` and the `filled` count
+    in one): first every cell as if it had a usable value at the stage, one loop per rule kind without branches
+    (a cell out of the leaf's groups is out of the maximum there already); then the others (an earlier stage's
+    value, NA, zero total, missing) cell by cell.
+    `st`, `vs`: the statuses and values at the stage (contiguous: the loops over them compile to vector
+    instructions); `stj`, `vj` every stage's; `todo`, `raws`: scratch space of the block's size. Returns the
+    cells under `missing: error`."""
     n = grp.shape[0]
-    errors = 0
+    wide = applies_j.shape[0] > 62  # more groups than bits: the groups are looked up cell by cell, when redone
+    groups_in = np.int64(-1)  # bit g: the leaf applies to group g (every bit: to every group, or `wide`)
+    if not wide:
+        groups_in = np.int64(0)
+        for g in range(applies_j.shape[0]):
+            groups_in |= np.int64(applies_j[g]) << g
+    bad = 0
     if kind == _BINARY or kind == _RATIO or kind == _SURVEY:
         for i in range(n):
-            v, why = _cell(s, stj, vj, i, applies_j[grp[i]], missing_r, zero_total_r, na_reason)
-            errors += _emit(i, why, v * mx, mx, max_nano, node_p, node_x, node_a, filled)
-    elif kind == _LADDER:
+            bad += _good(i, st[i], _inside(groups_in, grp[i]), vs[i] * mx, mx, max_nano, node_p, node_x, node_a)
+    elif kind == _LADDER:  # step by step over the block (`_raw`'s order), so that each loop has no inner loop
         for i in range(n):
-            v, why = _cell(s, stj, vj, i, applies_j[grp[i]], missing_r, zero_total_r, na_reason)
-            raw = 0.0
-            for step in range(ladder_min.shape[1]):
-                if v >= ladder_min[j, step]:
-                    raw = ladder_points[j, step]
-                    break
-            errors += _emit(i, why, raw, mx, max_nano, node_p, node_x, node_a, filled)
-    elif kind == _LINEAR:
-        lo, span = linear_from[j], linear_to[j] - linear_from[j]
+            raws[i] = 0.0
+        for step in range(ladder_min.shape[1] - 1, -1, -1):
+            low, amount = ladder_min[j, step], ladder_points[j, step]
+            for i in range(n):
+                raws[i] = amount if vs[i] >= low else raws[i]
         for i in range(n):
-            v, why = _cell(s, stj, vj, i, applies_j[grp[i]], missing_r, zero_total_r, na_reason)
-            errors += _emit(i, why, min(max((v - lo) / span, 0.0), 1.0) * mx, mx, max_nano, node_p, node_x, node_a,
-                            filled)
-    elif kind == _LEVELS:  # the value indexes the levels: only where it is usable
+            bad += _good(i, st[i], _inside(groups_in, grp[i]), raws[i], mx, max_nano, node_p, node_x, node_a)
+    elif kind == _LINEAR:  # `_raw`'s min(max(…)) as selects: the same points (a NaN gives 0 either way)
+        lo = linear_from[j]
+        span = linear_to[j] - lo
         for i in range(n):
-            v, why = _cell(s, stj, vj, i, applies_j[grp[i]], missing_r, zero_total_r, na_reason)
-            raw = level_points[j, np.int64(v)] if why == _OK else 0.0
-            errors += _emit(i, why, raw, mx, max_nano, node_p, node_x, node_a, filled)
+            f = (vs[i] - lo) / span
+            f = f if f > 0.0 else 0.0
+            f = f if f < 1.0 else 1.0
+            bad += _good(i, st[i], _inside(groups_in, grp[i]), f * mx, mx, max_nano, node_p, node_x, node_a)
+    elif kind == _LEVELS:
+        for i in range(n):
+            ok = (st[i] == _VALUE) & (_inside(groups_in, grp[i]))
+            raw = _raw(_LEVELS, j, vs[i], 0, ok, mx, ladder_min, ladder_points, linear_from, linear_to, level_points,
+                       deduct_per, points_factor, lower_better, rel_low, rel_high)
+            bad += _good(i, st[i], _inside(groups_in, grp[i]), raw, mx, max_nano, node_p, node_x, node_a)
     elif kind == _DEDUCT:
-        per = -deduct_per[j]
         for i in range(n):
-            v, why = _cell(s, stj, vj, i, applies_j[grp[i]], missing_r, zero_total_r, na_reason)
-            errors += _emit(i, why, v * per + mx, mx, max_nano, node_p, node_x, node_a, filled)
-    elif kind == _POINTS:  # entered out of `out_of` when a reweight set one
-        factor = points_factor[j]
+            raw = _raw(_DEDUCT, j, vs[i], 0, True, mx, ladder_min, ladder_points, linear_from, linear_to, level_points,
+                       deduct_per, points_factor, lower_better, rel_low, rel_high)
+            bad += _good(i, st[i], _inside(groups_in, grp[i]), raw, mx, max_nano, node_p, node_x, node_a)
+    elif kind == _POINTS:
         for i in range(n):
-            v, why = _cell(s, stj, vj, i, applies_j[grp[i]], missing_r, zero_total_r, na_reason)
-            errors += _emit(i, why, v * factor, mx, max_nano, node_p, node_x, node_a, filled)
-    else:  # relative: max × position between the group's worst and best (`_bounds`, computed before)
-        lower = lower_better[j]
+            raw = _raw(_POINTS, j, vs[i], 0, True, mx, ladder_min, ladder_points, linear_from, linear_to, level_points,
+                       deduct_per, points_factor, lower_better, rel_low, rel_high)
+            bad += _good(i, st[i], _inside(groups_in, grp[i]), raw, mx, max_nano, node_p, node_x, node_a)
+    else:
         for i in range(n):
-            v, why = _cell(s, stj, vj, i, applies_j[grp[i]], missing_r, zero_total_r, na_reason)
-            raw = 0.0
-            if why == _OK:
-                g = grp[i]
-                lo, hi = rel_low[g, j], rel_high[g, j]
-                gap = hi - lo
-                raw = mx * ((((hi - v) if lower else (v - lo)) / gap) if gap > 0 else 1.0)
-            errors += _emit(i, why, raw, mx, max_nano, node_p, node_x, node_a, filled)
+            ok = (st[i] == _VALUE) & (_inside(groups_in, grp[i]))
+            raw = _raw(_RELATIVE, j, vs[i], grp[i], ok, mx, ladder_min, ladder_points, linear_from, linear_to,
+                       level_points, deduct_per, points_factor, lower_better, rel_low, rel_high)
+            bad += _good(i, st[i], _inside(groups_in, grp[i]), raw, mx, max_nano, node_p, node_x, node_a)
+    if bad == 0 and not wide:
+        return 0
+    redo = 0  # the cells to redo, listed without a branch: those in the leaf's groups without a VALUE (`wide`:
+    # and those out of its groups)
+    if wide:
+        for i in range(n):
+            todo[redo] = i
+            redo += (st[i] != _VALUE) | (not applies_j[grp[i]])
+    else:
+        for i in range(n):
+            todo[redo] = i
+            redo += (st[i] != _VALUE) & (_inside(groups_in, grp[i]))
+    errors = 0
+    for r in range(redo):
+        i = todo[r]
+        v, why = _cell(s, stj, vj, i, applies_j[grp[i]], missing_r, zero_total_r, na_reason)
+        raw = _raw(kind, j, v, grp[i], why == _OK, mx, ladder_min, ladder_points, linear_from, linear_to, level_points,
+                   deduct_per, points_factor, lower_better, rel_low, rel_high)
+        errors += _emit(i, why, raw, mx, max_nano, node_p, node_x, node_a, filled)
     return errors
 
 
@@ -369,6 +443,8 @@ def _pass(status3, value3, s, groups, applies, kind, leaf_max, leaf_max_nano, la
         sa = np.empty((n_nodes, block), dtype=np.bool_)
         got = np.empty(widest, dtype=np.int64)
         top = np.empty(widest, dtype=np.int64)
+        todo = np.empty(block, dtype=np.int64)
+        raws = np.empty(block)
         for b in range(t * n_blocks // chunks, (t + 1) * n_blocks // chunks):
             u0 = b * block
             u1 = min(u0 + block, n_units)
@@ -376,11 +452,12 @@ def _pass(status3, value3, s, groups, applies, kind, leaf_max, leaf_max_nano, la
             grp = groups[u0:u1]
             for j in range(n_leaves):
                 n = leaf_node[j]
-                errors[b] += _leaf_nodes(j, s, status3[:, j, u0:u1], value3[:, j, u0:u1], grp, applies[j],
+                errors[b] += _leaf_nodes(j, s, status3[s, j, u0:u1], value3[s, j, u0:u1], status3[:, j, u0:u1],
+                                         value3[:, j, u0:u1], grp, applies[j],
                                          missing_reason[j], zero_total_reason[j], na_reason, leaf_max_nano[j],
                                          kind[j], leaf_max[j], sp[n, :m], sx[n, :m], sa[n, :m], filled[u0:u1],
                                          ladder_min, ladder_points, linear_from, linear_to, level_points, deduct_per,
-                                         points_factor, lower_better, rel_low, rel_high)
+                                         points_factor, lower_better, rel_low, rel_high, todo, raws)
             _parents(0, m, parent_node, child_ptr, child_idx, agg, best, cap, floor, sp, sx, sa, got, top)
             for r in range(rows.shape[0]):
                 n = rows[r]
@@ -426,6 +503,9 @@ if numba is not None:
     _leaf = numba.njit(cache=True, nogil=True)(_leaf)
     _cell = numba.njit(inline="always")(_cell)
     _emit = numba.njit(inline="always")(_emit)
+    _raw = numba.njit(inline="always")(_raw)
+    _good = numba.njit(inline="always")(_good)
+    _inside = numba.njit(inline="always")(_inside)
     _leaf_nodes = numba.njit(cache=True, nogil=True)(_leaf_nodes)
     _passes = (numba.njit(cache=True, nogil=True)(_pass),
                numba.njit(cache=True, nogil=True, parallel=True)(_twin(_pass, "_parallel")))

@@ -9,6 +9,8 @@ hand-worked engine fixtures.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -221,3 +223,18 @@ def test_threads_says_how_the_pass_runs(monkeypatch):
     monkeypatch.setattr(fused, "PARALLEL_FROM", 1000)
     assert fused.threads(999) == 1
     assert fused.threads(1000) == numba.get_num_threads()  # 1 under NUMBA_NUM_THREADS=1
+
+
+def test_more_groups_than_bits(synthetic):
+    """With more than 62 groups the tree pass looks each unit's group up instead of testing a bit of a mask:
+    the same units in group codes 0 and 35 of 70 (the others empty) give the same nodes as in codes 0 and 1."""
+    compiled, inputs = synthetic
+    groups = group_codes(compiled, inputs)
+    assert not compiled.applies_by_leaf.all() and set(groups.tolist()) == {0, 1}  # applies_to decides something
+    wide = np.zeros((compiled.applies_by_leaf.shape[0], 70), dtype=bool)
+    wide[:, [0, 35]] = compiled.applies_by_leaf
+    twin = replace(compiled, applies_by_leaf=wide, group_ids=[f"g{g}" for g in range(70)])
+    want, tally = fused.score_nodes(compiled, inputs, 2, groups)
+    got, wide_tally = fused.score_nodes(twin, inputs, 2, groups * 35)
+    _same(want, got, ["points", "max", "applicable"])
+    np.testing.assert_array_equal(tally.filled, wide_tally.filled)
