@@ -55,7 +55,7 @@ def grade(
     if unscored is not None:
         ranked &= ~unscored
     pool = groups if c.rank_within_group else np.zeros_like(groups)
-    rank = rank_units(key, pts[:, c.tie_break], pool, ranked)
+    rank = rank_units(key, pts.T[c.tie_break].T, pool, ranked)  # the columns of the nodes × units layout
     band = np.full(index.size, -1, dtype=np.int64)
     demotions: list[Demotion] = []
     minimums: dict[int, np.ndarray] = {}
@@ -67,8 +67,11 @@ def grade(
         if any(b.quantile is not None for b in table):
             among = rows[ranked[rows]] if ranked[rows].any() else rows
             mins = minimums[g] = quantile_minimums(key[among], [b.quantile or 0.0 for b in table])
-        q = qualify(table, key, pts, mx, app, flags, mins)[rows]  # whole columns: cheaper than gathering rows first
-        local = np.where(q.any(axis=1), q.argmax(axis=1), -1)
+        by_band = qualify(table, key, pts, mx, app, flags, mins).T[:, rows]  # whole columns, then the group's units
+        local = np.full(rows.size, -1, dtype=np.int64)  # the first band each unit qualifies for, −1 none
+        for b in range(len(table) - 1, -1, -1):
+            local[by_band[b]] = b
+        q = by_band.T  # units × bands
         local = _quotas(table, rows, local, q, rank[rows], ranked[rows], demotions)
         codes = np.array([b.code for b in table] + [-1], dtype=np.int64)
         band[rows] = codes[local]
@@ -103,14 +106,15 @@ def qualify(
     table: tuple[CompiledBand, ...], key: np.ndarray, pts: np.ndarray, mx: np.ndarray, app: np.ndarray,
     flags: np.ndarray, mins: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Units × bands of the table: the threshold (`mins` for quantile bands) is met and every gate holds."""
-    out = np.zeros((key.size, len(table)), dtype=bool)
+    """Units × bands of the table: the threshold (`mins` for quantile bands) is met and every gate holds (a view
+    of a bands × units array)."""
+    out = np.zeros((len(table), key.size), dtype=bool)
     for b, band in enumerate(table):
-        ok = key >= (band.min_nano if mins is None else mins[b])
+        ok = out[b]
+        np.greater_equal(key, band.min_nano if mins is None else mins[b], out=ok)
         for gate in band.gates:
             ok &= gate_holds(gate, pts, mx, app, flags)
-        out[:, b] = ok
-    return out
+    return out.T
 
 
 def gate_holds(gate: CompiledGate, pts: np.ndarray, mx: np.ndarray, app: np.ndarray, flags: np.ndarray) -> np.ndarray:
@@ -141,9 +145,10 @@ def rank_units(key: np.ndarray, tie: np.ndarray, pool: np.ndarray, ranked: np.nd
     sel = np.flatnonzero(ranked)
     if sel.size == 0:
         return rank
-    cols = [key[sel], *(tie[sel, j] for j in range(tie.shape[1]))]
-    order = rank_order(cols[0], np.column_stack(cols[1:]) if cols[1:] else tie[sel], pool[sel])
-    ps = pool[sel][order]
+    every = sel.size == key.size  # every unit ranked: the columns themselves, no copies
+    cols = [key[sel], *(tie[sel, j] for j in range(tie.shape[1]))] if not every else [key, *tie.T]
+    order = rank_order(cols[0], tie if every else tie[sel], pool if every else pool[sel])
+    ps = pool[order] if every else pool[sel][order]
     pos = np.arange(sel.size)
     new_pool = np.r_[True, ps[1:] != ps[:-1]]
     new_tie = new_pool.copy()
@@ -152,7 +157,7 @@ def rank_units(key: np.ndarray, tie: np.ndarray, pool: np.ndarray, ranked: np.nd
         new_tie[1:] |= s[1:] != s[:-1]
     pool_start = np.maximum.accumulate(np.where(new_pool, pos, 0))
     tie_start = np.maximum.accumulate(np.where(new_tie, pos, 0))
-    rank[sel[order]] = tie_start - pool_start + 1
+    rank[order if every else sel[order]] = tie_start - pool_start + 1
     return rank
 
 
