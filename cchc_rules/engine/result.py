@@ -83,6 +83,7 @@ class Result:
     without data for any unit of a group), `unscored` (per unit) and `warnings` (E402, E410).
     `nodes`: one row per node × unit (unit_id, node_id, points, max, applicable, share), built on first use.
     Numbers are unrounded (9 decimals); `published` is the index rounded half up for display.
+    Scored by the compiled pass, `node_scores`, `selected` and `leaves` are computed on first read.
     """
 
     def __init__(

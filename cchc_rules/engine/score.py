@@ -4,8 +4,10 @@
 inputs, stage)` skips compiling and parsing for repeated calls. Each array step is its own
 function so that a Monte Carlo can reuse them. There is no Python loop over units × leaves:
 loops run over stages, rule kinds, tree depths, groups and bands. With the compiled pass
-(`fused`), `score_inputs` computes the nodes, index, bands and ranks; the leaf arrays
-(`Result.selected`, `Result.leaves`) and the tables are built when first read.
+(`fused`), `score_inputs` keeps only the nodes that the index, bands and ranks read
+(`compile.graded_nodes`: top-level nodes, tie-breaks, gates) and grades with them; every
+node (`Result.node_scores`), the leaf arrays (`Result.selected`, `Result.leaves`) and the
+tables are built when first read.
 
 Decisions where the spec is silent:
 - Stage: per leaf, the last stage (rulebook order) whose cell is not empty, at or before
