@@ -7,7 +7,7 @@ fused or reordered), the same 9-decimal rounding (`rint(points × 10⁹)`), the 
 same integer sums. Units are taken in blocks (`BLOCK`, `TREE_BLOCK`): within a block every leaf is
 selected and scored, then every parent summed over the block, so each input cell is read once
 (earlier stages only for empty cells) and each output written once. `score_nodes` keeps no leaf
-array: each leaf's block is scored in one loop per rule kind straight into its node's rows of a
+array: each leaf's block is scored (`cells.leaf_nodes`) straight into its node's rows of a
 scratch space (nodes × block, one per thread, reused block after block and kept in the cache),
 and only the nodes asked for are copied out: `score.score_inputs` asks for the few that the index
 and grading read (`compile.graded_nodes`), so a call writes and faults in a few MB instead of every
@@ -31,11 +31,30 @@ from typing import cast
 
 import numpy as np
 
-from cchc_rules.data.model import EMPTY, NA, VALUE, ZERO_TOTAL, Inputs
-from cchc_rules.engine.compile import AGG_BEST, AGG_CAPPED, KIND, Compiled
-from cchc_rules.engine.rounding import NANO
+from cchc_rules.data.model import Inputs
+from cchc_rules.engine.cells import (
+    K_BINARY,
+    K_DEDUCT,
+    K_LADDER,
+    K_LEVELS,
+    K_LINEAR,
+    K_POINTS,
+    K_RATIO,
+    K_SURVEY,
+    R_FULL,
+    R_OK,
+    R_OUT,
+    R_STRUCTURAL,
+    S_EMPTY,
+    S_NA,
+    S_VALUE,
+    S_ZERO_TOTAL,
+    finish,
+    leaf_nodes,
+)
+from cchc_rules.engine.compile import AGG_BEST, AGG_CAPPED, Compiled
 from cchc_rules.engine.select import adjustments_at
-from cchc_rules.engine.vocabulary import FILLED, LeafScores, NodeScores, Reason, Selected
+from cchc_rules.engine.vocabulary import LeafScores, NodeScores, Reason, Selected
 
 try:  # the optional `fast` extra
     import numba
@@ -48,32 +67,9 @@ PARALLEL_FROM = 5_000  # units: smaller inputs are scored in the calling thread 
 TREE_BLOCK = 1024  # units per block of the tree pass: its scratch (nodes × block) stays in the cache
 BLOCK = 8192  # units per block: long runs of each leaf's row (256 was 1.5× slower at 1M units: TLB, prefetch)
 
-_BINARY, _LADDER, _LINEAR, _RATIO, _LEVELS, _DEDUCT, _POINTS, _SURVEY, _RELATIVE = (
-    KIND[k] for k in ("binary", "ladder", "linear", "ratio", "levels", "deduct", "points", "survey", "relative")
-)
-_OK, _STRUCTURAL = int(Reason.OK), int(Reason.STRUCTURAL)
-_FULL = (int(Reason.MISSING_MAX), int(Reason.ZERO_TOTAL_MAX))
-_OUT = tuple(int(r) for r in (Reason.STRUCTURAL, Reason.NA_RESCALE, Reason.ZERO_TOTAL_NA, Reason.MISSING_NA))
-_EMPTY, _VALUE, _NA, _ZERO_TOTAL = int(EMPTY), int(VALUE), int(NA), int(ZERO_TOTAL)
-_FILLED = tuple(int(r) for r in FILLED)
-_ERROR = int(Reason.MISSING_ERROR)
-_NANO = float(NANO)
-_AGG_BEST, _AGG_CAPPED = AGG_BEST, AGG_CAPPED
-
-
 def available() -> bool:
     """Whether the compiled pass is used: numba installed and `CCHC_KERNEL` not set to `numpy`."""
     return numba is not None and os.environ.get("CCHC_KERNEL", "").lower() != "numpy"
-
-
-def _finish(raw, mx):
-    """Clamp flag, then points clamped to [0, max] (NaN → 0) in nano-points."""
-    clamped = raw < 0 or raw > mx
-    if not raw > 0.0:  # fmax(raw, 0): NaN and negatives → 0
-        raw = 0.0
-    if raw > mx:
-        raw = mx
-    return clamped, np.int64(np.rint(raw * _NANO))
 
 
 def _select(s, stj, vj, grp, applies_j, missing_r, zero_total_r, na_reason, max_nano, value, status, used, pts,
@@ -84,21 +80,22 @@ def _select(s, stj, vj, grp, applies_j, missing_r, zero_total_r, na_reason, max_
     for i in range(grp.shape[0]):
         k = s
         st = stj[s, i]
-        while st == _EMPTY and k > 0:
+        while st == S_EMPTY and k > 0:
             k -= 1
             st = stj[k, i]
-        found = st != _EMPTY
+        found = st != S_EMPTY
         used[i] = k if found else -1
         value[i] = vj[k if found else s, i]
         status[i] = st
     for i in range(grp.shape[0]):  # without branches: the reason by the status, unless the leaf is out of the group
         st = status[i]
-        why = _OK if st == _VALUE else (na_reason if st == _NA else (zero_total_r if st == _ZERO_TOTAL else missing_r))
-        why = why if applies_j[grp[i]] else _STRUCTURAL
+        why = R_OK if st == S_VALUE else (na_reason if st == S_NA else (
+            zero_total_r if st == S_ZERO_TOTAL else missing_r))
+        why = why if applies_j[grp[i]] else R_STRUCTURAL
         reason[i] = why
         clamped[i] = False
-        pts[i] = max_nano if (why == _FULL[0]) | (why == _FULL[1]) else 0
-        applicable[i] = not ((why == _OUT[0]) | (why == _OUT[1]) | (why == _OUT[2]) | (why == _OUT[3]))
+        pts[i] = max_nano if (why == R_FULL[0]) | (why == R_FULL[1]) else 0
+        applicable[i] = not ((why == R_OUT[0]) | (why == R_OUT[1]) | (why == R_OUT[2]) | (why == R_OUT[3]))
 
 
 def _bounds(j, grp, value, reason, rel_low, rel_high):
@@ -108,7 +105,7 @@ def _bounds(j, grp, value, reason, rel_low, rel_high):
     hi = np.full(n_groups, -np.inf)
     seen = np.zeros(n_groups, dtype=np.bool_)
     for i in range(value.shape[0]):
-        if reason[i] == _OK:
+        if reason[i] == R_OK:
             g = grp[i]
             seen[g] = True
             lo[g] = min(lo[g], value[i])
@@ -121,7 +118,7 @@ def _bounds(j, grp, value, reason, rel_low, rel_high):
 def _put(i, ok, raw, mx, pts, clamped):
     """Cell i's points from the rule's `raw` when it has a usable value (`ok`); else `_select`'s stay. Computed
     for every cell and kept or not without a branch (a cell without a value gives NaN, kept nowhere)."""
-    c, p = _finish(raw, mx)
+    c, p = finish(raw, mx)
     pts[i] = p if ok else pts[i]
     clamped[i] = c & ok
 
@@ -131,10 +128,10 @@ def _rule_points(j, kind, mx, grp, value, reason, pts, clamped, ladder_min, ladd
     """Points of leaf j's units (one block) that have a usable value (reason OK), by its rule
     (`score._rule_points`)."""
     n = value.shape[0]
-    if kind == _BINARY or kind == _RATIO or kind == _SURVEY:
+    if kind == K_BINARY or kind == K_RATIO or kind == K_SURVEY:
         for i in range(n):
-            _put(i, reason[i] == _OK, value[i] * mx, mx, pts, clamped)
-    elif kind == _LADDER:
+            _put(i, reason[i] == R_OK, value[i] * mx, mx, pts, clamped)
+    elif kind == K_LADDER:
         for i in range(n):
             v = value[i]
             raw = 0.0
@@ -142,27 +139,27 @@ def _rule_points(j, kind, mx, grp, value, reason, pts, clamped, ladder_min, ladd
                 if v >= ladder_min[j, step]:
                     raw = ladder_points[j, step]
                     break
-            _put(i, reason[i] == _OK, raw, mx, pts, clamped)
-    elif kind == _LINEAR:
+            _put(i, reason[i] == R_OK, raw, mx, pts, clamped)
+    elif kind == K_LINEAR:
         lo, span = linear_from[j], linear_to[j] - linear_from[j]
         for i in range(n):
-            _put(i, reason[i] == _OK, min(max((value[i] - lo) / span, 0.0), 1.0) * mx, mx, pts, clamped)
-    elif kind == _LEVELS:  # the value indexes the levels: only where it is usable
+            _put(i, reason[i] == R_OK, min(max((value[i] - lo) / span, 0.0), 1.0) * mx, mx, pts, clamped)
+    elif kind == K_LEVELS:  # the value indexes the levels: only where it is usable
         for i in range(n):
-            if reason[i] == _OK:
+            if reason[i] == R_OK:
                 _put(i, True, level_points[j, np.int64(value[i])], mx, pts, clamped)
-    elif kind == _DEDUCT:
+    elif kind == K_DEDUCT:
         per = -deduct_per[j]
         for i in range(n):
-            _put(i, reason[i] == _OK, value[i] * per + mx, mx, pts, clamped)
-    elif kind == _POINTS:  # entered out of `out_of` when a reweight set one
+            _put(i, reason[i] == R_OK, value[i] * per + mx, mx, pts, clamped)
+    elif kind == K_POINTS:  # entered out of `out_of` when a reweight set one
         factor = points_factor[j]
         for i in range(n):
-            _put(i, reason[i] == _OK, value[i] * factor, mx, pts, clamped)
+            _put(i, reason[i] == R_OK, value[i] * factor, mx, pts, clamped)
     else:  # relative: max × position between the group's worst and best (`_bounds`, computed before)
         lower = lower_better[j]
         for i in range(n):
-            if reason[i] == _OK:
+            if reason[i] == R_OK:
                 g = grp[i]
                 lo, hi = rel_low[g, j], rel_high[g, j]
                 gap = hi - lo
@@ -178,160 +175,6 @@ def _leaf(j, s, stj, vj, grp, applies_j, missing_r, zero_total_r, na_reason, max
             reason, applicable, clamped)
     _rule_points(j, kind, mx, grp, value, reason, pts, clamped, ladder_min, ladder_points, linear_from, linear_to,
                  level_points, deduct_per, points_factor, lower_better, rel_low, rel_high)
-
-
-def _cell(s, stj, vj, i, applies, missing_r, zero_total_r, na_reason):
-    """Unit i of a block: the value of the last stage with one and its reason (`_select`, one cell)."""
-    k = s
-    st = stj[s, i]
-    while st == _EMPTY and k > 0:
-        k -= 1
-        st = stj[k, i]
-    why = _OK if st == _VALUE else (na_reason if st == _NA else (zero_total_r if st == _ZERO_TOTAL else missing_r))
-    return vj[k, i], why if applies else _STRUCTURAL
-
-
-def _emit(i, why, raw, mx, max_nano, node_p, node_x, node_a, filled):
-    """Cell i's points, applicable maximum and applicability into its node's rows (`_select`, `_rule_points`,
-    `_leaf_rows`): the rule's `raw` when the reason is OK, else the reason's; returns 1 for `missing: error`."""
-    ok = why == _OK
-    out = (why == _OUT[0]) | (why == _OUT[1]) | (why == _OUT[2]) | (why == _OUT[3])
-    full = (why == _FULL[0]) | (why == _FULL[1])
-    p = _finish(raw, mx)[1]
-    node_p[i] = p if ok else (max_nano if full else 0)
-    node_x[i] = 0 if out else max_nano
-    node_a[i] = not out
-    filled[i] += (why == _FILLED[0]) | (why == _FILLED[1]) | (why == _FILLED[2])
-    return np.int64(why == _ERROR)
-
-
-def _raw(kind, j, v, g, usable, mx, ladder_min, ladder_points, linear_from, linear_to, level_points, deduct_per,
-         points_factor, lower_better, rel_low, rel_high):
-    """Leaf j's rule on value v of a unit of group g, before clamping (`_rule_points`, one cell); meaningless
-    unless `usable` (the levels and relative rules read their tables only then). Without a branch per cell but
-    the kind's: the ladder takes its steps last to first, each that the value reaches replacing the points, so
-    the first such step wins as in `_rule_points`."""
-    if kind == _BINARY or kind == _RATIO or kind == _SURVEY:
-        return v * mx
-    if kind == _LADDER:
-        raw = 0.0
-        for step in range(ladder_min.shape[1] - 1, -1, -1):
-            raw = ladder_points[j, step] if v >= ladder_min[j, step] else raw
-        return raw
-    if kind == _LINEAR:
-        lo = linear_from[j]
-        return min(max((v - lo) / (linear_to[j] - lo), 0.0), 1.0) * mx
-    if kind == _LEVELS:
-        return level_points[j, np.int64(v if usable else 0.0)]
-    if kind == _DEDUCT:
-        return v * -deduct_per[j] + mx
-    if kind == _POINTS:
-        return v * points_factor[j]
-    lo, hi = rel_low[g, j], rel_high[g, j]  # relative (`_bounds`, computed before)
-    if not usable:
-        return 0.0
-    gap = hi - lo
-    return mx * ((((hi - v) if lower_better[j] else (v - lo)) / gap) if gap > 0 else 1.0)
-
-
-def _inside(groups_in, g):
-    """Whether bit g of `groups_in` is set (bits past 63 are bit g mod 64: every bit is set when they occur)."""
-    return ((groups_in >> (g & 63)) & 1) != 0
-
-
-def _good(i, st, inside, raw, mx, max_nano, node_p, node_x, node_a):
-    """Cell i as if its value at the stage (status `st`) were usable: its points, maximum and applicability;
-    returns 1 when it is not (not a VALUE, or the leaf is out of the unit's group: `inside` False, which
-    gives what it gives here, out of the maximum). Without a branch, so that the loop over a block runs in
-    vector instructions."""
-    ok = (st == _VALUE) & inside
-    p = _finish(raw, mx)[1]
-    node_p[i] = p if ok else 0
-    node_x[i] = max_nano if ok else 0
-    node_a[i] = ok
-    return np.int64(not ok)
-
-
-def _leaf_nodes(j, s, st, vs, stj, vj, grp, applies_j, missing_r, zero_total_r, na_reason, max_nano, kind, mx, node_p,
-                node_x, node_a, filled, ladder_min, ladder_points, linear_from, linear_to, level_points, deduct_per,
-                points_factor, lower_better, rel_low, rel_high, todo, raws):
-    """Leaf j for one block of units straight into its node's rows (`_leaf`, `_leaf_rows` and the `filled` count
-    in one): first every cell as if it had a usable value at the stage, one loop per rule kind without branches
-    (a cell out of the leaf's groups is out of the maximum there already); then the others (an earlier stage's
-    value, NA, zero total, missing) cell by cell.
-    `st`, `vs`: the statuses and values at the stage (contiguous: the loops over them compile to vector
-    instructions); `stj`, `vj` every stage's; `todo`, `raws`: scratch space of the block's size. Returns the
-    cells under `missing: error`."""
-    n = grp.shape[0]
-    wide = applies_j.shape[0] > 62  # more groups than bits: the groups are looked up cell by cell, when redone
-    groups_in = np.int64(-1)  # bit g: the leaf applies to group g (every bit: to every group, or `wide`)
-    if not wide:
-        groups_in = np.int64(0)
-        for g in range(applies_j.shape[0]):
-            groups_in |= np.int64(applies_j[g]) << g
-    bad = 0
-    if kind == _BINARY or kind == _RATIO or kind == _SURVEY:
-        for i in range(n):
-            bad += _good(i, st[i], _inside(groups_in, grp[i]), vs[i] * mx, mx, max_nano, node_p, node_x, node_a)
-    elif kind == _LADDER:  # step by step over the block (`_raw`'s order), so that each loop has no inner loop
-        for i in range(n):
-            raws[i] = 0.0
-        for step in range(ladder_min.shape[1] - 1, -1, -1):
-            low, amount = ladder_min[j, step], ladder_points[j, step]
-            for i in range(n):
-                raws[i] = amount if vs[i] >= low else raws[i]
-        for i in range(n):
-            bad += _good(i, st[i], _inside(groups_in, grp[i]), raws[i], mx, max_nano, node_p, node_x, node_a)
-    elif kind == _LINEAR:  # `_raw`'s min(max(…)) as selects: the same points (a NaN gives 0 either way)
-        lo = linear_from[j]
-        span = linear_to[j] - lo
-        for i in range(n):
-            f = (vs[i] - lo) / span
-            f = f if f > 0.0 else 0.0
-            f = f if f < 1.0 else 1.0
-            bad += _good(i, st[i], _inside(groups_in, grp[i]), f * mx, mx, max_nano, node_p, node_x, node_a)
-    elif kind == _LEVELS:
-        for i in range(n):
-            ok = (st[i] == _VALUE) & (_inside(groups_in, grp[i]))
-            raw = _raw(_LEVELS, j, vs[i], 0, ok, mx, ladder_min, ladder_points, linear_from, linear_to, level_points,
-                       deduct_per, points_factor, lower_better, rel_low, rel_high)
-            bad += _good(i, st[i], _inside(groups_in, grp[i]), raw, mx, max_nano, node_p, node_x, node_a)
-    elif kind == _DEDUCT:
-        for i in range(n):
-            raw = _raw(_DEDUCT, j, vs[i], 0, True, mx, ladder_min, ladder_points, linear_from, linear_to, level_points,
-                       deduct_per, points_factor, lower_better, rel_low, rel_high)
-            bad += _good(i, st[i], _inside(groups_in, grp[i]), raw, mx, max_nano, node_p, node_x, node_a)
-    elif kind == _POINTS:
-        for i in range(n):
-            raw = _raw(_POINTS, j, vs[i], 0, True, mx, ladder_min, ladder_points, linear_from, linear_to, level_points,
-                       deduct_per, points_factor, lower_better, rel_low, rel_high)
-            bad += _good(i, st[i], _inside(groups_in, grp[i]), raw, mx, max_nano, node_p, node_x, node_a)
-    else:
-        for i in range(n):
-            ok = (st[i] == _VALUE) & (_inside(groups_in, grp[i]))
-            raw = _raw(_RELATIVE, j, vs[i], grp[i], ok, mx, ladder_min, ladder_points, linear_from, linear_to,
-                       level_points, deduct_per, points_factor, lower_better, rel_low, rel_high)
-            bad += _good(i, st[i], _inside(groups_in, grp[i]), raw, mx, max_nano, node_p, node_x, node_a)
-    if bad == 0 and not wide:
-        return 0
-    redo = 0  # the cells to redo, listed without a branch: those in the leaf's groups without a VALUE (`wide`:
-    # and those out of its groups)
-    if wide:
-        for i in range(n):
-            todo[redo] = i
-            redo += (st[i] != _VALUE) | (not applies_j[grp[i]])
-    else:
-        for i in range(n):
-            todo[redo] = i
-            redo += (st[i] != _VALUE) & (_inside(groups_in, grp[i]))
-    errors = 0
-    for r in range(redo):
-        i = todo[r]
-        v, why = _cell(s, stj, vj, i, applies_j[grp[i]], missing_r, zero_total_r, na_reason)
-        raw = _raw(kind, j, v, grp[i], why == _OK, mx, ladder_min, ladder_points, linear_from, linear_to, level_points,
-                   deduct_per, points_factor, lower_better, rel_low, rel_high)
-        errors += _emit(i, why, raw, mx, max_nano, node_p, node_x, node_a, filled)
-    return errors
 
 
 def _leaf_rows(max_nano, p, ap, node_p, node_x, node_a):
@@ -353,7 +196,7 @@ def _parents(u0, u1, parent_node, child_ptr, child_idx, agg, best, cap, floor, p
         p[:] = 0
         x[:] = 0
         a[:] = False
-        if agg[q] == _AGG_BEST:
+        if agg[q] == AGG_BEST:
             k = best[q]
             size = last - first
             for i in range(m):
@@ -374,7 +217,7 @@ def _parents(u0, u1, parent_node, child_ptr, child_idx, agg, best, cap, floor, p
                     p[i] += cp[i]
                     x[i] += cx[i]
                     a[i] |= ca[i]
-            if agg[q] == _AGG_CAPPED:
+            if agg[q] == AGG_CAPPED:
                 for i in range(m):
                     p[i] = min(p[i], cap[q])
                     x[i] = min(x[i], cap[q])
@@ -452,7 +295,7 @@ def _pass(status3, value3, s, groups, applies, kind, leaf_max, leaf_max_nano, la
             grp = groups[u0:u1]
             for j in range(n_leaves):
                 n = leaf_node[j]
-                errors[b] += _leaf_nodes(j, s, status3[s, j, u0:u1], value3[s, j, u0:u1], status3[:, j, u0:u1],
+                errors[b] += leaf_nodes(j, s, status3[s, j, u0:u1], value3[s, j, u0:u1], status3[:, j, u0:u1],
                                          value3[:, j, u0:u1], grp, applies[j],
                                          missing_reason[j], zero_total_reason[j], na_reason, leaf_max_nano[j],
                                          kind[j], leaf_max[j], sp[n, :m], sx[n, :m], sa[n, :m], filled[u0:u1],
@@ -492,7 +335,6 @@ def _twin(function: Callable[..., object], suffix: str) -> FunctionType:
 
 
 if numba is not None:
-    _finish = numba.njit(inline="always")(_finish)
     _top_k_sum = numba.njit(inline="always")(_top_k_sum)
     _put = numba.njit(inline="always")(_put)
     _select = numba.njit(cache=True, nogil=True)(_select)
@@ -501,12 +343,6 @@ if numba is not None:
     _parents = numba.njit(cache=True, nogil=True)(_parents)
     _leaf_rows = numba.njit(cache=True, nogil=True)(_leaf_rows)
     _leaf = numba.njit(cache=True, nogil=True)(_leaf)
-    _cell = numba.njit(inline="always")(_cell)
-    _emit = numba.njit(inline="always")(_emit)
-    _raw = numba.njit(inline="always")(_raw)
-    _good = numba.njit(inline="always")(_good)
-    _inside = numba.njit(inline="always")(_inside)
-    _leaf_nodes = numba.njit(cache=True, nogil=True)(_leaf_nodes)
     _passes = (numba.njit(cache=True, nogil=True)(_pass),
                numba.njit(cache=True, nogil=True, parallel=True)(_twin(_pass, "_parallel")))
     _trees = (numba.njit(cache=True, nogil=True)(_tree),
