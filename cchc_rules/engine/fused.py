@@ -65,6 +65,8 @@ except ImportError:  # pragma: no cover - exercised where numba is absent
 
 PARALLEL_FROM = 5_000  # units: smaller inputs are scored in the calling thread (`threads`)
 TREE_BLOCK = 1024  # units per block of the tree pass: its scratch (nodes × block) stays in the cache
+DYNAMIC = True  # tree pass on threads: blocks handed to whichever thread is free (a thread held up does not
+# hold the others up on a shared machine), each with its own scratch space
 BLOCK = 8192  # units per block: long runs of each leaf's row (256 was 1.5× slower at 1M units: TLB, prefetch)
 
 def available() -> bool:
@@ -249,10 +251,11 @@ def _pass(status3, value3, s, groups, applies, kind, leaf_max, leaf_max_nano, la
     """The whole pass: relative leaves' bounds first, then block by block every leaf, and (unless `store`) the tree.
 
     `store`: the leaf arrays (value … clamped, leaves × units) are written. Otherwise each run of blocks
-    (`chunks` of them, one per thread) scores every leaf and every node of a block in scratch space of
-    its own (nodes × block, reused from block to block), and copies the nodes `rows` lists into the outputs'
-    rows (npts, nmx, napp: one row per entry of `rows`); only `filled` (per unit, leaves a `missing` policy
-    filled) and `errors` (per block, cells under `missing: error`) are kept of the leaves.
+    (`chunks` of them: one per thread, or one per block when `DYNAMIC`) scores every leaf and every node of
+    a block in scratch space of its own (nodes × block, reused from block to block), and copies the nodes
+    `rows` lists into the outputs' rows (npts, nmx, napp: one row per entry of `rows`); only `filled` (per
+    unit, leaves a `missing` policy filled) and `errors` (per block, cells under `missing: error`) are kept
+    of the leaves.
     """
     n_leaves, n_units = status3.shape[1], status3.shape[2]
     for r in prange(relative.shape[0]):
@@ -438,15 +441,16 @@ def _run(c: Compiled, status3: np.ndarray, value3: np.ndarray, s: int, groups: n
     parallel = _parallel(n_units)
     block = _block(n_units, parallel) if store else min(_block(n_units, parallel), TREE_BLOCK)
     n_blocks = -(-n_units // block)
-    chunks = min(n_blocks, numba.get_num_threads() if parallel else 1)
+    chunks = n_blocks if parallel and DYNAMIC else min(n_blocks, numba.get_num_threads() if parallel else 1)
     errors = np.zeros(0 if store else n_blocks, dtype=np.int64)  # per block
-    _passes[parallel](np.ascontiguousarray(status3), np.ascontiguousarray(value3), s,
-          np.ascontiguousarray(groups, dtype=np.int64), np.ascontiguousarray(applies_by_leaf), c.kind,
-          c.leaf_max, c.leaf_max_nano, c.ladder_min, c.ladder_points, c.linear_from, c.linear_to, c.level_points,
-          c.deduct_per, c.points_factor, c.lower_better, c.missing_reason, c.zero_total_reason, na_reason,
-          c.relative_leaves, value, status, used, pts, reason, applicable, clamped, rel_low, rel_high,
-          c.leaf_node, t.node, t.child_ptr, t.child_idx, t.agg, t.best, t.cap, t.floor, t.widest, keep, npts, nmx,
-          napp, filled, errors, store, block, chunks)
+    with numba.parallel_chunksize(1 if parallel and DYNAMIC else 0):
+        _passes[parallel](np.ascontiguousarray(status3), np.ascontiguousarray(value3), s,
+              np.ascontiguousarray(groups, dtype=np.int64), np.ascontiguousarray(applies_by_leaf), c.kind,
+              c.leaf_max, c.leaf_max_nano, c.ladder_min, c.ladder_points, c.linear_from, c.linear_to, c.level_points,
+              c.deduct_per, c.points_factor, c.lower_better, c.missing_reason, c.zero_total_reason, na_reason,
+              c.relative_leaves, value, status, used, pts, reason, applicable, clamped, rel_low, rel_high,
+              c.leaf_node, t.node, t.child_ptr, t.child_idx, t.agg, t.best, t.cap, t.floor, t.widest, keep, npts, nmx,
+              napp, filled, errors, store, block, chunks)
     leaves = LeafScores(pts.T, applicable.T, reason.T, clamped.T, rel_low, rel_high)
     return (value, status, used, leaves, NodeScores(npts.T, nmx.T, napp.T),
             Tally(filled, int(errors.sum()), rel_low, rel_high))

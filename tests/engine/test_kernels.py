@@ -180,8 +180,9 @@ def test_graded_nodes_alone_grade_as_every_node(synthetic, monkeypatch):
     groups = group_codes(compiled, inputs)
     every, _ = fused.score_nodes(compiled, inputs, 2, groups)
     monkeypatch.setattr(fused, "BLOCK", 128)
-    for parallel_from in (10**9, 0):
+    for parallel_from, dynamic in ((10**9, True), (0, True), (0, False)):  # threads with blocks handed out or split
         monkeypatch.setattr(fused, "PARALLEL_FROM", parallel_from)
+        monkeypatch.setattr(fused, "DYNAMIC", dynamic)
         few, _ = fused.score_nodes(compiled, inputs, 2, groups, rows)
         for name in ("points", "max", "applicable"):
             np.testing.assert_array_equal(getattr(few, name), getattr(every, name)[:, rows], err_msg=name)
