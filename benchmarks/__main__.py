@@ -358,7 +358,8 @@ def _report(rows: list[Row], scaling: list[Row], args: Any, n_cells: int, made: 
     for r in rows:
         mb = "—" if r.peak_mb is None else f"{r.peak_mb:,.0f}"
         lines.append(f"| {r.name} | {_fmt(r.ms)} | {mb} | {r.note} |")
-    lines += ["", "Scaling of `score()` (compiled pass; leaf arrays, every node's arrays and units table not built):", "",
+    lines += ["", "Scaling of `score()` (compiled pass; the leaf arrays, every node's arrays and the units table not "
+              "built):", "",
               "| units | time (ms) | peak memory (MB) | note |",
               "|---:|---:|---:|---|"]
     for r in scaling:
