@@ -2,7 +2,8 @@
 
 Read it in this order (each module imports only those before it): `vocabulary` (reasons, the
 arrays each stage hands on, flags: a leaf module), `rounding`, `compile` (the rulebook as arrays,
-cached per rulebook), `grading` (bands, quotas, ranks), `select` (stage selection), `fused` (the
-optional compiled pass: stage selection, leaf points and the tree in one pass per cell),
+cached per rulebook), `grading` (bands, quotas, ranks), `select` (stage selection), `cells` (one
+cell of the compiled pass), `fused` (the optional compiled pass: stage selection, leaf points and
+the tree in one pass per cell),
 `explain` (the ledger), `result` (tables and JSON), `score` (the pipeline).
 """

@@ -45,10 +45,12 @@ class Result(Protocol):
 
     compiled: Compiled
     inputs: Inputs
-    node_scores: NodeScores
     totals: IndexScores
     graded: Graded
     group_codes: np.ndarray
+
+    @property
+    def node_scores(self) -> NodeScores: ...
 
     @property
     def selected(self) -> Selected: ...

@@ -4,12 +4,16 @@
 `score.leaf_points` and `score.aggregate`, and `select_and_score` the leaf arrays: the same
 floating-point operations in the same order (numba compiles without fast-math, so no operation is
 fused or reordered), the same 9-decimal rounding (`rint(points × 10⁹)`), the same reasons, the
-same integer sums. Units are taken in blocks of `BLOCK`: within a block every leaf is selected and
-scored, then every parent summed over the block, so each input cell is
-read once (earlier stages only for empty cells) and each output written once. `score_nodes` keeps
-no leaf array: each leaf's block is scored in scratch space and goes straight into its node's rows
-(`Result.leaves` runs `select_and_score` when first read). Relative leaves need their group's worst
-and best first: they are selected and bounded in a pass of their own before the blocks.
+same integer sums. Units are taken in blocks (`BLOCK`, `TREE_BLOCK`): within a block every leaf is
+selected and scored, then every parent summed over the block, so each input cell is read once
+(earlier stages only for empty cells) and each output written once. `score_nodes` keeps no leaf
+array: each leaf's block is scored (`cells.leaf_nodes`) straight into its node's rows of a
+scratch space (nodes × block, one per thread, reused block after block and kept in the cache),
+and only the nodes asked for are copied out: `score.score_inputs` asks for the few that the index
+and grading read (`compile.graded_nodes`), so a call writes and faults in a few MB instead of every
+node (`Result.node_scores` runs the pass again for every node when first read, `Result.leaves`
+runs `select_and_score`). Relative leaves need their group's worst and best first: they are
+selected and bounded in a pass of their own before the blocks.
 
 Used by `score.score_inputs` when numba is installed (the `fast` extra) unless `CCHC_KERNEL=numpy`;
 tests score every case both ways and compare every array. From `PARALLEL_FROM` units on, the blocks
@@ -27,11 +31,30 @@ from typing import cast
 
 import numpy as np
 
-from cchc_rules.data.model import EMPTY, NA, VALUE, ZERO_TOTAL, Inputs
-from cchc_rules.engine.compile import AGG_BEST, AGG_CAPPED, KIND, Compiled
-from cchc_rules.engine.rounding import NANO
+from cchc_rules.data.model import Inputs
+from cchc_rules.engine.cells import (
+    K_BINARY,
+    K_DEDUCT,
+    K_LADDER,
+    K_LEVELS,
+    K_LINEAR,
+    K_POINTS,
+    K_RATIO,
+    K_SURVEY,
+    R_FULL,
+    R_OK,
+    R_OUT,
+    R_STRUCTURAL,
+    S_EMPTY,
+    S_NA,
+    S_VALUE,
+    S_ZERO_TOTAL,
+    finish,
+    leaf_nodes,
+)
+from cchc_rules.engine.compile import AGG_BEST, AGG_CAPPED, Compiled
 from cchc_rules.engine.select import adjustments_at
-from cchc_rules.engine.vocabulary import FILLED, LeafScores, NodeScores, Reason, Selected
+from cchc_rules.engine.vocabulary import LeafScores, NodeScores, Reason, Selected
 
 try:  # the optional `fast` extra
     import numba
@@ -40,35 +63,15 @@ except ImportError:  # pragma: no cover - exercised where numba is absent
     numba = None  # type: ignore[assignment]  # checked by `available()`
     prange = range  # type: ignore[misc]
 
-PARALLEL_FROM = 5_000  # units: smaller inputs are scored in the calling thread (`_parallel`)
+PARALLEL_FROM = 5_000  # units: smaller inputs are scored in the calling thread (`threads`)
+TREE_BLOCK = 1024  # units per block of the tree pass: its scratch (nodes × block) stays in the cache
+DYNAMIC = True  # tree pass on threads: blocks handed to whichever thread is free (a thread held up does not
+# hold the others up on a shared machine), each with its own scratch space
 BLOCK = 8192  # units per block: long runs of each leaf's row (256 was 1.5× slower at 1M units: TLB, prefetch)
-
-_BINARY, _LADDER, _LINEAR, _RATIO, _LEVELS, _DEDUCT, _POINTS, _SURVEY, _RELATIVE = (
-    KIND[k] for k in ("binary", "ladder", "linear", "ratio", "levels", "deduct", "points", "survey", "relative")
-)
-_OK, _STRUCTURAL = int(Reason.OK), int(Reason.STRUCTURAL)
-_FULL = (int(Reason.MISSING_MAX), int(Reason.ZERO_TOTAL_MAX))
-_OUT = tuple(int(r) for r in (Reason.STRUCTURAL, Reason.NA_RESCALE, Reason.ZERO_TOTAL_NA, Reason.MISSING_NA))
-_EMPTY, _VALUE, _NA, _ZERO_TOTAL = int(EMPTY), int(VALUE), int(NA), int(ZERO_TOTAL)
-_FILLED = tuple(int(r) for r in FILLED)
-_ERROR = int(Reason.MISSING_ERROR)
-_NANO = float(NANO)
-_AGG_BEST, _AGG_CAPPED = AGG_BEST, AGG_CAPPED
-
 
 def available() -> bool:
     """Whether the compiled pass is used: numba installed and `CCHC_KERNEL` not set to `numpy`."""
     return numba is not None and os.environ.get("CCHC_KERNEL", "").lower() != "numpy"
-
-
-def _finish(raw, mx):
-    """Clamp flag, then points clamped to [0, max] (NaN → 0) in nano-points."""
-    clamped = raw < 0 or raw > mx
-    if not raw > 0.0:  # fmax(raw, 0): NaN and negatives → 0
-        raw = 0.0
-    if raw > mx:
-        raw = mx
-    return clamped, np.int64(np.rint(raw * _NANO))
 
 
 def _select(s, stj, vj, grp, applies_j, missing_r, zero_total_r, na_reason, max_nano, value, status, used, pts,
@@ -79,21 +82,22 @@ def _select(s, stj, vj, grp, applies_j, missing_r, zero_total_r, na_reason, max_
     for i in range(grp.shape[0]):
         k = s
         st = stj[s, i]
-        while st == _EMPTY and k > 0:
+        while st == S_EMPTY and k > 0:
             k -= 1
             st = stj[k, i]
-        found = st != _EMPTY
+        found = st != S_EMPTY
         used[i] = k if found else -1
         value[i] = vj[k if found else s, i]
         status[i] = st
     for i in range(grp.shape[0]):  # without branches: the reason by the status, unless the leaf is out of the group
         st = status[i]
-        why = _OK if st == _VALUE else (na_reason if st == _NA else (zero_total_r if st == _ZERO_TOTAL else missing_r))
-        why = why if applies_j[grp[i]] else _STRUCTURAL
+        why = R_OK if st == S_VALUE else (na_reason if st == S_NA else (
+            zero_total_r if st == S_ZERO_TOTAL else missing_r))
+        why = why if applies_j[grp[i]] else R_STRUCTURAL
         reason[i] = why
         clamped[i] = False
-        pts[i] = max_nano if (why == _FULL[0]) | (why == _FULL[1]) else 0
-        applicable[i] = not ((why == _OUT[0]) | (why == _OUT[1]) | (why == _OUT[2]) | (why == _OUT[3]))
+        pts[i] = max_nano if (why == R_FULL[0]) | (why == R_FULL[1]) else 0
+        applicable[i] = not ((why == R_OUT[0]) | (why == R_OUT[1]) | (why == R_OUT[2]) | (why == R_OUT[3]))
 
 
 def _bounds(j, grp, value, reason, rel_low, rel_high):
@@ -103,7 +107,7 @@ def _bounds(j, grp, value, reason, rel_low, rel_high):
     hi = np.full(n_groups, -np.inf)
     seen = np.zeros(n_groups, dtype=np.bool_)
     for i in range(value.shape[0]):
-        if reason[i] == _OK:
+        if reason[i] == R_OK:
             g = grp[i]
             seen[g] = True
             lo[g] = min(lo[g], value[i])
@@ -116,7 +120,7 @@ def _bounds(j, grp, value, reason, rel_low, rel_high):
 def _put(i, ok, raw, mx, pts, clamped):
     """Cell i's points from the rule's `raw` when it has a usable value (`ok`); else `_select`'s stay. Computed
     for every cell and kept or not without a branch (a cell without a value gives NaN, kept nowhere)."""
-    c, p = _finish(raw, mx)
+    c, p = finish(raw, mx)
     pts[i] = p if ok else pts[i]
     clamped[i] = c & ok
 
@@ -126,10 +130,10 @@ def _rule_points(j, kind, mx, grp, value, reason, pts, clamped, ladder_min, ladd
     """Points of leaf j's units (one block) that have a usable value (reason OK), by its rule
     (`score._rule_points`)."""
     n = value.shape[0]
-    if kind == _BINARY or kind == _RATIO or kind == _SURVEY:
+    if kind == K_BINARY or kind == K_RATIO or kind == K_SURVEY:
         for i in range(n):
-            _put(i, reason[i] == _OK, value[i] * mx, mx, pts, clamped)
-    elif kind == _LADDER:
+            _put(i, reason[i] == R_OK, value[i] * mx, mx, pts, clamped)
+    elif kind == K_LADDER:
         for i in range(n):
             v = value[i]
             raw = 0.0
@@ -137,27 +141,27 @@ def _rule_points(j, kind, mx, grp, value, reason, pts, clamped, ladder_min, ladd
                 if v >= ladder_min[j, step]:
                     raw = ladder_points[j, step]
                     break
-            _put(i, reason[i] == _OK, raw, mx, pts, clamped)
-    elif kind == _LINEAR:
+            _put(i, reason[i] == R_OK, raw, mx, pts, clamped)
+    elif kind == K_LINEAR:
         lo, span = linear_from[j], linear_to[j] - linear_from[j]
         for i in range(n):
-            _put(i, reason[i] == _OK, min(max((value[i] - lo) / span, 0.0), 1.0) * mx, mx, pts, clamped)
-    elif kind == _LEVELS:  # the value indexes the levels: only where it is usable
+            _put(i, reason[i] == R_OK, min(max((value[i] - lo) / span, 0.0), 1.0) * mx, mx, pts, clamped)
+    elif kind == K_LEVELS:  # the value indexes the levels: only where it is usable
         for i in range(n):
-            if reason[i] == _OK:
+            if reason[i] == R_OK:
                 _put(i, True, level_points[j, np.int64(value[i])], mx, pts, clamped)
-    elif kind == _DEDUCT:
+    elif kind == K_DEDUCT:
         per = -deduct_per[j]
         for i in range(n):
-            _put(i, reason[i] == _OK, value[i] * per + mx, mx, pts, clamped)
-    elif kind == _POINTS:  # entered out of `out_of` when a reweight set one
+            _put(i, reason[i] == R_OK, value[i] * per + mx, mx, pts, clamped)
+    elif kind == K_POINTS:  # entered out of `out_of` when a reweight set one
         factor = points_factor[j]
         for i in range(n):
-            _put(i, reason[i] == _OK, value[i] * factor, mx, pts, clamped)
+            _put(i, reason[i] == R_OK, value[i] * factor, mx, pts, clamped)
     else:  # relative: max × position between the group's worst and best (`_bounds`, computed before)
         lower = lower_better[j]
         for i in range(n):
-            if reason[i] == _OK:
+            if reason[i] == R_OK:
                 g = grp[i]
                 lo, hi = rel_low[g, j], rel_high[g, j]
                 gap = hi - lo
@@ -194,7 +198,7 @@ def _parents(u0, u1, parent_node, child_ptr, child_idx, agg, best, cap, floor, p
         p[:] = 0
         x[:] = 0
         a[:] = False
-        if agg[q] == _AGG_BEST:
+        if agg[q] == AGG_BEST:
             k = best[q]
             size = last - first
             for i in range(m):
@@ -215,7 +219,7 @@ def _parents(u0, u1, parent_node, child_ptr, child_idx, agg, best, cap, floor, p
                     p[i] += cp[i]
                     x[i] += cx[i]
                     a[i] |= ca[i]
-            if agg[q] == _AGG_CAPPED:
+            if agg[q] == AGG_CAPPED:
                 for i in range(m):
                     p[i] = min(p[i], cap[q])
                     x[i] = min(x[i], cap[q])
@@ -242,13 +246,16 @@ def _top_k_sum(x, k):
 def _pass(status3, value3, s, groups, applies, kind, leaf_max, leaf_max_nano, ladder_min, ladder_points,
           linear_from, linear_to, level_points, deduct_per, points_factor, lower_better, missing_reason,
           zero_total_reason, na_reason, relative, value, status, used, pts, reason, applicable, clamped, rel_low,
-          rel_high, leaf_node, parent_node, child_ptr, child_idx, agg, best, cap, floor, widest, npts, nmx, napp,
-          filled, errors, store, tree, block):
-    """The whole pass: relative leaves' bounds first, then block by block every leaf, and every node (`tree`).
+          rel_high, leaf_node, parent_node, child_ptr, child_idx, agg, best, cap, floor, widest, rows, npts, nmx,
+          napp, filled, errors, store, block, chunks):
+    """The whole pass: relative leaves' bounds first, then block by block every leaf, and (unless `store`) the tree.
 
-    `store`: the leaf arrays (value … clamped, leaves × units) are written; otherwise each leaf's block goes
-    through scratch rows, its points and applicability straight into its node's rows, and only `filled`
-    (per unit, leaves a `missing` policy filled) and `errors` (per block, cells under `missing: error`) are kept.
+    `store`: the leaf arrays (value … clamped, leaves × units) are written. Otherwise each run of blocks
+    (`chunks` of them: one per thread, or one per block when `DYNAMIC`) scores every leaf and every node of
+    a block in scratch space of its own (nodes × block, reused from block to block), and copies the nodes
+    `rows` lists into the outputs' rows (npts, nmx, napp: one row per entry of `rows`); only `filled` (per
+    unit, leaves a `missing` policy filled) and `errors` (per block, cells under `missing: error`) are kept
+    of the leaves.
     """
     n_leaves, n_units = status3.shape[1], status3.shape[2]
     for r in prange(relative.shape[0]):
@@ -264,43 +271,45 @@ def _pass(status3, value3, s, groups, applies, kind, leaf_max, leaf_max_nano, la
                 na_reason, leaf_max_nano[j], v, st, us, p, why, ap, cl)
         _bounds(j, groups, v, why, rel_low, rel_high)
     n_blocks = (n_units + block - 1) // block
-    for b in prange(n_blocks):
-        u0 = b * block
-        u1 = min(u0 + block, n_units)
-        m = u1 - u0
-        grp = groups[u0:u1]
-        sv = np.empty(m)
-        sst = np.empty(m, dtype=np.int8)
-        sus = np.empty(m, dtype=np.int8)
-        swhy = np.empty(m, dtype=np.int8)
-        scl = np.empty(m, dtype=np.bool_)
-        sp = np.empty(m, dtype=np.int64)
-        sap = np.empty(m, dtype=np.bool_)
-        for j in range(n_leaves):  # two call sites, so that each is compiled for its own array layouts
-            if store:
-                p, ap = pts[j, u0:u1], applicable[j, u0:u1]
-                _leaf(j, s, status3[:, j, u0:u1], value3[:, j, u0:u1], grp, applies[j], missing_reason[j],
+    if store:
+        for b in prange(n_blocks):
+            u0 = b * block
+            u1 = min(u0 + block, n_units)
+            for j in range(n_leaves):
+                _leaf(j, s, status3[:, j, u0:u1], value3[:, j, u0:u1], groups[u0:u1], applies[j], missing_reason[j],
                       zero_total_reason[j], na_reason, leaf_max_nano[j], kind[j], leaf_max[j], value[j, u0:u1],
-                      status[j, u0:u1], used[j, u0:u1], p, reason[j, u0:u1], ap, clamped[j, u0:u1], ladder_min,
-                      ladder_points, linear_from, linear_to, level_points, deduct_per, points_factor, lower_better,
-                      rel_low, rel_high)
-            else:
-                p, ap = sp, sap
-                _leaf(j, s, status3[:, j, u0:u1], value3[:, j, u0:u1], grp, applies[j], missing_reason[j],
-                      zero_total_reason[j], na_reason, leaf_max_nano[j], kind[j], leaf_max[j], sv, sst, sus, sp,
-                      swhy, sap, scl, ladder_min, ladder_points, linear_from, linear_to, level_points, deduct_per,
+                      status[j, u0:u1], used[j, u0:u1], pts[j, u0:u1], reason[j, u0:u1], applicable[j, u0:u1],
+                      clamped[j, u0:u1], ladder_min, ladder_points, linear_from, linear_to, level_points, deduct_per,
                       points_factor, lower_better, rel_low, rel_high)
-                for i in range(m):
-                    w = swhy[i]
-                    filled[u0 + i] += (w == _FILLED[0]) | (w == _FILLED[1]) | (w == _FILLED[2])
-                    errors[b] += w == _ERROR
-            if tree:
+        return
+    n_nodes = leaf_node.shape[0] + parent_node.shape[0]
+    for t in prange(chunks):
+        sp = np.empty((n_nodes, block), dtype=np.int64)
+        sx = np.empty((n_nodes, block), dtype=np.int64)
+        sa = np.empty((n_nodes, block), dtype=np.bool_)
+        got = np.empty(widest, dtype=np.int64)
+        top = np.empty(widest, dtype=np.int64)
+        todo = np.empty(block, dtype=np.int64)
+        raws = np.empty(block)
+        for b in range(t * n_blocks // chunks, (t + 1) * n_blocks // chunks):
+            u0 = b * block
+            u1 = min(u0 + block, n_units)
+            m = u1 - u0
+            grp = groups[u0:u1]
+            for j in range(n_leaves):
                 n = leaf_node[j]
-                _leaf_rows(leaf_max_nano[j], p, ap, npts[n, u0:u1], nmx[n, u0:u1], napp[n, u0:u1])
-        if tree:
-            got = np.empty(widest, dtype=np.int64)
-            top = np.empty(widest, dtype=np.int64)
-            _parents(u0, u1, parent_node, child_ptr, child_idx, agg, best, cap, floor, npts, nmx, napp, got, top)
+                errors[b] += leaf_nodes(j, s, status3[s, j, u0:u1], value3[s, j, u0:u1], status3[:, j, u0:u1],
+                                         value3[:, j, u0:u1], grp, applies[j],
+                                         missing_reason[j], zero_total_reason[j], na_reason, leaf_max_nano[j],
+                                         kind[j], leaf_max[j], sp[n, :m], sx[n, :m], sa[n, :m], filled[u0:u1],
+                                         ladder_min, ladder_points, linear_from, linear_to, level_points, deduct_per,
+                                         points_factor, lower_better, rel_low, rel_high, todo, raws)
+            _parents(0, m, parent_node, child_ptr, child_idx, agg, best, cap, floor, sp, sx, sa, got, top)
+            for r in range(rows.shape[0]):
+                n = rows[r]
+                npts[r, u0:u1] = sp[n, :m]
+                nmx[r, u0:u1] = sx[n, :m]
+                napp[r, u0:u1] = sa[n, :m]
 
 
 def _tree(leaf_node, leaf_max_nano, leaf_pts, leaf_app, parent_node, child_ptr, child_idx, agg, best, cap, floor,
@@ -329,7 +338,6 @@ def _twin(function: Callable[..., object], suffix: str) -> FunctionType:
 
 
 if numba is not None:
-    _finish = numba.njit(inline="always")(_finish)
     _top_k_sum = numba.njit(inline="always")(_top_k_sum)
     _put = numba.njit(inline="always")(_put)
     _select = numba.njit(cache=True, nogil=True)(_select)
@@ -352,6 +360,11 @@ def _block(n_units: int, parallel: int) -> int:
     return min(BLOCK, max(256, -(-n_units // (4 * numba.get_num_threads()))))
 
 
+def threads(n_units: int) -> int:
+    """How many threads the compiled pass runs on for this many units (1: the calling thread alone)."""
+    return numba.get_num_threads() if _parallel(n_units) else 1
+
+
 def _parallel(n_units: int) -> int:
     """1 to run the blocks on numba's threads, 0 to run them in this thread: threads pay from `PARALLEL_FROM`
     units on (below, starting them costs more than they save). On a busy shared machine the slowest thread sets
@@ -370,12 +383,17 @@ class Tally:
     rel_high: np.ndarray
 
 
-def score_nodes(c: Compiled, inputs: Inputs, s: int, groups: np.ndarray) -> tuple[NodeScores, Tally]:
+def score_nodes(c: Compiled, inputs: Inputs, s: int, groups: np.ndarray, rows: np.ndarray | None = None
+                ) -> tuple[NodeScores, Tally]:
     """`NodeScores` at stage index `s` (groups: each unit's code) without keeping the leaf arrays: each leaf's
     block is scored in scratch space and summed into the tree at once. `select_and_score` gives the leaves
-    (the same arrays, `nodes.points[:, c.leaf_node] == leaves.points`) when they are wanted."""
+    (the same arrays, `nodes.points[:, c.leaf_node] == leaves.points`) when they are wanted.
+
+    `rows` (node indices): only these nodes are kept, in this order (units × len(rows) arrays); default every node.
+    """
     status3, value3 = inputs.status.T, inputs.value.T  # stages × leaves × units, contiguous
-    out = _run(c, status3, value3, s, groups, c.applies_by_leaf, len(c.group_ids), store=False, tree=True)
+    keep = np.arange(len(c.node_ids), dtype=np.int64) if rows is None else np.asarray(rows, dtype=np.int64)
+    out = _run(c, status3, value3, s, groups, c.applies_by_leaf, len(c.group_ids), store=False, rows=keep)
     return out[4], out[5]
 
 
@@ -398,9 +416,9 @@ def score_values(c: Compiled, value: np.ndarray, status: np.ndarray, groups: np.
 
 
 def _run(c: Compiled, status3: np.ndarray, value3: np.ndarray, s: int, groups: np.ndarray,
-         applies_by_leaf: np.ndarray, n_groups: int, store: bool = True, tree: bool = False
+         applies_by_leaf: np.ndarray, n_groups: int, store: bool = True, rows: np.ndarray | None = None
          ) -> tuple[np.ndarray, np.ndarray, np.ndarray, LeafScores, NodeScores, Tally]:
-    """Allocate what the pass writes (the leaf arrays when `store`, the node arrays when `tree`) and run it."""
+    """Allocate what the pass writes (the leaf arrays when `store`, else the node arrays of `rows`) and run it."""
     n_leaves, n_units = status3.shape[1:]
     shape = (n_leaves, n_units) if store else (0, 0)
     value = np.empty(shape)
@@ -412,7 +430,8 @@ def _run(c: Compiled, status3: np.ndarray, value3: np.ndarray, s: int, groups: n
     clamped = np.empty(shape, dtype=bool)
     rel_low = np.full((n_groups, n_leaves), np.nan)
     rel_high = rel_low.copy()
-    node_shape = (len(c.node_ids), n_units) if tree else (0, 0)
+    keep = np.zeros(0, dtype=np.int64) if store or rows is None else rows
+    node_shape = (0, 0) if store else (keep.size, n_units)
     npts = np.empty(node_shape, dtype=np.int64)
     nmx = np.empty(node_shape, dtype=np.int64)
     napp = np.empty(node_shape, dtype=bool)
@@ -420,15 +439,18 @@ def _run(c: Compiled, status3: np.ndarray, value3: np.ndarray, s: int, groups: n
     t = c.tree
     na_reason = int(Reason.NA_ZERO if c.na_zero else Reason.NA_RESCALE)
     parallel = _parallel(n_units)
-    block = _block(n_units, parallel)
-    errors = np.zeros(0 if store else -(-n_units // block), dtype=np.int64)  # per block
-    _passes[parallel](np.ascontiguousarray(status3), np.ascontiguousarray(value3), s,
-          np.ascontiguousarray(groups, dtype=np.int64), np.ascontiguousarray(applies_by_leaf), c.kind,
-          c.leaf_max, c.leaf_max_nano, c.ladder_min, c.ladder_points, c.linear_from, c.linear_to, c.level_points,
-          c.deduct_per, c.points_factor, c.lower_better, c.missing_reason, c.zero_total_reason, na_reason,
-          c.relative_leaves, value, status, used, pts, reason, applicable, clamped, rel_low, rel_high,
-          c.leaf_node, t.node, t.child_ptr, t.child_idx, t.agg, t.best, t.cap, t.floor, t.widest, npts, nmx, napp,
-          filled, errors, store, tree, block)
+    block = _block(n_units, parallel) if store else min(_block(n_units, parallel), TREE_BLOCK)
+    n_blocks = -(-n_units // block)
+    chunks = n_blocks if parallel and DYNAMIC else min(n_blocks, numba.get_num_threads() if parallel else 1)
+    errors = np.zeros(0 if store else n_blocks, dtype=np.int64)  # per block
+    with numba.parallel_chunksize(1 if parallel and DYNAMIC else 0):
+        _passes[parallel](np.ascontiguousarray(status3), np.ascontiguousarray(value3), s,
+              np.ascontiguousarray(groups, dtype=np.int64), np.ascontiguousarray(applies_by_leaf), c.kind,
+              c.leaf_max, c.leaf_max_nano, c.ladder_min, c.ladder_points, c.linear_from, c.linear_to, c.level_points,
+              c.deduct_per, c.points_factor, c.lower_better, c.missing_reason, c.zero_total_reason, na_reason,
+              c.relative_leaves, value, status, used, pts, reason, applicable, clamped, rel_low, rel_high,
+              c.leaf_node, t.node, t.child_ptr, t.child_idx, t.agg, t.best, t.cap, t.floor, t.widest, keep, npts, nmx,
+              napp, filled, errors, store, block, chunks)
     leaves = LeafScores(pts.T, applicable.T, reason.T, clamped.T, rel_low, rel_high)
     return (value, status, used, leaves, NodeScores(npts.T, nmx.T, napp.T),
             Tally(filled, int(errors.sum()), rel_low, rel_high))

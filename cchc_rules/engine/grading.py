@@ -55,7 +55,7 @@ def grade(
     if unscored is not None:
         ranked &= ~unscored
     pool = groups if c.rank_within_group else np.zeros_like(groups)
-    rank = rank_units(key, pts[:, c.tie_break], pool, ranked)
+    rank = rank_units(key, pts.T[c.tie_break].T, pool, ranked)  # the columns of the nodes × units layout
     band = np.full(index.size, -1, dtype=np.int64)
     demotions: list[Demotion] = []
     minimums: dict[int, np.ndarray] = {}
@@ -67,8 +67,11 @@ def grade(
         if any(b.quantile is not None for b in table):
             among = rows[ranked[rows]] if ranked[rows].any() else rows
             mins = minimums[g] = quantile_minimums(key[among], [b.quantile or 0.0 for b in table])
-        q = qualify(table, key, pts, mx, app, flags, mins)[rows]  # whole columns: cheaper than gathering rows first
-        local = np.where(q.any(axis=1), q.argmax(axis=1), -1)
+        by_band = qualify(table, key, pts, mx, app, flags, mins).T[:, rows]  # whole columns, then the group's units
+        local = np.full(rows.size, -1, dtype=np.int64)  # the first band each unit qualifies for, −1 none
+        for b in range(len(table) - 1, -1, -1):
+            local[by_band[b]] = b
+        q = by_band.T  # units × bands
         local = _quotas(table, rows, local, q, rank[rows], ranked[rows], demotions)
         codes = np.array([b.code for b in table] + [-1], dtype=np.int64)
         band[rows] = codes[local]
@@ -103,14 +106,15 @@ def qualify(
     table: tuple[CompiledBand, ...], key: np.ndarray, pts: np.ndarray, mx: np.ndarray, app: np.ndarray,
     flags: np.ndarray, mins: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Units × bands of the table: the threshold (`mins` for quantile bands) is met and every gate holds."""
-    out = np.zeros((key.size, len(table)), dtype=bool)
+    """Units × bands of the table: the threshold (`mins` for quantile bands) is met and every gate holds (a view
+    of a bands × units array)."""
+    out = np.zeros((len(table), key.size), dtype=bool)
     for b, band in enumerate(table):
-        ok = key >= (band.min_nano if mins is None else mins[b])
+        ok = out[b]
+        np.greater_equal(key, band.min_nano if mins is None else mins[b], out=ok)
         for gate in band.gates:
             ok &= gate_holds(gate, pts, mx, app, flags)
-        out[:, b] = ok
-    return out
+    return out.T
 
 
 def gate_holds(gate: CompiledGate, pts: np.ndarray, mx: np.ndarray, app: np.ndarray, flags: np.ndarray) -> np.ndarray:
@@ -135,17 +139,16 @@ def zero_leaves(gate: CompiledGate, pts: np.ndarray, app: np.ndarray) -> np.ndar
 def rank_units(key: np.ndarray, tie: np.ndarray, pool: np.ndarray, ranked: np.ndarray) -> np.ndarray:
     """Ranks (1 = best) within each pool, ties sharing the best place (1, 2, 2, 4); 0 when not ranked.
 
-    Order: key descending, then each tie-break column descending.
+    Order: key descending, then each tie-break column descending (`rank_order`).
     """
     rank = np.zeros(key.size, dtype=np.int64)
     sel = np.flatnonzero(ranked)
     if sel.size == 0:
         return rank
-    cols = [key[sel], *(tie[sel, j] for j in range(tie.shape[1]))]
-    ps = pool[sel]
-    one_pool = ps.size == 0 or bool((ps == ps[0]).all())  # a constant last key does not change the order
-    order = np.lexsort([*(-col for col in reversed(cols)), *(() if one_pool else (ps,))])
-    ps = pool[sel][order]
+    every = sel.size == key.size  # every unit ranked: the columns themselves, no copies
+    cols = [key[sel], *(tie[sel, j] for j in range(tie.shape[1]))] if not every else [key, *tie.T]
+    order = rank_order(cols[0], tie if every else tie[sel], pool if every else pool[sel])
+    ps = pool[order] if every else pool[sel][order]
     pos = np.arange(sel.size)
     new_pool = np.r_[True, ps[1:] != ps[:-1]]
     new_tie = new_pool.copy()
@@ -154,8 +157,37 @@ def rank_units(key: np.ndarray, tie: np.ndarray, pool: np.ndarray, ranked: np.nd
         new_tie[1:] |= s[1:] != s[:-1]
     pool_start = np.maximum.accumulate(np.where(new_pool, pos, 0))
     tie_start = np.maximum.accumulate(np.where(new_tie, pos, 0))
-    rank[sel[order]] = tie_start - pool_start + 1
+    rank[order if every else sel[order]] = tie_start - pool_start + 1
     return rank
+
+
+def rank_order(key: np.ndarray, tie: np.ndarray, pool: np.ndarray) -> np.ndarray:
+    """The positions of `key` in rank order: pool ascending, key descending, then each column of `tie` (n × k)
+    descending, then position: `np.lexsort` of those keys, which it returns exactly.
+
+    Pool, key and position are packed into one int64 per unit and sorted at once (a plain sort of distinct
+    numbers needs no stability); only the runs of units equal in pool and key are then ordered by the
+    tie-break columns. Keys too wide to pack (pools × key range × units ≥ 2⁶³) go to `np.lexsort` directly.
+    """
+    n = key.size
+    if n == 0:
+        return np.zeros(0, dtype=np.intp)
+    lo, hi = int(key.min()), int(key.max())
+    p_lo, p_hi = int(pool.min()), int(pool.max())
+    if (p_hi - p_lo + 1) * (hi - lo + 1) * n >= 2**63:
+        cols = [key, *(tie[:, j] for j in range(tie.shape[1]))]
+        return np.lexsort([*(-col for col in reversed(cols)), pool])
+    packed = np.sort(((pool - p_lo) * (hi - lo + 1) + (hi - key)) * n + np.arange(n))
+    order = packed % n
+    if tie.shape[1]:
+        level = packed // n
+        same = level[1:] == level[:-1]
+        if same.any():  # runs of units equal in pool and key: by the tie-break columns, keeping their order
+            at = np.flatnonzero(np.r_[False, same] | np.r_[same, False])
+            run = np.cumsum(np.r_[True, ~same])[at]
+            sub = order[at]
+            order[at] = sub[np.lexsort([*(-tie[sub, j] for j in reversed(range(tie.shape[1]))), run])]
+    return order
 
 
 def _quotas(

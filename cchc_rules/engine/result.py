@@ -83,16 +83,20 @@ class Result:
     without data for any unit of a group), `unscored` (per unit) and `warnings` (E402, E410).
     `nodes`: one row per node × unit (unit_id, node_id, points, max, applicable, share), built on first use.
     Numbers are unrounded (9 decimals); `published` is the index rounded half up for display.
+    Scored by the compiled pass, `node_scores`, `selected` and `leaves` are computed on first read.
     """
 
     def __init__(
         self, compiled: Compiled, inputs: Inputs, selected: Selected | None, leaves: LeafScores | None,
-        node_scores: NodeScores, totals: IndexScores, graded: Graded, groups: np.ndarray,
+        node_scores: NodeScores | None, totals: IndexScores, graded: Graded, groups: np.ndarray,
         flags: np.ndarray | None = None, *, stage: int | None = None,
         detail: Callable[[], tuple[Selected, LeafScores]] | None = None, filled: np.ndarray | None = None,
+        every_node: Callable[[], NodeScores] | None = None, top: tuple[np.ndarray, np.ndarray] | None = None,
     ):
         """`selected` and `leaves` may be None with `detail` giving them on first use (`stage`: the stage's index);
-        `filled`: per unit, the count of `LeafScores.filled` (the units table's column) when known without them."""
+        `filled`: per unit, the count of `LeafScores.filled` (the units table's column) when known without them.
+        `node_scores` may be None with `every_node` giving them on first use; `top`: the top-level nodes' points
+        and applicability (units × `compiled.top`), for the units table without every node."""
         self.compiled = compiled
         self.inputs = inputs
         if selected is not None:
@@ -104,7 +108,12 @@ class Result:
         self._detail = detail
         self._stage: int = selected.stage if selected is not None else cast(int, stage)
         self._filled_count = filled
-        self.node_scores = node_scores
+        if node_scores is not None:
+            self.__dict__["node_scores"] = node_scores  # the cached property, already computed
+        elif every_node is None:
+            raise ValueError("Result needs `node_scores`, or `every_node` to compute them")
+        self._every_node = every_node
+        self._top = top
         self.totals = totals
         self.graded = graded
         self.group_codes = groups
@@ -116,6 +125,13 @@ class Result:
         selected, leaves = self._detail()
         self.__dict__.setdefault("selected", selected)
         self.__dict__.setdefault("leaves", leaves)
+
+    @cached_property
+    def node_scores(self) -> NodeScores:
+        """Every node's points, applicable maximum and applicability per unit (`vocabulary.NodeScores`), computed
+        on first use when scoring kept only the nodes grading reads."""
+        assert self._every_node is not None
+        return self._every_node()
 
     @cached_property
     def selected(self) -> Selected:
@@ -241,8 +257,12 @@ class Result:
         src = self.inputs.units
         rank = pd.array(g.rank, dtype="Int64")
         rank[~g.ranked] = pd.NA
-        ns = self.node_scores
-        top = np.where(ns.applicable[:, c.top], ns.points[:, c.top] / NANO, np.nan)
+        if self._top is None or "node_scores" in self.__dict__:
+            ns = self.node_scores
+            top_points, top_applicable = ns.points[:, c.top], ns.applicable[:, c.top]
+        else:
+            top_points, top_applicable = self._top
+        top = np.where(top_applicable, top_points / NANO, np.nan)
         table = {
             "unit_id": _text(src["unit_id"]),
             "name": _text(src["name"] if "name" in src else src["unit_id"]),

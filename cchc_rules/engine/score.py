@@ -4,8 +4,10 @@
 inputs, stage)` skips compiling and parsing for repeated calls. Each array step is its own
 function so that a Monte Carlo can reuse them. There is no Python loop over units × leaves:
 loops run over stages, rule kinds, tree depths, groups and bands. With the compiled pass
-(`fused`), `score_inputs` computes the nodes, index, bands and ranks; the leaf arrays
-(`Result.selected`, `Result.leaves`) and the tables are built when first read.
+(`fused`), `score_inputs` keeps only the nodes that the index, bands and ranks read
+(`compile.graded_nodes`: top-level nodes, tie-breaks, gates) and grades with them; every
+node (`Result.node_scores`), the leaf arrays (`Result.selected`, `Result.leaves`) and the
+tables are built when first read.
 
 Decisions where the spec is silent:
 - Stage: per leaf, the last stage (rulebook order) whose cell is not empty, at or before
@@ -32,7 +34,7 @@ from cchc_rules.data.model import ZERO_TOTAL as ST_ZERO_TOTAL
 from cchc_rules.data.parse import inputs_for
 from cchc_rules.dsl.models import Rulebook
 from cchc_rules.engine import fused
-from cchc_rules.engine.compile import AGG_BEST, AGG_CAPPED, Compiled, compiled_for
+from cchc_rules.engine.compile import AGG_BEST, AGG_CAPPED, Compiled, compiled_for, graded_nodes
 from cchc_rules.engine.grading import Graded, grade
 from cchc_rules.engine.result import Result
 from cchc_rules.engine.rounding import NANO, nano
@@ -93,24 +95,35 @@ def score_inputs(compiled: Compiled, inputs: Inputs, stage: str | None = None) -
     s = stage_index(compiled, stage)
     selected: Selected | None = None
     leaves: LeafScores | None = None
-    detail, filled = None, None
-    if fused.available():  # the tree in one pass; the leaf arrays are built when asked for (`Result.leaves`)
-        nodes, tally = fused.score_nodes(compiled, inputs, s, groups)
+    nodes: NodeScores | None = None
+    detail, every_node, filled, top = None, None, None, None
+    flags = unit_flags(compiled, inputs)
+    if fused.available():  # the nodes grading reads in one pass; the leaf and node arrays are built when asked for
+        rows, twin = graded_nodes(compiled)
+        few, tally = fused.score_nodes(compiled, inputs, s, groups, rows)
         detail = partial(fused.select_and_score, compiled, inputs, s, groups)
+        every_node = partial(_every_node, compiled, inputs, s, groups)
         if tally.errors:
             reason = detail()[1].reason.T  # leaves × units
             _missing_errors(compiled, np.flatnonzero(reason.ravel() == Reason.MISSING_ERROR), reason.shape, inputs, s)
-        totals = index_from(compiled, nodes, adjustments_at(inputs, s)[0])
+        totals = index_from(twin, few, adjustments_at(inputs, s)[0])
+        graded = grade(twin, totals.index, few.points, few.max, few.applicable, groups, flags, totals.unscored)
         filled = tally.filled
+        top = (few.points[:, twin.top], few.applicable[:, twin.top])
     else:
         selected = select_at(inputs, s)
         leaves = leaf_points(compiled, selected, groups, inputs)
         nodes = aggregate(compiled, leaves)
         totals = index_points(compiled, nodes, selected, inputs)
-    flags = unit_flags(compiled, inputs)
-    graded = grade(compiled, totals.index, nodes.points, nodes.max, nodes.applicable, groups, flags, totals.unscored)
+        graded = grade(compiled, totals.index, nodes.points, nodes.max, nodes.applicable, groups, flags,
+                       totals.unscored)
     return Result(compiled, inputs, selected, leaves, nodes, totals, graded, groups, flags, stage=s, detail=detail,
-                  filled=filled)
+                  filled=filled, every_node=every_node, top=top)
+
+
+def _every_node(compiled: Compiled, inputs: Inputs, s: int, groups: np.ndarray) -> NodeScores:
+    """Every node's scores (`Result.node_scores`, built on first use after the compiled pass)."""
+    return fused.score_nodes(compiled, inputs, s, groups)[0]
 
 
 def group_codes(compiled: Compiled, inputs: Inputs) -> np.ndarray:

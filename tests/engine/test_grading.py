@@ -1,5 +1,6 @@
 """Bands with gates, per-group bands, quotas with their tie policy, ranking with tie-breaks."""
 
+import numpy as np
 import pandas as pd
 
 
@@ -176,3 +177,26 @@ def test_band_rank_and_index_agree(eng):
     order = u.sort_values("index", ascending=False)
     assert order["rank"].is_monotonic_increasing
     assert order["band"].cat.codes.is_monotonic_increasing
+
+
+def test_rank_order_is_lexsorts_order():
+    """`rank_order` (pool, key and position packed into one sort) gives `np.lexsort`'s order: pool ascending, key
+    descending, tie-break columns descending, then position; also for keys too wide to pack."""
+    from cchc_rules.engine.grading import rank_order
+
+    # by hand: pool 0 holds positions 0, 2, 3 (keys 5, 7, 5), pool 1 holds 1, 4 (keys 7, 7). Pool 0: 7 first (2),
+    # then the two 5s by the tie column (3 has 9 > 1): 3, 0. Pool 1: keys and ties equal: by position 1, 4.
+    key = np.array([5, 7, 7, 5, 7])
+    tie = np.array([[1], [0], [4], [9], [0]])
+    pool = np.array([0, 1, 0, 0, 1])
+    assert rank_order(key, tie, pool).tolist() == [2, 3, 0, 1, 4]
+    wide = key * 2**60 // 8  # 2⁶⁰ × key range × 5 units does not fit in 63 bits: the lexsort fallback
+    assert rank_order(wide, tie, pool).tolist() == [2, 3, 0, 1, 4]
+    rng = np.random.default_rng(5)
+    for _ in range(300):
+        n = int(rng.integers(1, 40))
+        key = rng.integers(0, int(rng.integers(1, 5)), n) * int(rng.choice([1, 10**9, 2**60]))
+        tie = rng.integers(0, 3, (n, int(rng.integers(0, 3))))
+        pool = rng.integers(0, int(rng.integers(1, 4)), n)
+        want = np.lexsort([*(-tie[:, j] for j in reversed(range(tie.shape[1]))), -key, pool])
+        assert rank_order(key, tie, pool).tolist() == want.tolist()

@@ -9,14 +9,27 @@ hand-worked engine fixtures.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
+import pandas as pd
 import pytest
 
 from cchc_rules.data.parse import inputs_for
 from cchc_rules.data.synthetic import synthesize, synthetic_rulebook
 from cchc_rules.engine import fused
-from cchc_rules.engine.compile import compile_rulebook
-from cchc_rules.engine.score import aggregate, group_codes, leaf_points, score_inputs, select_stage
+from cchc_rules.engine.compile import compile_rulebook, graded_nodes
+from cchc_rules.engine.grading import grade
+from cchc_rules.engine.score import (
+    aggregate,
+    group_codes,
+    index_from,
+    leaf_points,
+    score_inputs,
+    select_stage,
+    unit_flags,
+)
+from cchc_rules.engine.select import adjustments_at
 from cchc_rules.problems import CchcError
 
 pytestmark = pytest.mark.skipif(fused.numba is None, reason="numba (the `fast` extra) is not installed")
@@ -136,13 +149,14 @@ def test_nodes_without_leaf_arrays_identical(synthetic, monkeypatch):
 
 
 def test_result_builds_leaf_arrays_on_first_use(synthetic, monkeypatch):
-    """With the compiled pass, `Result.selected` and `Result.leaves` are computed when first read, equal to the
-    numpy path's; reading the stage or the units table does not need them."""
+    """With the compiled pass, `Result.selected`, `Result.leaves` and `Result.node_scores` are computed when first
+    read, equal to the numpy path's; reading the stage or the units table does not need them."""
     compiled, inputs = synthetic
+    monkeypatch.delenv("CCHC_KERNEL", raising=False)
     fast = score_inputs(compiled, inputs, compiled.rulebook.stages[1])
     assert fast.stage == compiled.rulebook.stages[1]
     units = fast.units
-    assert "leaves" not in fast.__dict__ and "selected" not in fast.__dict__
+    assert not {"leaves", "selected", "node_scores"} & set(fast.__dict__)
     monkeypatch.setenv("CCHC_KERNEL", "numpy")
     slow = score_inputs(compiled, inputs, compiled.rulebook.stages[1])
     _same(slow.selected, fast.selected, ["value", "status", "stage_used", "adjustment", "adjustment_stage"])
@@ -150,6 +164,38 @@ def test_result_builds_leaf_arrays_on_first_use(synthetic, monkeypatch):
     assert fast.selected.stage == 1
     np.testing.assert_array_equal(units["filled"].to_numpy(), slow.units["filled"].to_numpy())
     np.testing.assert_array_equal(units["filled"].to_numpy(), fast.filled.sum(axis=1))
+    _same(slow.node_scores, fast.node_scores, ["points", "max", "applicable"])
+    pd.testing.assert_frame_equal(units, slow.units)  # its top-level nodes' columns from the graded nodes alone
+    pd.testing.assert_frame_equal(fast.nodes, slow.nodes)
+
+
+def test_graded_nodes_alone_grade_as_every_node(synthetic, monkeypatch):
+    """`score_nodes` keeping only `compile.graded_nodes` gives those columns of every node; the index, bands,
+    ranks and quota demotions computed from them with the renumbered twin are those of every node."""
+    compiled, inputs = synthetic
+    rows, twin = graded_nodes(compiled)
+    gates = [g for table in compiled.band_tables for band in table for g in band.gates]
+    assert {"flag", "min_share", "min", "max_zero_leaves"} <= {g.kind for g in gates}  # the case has every gate
+    assert set(compiled.top) | set(compiled.tie_break) <= set(rows)
+    groups = group_codes(compiled, inputs)
+    every, _ = fused.score_nodes(compiled, inputs, 2, groups)
+    monkeypatch.setattr(fused, "BLOCK", 128)
+    for parallel_from, dynamic in ((10**9, True), (0, True), (0, False)):  # threads with blocks handed out or split
+        monkeypatch.setattr(fused, "PARALLEL_FROM", parallel_from)
+        monkeypatch.setattr(fused, "DYNAMIC", dynamic)
+        few, _ = fused.score_nodes(compiled, inputs, 2, groups, rows)
+        for name in ("points", "max", "applicable"):
+            np.testing.assert_array_equal(getattr(few, name), getattr(every, name)[:, rows], err_msg=name)
+    adjustment = adjustments_at(inputs, 2)[0]
+    want, got = index_from(compiled, every, adjustment), index_from(twin, few, adjustment)
+    np.testing.assert_array_equal(want.index, got.index)
+    flags = unit_flags(compiled, inputs)
+    a = grade(compiled, want.index, every.points, every.max, every.applicable, groups, flags, want.unscored)
+    b = grade(twin, got.index, few.points, few.max, few.applicable, groups, flags, got.unscored)
+    np.testing.assert_array_equal(a.band, b.band)
+    np.testing.assert_array_equal(a.rank, b.rank)
+    assert a.demotions == b.demotions
+    assert len(set(a.band.tolist())) >= 3  # several bands: the gates and thresholds decide something
 
 
 def test_missing_error_found_by_the_tree_pass(eng, monkeypatch):
@@ -169,3 +215,27 @@ def test_missing_error_found_by_the_tree_pass(eng, monkeypatch):
             score_inputs(compiled, inputs)
         paths.append(sorted((p.code, p.path) for p in err.value.problems))
     assert paths == [[("E401", "A/x"), ("E401", "C/x")]] * 2
+
+
+def test_threads_says_how_the_pass_runs(monkeypatch):
+    """`fused.threads`: 1 below `PARALLEL_FROM` units (the calling thread), numba's thread count from it on."""
+    import numba
+
+    monkeypatch.setattr(fused, "PARALLEL_FROM", 1000)
+    assert fused.threads(999) == 1
+    assert fused.threads(1000) == numba.get_num_threads()  # 1 under NUMBA_NUM_THREADS=1
+
+
+def test_more_groups_than_bits(synthetic):
+    """With more than 62 groups the tree pass looks each unit's group up instead of testing a bit of a mask:
+    the same units in group codes 0 and 35 of 70 (the others empty) give the same nodes as in codes 0 and 1."""
+    compiled, inputs = synthetic
+    groups = group_codes(compiled, inputs)
+    assert not compiled.applies_by_leaf.all() and set(groups.tolist()) == {0, 1}  # applies_to decides something
+    wide = np.zeros((compiled.applies_by_leaf.shape[0], 70), dtype=bool)
+    wide[:, [0, 35]] = compiled.applies_by_leaf
+    twin = replace(compiled, applies_by_leaf=wide, group_ids=[f"g{g}" for g in range(70)])
+    want, tally = fused.score_nodes(compiled, inputs, 2, groups)
+    got, wide_tally = fused.score_nodes(twin, inputs, 2, groups * 35)
+    _same(want, got, ["points", "max", "applicable"])
+    np.testing.assert_array_equal(tally.filled, wide_tally.filled)
