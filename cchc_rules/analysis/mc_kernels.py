@@ -1,6 +1,6 @@
 """Compiled passes of the Monte Carlo's hot loops (numba, the optional `fast` extra), each equal to a numpy path.
 
-Used by `analysis.uncertainty` when `engine.fused.available()` (numba installed, `CCHC_KERNEL` not `numpy`):
+Used by `analysis.uncertainty` when `cchc_rules.compiled.available()` (numba installed, `CCHC_KERNEL` not `numpy`):
 
 - `survey_moves`: the survey bootstrap of a block of draws in one pass per asked cell: the sums over the
   drawn respondents' answers (in the order of the sparse matrices' entries, as scipy's product adds
@@ -29,7 +29,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import sparse
 
-from cchc_rules.engine import fused
+from cchc_rules import compiled
 
 try:  # the optional `fast` extra
     import numba
@@ -40,9 +40,7 @@ _NANO = 1e9
 _VALUE, _EMPTY = 1, 0
 
 
-def available() -> bool:
-    """Whether the compiled passes run: as `engine.fused.available()`."""
-    return numba is not None and fused.available()
+available = compiled.available  # whether the compiled passes run (as the engine's)
 
 
 def _survey_moves(indptr, indices, num, den, cnt, g_indptr, g_indices, g_sum, g_cnt, gc_indptr, gc_indices, gc_data,

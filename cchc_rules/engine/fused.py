@@ -23,7 +23,6 @@ itself, so the project starts its workers with `spawn` (scenario runner, Dask)."
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import FunctionType
@@ -31,6 +30,7 @@ from typing import cast
 
 import numpy as np
 
+from cchc_rules import compiled
 from cchc_rules.data.model import Inputs
 from cchc_rules.engine.cells import (
     K_BINARY,
@@ -69,9 +69,7 @@ DYNAMIC = True  # tree pass on threads: blocks handed to whichever thread is fre
 # hold the others up on a shared machine), each with its own scratch space
 BLOCK = 8192  # units per block: long runs of each leaf's row (256 was 1.5× slower at 1M units: TLB, prefetch)
 
-def available() -> bool:
-    """Whether the compiled pass is used: numba installed and `CCHC_KERNEL` not set to `numpy`."""
-    return numba is not None and os.environ.get("CCHC_KERNEL", "").lower() != "numpy"
+available = compiled.available  # whether the compiled pass is used: numba installed, `CCHC_KERNEL` not `numpy`
 
 
 def _select(s, stj, vj, grp, applies_j, missing_r, zero_total_r, na_reason, max_nano, value, status, used, pts,
