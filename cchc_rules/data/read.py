@@ -16,7 +16,6 @@ import datetime as dt
 import io
 import re
 import unicodedata
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, overload
 
@@ -475,24 +474,17 @@ def read_workbook_tables(path: Path, problems: Problems) -> dict[str, pd.DataFra
 
 # ---------------------------------------------------------------- folder and dataset.yaml
 def read_folder_tables(folder: Path, problems: Problems) -> dict[str, pd.DataFrame | TextTable]:
-    """The folder's tables, the files read at once (Arrow's reader leaves a core idle part of the time); the
-    problems in the order of the files, as if read one after the other."""
     present = sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
-    files = {kind: folder / f"{kind}.csv" for kind in TABLES}
-    found = {kind: Problems() for kind in TABLES}
-    with ThreadPoolExecutor(len(TABLES)) as pool:
-        reading = {kind: pool.submit(read_csv_table, file, found[kind]) for kind, file in files.items()
-                   if file.is_file()}
-        out = {}
-        for kind, file in files.items():
-            if kind not in reading:
-                if kind != "survey":
-                    problems.add(dp.MISSING_FILE, Pos(str(folder)), what="file", name=file.name, found=present)
-                continue
-            table = reading[kind].result()
-            problems.extend(found[kind])
-            if table is not None:
-                out[kind] = table
+    out = {}
+    for kind in TABLES:
+        file = folder / f"{kind}.csv"
+        if not file.is_file():
+            if kind != "survey":
+                problems.add(dp.MISSING_FILE, Pos(str(folder)), what="file", name=file.name, found=present)
+            continue
+        table = read_csv_table(file, problems)
+        if table is not None:
+            out[kind] = table
     return out
 
 
