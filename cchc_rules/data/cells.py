@@ -48,10 +48,11 @@ def parse_cells(cells: np.ndarray, vocabulary: np.ndarray, leaf: Node | None, ki
     return u_value[codes].reshape(-1, n), u_status[codes].reshape(-1, n)
 
 
-def parse_leaf_rows(cells: np.ndarray, vocabulary: np.ndarray, leaf_of_row: np.ndarray, leaves: list[Node],
-                    kinds: list[str], decimal: str, table: Table, rows: np.ndarray, stages: list[str],
-                    problems: Problems) -> tuple[np.ndarray, np.ndarray]:
-    """`parse_cells` for the rows of many leaves at once (`leaf_of_row` indexes `leaves` and `kinds`).
+def parse_leaf_rows(cells: np.ndarray, vocabulary: np.ndarray, leaf_of_row: np.ndarray, unit_of_row: np.ndarray,
+                    leaves: list[Node], kinds: list[str], decimal: str, table: Table, rows: np.ndarray,
+                    stages: list[str], problems: Problems, value: np.ndarray, status: np.ndarray) -> None:
+    """`parse_cells` for the rows of many leaves at once (`leaf_of_row` indexes `leaves` and `kinds`), each row's
+    values and statuses written at its unit and leaf of `value` and `status` (units × leaves × stages).
 
     Each distinct text is parsed once per rule kind (once per level list for `levels` leaves) and a
     leaf's own bound (a `points` leaf's maximum) is checked cell by cell, so the values, statuses
@@ -77,14 +78,14 @@ def parse_leaf_rows(cells: np.ndarray, vocabulary: np.ndarray, leaf_of_row: np.n
                  key[0], decimal, numbers)
     # each points leaf's own maximum (no bound for other kinds)
     high = np.array([_entry_max(leaf) if k == "points" else np.inf for leaf, k in zip(leaves, kinds, strict=True)])
-    value, status, reason = kernels.leaf_cells(cells, leaf_of_row, group_of, u_value, u_status, u_reason, high, _RANGE)
+    reason = kernels.leaf_cells(cells, leaf_of_row, unit_of_row, group_of, u_value, u_status, u_reason, high, _RANGE,
+                                value, status)
     bad_row, bad_stage = np.nonzero(reason) if reason.any() else (np.zeros(0, dtype=np.intp),) * 2  # _OK is 0
     for k in np.lexsort((bad_stage, bad_row, leaf_of_row[bad_row])):
         r, s = bad_row[k], bad_stage[k]
         at = int(leaf_of_row[r])
         _describe(problems, table, rows[r], stages[s], texts.iat[cells[r, s]], int(reason[r, s]), leaves[at],
                   kinds[at], decimal)
-    return value, status
 
 
 def _distinct(cells: np.ndarray, vocabulary: np.ndarray) -> tuple[np.ndarray, pd.Series]:

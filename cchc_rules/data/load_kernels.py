@@ -6,8 +6,7 @@ dataset (a province's) takes the numpy path: loading compiled code would cost mo
 
 - `used_codes`, `recode`: which codes a column uses, and the column's codes through a lookup (`data.coded`);
 - `texts_by_group`: which texts the cells of each lookup group use (so each group parses only those);
-- `leaf_cells`: each cell's value, status and reason from its group's lookups (`data.cells`);
-- `put_rows`: the rows' values written into the `Inputs` arrays (stage-major);
+- `leaf_cells`: each cell's value and status from its group's lookups (`data.cells`), written into the `Inputs`;
 - `repeated`: rows that repeat an earlier row's key (a cell and a member of it);
 - `survey_means`: the survey means and counts (`data.survey.aggregate`), adding in the same order.
 """
@@ -79,32 +78,35 @@ def _texts_by_group(cells, leaf_of_row, group_of, present):
                 present[g, c] = True
 
 
-def leaf_cells(cells: np.ndarray, leaf_of_row: np.ndarray, group_of: np.ndarray, u_value: np.ndarray,
-               u_status: np.ndarray, u_reason: np.ndarray, high: np.ndarray, out_of_range: int
-               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Value, status and reason of each cell (rows × stages): its group's lookups (groups × texts, the last slot for
-    an empty cell) at its text, then a value above its leaf's bound `high` out of range (EMPTY, `out_of_range`)."""
+def leaf_cells(cells: np.ndarray, leaf_of_row: np.ndarray, unit_of_row: np.ndarray, group_of: np.ndarray,
+               u_value: np.ndarray, u_status: np.ndarray, u_reason: np.ndarray, high: np.ndarray, out_of_range: int,
+               value: np.ndarray, status: np.ndarray) -> np.ndarray:
+    """Each cell's (rows × stages) value and status written at its unit, leaf and stage of `value` and `status` (units
+    × leaves × stages, the `Inputs` layout): its group's lookups (groups × texts, the last slot for an empty cell) at
+    its text, a value above its leaf's bound `high` out of range (EMPTY); returns each cell's reason (that one
+    `out_of_range`)."""
+    reason = np.empty(cells.shape, dtype=np.int8)
     if use_compiled(cells.size):
-        value = np.empty(cells.shape, dtype=np.float64)
-        status = np.empty(cells.shape, dtype=np.int8)
-        reason = np.empty(cells.shape, dtype=np.int8)
-        _leaf_cells(cells, leaf_of_row, group_of, u_value, u_status, u_reason, high, out_of_range, value, status,
-                    reason)
-        return value, status, reason
+        _leaf_cells(cells, leaf_of_row, unit_of_row, group_of, u_value, u_status, u_reason, high, out_of_range,
+                    value.T, status.T, reason)
+        return reason
     n_s = cells.shape[1]
     code = np.where(cells >= 0, cells, u_value.shape[1] - 1).ravel()
     cell_leaf = np.repeat(leaf_of_row, n_s)
     group = group_of[cell_leaf]
-    value, status, reason = u_value[group, code], u_status[group, code], u_reason[group, code]
-    over = np.flatnonzero((status == _VALUE) & (value > high[cell_leaf]))
-    value[over], status[over], reason[over] = np.nan, _EMPTY, out_of_range
-    return value.reshape(cells.shape), status.reshape(cells.shape), reason.reshape(cells.shape)
+    row_value, row_status, reason = u_value[group, code], u_status[group, code], u_reason[group, code]
+    over = np.flatnonzero((row_status == _VALUE) & (row_value > high[cell_leaf]))
+    row_value[over], row_status[over], reason[over] = np.nan, _EMPTY, out_of_range
+    value[unit_of_row, leaf_of_row, :] = row_value.reshape(cells.shape)
+    status[unit_of_row, leaf_of_row, :] = row_status.reshape(cells.shape)
+    return reason.reshape(cells.shape)
 
 
-def _leaf_cells(cells, leaf_of_row, group_of, u_value, u_status, u_reason, high, out_of_range, value, status, reason):
+def _leaf_cells(cells, leaf_of_row, unit_of_row, group_of, u_value, u_status, u_reason, high, out_of_range, value_t,
+                status_t, reason):
     empty = u_value.shape[1] - 1
     for k in range(cells.shape[0]):
-        j = leaf_of_row[k]
+        j, u = leaf_of_row[k], unit_of_row[k]
         g = group_of[j]
         for s in range(cells.shape[1]):
             c = cells[k, s]
@@ -113,25 +115,7 @@ def _leaf_cells(cells, leaf_of_row, group_of, u_value, u_status, u_reason, high,
             v, st, why = u_value[g, c], u_status[g, c], u_reason[g, c]
             if st == _VALUE and v > high[j]:
                 v, st, why = np.nan, _EMPTY, out_of_range
-            value[k, s], status[k, s], reason[k, s] = v, st, why
-
-
-def put_rows(value: np.ndarray, status: np.ndarray, unit: np.ndarray, leaf: np.ndarray, row_value: np.ndarray,
-             row_status: np.ndarray) -> None:
-    """`value[unit[k], leaf[k], :] = row_value[k]` for every row k (and the same for `status`); `value` and `status`
-    units × leaves × stages in the `Inputs` layout (stage-major)."""
-    if use_compiled(row_value.size):
-        _put_rows(value.T, status.T, unit, leaf, row_value, row_status)
-    else:
-        value[unit, leaf, :] = row_value
-        status[unit, leaf, :] = row_status
-
-
-def _put_rows(value_t, status_t, unit, leaf, row_value, row_status):
-    for s in range(row_value.shape[1]):
-        for k in range(unit.shape[0]):
-            value_t[s, leaf[k], unit[k]] = row_value[k, s]
-            status_t[s, leaf[k], unit[k]] = row_status[k, s]
+            value_t[s, j, u], status_t[s, j, u], reason[k, s] = v, st, why
 
 
 def repeated(cell: np.ndarray, member: np.ndarray, valid: np.ndarray, n_cells: int, n_members: int) -> np.ndarray:
@@ -257,7 +241,6 @@ _used_codes = compiled(_used_codes)
 _recode = compiled(_recode)
 _texts_by_group = compiled(_texts_by_group)
 _leaf_cells = compiled(_leaf_cells)
-_put_rows = compiled(_put_rows)
 _repeated = compiled(_repeated)
 _answer_rows = compiled(_answer_rows)
 _survey_means = compiled(_survey_means, error_model="numpy")  # 0 ÷ 0 is NaN (no answer counted), as in numpy

@@ -346,9 +346,8 @@ def _assessments(dataset: Dataset, book: Book, index: pd.Index, group_of: np.nda
                 dp.add_at(problems, dp.NOT_APPLICABLE_HERE, table, r, stages[s], criterion=book.leaf_ids[leaf[r]],
                           group=book.groups[group_of[unit[r]]], unit=table["unit_id"].iat[r], value=texts[code])
                 cells[r, s] = -1  # reported once, not parsed again
-    v, st = parse_leaf_rows(cells[rows], texts, leaf[rows], book.leaves, book.kinds, dataset.meta.decimal, table,
-                            rows, stages, problems)
-    kernels.put_rows(value, status, unit[rows], leaf[rows], v, st)
+    parse_leaf_rows(cells[rows], texts, leaf[rows], unit[rows], book.leaves, book.kinds, dataset.meta.decimal, table,
+                    rows, stages, problems, value, status)
     repeated = np.flatnonzero(dup & (leaf >= 0))
     for j, sel in _by(leaf[repeated]):  # a repeated row's own bad cells are reported too (values unused)
         r = repeated[sel]

@@ -91,15 +91,13 @@ def _plain(rulebook: Rulebook, folder: Path) -> tuple[Inputs, list[Problem]]:
     return parse(dataset, rulebook, problems), problems.items
 
 
-def _leaf_by_leaf(cells, vocabulary, leaf_of_row, leaves, kinds, decimal, table, rows, stages, problems):
+def _leaf_by_leaf(cells, vocabulary, leaf_of_row, unit_of_row, leaves, kinds, decimal, table, rows, stages, problems,
+                  value, status):
     """What parsing did before `parse_leaf_rows`: `parse_cells` once per leaf, in leaf order."""
-    value = np.full(cells.shape, np.nan)
-    status = np.full(cells.shape, EMPTY, dtype=np.int8)
     for j in np.unique(leaf_of_row):
         sel = np.flatnonzero(leaf_of_row == j)
-        value[sel], status[sel] = cells_module.parse_cells(cells[sel], vocabulary, leaves[j], kinds[j], decimal,
-                                                           table, rows[sel], stages, problems)
-    return value, status
+        value[unit_of_row[sel], j, :], status[unit_of_row[sel], j, :] = cells_module.parse_cells(
+            cells[sel], vocabulary, leaves[j], kinds[j], decimal, table, rows[sel], stages, problems)
 
 
 def _same(a: tuple[Inputs, list[Problem]], b: tuple[Inputs, list[Problem]]) -> None:

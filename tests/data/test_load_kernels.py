@@ -40,27 +40,24 @@ def test_texts_by_group(path: str) -> None:
     assert used.tolist() == [[True, False, False, True], [False, False, True, False]]
 
 
-def test_leaf_cells(path: str) -> None:
+def test_leaf_cells_write_the_inputs_layout(path: str) -> None:
     # one lookup group, texts "5", "12", "x", then the empty slot; leaf 0 is a points leaf with maximum 10
     u_value = np.array([[5.0, 12.0, np.nan, np.nan]])
     u_status = np.array([[1, 1, 0, 0]], dtype=np.int8)
     u_reason = np.array([[0, 0, 1, 0]], dtype=np.int8)  # "x" is not a number (reason 1)
     cells = np.array([[0, 1], [2, -1], [1, 0]], dtype=np.int32)
-    value, status, reason = load_kernels.leaf_cells(cells, np.array([0, 0, 1]), np.array([0, 0], dtype=np.int16),
-                                                    u_value, u_status, u_reason, np.array([10.0, np.inf]), 4)
-    # 12 is over leaf 0's maximum (reason 4, no value) but fine for leaf 1, which has no bound
-    assert np.array_equal(value, [[5.0, np.nan], [np.nan, np.nan], [12.0, 5.0]], equal_nan=True)
-    assert status.tolist() == [[1, 0], [0, 0], [1, 1]]
+    value = np.full((2, 2, 2)[::-1], -7.0).T  # units × leaves × stages, stored stage-major; −7: not written
+    status = np.full((2, 2, 2)[::-1], 9, dtype=np.int8).T
+    reason = load_kernels.leaf_cells(cells, np.array([0, 0, 1]), np.array([1, 0, 1]),
+                                     np.array([0, 0], dtype=np.int16), u_value, u_status, u_reason,
+                                     np.array([10.0, np.inf]), 4, value, status)
+    # rows: unit 1 leaf 0 ("5", "12"), unit 0 leaf 0 ("x", empty), unit 1 leaf 1 ("12", "5"); 12 is over leaf 0's
+    # maximum (reason 4, no value) but fine for leaf 1, which has no bound
+    assert np.array_equal(value[1, 0], [5.0, np.nan], equal_nan=True) and status[1, 0].tolist() == [1, 0]
+    assert np.isnan(value[0, 0]).all() and status[0, 0].tolist() == [0, 0]
+    assert value[1, 1].tolist() == [12.0, 5.0] and status[1, 1].tolist() == [1, 1]
+    assert value[0, 1].tolist() == [-7.0, -7.0] and status[0, 1].tolist() == [9, 9]  # no row: left as it was
     assert reason.tolist() == [[0, 4], [1, 0], [0, 0]]
-
-
-def test_put_rows_writes_the_inputs_layout(path: str) -> None:
-    value = np.full((2, 3, 2)[::-1], np.nan).T  # units × leaves × stages, stored stage-major
-    status = np.zeros((2, 3, 2)[::-1], dtype=np.int8).T
-    load_kernels.put_rows(value, status, np.array([1, 0]), np.array([2, 0]), np.array([[1.0, 2.0], [3.0, 4.0]]),
-                          np.array([[1, 1], [1, 2]], dtype=np.int8))
-    assert value[1, 2].tolist() == [1.0, 2.0] and value[0, 0].tolist() == [3.0, 4.0]
-    assert status[0, 0].tolist() == [1, 2] and np.isnan(value).sum() == 8
 
 
 def test_repeated_marks_every_repeat_after_the_first(path: str) -> None:
