@@ -476,7 +476,7 @@ def _answer_weights(table: Table, book: Book, survey_leaves: np.ndarray, survey_
         picked[sl, :-1] = names[key]
         is_option = picked[sl] < len(options)  # NaN compares False
         option_weight[sl, is_option] = np.array([rule.options[o] for o in options])[picked[sl, is_option].astype(int)]
-        by_form[sl, :-1] = pd.Series(form_texts, dtype=object).map(rule.forms).fillna(1.0).to_numpy(dtype=float)
+        by_form[sl, :-1] = [float(rule.forms.get(form, 1.0)) if form is not None else 1.0 for form in form_texts]
         n_options[sl], exclude[sl] = len(options), rule.exclude_own_unit
     weight, form_weight = np.empty(len(rows)), np.empty(len(rows))
     counted = np.empty(len(rows), dtype=bool)
