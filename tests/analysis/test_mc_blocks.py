@@ -142,11 +142,9 @@ def test_survey_leaf_changes_hand_worked(monkeypatch, kernel):
     assert band[:, 0].tolist() == [0, 1, 1]  # Good from 80
 
 
-@pytest.mark.parametrize("kernel", ["numpy", pytest.param("numba", marks=NUMBA)])
-def test_noise_moves_on_the_needed_columns_hand_worked(monkeypatch, kernel):
-    monkeypatch.setenv("CCHC_KERNEL", kernel)
-    # Leaves L0 (ladder in whole steps of 1 point) and P (points, max 3), both top-level, σ = 0.4.
-    # z = (2.0, 1.0): L0 moves 0.8 → one step, +1 point; P moves +0.4. z = (1.0, 0.0): 0.4 → 0 steps; P 0.
+def _ladder_and_points() -> MonteCarlo:
+    """One unit; leaves L0 (ladder in whole steps of 1 point; 80 → 1 point) and P (points, max 3; 1 point), both
+    top-level; appraisal noise σ = 0.4."""
     rulebook = build([
         {"id": "L0", "name": "L0", "max": 2, "rule": {"ladder": [{"min": 90, "points": 2}, {"min": 50, "points": 1},
                                                                 {"points": 0}]}},
@@ -155,7 +153,15 @@ def test_noise_moves_on_the_needed_columns_hand_worked(monkeypatch, kernel):
     data = dataset_from_frames(pd.DataFrame({"unit_id": ["U"], "name": ["U"], "group": "department"}),
                                pd.DataFrame([{"unit_id": "U", "criterion_id": "L0", "appraisal": 80},
                                              {"unit_id": "U", "criterion_id": "P", "appraisal": 1}]))
-    mc = study(rulebook, data, appraisal_noise=0.4)
+    return study(rulebook, data, appraisal_noise=0.4)
+
+
+@pytest.mark.parametrize("kernel", ["numpy", pytest.param("numba", marks=NUMBA)])
+def test_noise_moves_on_the_needed_columns_hand_worked(monkeypatch, kernel):
+    monkeypatch.setenv("CCHC_KERNEL", kernel)
+    # Leaves L0 (ladder in whole steps of 1 point) and P (points, max 3), both top-level, σ = 0.4.
+    # z = (2.0, 1.0): L0 moves 0.8 → one step, +1 point; P moves +0.4. z = (1.0, 0.0): 0.4 → 0 steps; P 0.
+    mc = _ladder_and_points()
     assert mc.needed.tolist() == [0, 1] and mc._noise_cols.tolist() == [0, 1]
     moved = mc._noise_moves(np.array([[2.0, 1.0], [1.0, 0.0]], dtype=np.float32))
     assert moved[:, 0].tolist() == [[1_000_000_000, 400_000_000], [0, 0]]
@@ -262,15 +268,7 @@ def test_each_draw_moves_by_its_streams_noise_or_its_opposite_hand_worked(monkey
     # with −, stream 1 with + and −: L0 2, 0, 1, 1 and P 1.4, 0.6, 1, 1 (points of the two top-level columns).
     from cchc_rules.analysis.uncertainty import Block
 
-    rulebook = build([
-        {"id": "L0", "name": "L0", "max": 2, "rule": {"ladder": [{"min": 90, "points": 2}, {"min": 50, "points": 1},
-                                                                {"points": 0}]}},
-        {"id": "P", "name": "P", "max": 3, "rule": {"points": {}}},
-    ])
-    data = dataset_from_frames(pd.DataFrame({"unit_id": ["U"], "name": ["U"], "group": "department"}),
-                               pd.DataFrame([{"unit_id": "U", "criterion_id": "L0", "appraisal": 80},
-                                             {"unit_id": "U", "criterion_id": "P", "appraisal": 1}]))
-    mc = study(rulebook, data, appraisal_noise=0.4)
+    mc = _ladder_and_points()
     z = np.array([[2.0, 1.0], [1.0, 0.0]], dtype=np.float32)
     block = Block(None, np.zeros(4, dtype=np.int64), z, np.array([0, 0, 1, 1]), np.array([1, -1, 1, -1]), None)
     pts, _, _ = mc._narrow(block)
