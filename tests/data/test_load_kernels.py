@@ -7,9 +7,11 @@ path (`available()` False); the random cases then compare the two bit for bit.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from cchc_rules.data import load_kernels
+from cchc_rules.data.coded import compact
 from cchc_rules.data.survey import Answers, aggregate
 
 numba = pytest.importorskip("numba")
@@ -121,3 +123,27 @@ def test_answer_rows(path: str) -> None:
     assert np.array_equal(weight, [0.5, np.nan, np.nan, np.nan], equal_nan=True)
     assert counted.tolist() == [True, False, False, False]
     assert form_weight.tolist() == [2.0, 1.0, 2.0, 1.0]
+
+
+def test_used_codes_and_recode(path: str) -> None:
+    codes = np.array([2, 0, 2], dtype=np.int32)
+    assert load_kernels.used_codes(codes, 4).tolist() == [True, False, True, False]
+    assert load_kernels.recode(codes, np.array([10, 11, 12, 13], dtype=np.int32)).tolist() == [12, 10, 12]
+
+
+def test_a_columns_codes_are_what_factorize_gives(path: str) -> None:
+    """`data.coded.compact` of a reader's column (its dictionary in order of first appearance, the header's text
+    first, texts that tidied alike, empty cells) gives `pandas.factorize` of the column's cells."""
+    rng = np.random.default_rng(5)
+    for _ in range(300):
+        cells = list(rng.choice(np.array([None, "a", "b", "c", "d"], dtype=object), size=rng.integers(0, 30)))
+        spelled: list[tuple[str | None, int]] = []  # (tidied text, how it was written): two writings, one text
+        raw = []
+        for text in ["header", *cells]:
+            writing = (text, int(rng.integers(0, 2)))
+            if writing not in spelled:
+                spelled.append(writing)
+            raw.append(spelled.index(writing))
+        codes, texts = compact(np.array(raw[1:], dtype=np.int32), [t for t, _ in spelled])
+        want_codes, want_texts = pd.factorize(pd.Series(cells, dtype=object), use_na_sentinel=True)
+        assert codes.tolist() == want_codes.tolist() and list(texts) == list(want_texts)
