@@ -18,7 +18,7 @@ import pandas as pd
 
 from cchc_rules.compiled import available, compiled
 
-_VALUE, _EMPTY = 1, 0
+_VALUE, _EMPTY = 1, 0  # `data.model.CellStatus` (not imported: the model imports the modules this one serves)
 COMPILED_FROM = 50_000  # rows or cells: fewer take the numpy path (the same arrays, no compiled code to load)
 
 

@@ -226,13 +226,16 @@ def _unit_rows(table: Table, index: pd.Index, problems: Problems) -> np.ndarray:
     """Each row's unit index (−1 for an empty or unknown id, with a problem)."""
     codes, uniques = coded(table, "unit_id")
     found = np.append(index.get_indexer(uniques), -1).astype(np.int32)[codes]  # the last slot: empty ids (code −1)
-    for i in np.flatnonzero(found < 0):
-        ids = table["unit_id"]
+    bad = np.flatnonzero(found < 0)
+    if not len(bad):
+        return found
+    ids, known = table["unit_id"], list(index)  # the texts, for the messages only
+    for i in bad:
         if pd.isna(ids.iat[i]):
             dp.add_at(problems, dp.EMPTY_ID, table, i, "unit_id", name="unit_id")
         else:
             dp.add_at(problems, dp.UNKNOWN_UNIT, table, i, "unit_id", unit=ids.iat[i],
-                      nearest=nearest(ids.iat[i], list(index)))
+                      nearest=nearest(ids.iat[i], known))
     return found
 
 

@@ -78,9 +78,6 @@ class TextTable:
         """`data.coded.coded` of a column (worked out each time: a column of codes per row is not kept twice)."""
         return compact(*self.codes(column))
 
-    def __contains__(self, column: str) -> bool:
-        return column in self.columns
-
     def __getitem__(self, column: str) -> pd.Series:
         """One column as pandas holds it in `frame()` (built on first ask)."""
         if column not in self._series:

@@ -12,8 +12,8 @@ from cchc_rules.analysis.block_grade import BlockGrader, needed_columns, support
 from cchc_rules.analysis.uncertainty import MonteCarlo
 from cchc_rules.data.load import dataset_from_frames
 from cchc_rules.data.synthetic import synthesize, synthetic_rulebook
-from cchc_rules.dsl import validate
-from cchc_rules.problems import Problems
+
+from .rulebooks import build_rulebook
 
 NUMBA = pytest.mark.skipif(mc_kernels.numba is None, reason="numba (the `fast` extra) is not installed")
 EVERYTHING = dict(weight_spread=0.1, threshold_shift=1.0, appraisal_noise="calibrated", survey_bootstrap=True)
@@ -34,18 +34,7 @@ def study(rulebook, data, seed=9, **kwargs):
 
 
 def build(criteria: list[dict], bands: list[dict] | None = None) -> object:
-    doc = {
-        "dsl": 1, "id": "mc-blocks", "title": {"vi": "Thử", "en": "Test"},
-        "groups": {"department": {"vi": "Sở", "en": "Departments"}},
-        "stages": ["self", "appraisal"],
-        "bands": bands or [{"id": "good", "label": {"vi": "Tốt", "en": "Good"}, "min": 80},
-                           {"id": "pass", "label": {"vi": "Đạt", "en": "Pass"}, "min": 0}],
-        "criteria": criteria,
-    }
-    problems = Problems()
-    rulebook = validate.build(doc, problems)
-    assert rulebook is not None, problems.items
-    return rulebook
+    return build_rulebook(criteria, rulebook_id="mc-blocks", bands=bands)
 
 
 # ---------------------------------------------------------------- the block equals the engine, draw by draw

@@ -8,9 +8,10 @@ import pytest
 
 from cchc_rules.analysis.sensitivity import dead_criteria, remove_one, remove_one_units
 from cchc_rules.data.load import dataset_from_frames
-from cchc_rules.dsl import validate
 from cchc_rules.engine.score import score
-from cchc_rules.problems import CchcError, Problems
+from cchc_rules.problems import CchcError
+
+from .rulebooks import build_rulebook
 
 
 def leaf(lid: str, top: float) -> dict:
@@ -18,20 +19,11 @@ def leaf(lid: str, top: float) -> dict:
 
 
 def build(criteria: list[dict], groups: tuple[str, ...] = ("department",)) -> object:
-    doc = {
-        "dsl": 1, "id": "sens-test", "title": {"vi": "Thử", "en": "Test"},
-        "groups": {g: {"vi": g, "en": g} for g in groups}, "stages": ["appraisal"],
-        "bands": [
-            {"id": "good", "label": {"vi": "Tốt", "en": "Good"}, "min": 80,
-             "when": [{"node": "F2", "min_share": 0.5}]},
-            {"id": "pass", "label": {"vi": "Đạt", "en": "Pass"}, "min": 0},
-        ],
-        "criteria": criteria,
-    }
-    problems = Problems()
-    rulebook = validate.build(doc, problems)
-    assert rulebook is not None, problems.items
-    return rulebook
+    return build_rulebook(criteria, rulebook_id="sens-test", groups={g: {"vi": g, "en": g} for g in groups},
+                          stages=("appraisal",), bands=[
+                              {"id": "good", "label": {"vi": "Tốt", "en": "Good"}, "min": 80,
+                               "when": [{"node": "F2", "min_share": 0.5}]},
+                              {"id": "pass", "label": {"vi": "Đạt", "en": "Pass"}, "min": 0}])
 
 
 def data(values: dict[str, dict[str, float]], groups: dict[str, str] | None = None):

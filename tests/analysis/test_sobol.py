@@ -13,8 +13,9 @@ import pytest
 from cchc_rules.analysis.sobol import Factor, drivers, indices, sobol
 from cchc_rules.cli import main
 from cchc_rules.data.load import dataset_from_frames
-from cchc_rules.dsl import validate
-from cchc_rules.problems import CchcError, Problems
+from cchc_rules.problems import CchcError
+
+from .rulebooks import build_rulebook
 
 FIXTURES = Path(__file__).parents[1] / "scenarios" / "fixtures"
 
@@ -46,18 +47,9 @@ def test_indices_are_reproducible_and_nan_for_an_output_that_never_moves():
 
 
 def build(criteria: list[dict]) -> object:
-    doc = {
-        "dsl": 1, "id": "sobol-test", "title": {"vi": "Thử", "en": "Test"},
-        "groups": {"department": {"vi": "Sở", "en": "Departments"}},
-        "stages": ["self", "appraisal"],
-        "bands": [{"id": "good", "label": {"vi": "Tốt", "en": "Good"}, "min": 50},
-                  {"id": "pass", "label": {"vi": "Đạt", "en": "Pass"}, "min": 0}],
-        "criteria": criteria,
-    }
-    problems = Problems()
-    rulebook = validate.build(doc, problems)
-    assert rulebook is not None, problems.items
-    return rulebook
+    return build_rulebook(criteria, rulebook_id="sobol-test", bands=[
+        {"id": "good", "label": {"vi": "Tốt", "en": "Good"}, "min": 50},
+        {"id": "pass", "label": {"vi": "Đạt", "en": "Pass"}, "min": 0}])
 
 
 @pytest.fixture(scope="module")

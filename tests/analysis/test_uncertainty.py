@@ -11,25 +11,13 @@ import pytest
 from cchc_rules.analysis.uncertainty import uncertainty
 from cchc_rules.data.load import dataset_from_frames
 from cchc_rules.data.synthetic import synthesize, synthetic_rulebook
-from cchc_rules.dsl import validate
-from cchc_rules.problems import CchcError, Problems
+from cchc_rules.problems import CchcError
 
-BANDS = [
-    {"id": "good", "label": {"vi": "Tốt", "en": "Good"}, "min": 80},
-    {"id": "pass", "label": {"vi": "Đạt", "en": "Pass"}, "min": 0},
-]
+from .rulebooks import build_rulebook
 
 
 def build(criteria: list[dict]) -> object:
-    doc = {
-        "dsl": 1, "id": "mc-test", "title": {"vi": "Thử", "en": "Test"},
-        "groups": {"department": {"vi": "Sở", "en": "Departments"}},
-        "stages": ["self", "appraisal"], "bands": BANDS, "criteria": criteria,
-    }
-    problems = Problems()
-    rulebook = validate.build(doc, problems)
-    assert rulebook is not None, problems.items
-    return rulebook
+    return build_rulebook(criteria, rulebook_id="mc-test")
 
 
 def points_leaf(lid: str, top: float) -> dict:
