@@ -26,7 +26,7 @@ class SurveyBootstrap:
         self.n_respondents = pairs.shape[1]
         self.members = [np.flatnonzero(pairs[1] == f) for f in np.unique(pairs[1])]
         ok = answers.counted
-        cell = (answers.unit * n_leaves + answers.leaf)[ok]
+        cell = answers.cell_keys(n_leaves)[ok]
         self.cells, at = np.unique(cell, return_inverse=True)
         r, w, fw = who[ok], answers.weight[ok], answers.form_weight[ok]
         n_cells = self.cells.size

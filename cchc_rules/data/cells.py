@@ -64,7 +64,7 @@ def parse_leaf_rows(cells: np.ndarray, vocabulary: np.ndarray, leaf_of_row: np.n
     # one parse per rule kind (per list of level names for `levels`), of the texts its cells use
     groups: dict[tuple, int] = {}
     group_of = np.full(len(leaves), -1, dtype=np.int16)  # a handful of kinds and level lists
-    for j in np.flatnonzero(np.bincount(leaf_of_row, minlength=len(leaves))):
+    for j in np.flatnonzero(kernels.used_codes(leaf_of_row, len(leaves))):
         key = (kinds[j], tuple(_levels(leaves[j]))) if kinds[j] == "levels" else (kinds[j],)
         group_of[j] = groups.setdefault(key, len(groups))
     used = kernels.texts_by_group(cells, leaf_of_row, group_of, len(groups), len(texts))

@@ -37,6 +37,8 @@ def same_codes(new: pd.DataFrame, old: pd.DataFrame) -> None:
 class Coded(Protocol):
     """A table that holds its columns as codes (`data.text_table.TextTable`)."""
 
+    def codes(self, column: str) -> tuple[np.ndarray, list[str | None]]: ...
+
     def coded(self, column: str) -> tuple[np.ndarray, np.ndarray]: ...
 
 
@@ -54,12 +56,30 @@ def coded(table: pd.DataFrame | Coded, column: str) -> tuple[np.ndarray, np.ndar
     return codes.astype(np.intp, copy=False), np.asarray(uniques, dtype=object)
 
 
+def coded_lookup(table: pd.DataFrame | Coded, column: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """`coded(table, column)` as (row codes, look-up, distinct texts): `look-up[row codes]` are `coded`'s codes (a row
+    code −1 reads the look-up's last slot, −1). A table of the reader's codes is not renumbered row by row: the
+    caller's own pass over the rows goes through the look-up."""
+    if isinstance(table, pd.DataFrame):
+        codes, uniques = coded(table, column)
+        return codes, np.append(np.arange(len(uniques), dtype=np.int32), -1), uniques
+    raw, texts = table.codes(column)
+    lookup, uniques = renumbering(raw, texts)
+    return raw, np.append(lookup, -1), uniques
+
+
 def compact(raw: np.ndarray, texts: list[str | None]) -> tuple[np.ndarray, np.ndarray]:
     """Merge texts that tidied to the same text, drop those no row uses; first-appearance order kept
     (the reader's dictionary is in order of first appearance). `raw` (≥ 0) indexes `texts`."""
+    lookup, uniques = renumbering(raw, texts)
+    return recode(raw, lookup), uniques
+
+
+def renumbering(raw: np.ndarray, texts: list[str | None]) -> tuple[np.ndarray, np.ndarray]:
+    """`compact`'s new code of each of the `texts` (−1: None, or no row uses it) and the distinct texts used."""
     merged, uniques = pd.factorize(np.asarray(texts, dtype=object), use_na_sentinel=True)  # a few texts
     used = np.zeros(len(uniques) + 1, dtype=bool)  # the last slot: None (code −1)
     used[merged[used_codes(raw, len(texts))]] = True
     renumber = np.full(len(uniques) + 1, -1, dtype=np.int32)  # the last slot keeps −1 at −1; rows: `limits`
     renumber[np.flatnonzero(used[:-1])] = np.arange(int(used[:-1].sum()))
-    return recode(raw, renumber[merged]), np.asarray(uniques, dtype=object)[used[:-1]]
+    return renumber[merged], np.asarray(uniques, dtype=object)[used[:-1]]

@@ -22,19 +22,20 @@ from pyarrow import csv as pacsv
 
 from cchc_rules.safe_text import clean
 
-_BLOCK = 1 << 24  # 16 MiB blocks: a few per large file, so both cores parse
+_BLOCK = 1 << 22  # 4 MiB blocks: both cores parse, and few blocks are held at once (the read's peak)
 
 
 @dataclass
 class Columns:
-    """A CSV read column by column: its header texts and, per column (in order), each row's code (int32)
-    into the column's distinct texts, tidied (None = empty cell); `rows` numbers the rows as a
+    """A CSV read column by column: its header texts and, per column (in order), each row's code into the
+    column's distinct texts, tidied (None = empty cell), in the narrowest signed integer type that holds
+    them (int8 for a column of `có`/`không`, int32 only past 32,768 texts); `rows` numbers the rows as a
     spreadsheet does (the header is row 1)."""
 
     header: list[str]
     codes: list[np.ndarray]
     texts: list[list[str | None]]
-    rows: np.ndarray
+    rows: range
 
 
 class TooLong(Exception):
@@ -69,21 +70,21 @@ def read_csv_columnar(source: bytes | memoryview | Path, separator: str, header:
             raise TooLong(max(table.num_rows - 1, 0), table.num_columns)
         if max_rows is not None and table.num_rows - 1 > max_rows:
             raise TooLong(table.num_rows - 1, table.num_columns)
-        table = table.unify_dictionaries().combine_chunks()  # one dictionary per column
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, UnicodeDecodeError):
         return None
-    if table.num_rows == 0:
+    n_rows = table.num_rows
+    if n_rows == 0:
         return None
     header_texts, codes, texts = [], [], []
     for name in table.column_names:
         tidied, indices = _encoded(table.column(name))
+        table = table.drop_columns([name])  # the column's blocks are let go as soon as its codes are made
         header_texts.append(tidied[indices[0]] or "")
         codes.append(indices[1:])
         texts.append(tidied)
-    rows = np.arange(2, table.num_rows + 1, dtype=np.int32)  # (bounded: `limits`)
-    del table  # the read's blocks are freed: Arrow's pool gives their pages back, not held through parsing
-    pa.default_memory_pool().release_unused()
-    return Columns(header_texts, codes, texts, rows)
+    del table
+    pa.default_memory_pool().release_unused()  # Arrow's pool gives the read's pages back, not held through parsing
+    return Columns(header_texts, codes, texts, range(2, n_rows + 1))
 
 
 def _first_line(data: bytes | memoryview | Path) -> bytes:
@@ -106,12 +107,14 @@ _PLAIN = r"^[!-~]([ -~]*[!-~])?$"  # printable ASCII, no space at either end: `c
 
 
 def _encoded(column: pa.ChunkedArray) -> tuple[list[str | None], np.ndarray]:
-    """The column's distinct texts, tidied (`safe_text.clean`: NFC, no control characters; trimmed; "" → None),
-    and each row's index into them."""
+    """The column's distinct texts in order of first appearance, tidied (`safe_text.clean`: NFC, no control
+    characters; trimmed; "" → None), and each row's index into them, in the narrowest signed integer type (a
+    copy: the reader's int32 buffers go with the column)."""
     if column.num_chunks == 0:
-        return [], np.zeros(0, dtype=np.intp)
-    encoded = column.chunk(0)
-    raw = encoded.dictionary.to_pylist()
+        return [], np.zeros(0, dtype=np.int8)
+    # each block of the read has its own dictionary: one for the column (first appearances first), then one array
+    encoded = pa.table({"column": column}).unify_dictionaries().column(0).combine_chunks()
     plain = pc.match_substring_regex(encoded.dictionary, _PLAIN).to_numpy(zero_copy_only=False)
-    texts = [t if p else (clean(t).strip() or None) for t, p in zip(raw, plain, strict=True)]
-    return texts, encoded.indices.to_numpy(zero_copy_only=False)  # int32, as Arrow holds them
+    texts = [t if p else (clean(t).strip() or None) for t, p in zip(encoded.dictionary.to_pylist(), plain, strict=True)]
+    dtype = next(d for d in (np.int8, np.int16, np.int32) if len(texts) <= np.iinfo(d).max + 1)  # rows: `limits`
+    return texts, encoded.indices.to_numpy(zero_copy_only=False).astype(dtype, copy=False)

@@ -19,6 +19,7 @@ from cchc_rules.data.read import CROSSWALK, is_self_assessment, read_dataset, sp
 from cchc_rules.data.wide import read_wide_folder, wide_folder_meta
 from cchc_rules.data.workbook_read import in_workbook, read_workbooks
 from cchc_rules.dsl.models import Rulebook
+from cchc_rules.heap import lean_heap
 from cchc_rules.problems import CchcError, Problems, nearest
 
 __all__ = ["check_crosswalk", "dataset_from_frames", "load_dataset", "write_dataset"]
@@ -43,10 +44,11 @@ def load_dataset(path: Path | str, rulebook: Rulebook, issued: Path | str | None
         if books:
             return read_workbooks(books, rulebook, issued, folder=path)
     problems = Problems()
-    dataset = read_dataset(path, problems)
-    if dataset is None:
-        raise CchcError(dp.limited(problems).items)
-    parse(dataset, rulebook, problems)
+    with lean_heap():  # a large dataset's temporary arrays leave the process once freed (`heap`)
+        dataset = read_dataset(path, problems)
+        if dataset is None:
+            raise CchcError(dp.limited(problems).items)
+        parse(dataset, rulebook, problems)
     check_crosswalk(dataset, problems)
     if path.suffix.lower() == ".xlsx":
         problems = in_workbook(problems)

@@ -206,35 +206,112 @@ def _survey_means(unit, leaf, weight, form_weight, form, counted, bf_index, bf_l
             mean[u * n_leaves + bf_leaves[b]] = by_num / by_den
 
 
-def answer_rows(rows: np.ndarray, survey_leaf: np.ndarray, answer: np.ndarray, form: np.ndarray, picked: np.ndarray,
-                option_weight: np.ndarray, n_options: np.ndarray, by_form: np.ndarray, weight: np.ndarray,
-                form_weight: np.ndarray, counted: np.ndarray) -> None:
-    """For the k-th answer row `rows[k]`: the option's weight, whether it names an option, and its form's weight (into
-    `weight[k]`, `counted[k]`, `form_weight[k]`), from its survey leaf's lookups (survey leaves × answer texts, and
-    × form texts; code −1 reads the last slot)."""
-    if use_compiled(len(rows)):
-        _answer_rows(rows, survey_leaf, answer, form, picked, option_weight, n_options, by_form, weight, form_weight,
-                     counted)
-        return
-    sl, a = survey_leaf[rows], answer[rows]
-    weight[:] = option_weight[sl, a]
-    counted[:] = picked[sl, a] < n_options[sl]  # NaN (neither option nor skip) compares False
-    form_weight[:] = by_form[sl, form[rows]]
+NOT_SURVEY, NO_RESPONDENT, NOT_APPLICABLE, REPORTED = 1, 2, 4, 8  # `survey_rows`' flags (a row may have the first two)
 
 
-def _answer_rows(rows, survey_leaf, answer, form, picked, option_weight, n_options, by_form, weight, form_weight,
-                 counted):
-    last_a, last_f = picked.shape[1] - 1, by_form.shape[1] - 1
+def survey_rows(unit: np.ndarray, leaf: np.ndarray, adj: np.ndarray, of_survey: np.ndarray, resp_raw: np.ndarray,
+                resp_lookup: np.ndarray, group_of: np.ndarray, applies: np.ndarray
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Each survey row's flags and, for the rows without any (in order): the row, its unit, leaf, survey leaf and
+    respondent.
+
+    Per row (`unit`, `leaf`, `adj`: −1 where not that; `of_survey`: a leaf's number among the survey leaves, its last
+    slot −1; the respondent `resp_lookup[resp_raw]`, −1 empty, a raw code −1 reading the last slot): NOT_SURVEY (a leaf
+    that is not a survey leaf, or an adjustment), NO_RESPONDENT; else REPORTED (an unknown unit or criterion, reported
+    by the caller already) or NOT_APPLICABLE (`applies`, 1 + groups × leaves, at the unit's `group_of` + 1 and leaf)."""
+    n = len(unit)
+    if use_compiled(n):
+        flags = np.empty(n, dtype=np.int8)
+        rows, at_unit, at_leaf = np.empty(n, dtype=np.intp), np.empty(n, dtype=np.int32), np.empty(n, dtype=np.int32)
+        at_sl, at_resp = np.empty(n, dtype=np.int32), np.empty(n, dtype=np.int32)
+        k = _survey_rows(unit, leaf, adj, of_survey, resp_raw, resp_lookup, group_of, applies, flags, rows, at_unit,
+                         at_leaf, at_sl, at_resp)
+        return flags, rows[:k], at_unit[:k], at_leaf[:k], at_sl[:k], at_resp[:k]
+    sl, resp = of_survey[leaf], resp_lookup[resp_raw]
+    flags = np.where(((leaf >= 0) & (sl < 0)) | (adj >= 0), NOT_SURVEY, 0).astype(np.int8)
+    flags[resp < 0] |= NO_RESPONDENT
+    flags[(flags == 0) & ((unit < 0) | (sl < 0))] = REPORTED
+    rows = np.flatnonzero(flags == 0)
+    n_l = len(of_survey) - 1
+    flags[rows[~applies[(group_of[unit[rows]] + 1) * n_l + leaf[rows]]]] = NOT_APPLICABLE
+    rows = np.flatnonzero(flags == 0)
+    return (flags, rows, unit[rows].astype(np.int32), leaf[rows].astype(np.int32), sl[rows].astype(np.int32),
+            resp[rows].astype(np.int32))
+
+
+def _survey_rows(unit, leaf, adj, of_survey, resp_raw, resp_lookup, group_of, applies, flags, rows, at_unit, at_leaf,
+                 at_sl, at_resp):
+    n_l = of_survey.shape[0] - 1
+    k = 0
+    for i in range(unit.shape[0]):
+        u, j = unit[i], leaf[i]
+        sl = of_survey[j] if j >= 0 else -1
+        raw = resp_raw[i]
+        r = resp_lookup[raw] if raw >= 0 else -1
+        f = 0
+        if (j >= 0 and sl < 0) or adj[i] >= 0:
+            f = NOT_SURVEY
+        if r < 0:
+            f |= NO_RESPONDENT
+        if f == 0 and (u < 0 or sl < 0):
+            f = REPORTED
+        if f == 0 and not applies[(group_of[u] + 1) * n_l + j]:
+            f = NOT_APPLICABLE
+        flags[i] = f
+        if f == 0:
+            rows[k], at_unit[k], at_leaf[k], at_sl[k], at_resp[k] = i, u, j, sl, r
+            k += 1
+    return k
+
+
+def answer_rows(rows: np.ndarray, at_unit: np.ndarray, at_leaf: np.ndarray, at_sl: np.ndarray, answer_raw: np.ndarray,
+                answer_lookup: np.ndarray, form_raw: np.ndarray, form_lookup: np.ndarray, picked: np.ndarray,
+                option_weight: np.ndarray, n_options: np.ndarray, by_form: np.ndarray, form_number: np.ndarray,
+                own_raw: np.ndarray, own_lookup: np.ndarray, exclude: np.ndarray, asked: np.ndarray
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per answer k (table row `rows[k]`, of unit `at_unit[k]`, leaf `at_leaf[k]`, survey leaf `at_sl[k]`): the option's
+    weight (NaN when not an option), the form's weight, whether it counts, its form's number; `asked` (units × leaves)
+    marked where a unit has an answer.
+
+    The answer's text is `answer_lookup[answer_raw[row]]` and its form's `form_lookup[form_raw[row]]` (−1: empty, the
+    last slot of the survey leaf's lookups: `picked`, `option_weight`, `by_form`; `form_number` gives the form's
+    number, its last slot the empty form's). An answer counts when it names an option (`picked` < `n_options`) and,
+    where its leaf's `exclude` says so, is not about the respondent's own unit (`own_lookup[own_raw[row]]`)."""
+    n = len(rows)
+    weight, form_weight, counted, form = np.empty(n), np.empty(n), np.empty(n, dtype=np.bool_), np.empty(n, np.int32)
+    if use_compiled(n):
+        _answer_rows(rows, at_unit, at_leaf, at_sl, answer_raw, answer_lookup, form_raw, form_lookup, picked,
+                     option_weight, n_options, by_form, form_number, own_raw, own_lookup, exclude, asked, weight,
+                     form_weight, counted, form)
+        return weight, form_weight, counted, form
+    a, f = answer_lookup[answer_raw[rows]], form_lookup[form_raw[rows]]  # (−1 reads the last slot)
+    weight[:], form_weight[:], form[:] = option_weight[at_sl, a], by_form[at_sl, f], form_number[f]
+    counted[:] = picked[at_sl, a] < n_options[at_sl]  # NaN (neither option nor skip) compares False
+    mine = np.flatnonzero(counted & exclude[at_sl])
+    counted[mine[own_lookup[own_raw[rows[mine]]] == at_unit[mine]]] = False
+    asked[at_unit, at_leaf] = True
+    return weight, form_weight, counted, form
+
+
+def _answer_rows(rows, at_unit, at_leaf, at_sl, answer_raw, answer_lookup, form_raw, form_lookup, picked,
+                 option_weight, n_options, by_form, form_number, own_raw, own_lookup, exclude, asked, weight,
+                 form_weight, counted, form):
+    last_a, last_f = answer_lookup.shape[0] - 1, form_lookup.shape[0] - 1
     for k in range(rows.shape[0]):
-        r = rows[k]
-        sl, a, f = survey_leaf[r], answer[r], form[r]
+        r, sl = rows[k], at_sl[k]
+        a = answer_lookup[answer_raw[r] if answer_raw[r] >= 0 else last_a]
+        f = form_lookup[form_raw[r] if form_raw[r] >= 0 else last_f]
         if a < 0:
-            a = last_a
+            a = picked.shape[1] - 1
         if f < 0:
-            f = last_f
-        weight[k] = option_weight[sl, a]
-        counted[k] = picked[sl, a] < n_options[sl]
-        form_weight[k] = by_form[sl, f]
+            f = by_form.shape[1] - 1
+        weight[k], form_weight[k], form[k] = option_weight[sl, a], by_form[sl, f], form_number[f]
+        counts = picked[sl, a] < n_options[sl]
+        if counts and exclude[sl]:
+            raw = own_raw[r]
+            counts = (own_lookup[raw] if raw >= 0 else -1) != at_unit[k]
+        counted[k] = counts
+        asked[at_unit[k], at_leaf[k]] = True
 
 
 _used_codes = compiled(_used_codes)
@@ -243,4 +320,5 @@ _texts_by_group = compiled(_texts_by_group)
 _leaf_cells = compiled(_leaf_cells)
 _repeated = compiled(_repeated)
 _answer_rows = compiled(_answer_rows)
+_survey_rows = compiled(_survey_rows)
 _survey_means = compiled(_survey_means, error_model="numpy")  # 0 ÷ 0 is NaN (no answer counted), as in numpy

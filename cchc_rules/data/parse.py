@@ -29,7 +29,7 @@ import pandas as pd
 from cchc_rules.data import load_kernels as kernels
 from cchc_rules.data import problems as dp
 from cchc_rules.data.cells import match_names, parse_cells, parse_leaf_rows
-from cchc_rules.data.coded import coded
+from cchc_rules.data.coded import coded, coded_lookup
 from cchc_rules.data.model import EMPTY, VALUE, Dataset, Inputs, UnitPlaces, stage_major
 from cchc_rules.data.read import split_flags
 from cchc_rules.data.survey import Answers, aggregate
@@ -222,10 +222,17 @@ def _unit_positions(table: pd.DataFrame) -> UnitPlaces | tuple[()]:
     return UnitPlaces(table["_file"].to_numpy(dtype=object)[kept], table["_row"].to_numpy()[kept], column, sheets)
 
 
+def _unit_lookup(table: Table, column: str, index: pd.Index) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's code and the look-up that gives the unit index by the id in `column` (−1: empty, or not a unit's id;
+    a code −1 reads the last slot, −1): one look-up per distinct text."""
+    codes, texts = table.codes(column) if isinstance(table, TextTable) else coded(table, column)  # (None: empty)
+    return codes, np.append(index.get_indexer(pd.Index(texts, dtype=object)), -1).astype(np.int32)
+
+
 def _unit_rows(table: Table, index: pd.Index, problems: Problems) -> np.ndarray:
     """Each row's unit index (−1 for an empty or unknown id, with a problem)."""
-    codes, uniques = coded(table, "unit_id")
-    found = np.append(index.get_indexer(uniques), -1).astype(np.int32)[codes]  # the last slot: empty ids (code −1)
+    codes, lookup = _unit_lookup(table, "unit_id", index)
+    found = lookup[codes]
     bad = np.flatnonzero(found < 0)
     if not len(bad):
         return found
@@ -251,7 +258,7 @@ def _targets(table: Table, book: Book, problems: Problems) -> tuple[np.ndarray, 
     codes, uniques = coded(table, "criterion_id")
     leaf_lut = np.full(len(uniques) + 1, -1, dtype=np.int32)  # last slot: the NA sentinel (−1)
     adj_lut = leaf_lut.copy()
-    counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
+    counts = np.bincount(codes + 1, minlength=len(uniques) + 1)[1:]  # (slot 0: empty cells, code −1)
     unknown = 0  # the nearest ids are found for as many unknown ids as a report lists (`dp.limited`)
     order = bounds = np.zeros(0, dtype=np.int64)
     for u, criterion in enumerate(uniques):
@@ -291,16 +298,18 @@ def _targets(table: Table, book: Book, problems: Problems) -> tuple[np.ndarray, 
 
 
 def _duplicates(table: Table, cell: np.ndarray, member: np.ndarray, valid: np.ndarray, n_cells: int, n_members: int,
-                problems: Problems, code: str, **columns: str) -> np.ndarray:
+                problems: Problems, code: str, rows: np.ndarray | None = None, **columns: str) -> np.ndarray:
     """Valid rows repeating an earlier valid row's cell and member (a problem each, naming the earlier row's line);
-    returns the mask of repeats."""
+    returns the mask of repeats. Element i is the table's row `rows[i]` (all rows in order without `rows`)."""
     dup = kernels.repeated(cell, member, valid, n_cells, n_members)
     if dup.any():
         keys = np.where(valid, cell.astype(np.int64) * n_members + member, -1 - np.arange(len(cell)))
-        first = pd.Series(table["_row"].to_numpy()).groupby(keys).transform("first").to_numpy()
+        lines = table["_row"].to_numpy()
+        first = pd.Series(lines if rows is None else lines[rows]).groupby(keys).transform("first").to_numpy()
         for i in np.flatnonzero(dup):
-            params = {name: table[col].iat[i] for name, col in columns.items()}
-            dp.add_at(problems, code, table, i, "criterion_id", first=int(first[i]), **params)
+            r = i if rows is None else int(rows[i])
+            params = {name: table[col].iat[r] for name, col in columns.items()}
+            dp.add_at(problems, code, table, r, "criterion_id", first=int(first[i]), **params)
     return dup
 
 
@@ -342,15 +351,17 @@ def _assessments(dataset: Dataset, book: Book, index: pd.Index, group_of: np.nda
 
     # values for leaves that do not apply to the unit's group: an error unless empty or NA
     rows = np.flatnonzero(valid & (leaf >= 0))
-    applies = _applies(book, group_of, unit[rows], leaf[rows])
+    every = len(rows) == len(leaf)  # (as a rule: then the rows' arrays are not copied)
+    at_unit, at_leaf = (unit, leaf) if every else (unit[rows], leaf[rows])
+    applies = _applies(book, group_of, at_unit, at_leaf)
     for r in rows[~applies]:
         for s, code in enumerate(cells[r]):
             if code >= 0 and texts[code] != "NA":
                 dp.add_at(problems, dp.NOT_APPLICABLE_HERE, table, r, stages[s], criterion=book.leaf_ids[leaf[r]],
                           group=book.groups[group_of[unit[r]]], unit=table["unit_id"].iat[r], value=texts[code])
                 cells[r, s] = -1  # reported once, not parsed again
-    parse_leaf_rows(cells[rows], texts, leaf[rows], unit[rows], book.leaves, book.kinds, dataset.meta.decimal, table,
-                    rows, stages, problems, value, status)
+    parse_leaf_rows(cells if every else cells[rows], texts, at_leaf, at_unit, book.leaves, book.kinds,
+                    dataset.meta.decimal, table, rows, stages, problems, value, status)
     repeated = np.flatnonzero(dup & (leaf >= 0))
     for j, sel in _by(leaf[repeated]):  # a repeated row's own bad cells are reported too (values unused)
         r = repeated[sel]
@@ -371,8 +382,8 @@ def _stage_cells(table: Table, stages: list[str]) -> tuple[np.ndarray, np.ndarra
     offset = 0
     for s, stage in enumerate(stages):
         if stage in table.columns:
-            codes, uniques = coded(table, stage)  # NaN too is empty: frames built without dataset_from_frames
-            cells[:, s] = np.where(codes >= 0, codes + offset, -1)
+            codes, lookup, uniques = coded_lookup(table, stage)  # NaN too is empty: frames not from dataset_from_frames
+            cells[:, s] = np.where(lookup >= 0, lookup + offset, -1)[codes]
             texts.append(uniques)
             offset += len(uniques)
     return cells, np.concatenate(texts) if texts else np.zeros(0, dtype=object)
@@ -400,39 +411,36 @@ def _survey(dataset: Dataset, book: Book, units: pd.DataFrame, index: pd.Index, 
     unit = _unit_rows(table, index, problems)
     leaf, adj = _targets(table, book, problems)
     survey_leaves = np.array([j for j, k in enumerate(book.kinds) if k == "survey"], dtype=np.int64)
-    survey_ids = [book.leaf_ids[j] for j in survey_leaves]
     of_survey = np.full(n_l + 1, -1, dtype=np.int32)  # a leaf's number among the survey leaves (last slot: no leaf)
     of_survey[survey_leaves] = np.arange(len(survey_leaves))
-    survey_leaf = of_survey[leaf]
-    for i in np.flatnonzero(((leaf >= 0) & (survey_leaf < 0)) | (adj >= 0)):
+    resp_raw, resp_lookup, resp_texts = coded_lookup(table, "respondent_id")
+    applies = np.concatenate([np.ones(n_l, dtype=bool), book.applies.ravel()])  # first row: no known group
+    flags, rows, at_unit, at_leaf, at_sl, at_resp = kernels.survey_rows(unit, leaf, adj, of_survey, resp_raw,
+                                                                        resp_lookup, group_of, applies)
+    bad = np.flatnonzero(flags)  # as a rule none
+    for i in bad[(flags[bad] & kernels.NOT_SURVEY) > 0]:
         kind = book.kinds[leaf[i]] if leaf[i] >= 0 else "adjustment"
         dp.add_at(problems, dp.NOT_SURVEY, table, i, "criterion_id", criterion=table["criterion_id"].iat[i],
-                  kind=kind, survey=survey_ids)
-    resp_code, resp_texts = coded(table, "respondent_id")
-    for i in np.flatnonzero(resp_code < 0):
+                  kind=kind, survey=[book.leaf_ids[j] for j in survey_leaves])
+    for i in bad[(flags[bad] & kernels.NO_RESPONDENT) > 0]:
         dp.add_at(problems, dp.EMPTY_ID, table, i, "respondent_id", name="respondent_id")
-    valid = (unit >= 0) & (survey_leaf >= 0) & (resp_code >= 0)
-    rows = np.flatnonzero(valid)
-    applies = _applies(book, group_of, unit[rows], leaf[rows])
-    for r in rows[~applies]:
+    for r in bad[flags[bad] == kernels.NOT_APPLICABLE]:
         dp.add_at(problems, dp.NOT_APPLICABLE_HERE, table, r, "answer", criterion=book.leaf_ids[leaf[r]],
                   group=book.groups[group_of[unit[r]]], unit=table["unit_id"].iat[r], value=table["answer"].iat[r])
-    valid[rows[~applies]] = False
-    cell = unit.astype(np.int64) * len(survey_leaves) + survey_leaf  # a unit's survey leaf
-    valid &= ~_duplicates(table, cell, resp_code, valid, n_u * len(survey_leaves), len(resp_texts), problems,
-                          dp.DUPLICATE_ANSWER, respondent="respondent_id", unit="unit_id", criterion="criterion_id")
-    del adj, cell  # (a row's arrays take megabytes: each is let go once used)
-
-    rows = np.flatnonzero(valid)
-    del valid
-    weight, form_weight, counted = _answer_weights(table, book, survey_leaves, survey_leaf, rows, problems)
-    answers = Answers(
-        unit=unit[rows].astype(np.int64), leaf=leaf[rows].astype(np.int64), respondent=resp_code[rows].astype(np.int64),
-        form=_form_codes(table)[rows].astype(np.int64), weight=weight, form_weight=form_weight, counted=counted,
-    )
-    del unit, leaf, resp_code, survey_leaf, rows
+    del flags, unit, leaf, adj  # (a row's arrays take megabytes: each is let go once used)
+    cell = at_unit.astype(np.int64) * len(survey_leaves) + at_sl  # a unit's survey leaf
+    dup = _duplicates(table, cell, at_resp, np.ones(len(rows), dtype=bool), n_u * len(survey_leaves),
+                      len(resp_texts), problems, dp.DUPLICATE_ANSWER, rows=rows, respondent="respondent_id",
+                      unit="unit_id", criterion="criterion_id")
+    if dup.any():
+        rows, at_unit, at_leaf, at_sl, at_resp = (a[~dup] for a in (rows, at_unit, at_leaf, at_sl, at_resp))
+    del cell, dup
     asked = np.zeros((n_u, n_l), dtype=bool)
-    asked[answers.unit, answers.leaf] = True
+    weight, form_weight, counted, form = _answer_weights(table, book, index, survey_leaves, rows, at_unit, at_leaf,
+                                                         at_sl, asked, problems)
+    answers = Answers(unit=at_unit, leaf=at_leaf, respondent=at_resp, form=form, weight=weight,
+                      form_weight=form_weight, counted=counted)
+    del rows, at_unit, at_leaf, at_sl, at_resp
     valued = np.zeros((n_u, n_l), dtype=bool)  # cells of survey leaves with a value in assessments
     valued[:, survey_leaves] = (status[:, survey_leaves, :] != EMPTY).any(axis=2)
     for j in np.flatnonzero((asked & valued).any(axis=0)):
@@ -442,35 +450,39 @@ def _survey(dataset: Dataset, book: Book, units: pd.DataFrame, index: pd.Index, 
     return answers, _apply_answers(answers, asked, book, value, status)
 
 
-def _form_codes(table: Table) -> np.ndarray:
-    """Each answer's form as a code, an empty form being a form of its own (as `factorize` of the
-    column with empty cells written "" numbers it)."""
-    codes, _ = coded(table, "form")
-    empty = codes < 0
+def _form_numbers(codes: np.ndarray, lookup: np.ndarray, n_forms: int) -> np.ndarray:
+    """Each form's number (the last slot: the empty form) as `factorize` of the column, empty cells written "",
+    numbers it: an empty form is a form of its own, numbered in order of first appearance too (`codes`, `lookup`:
+    `coded_lookup` of the form column)."""
+    number = np.arange(n_forms + 1, dtype=np.int32)
+    empty = lookup[codes] < 0  # (a code −1 reads the last slot: empty)
     if empty.any():
         first = int(np.argmax(empty))
-        seen = int(codes[:first].max()) + 1 if first else 0  # forms met before the first empty one
-        codes = np.where(empty, seen, np.where(codes >= seen, codes + 1, codes))
-    return codes
+        seen = int(lookup[codes[:first]].max()) + 1 if first else 0  # forms met before the first empty one
+        number[seen:n_forms] += 1
+        number[n_forms] = seen
+    return number
 
 
-def _answer_weights(table: Table, book: Book, survey_leaves: np.ndarray, survey_leaf: np.ndarray, rows: np.ndarray,
-                    problems: Problems) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """For each survey row in `rows`: the option's weight (NaN when not an option), the form's weight and whether
-    the answer counts (`survey_leaf`: each row's leaf among the `survey_leaves`, the leaf indices).
+def _answer_weights(table: Table, book: Book, index: pd.Index, survey_leaves: np.ndarray, rows: np.ndarray,
+                    at_unit: np.ndarray, at_leaf: np.ndarray, at_sl: np.ndarray, asked: np.ndarray,
+                    problems: Problems) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """For each answer (table row `rows[k]`, unit `at_unit[k]`, leaf `at_leaf[k]`, `at_sl[k]` its number among the
+    `survey_leaves`, the leaf indices): the option's weight (NaN when not an option), the form's weight, whether it
+    counts (`load_kernels.answer_rows`) and its form's number; `asked` marked. An answer naming neither an option
+    nor a skip is a problem.
 
     Each survey leaf's rule is looked up once per distinct answer and form text (a row of lookups per
     leaf, the last slot for an empty cell), then every row at once."""
-    answer_codes, answer_texts = coded(table, "answer")
-    form_codes, form_texts = coded(table, "form")
+    answer_raw, answer_lookup, answer_texts = coded_lookup(table, "answer")
+    form_raw, form_lookup, form_texts = coded_lookup(table, "form")
     n_sl = len(survey_leaves)
     picked = np.full((n_sl, len(answer_texts) + 1), np.nan)  # the option (then skip) each answer names
     option_weight = np.full((n_sl, len(answer_texts) + 1), np.nan)  # NaN: not an option
     by_form = np.ones((n_sl, len(form_texts) + 1))
     n_options = np.zeros(n_sl, dtype=np.int64)
-    exclude = np.zeros(n_sl, dtype=bool)
     names: dict[tuple[str, ...], np.ndarray] = {}  # rules repeat their options: each list matched once
-    for sl in np.flatnonzero(np.bincount(survey_leaf[rows], minlength=n_sl)):
+    for sl in np.flatnonzero(kernels.used_codes(at_sl, n_sl)):
         rule = book.leaves[survey_leaves[sl]].rule.survey
         options, skip = list(rule.options), list(rule.skip)
         key = (*options, "\x00", *skip)
@@ -480,32 +492,25 @@ def _answer_weights(table: Table, book: Book, survey_leaves: np.ndarray, survey_
         is_option = picked[sl] < len(options)  # NaN compares False
         option_weight[sl, is_option] = np.array([rule.options[o] for o in options])[picked[sl, is_option].astype(int)]
         by_form[sl, :-1] = [float(rule.forms.get(form, 1.0)) if form is not None else 1.0 for form in form_texts]
-        n_options[sl], exclude[sl] = len(options), rule.exclude_own_unit
-    weight, form_weight = np.empty(len(rows)), np.empty(len(rows))
-    counted = np.empty(len(rows), dtype=bool)
-    kernels.answer_rows(rows, survey_leaf, answer_codes, form_codes, picked, option_weight, n_options, by_form, weight,
-                        form_weight, counted)
-    if exclude.any():
-        mine = np.flatnonzero(exclude[survey_leaf[rows]])
-        counted[mine] &= ~_same_text(table, "respondent_unit", "unit_id", rows[mine])
-    unknown = rows[~counted]  # not counted: a skip, the unit's own, or neither option nor skip (a problem)
-    unknown = unknown[np.isnan(picked[survey_leaf[unknown], answer_codes[unknown]])]
-    for r in unknown[np.argsort(survey_leaf[unknown], kind="stable")]:  # by leaf, then row
-        rule = book.leaves[survey_leaves[survey_leaf[r]]].rule.survey
+        n_options[sl] = len(options)
+    exclude = np.array([book.leaves[j].rule.survey.exclude_own_unit for j in survey_leaves], dtype=bool)
+    own_raw, own_lookup = (_unit_lookup(table, "respondent_unit", index) if exclude.any()
+                           else (np.zeros(0, dtype=np.int8), np.full(1, -1, dtype=np.int32)))
+    weight, form_weight, counted, form = kernels.answer_rows(
+        rows, at_unit, at_leaf, at_sl, answer_raw, answer_lookup, form_raw, form_lookup, picked, option_weight,
+        n_options, by_form, _form_numbers(form_raw, form_lookup, len(form_texts)), own_raw, own_lookup,
+        exclude, asked)
+    unknown = np.flatnonzero(~counted)  # not counted: a skip, the unit's own, or neither option nor skip (a problem)
+    unknown = unknown[np.isnan(picked[at_sl[unknown], answer_lookup[answer_raw[rows[unknown]]]])]
+    for k in unknown[np.argsort(at_sl[unknown], kind="stable")]:  # by leaf, then row
+        r = rows[k]
+        rule = book.leaves[survey_leaves[at_sl[k]]].rule.survey
         options, skip, text = list(rule.options), list(rule.skip), table["answer"].iat[r]
         if pd.isna(text):
             dp.add_at(problems, dp.EMPTY_ANSWER, table, r, "answer", options=options, skip=skip)
         else:
             dp.add_at(problems, dp.UNKNOWN_ANSWER, table, r, "answer", value=text, options=options, skip=skip)
-    return weight, form_weight, counted
-
-
-def _same_text(table: Table, a: str, b: str, at: np.ndarray) -> np.ndarray:
-    """At each row of `at`: the cells of columns `a` and `b` hold the same text (two empty cells do not)."""
-    a_codes, a_texts = coded(table, a)
-    b_codes, b_texts = coded(table, b)
-    in_b = np.append(pd.Index(b_texts).get_indexer(a_texts), -1)[a_codes[at]]  # −1: empty, or no such text in b
-    return (in_b >= 0) & (in_b == b_codes[at])
+    return weight, form_weight, counted, form
 
 
 def _apply_answers(answers: Answers, asked: np.ndarray, book: Book, value: np.ndarray,
@@ -520,8 +525,9 @@ def _apply_answers(answers: Answers, asked: np.ndarray, book: Book, value: np.nd
     by_form = np.array([s is not None and s.aggregate == "by_form" for s in surveys], dtype=np.bool_)
     minimum = np.array([s.min_respondents if s is not None else 1 for s in surveys], dtype=np.int64)
     mean, count = aggregate(answers, by_form, n_u, n_l)
-    enough = asked & (count >= minimum[None, :])
-    value[asked] = np.where(enough[asked], mean[asked], np.nan)[:, None]
-    status[asked] = np.where(enough[asked], VALUE, EMPTY).astype(np.int8)[:, None]
+    unit, leaf = np.nonzero(asked)
+    enough = count[unit, leaf] >= minimum[leaf]
+    value.T[:, leaf, unit] = np.where(enough, mean[unit, leaf], np.nan)  # (stage-major: every stage at once)
+    status.T[:, leaf, unit] = np.where(enough, VALUE, EMPTY).astype(np.int8)
     return count
 

@@ -20,12 +20,13 @@ from cchc_rules.data.load_kernels import survey_means, use_compiled
 
 @dataclass(frozen=True)
 class Answers:
-    """One row per answer; every array has the same length."""
+    """One row per answer; every array has the same length. The codes are int32 as the loader makes them (half
+    the memory of int64 over millions of answers): a key built from them is widened first (`cell_keys`)."""
 
-    unit: np.ndarray  # int64: unit index (row of Inputs.units)
-    leaf: np.ndarray  # int64: leaf index (Inputs.leaf_ids)
-    respondent: np.ndarray  # int64: respondent code (equal codes = the same respondent)
-    form: np.ndarray  # int64: form code
+    unit: np.ndarray  # int32: unit index (row of Inputs.units)
+    leaf: np.ndarray  # int32: leaf index (Inputs.leaf_ids)
+    respondent: np.ndarray  # int32: respondent code (equal codes = the same respondent)
+    form: np.ndarray  # int32: form code
     weight: np.ndarray  # float64: the option's weight (NaN for an answer not counted)
     form_weight: np.ndarray  # float64: the weight of the answer's form under its leaf's rule
     counted: np.ndarray  # bool
@@ -39,8 +40,12 @@ class Answers:
 
     @staticmethod
     def empty() -> Answers:
-        i, f = np.zeros(0, np.int64), np.zeros(0, np.float64)
+        i, f = np.zeros(0, np.int32), np.zeros(0, np.float64)
         return Answers(i, i, i, i, f, f, np.zeros(0, bool))
+
+    def cell_keys(self, n_leaves: int) -> np.ndarray:
+        """Each answer's cell, unit · leaves + leaf, as int64 (units × leaves may pass the int32 range)."""
+        return self.unit.astype(np.int64) * n_leaves + self.leaf
 
 
 def aggregate(answers: Answers, by_form: np.ndarray, n_units: int, n_leaves: int) -> tuple[np.ndarray, np.ndarray]:
@@ -53,7 +58,7 @@ def aggregate(answers: Answers, by_form: np.ndarray, n_units: int, n_leaves: int
         return survey_means(answers.unit, answers.leaf, answers.weight, answers.form_weight, answers.form, c, by_form,
                             n_units, n_leaves)
     size = n_units * n_leaves
-    key = (answers.unit * n_leaves + answers.leaf)[c]
+    key = answers.cell_keys(n_leaves)[c]
     w, fw, form = answers.weight[c], answers.form_weight[c], answers.form[c]
     count = np.bincount(key, minlength=size)
 
@@ -70,7 +75,7 @@ def aggregate(answers: Answers, by_form: np.ndarray, n_units: int, n_leaves: int
             bf_leaves = np.flatnonzero(by_form)
             bf_index = np.full(n_leaves, -1, dtype=np.int64)
             bf_index[bf_leaves] = np.arange(len(bf_leaves))
-            bf_key = answers.unit[c][mine] * len(bf_leaves) + bf_index[leaf[mine]]
+            bf_key = answers.unit[c][mine].astype(np.int64) * len(bf_leaves) + bf_index[leaf[mine]]
             groups, form_mean, g_fw = _form_groups(bf_key * n_forms + form[mine], w[mine], fw[mine],
                                                    n_units * len(bf_leaves) * n_forms)
             g_unit, g_leaf = np.divmod(groups // n_forms, len(bf_leaves))

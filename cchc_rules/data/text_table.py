@@ -23,10 +23,11 @@ from cchc_rules.data.coded import compact, keep_codes
 
 
 class TextTable:
-    """Rows of text cells (None = empty), below a header, from one file; row i was read at line `rows[i]`."""
+    """Rows of text cells (None = empty), below a header, from one file; row i was read at line `rows[i]` (a
+    `range` when no line was skipped: no array of row count is held for it)."""
 
     def __init__(self, header: list[str], codes: list[np.ndarray], texts: list[list[str | None]],
-                 rows: np.ndarray, file: str, extra: tuple[str, ...] = ()):
+                 rows: np.ndarray | range, file: str, extra: tuple[str, ...] = ()):
         self.header = header  # the file's columns, in its order (`attrs["header"]`)
         self._codes = dict(zip([*header, *extra], codes, strict=True))
         self._texts = dict(zip([*header, *extra], texts, strict=True))
@@ -39,23 +40,24 @@ class TextTable:
         self._series: dict[str, pd.Series] = {}
 
     @classmethod
-    def read(cls, header: list[str], codes: list[np.ndarray], texts: list[list[str | None]], rows: np.ndarray,
+    def read(cls, header: list[str], codes: list[np.ndarray], texts: list[list[str | None]], rows: np.ndarray | range,
              file: str) -> TextTable:
         """The table of a file's columns as the reader gives them (`header` made unique): without columns
         that have neither a header nor a cell (a trailing separator on every line) nor rows with no cell,
         as `read.tidy` drops them."""
         empty = [_empty_texts(t) for t in texts]
         kept = [k for k, name in enumerate(header) if name or not empty[k][codes[k]].all()]
-        blank = np.arange(len(rows))  # rows with no cell: checked column by column, few survive the first
+        blank = None  # rows with no cell: checked column by column, few survive the first
         for k in kept:
-            blank = blank[empty[k][codes[k][blank]]]
+            blank = np.flatnonzero(empty[k][codes[k]]) if blank is None else blank[empty[k][codes[k][blank]]]
             if not len(blank):
                 break
+        names, kept_texts = [header[k] for k in kept], [texts[k] for k in kept]
+        if blank is None or not len(blank):
+            return cls(names, [codes[k] for k in kept], kept_texts, rows, file)
         keep = np.ones(len(rows), dtype=bool)
         keep[blank] = False
-        every = bool(keep.all())
-        return cls([header[k] for k in kept], [codes[k] if every else codes[k][keep] for k in kept],
-                   [texts[k] for k in kept], rows if every else rows[keep], file)
+        return cls(names, [codes[k][keep] for k in kept], kept_texts, np.asarray(rows, dtype=np.int32)[keep], file)
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -67,7 +69,7 @@ class TextTable:
     def with_empty(self, column: str) -> TextTable:
         """The same table with an empty `column` added after the others (as `DataFrame.assign(column=None)`)."""
         names = [*self.header, *self.extra]
-        return TextTable(self.header, [*(self._codes[c] for c in names), np.zeros(len(self), dtype=np.int32)],
+        return TextTable(self.header, [*(self._codes[c] for c in names), np.zeros(len(self), dtype=np.int8)],
                          [*(self._texts[c] for c in names), [None]], self.rows, self.file, (*self.extra, column))
 
     def codes(self, column: str) -> tuple[np.ndarray, list[str | None]]:
@@ -84,7 +86,7 @@ class TextTable:
             if column == "_file":
                 series = pd.Series(self.file, index=self.index)  # typed as pandas types a column set to one text
             elif column == "_row":
-                series = pd.Series(self.rows.astype(np.int64))
+                series = pd.Series(np.asarray(self.rows, dtype=np.int64))
             else:
                 codes, texts = self._codes[column], self._texts[column]
                 cells = np.asarray(texts, dtype=object)[codes]

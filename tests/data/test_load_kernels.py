@@ -108,21 +108,78 @@ def test_survey_means_at_random_are_the_same_bits_both_ways() -> None:
     assert np.isnan(m1).any() and not np.isnan(m1).all()  # some cells have no counted answer
 
 
+def test_survey_rows_flag_each_row_and_keep_the_rest(path: str) -> None:
+    # leaf 3 is the one survey leaf (of 4); units 0 and 2 are in group 0, unit 1 in group 1, where leaf 3 does not
+    # apply; respondent raw code 1 is an empty cell
+    unit, leaf, adj = np.array([0, -1, 1, 0, 2, 1]), np.array([3, 3, -1, 1, 3, 3]), np.array([-1, -1, 0, -1, -1, -1])
+    of_survey = np.array([-1, -1, -1, 0, -1], dtype=np.int32)
+    resp_raw, resp_lookup = np.array([0, 0, 0, 1, 0, 2], dtype=np.int8), np.array([0, -1, 1, -1], dtype=np.int32)
+    applies = np.array([[True] * 4, [False, True, True, True], [True, True, True, False]]).ravel()  # 1 + groups
+    flags, rows, at_unit, at_leaf, at_sl, at_resp = load_kernels.survey_rows(
+        unit, leaf, adj, of_survey, resp_raw, resp_lookup, np.array([0, 1, 0]), applies)
+    # row 1: unknown unit (reported before); row 2: an adjustment; row 3: not a survey leaf and no respondent;
+    # row 5: leaf 3 does not apply to unit 1's group; rows 0 and 4 are answers
+    assert flags.tolist() == [0, 8, 1, 3, 0, 4]
+    assert rows.tolist() == [0, 4] and at_unit.tolist() == [0, 2] and at_leaf.tolist() == [3, 3]
+    assert at_sl.tolist() == [0, 0] and at_resp.tolist() == [0, 0]
+
+
 def test_answer_rows(path: str) -> None:
     # two survey leaves; answer texts A, B, "khác" (not an option), then the empty slot; A, B are options of both
     picked = np.array([[0.0, 1.0, np.nan, np.nan], [0.0, 2.0, np.nan, np.nan]])  # leaf 1: B is its skip (index 2)
     option_weight = np.array([[1.0, 0.5, np.nan, np.nan], [1.0, np.nan, np.nan, np.nan]])
     n_options = np.array([2, 2])
-    by_form = np.array([[2.0, 1.0], [1.0, 1.0]])  # leaf 0: form 0 weighs 2; the last slot is the empty form
-    weight, form_weight, counted = np.zeros(4), np.zeros(4), np.zeros(4, dtype=bool)
-    load_kernels.answer_rows(np.array([0, 1, 2, 4]), np.array([0, 1, 0, 0, 1]), np.array([1, 1, 2, 0, -1]),
-                             np.array([0, -1, 0, 0, 0]), picked, option_weight, n_options, by_form, weight,
-                             form_weight, counted)
-    # rows 0, 1, 2, 4 (row 3 is not asked for): B under leaf 0 (an option, 0.5); B under leaf 1 (its skip); "khác";
-    # an empty answer; the forms 0, empty, 0, 0
-    assert np.array_equal(weight, [0.5, np.nan, np.nan, np.nan], equal_nan=True)
-    assert counted.tolist() == [True, False, False, False]
-    assert form_weight.tolist() == [2.0, 1.0, 2.0, 1.0]
+    by_form = np.array([[2.0, 1.0], [1.0, 1.0]])  # survey leaf 0: form 0 weighs 2; the last slot is the empty form
+    # five rows, every one an answer: units 0, 1, 0, 2, 1 about leaves 5, 7, 5, 5, 7 (survey leaves 0, 1, 0, 0, 1)
+    rows, at_unit = np.array([0, 1, 2, 3, 4]), np.array([0, 1, 0, 2, 1], dtype=np.int32)
+    at_leaf, at_sl = np.array([5, 7, 5, 5, 7], dtype=np.int32), np.array([0, 1, 0, 0, 1], dtype=np.int32)
+    answer_raw, answer_lookup = np.array([1, 1, 2, 0, -1]), np.array([0, 1, 2, -1], dtype=np.int32)  # B B khác A empty
+    form_raw, form_lookup = np.array([0, 1, 0, 0, 0], dtype=np.int8), np.array([0, -1, -1], dtype=np.int32)
+    form_number = np.array([0, 1], dtype=np.int32)  # the one form, then the empty one (first met after it)
+    # survey leaf 0 leaves out answers about the respondent's own unit: row 3's respondent is of unit 2, its subject
+    own_raw, own_lookup = np.array([1, 0, 1, 2, 0]), np.array([-1, 1, 2, -1], dtype=np.int32)
+    asked = np.zeros((3, 8), dtype=bool)
+    weight, form_weight, counted, form = load_kernels.answer_rows(
+        rows, at_unit, at_leaf, at_sl, answer_raw, answer_lookup, form_raw, form_lookup, picked, option_weight,
+        n_options, by_form, form_number, own_raw, own_lookup, np.array([True, False]), asked)
+    # B under leaf 0 (an option, 0.5); B under leaf 1 (its skip); "khác"; A about the respondent's own unit; empty
+    assert np.array_equal(weight, [0.5, np.nan, np.nan, 1.0, np.nan], equal_nan=True)
+    assert counted.tolist() == [True, False, False, False, False]
+    assert form_weight.tolist() == [2.0, 1.0, 2.0, 2.0, 1.0] and form.tolist() == [0, 1, 0, 0, 0]
+    assert sorted(zip(*np.nonzero(asked))) == [(0, 5), (1, 7), (2, 5)]
+
+
+def test_survey_rows_and_answer_rows_at_random_are_the_same_both_ways() -> None:
+    rng = np.random.default_rng(11)
+    n, n_u, n_l = 4000, 40, 6
+    unit, leaf = rng.integers(-1, n_u, n), rng.integers(-1, n_l, n)
+    adj = np.where(leaf < 0, rng.integers(-1, 2, n), -1)
+    of_survey = np.array([0, -1, 1, 2, -1, 3, -1], dtype=np.int32)
+    resp_raw, resp_lookup = rng.integers(-1, 30, n), np.append(rng.integers(-1, 25, 30), -1).astype(np.int32)
+    group_of, applies = rng.integers(-1, 3, n_u), rng.random(4 * n_l) < 0.8
+    got = _both(load_kernels.survey_rows, unit, leaf, adj, of_survey, resp_raw, resp_lookup, group_of, applies)
+    for compiled, numpy_path in zip(*got, strict=True):
+        assert compiled.dtype == numpy_path.dtype and compiled.tolist() == numpy_path.tolist()
+    _, rows, at_unit, at_leaf, at_sl, _ = got[0]
+    assert len(rows) > 1000  # most rows are answers
+    n_sl, n_answers, n_forms = 4, 5, 3
+    picked = np.where(rng.random((n_sl, n_answers + 1)) < 0.8, rng.integers(0, 4, (n_sl, n_answers + 1)), np.nan)
+    option_weight = np.where(picked < 3, rng.random((n_sl, n_answers + 1)), np.nan)
+    texts = (rng.integers(-1, 8, n), np.append(rng.integers(-1, n_answers, 8), -1).astype(np.int32),
+             rng.integers(-1, 5, n), np.append(rng.integers(-1, n_forms, 5), -1).astype(np.int32))
+    own = (rng.integers(-1, 9, n), np.append(rng.integers(-1, n_u, 9), -1).astype(np.int32))
+
+    def answer_rows(*args):  # a fresh `asked` for each path
+        asked = np.zeros((n_u, n_l), dtype=bool)
+        return (*load_kernels.answer_rows(*args, asked), asked)
+
+    got = _both(answer_rows, rows, at_unit, at_leaf, at_sl, *texts, picked, option_weight, np.full(n_sl, 3),
+                rng.random((n_sl, n_forms + 1)), np.arange(n_forms + 1, dtype=np.int32), *own,
+                np.array([True, False, True, False]))
+    for compiled, numpy_path in zip(*got, strict=True):
+        assert compiled.dtype == numpy_path.dtype and np.array_equal(compiled, numpy_path, equal_nan=True)
+    weight, _, counted, _, asked = got[0]
+    assert counted.any() and not counted.all() and np.isnan(weight).any() and asked.any()
 
 
 def test_used_codes_and_recode(path: str) -> None:
