@@ -14,7 +14,8 @@ import unicodedata
 from typing import TextIO
 
 # C0 controls except tab and newline, DEL, C1 controls; lone surrogates cannot be encoded at all.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+CONTROL = r"[\x00-\x08\x0b-\x1f\x7f-\x9f]"  # (also read by Arrow's regex engine: `data.columnar`)
+_CONTROL = re.compile(CONTROL)
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff\u00ad]")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

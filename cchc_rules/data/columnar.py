@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pyarrow import csv as pacsv
 
-from cchc_rules.safe_text import clean
+from cchc_rules.safe_text import CONTROL, clean
 
 _BLOCK = 1 << 22  # 4 MiB blocks: both cores parse, and few blocks are held at once (the read's peak)
 
@@ -114,7 +114,11 @@ def _encoded(column: pa.ChunkedArray) -> tuple[list[str | None], np.ndarray]:
         return [], np.zeros(0, dtype=np.int8)
     # each block of the read has its own dictionary: one for the column (first appearances first), then one array
     encoded = pa.table({"column": column}).unify_dictionaries().column(0).combine_chunks()
-    plain = pc.match_substring_regex(encoded.dictionary, _PLAIN).to_numpy(zero_copy_only=False)
-    texts = [t if p else (clean(t).strip() or None) for t, p in zip(encoded.dictionary.to_pylist(), plain, strict=True)]
+    distinct = encoded.dictionary
+    plain = pc.match_substring_regex(distinct, _PLAIN).to_numpy(zero_copy_only=False)
+    clean_already = pc.and_(pc.equal(pc.utf8_normalize(distinct, "NFC"), distinct),  # (UTF-8: no lone surrogate)
+                            pc.invert(pc.match_substring_regex(distinct, CONTROL))).to_numpy(zero_copy_only=False)
+    texts = [t if p else ((t if c else clean(t)).strip() or None)
+             for t, p, c in zip(distinct.to_pylist(), plain, clean_already, strict=True)]
     dtype = next(d for d in (np.int8, np.int16, np.int32) if len(texts) <= np.iinfo(d).max + 1)  # rows: `limits`
     return texts, encoded.indices.to_numpy(zero_copy_only=False).astype(dtype, copy=False)

@@ -20,6 +20,7 @@ from cchc_rules.compiled import available, compiled
 
 _VALUE, _EMPTY = 1, 0  # `data.model.CellStatus` (not imported: the model imports the modules this one serves)
 COMPILED_FROM = 50_000  # rows or cells: fewer take the numpy path (the same arrays, no compiled code to load)
+BIT_KEYS_PER_ROW, BIT_KEYS_ANYWAY = 64, 1 << 23  # `repeated`: one bit per key up to so many keys (a megabyte)
 
 
 def use_compiled(size: int) -> bool:
@@ -41,8 +42,25 @@ def _used_codes(codes, used):
         used[codes[i]] = True
 
 
+def code_counts(codes: np.ndarray, n: int) -> np.ndarray:
+    """How many rows have each code 0 … n − 1, and (the last slot) code −1."""
+    if use_compiled(len(codes)):
+        counts = np.zeros(n + 1, dtype=np.int64)
+        _code_counts(codes, counts)
+        return counts
+    counts = np.bincount(codes.astype(np.intp) + 1, minlength=n + 1)  # slot 0: code −1 (int8 + 1 would wrap)
+    return np.append(counts[1:], counts[0])
+
+
+def _code_counts(codes, counts):
+    last = counts.shape[0] - 1
+    for i in range(codes.shape[0]):
+        c = codes[i]
+        counts[c if c >= 0 else last] += 1
+
+
 def recode(codes: np.ndarray, table: np.ndarray) -> np.ndarray:
-    """`table[codes]` (`codes` ≥ 0)."""
+    """`table[codes]` (a code −1 reads the last slot)."""
     if use_compiled(len(codes)):
         out = np.empty(codes.shape[0], dtype=table.dtype)
         _recode(codes, table, out)
@@ -51,8 +69,10 @@ def recode(codes: np.ndarray, table: np.ndarray) -> np.ndarray:
 
 
 def _recode(codes, table, out):
+    last = table.shape[0] - 1
     for i in range(codes.shape[0]):
-        out[i] = table[codes[i]]
+        c = codes[i]
+        out[i] = table[c if c >= 0 else last]
 
 
 def texts_by_group(cells: np.ndarray, leaf_of_row: np.ndarray, group_of: np.ndarray, n_groups: int,
@@ -119,10 +139,16 @@ def _leaf_cells(cells, leaf_of_row, unit_of_row, group_of, u_value, u_status, u_
 
 
 def repeated(cell: np.ndarray, member: np.ndarray, valid: np.ndarray, n_cells: int, n_members: int) -> np.ndarray:
-    """Per row: valid, and an earlier valid row has the same cell and member (cell < n_cells, member < n_members)."""
+    """Per row: valid, and an earlier valid row has the same cell and member (cell < n_cells, member < n_members).
+
+    Compiled: one bit per key when the keys are few enough (a few bytes per row), else a counting sort by cell."""
     out = np.zeros(len(cell), dtype=np.bool_)
     if use_compiled(len(cell)):
-        _repeated(cell, member, valid, n_cells, n_members, out)
+        keys = n_cells * n_members
+        if keys <= BIT_KEYS_PER_ROW * len(cell) + BIT_KEYS_ANYWAY:
+            _repeated_bits(cell, member, valid, n_members, np.zeros(keys // 8 + 1, dtype=np.uint8), out)
+        else:
+            _repeated(cell, member, valid, n_cells, n_members, out)
         return out
     rows = np.flatnonzero(valid)
     key = cell[rows].astype(np.int64) * n_members + member[rows]
@@ -130,6 +156,17 @@ def repeated(cell: np.ndarray, member: np.ndarray, valid: np.ndarray, n_cells: i
         return out  # keys few enough to count in place, each once: no repeat
     out[rows] = pd.Series(key).duplicated(keep="first").to_numpy()
     return out
+
+
+def _repeated_bits(cell, member, valid, n_members, seen, out):
+    for i in range(cell.shape[0]):
+        if valid[i]:
+            key = cell[i] * n_members + member[i]
+            bit = np.uint8(1 << (key & 7))
+            if seen[key >> 3] & bit:
+                out[i] = True
+            else:
+                seen[key >> 3] |= bit
 
 
 def _repeated(cell, member, valid, n_cells, n_members, out):
@@ -159,42 +196,53 @@ def survey_means(unit: np.ndarray, leaf: np.ndarray, weight: np.ndarray, form_we
                  counted: np.ndarray, by_form: np.ndarray, n_units: int,
                  n_leaves: int) -> tuple[np.ndarray, np.ndarray]:
     """`data.survey.aggregate` (mean and count, units × leaves) in one pass over the answers, those `counted`: each sum
-    adds the same products in the same order as that numpy path, so the means are the same bits."""
+    adds the same products in the same order as that numpy path, so the means are the same bits. The sums are kept
+    for the leaves that have answers only (units × those leaves: a few of a rulebook's leaves, and the sums stay in
+    cache)."""
     size = n_units * n_leaves
     bf_leaves = np.flatnonzero(by_form)
     bf_index = np.full(n_leaves, -1, dtype=np.int64)
     bf_index[bf_leaves] = np.arange(len(bf_leaves))
     n_forms = int(form[counted].max()) + 1 if counted.any() and len(bf_leaves) else 0
-    mean = np.zeros(size)  # the numerators first, then the means over them
+    asked_leaves = np.flatnonzero(used_codes(leaf, n_leaves))
+    slot = np.full(n_leaves, -1, dtype=np.int64)
+    slot[asked_leaves] = np.arange(len(asked_leaves))
+    mean = np.full(size, np.nan)  # NaN where nothing is counted, as 0 ÷ 0 in the numpy path
     count = np.zeros(size, dtype=np.int64)
-    _survey_means(unit, leaf, weight, form_weight, form, counted, bf_index, bf_leaves, n_forms, n_leaves, mean, count)
+    _survey_means(unit, leaf, weight, form_weight, form, counted, slot, asked_leaves, bf_index, bf_leaves, n_forms,
+                  n_leaves, mean, count)
     return mean.reshape(n_units, n_leaves), count.reshape(n_units, n_leaves)
 
 
-def _survey_means(unit, leaf, weight, form_weight, form, counted, bf_index, bf_leaves, n_forms, n_leaves, mean, count):
-    size = mean.shape[0]
-    num = mean  # (zeros)
-    den = np.zeros(size)
+def _survey_means(unit, leaf, weight, form_weight, form, counted, slot, asked_leaves, bf_index, bf_leaves, n_forms,
+                  n_leaves, mean, count):
+    n_units = mean.shape[0] // n_leaves
+    n_asked = asked_leaves.shape[0]
+    num = np.zeros(n_units * n_asked)  # per unit × leaf with answers: the sums and the count
+    den = np.zeros(n_units * n_asked)
+    cnt = np.zeros(n_units * n_asked, dtype=np.int64)
     n_bf = bf_leaves.shape[0]
-    n_units = size // n_leaves
     g_sum = np.zeros(n_units * n_bf * n_forms)  # per unit × by_form leaf × form: the sum, count and form weight
     g_count = np.zeros(n_units * n_bf * n_forms, dtype=np.int64)
     g_fw = np.zeros(n_units * n_bf * n_forms)
     for i in range(unit.shape[0]):
         if not counted[i]:
             continue
-        key = unit[i] * n_leaves + leaf[i]
+        key = unit[i] * n_asked + slot[leaf[i]]
         num[key] += form_weight[i] * weight[i]
         den[key] += form_weight[i]
-        count[key] += 1
+        cnt[key] += 1
         b = bf_index[leaf[i]]
         if b >= 0:
             g = (unit[i] * n_bf + b) * n_forms + form[i]
             g_sum[g] += weight[i]
             g_count[g] += 1
             g_fw[g] = form_weight[i]
-    for key in range(size):
-        mean[key] = num[key] / den[key]
+    for u in range(n_units):
+        for a in range(n_asked):
+            key = u * n_asked + a
+            mean[u * n_leaves + asked_leaves[a]] = num[key] / den[key]
+            count[u * n_leaves + asked_leaves[a]] = cnt[key]
     for u in range(n_units):
         for b in range(n_bf):
             by_num, by_den = 0.0, 0.0
@@ -316,9 +364,11 @@ def _answer_rows(rows, at_unit, at_leaf, at_sl, answer_raw, answer_lookup, form_
 
 _used_codes = compiled(_used_codes)
 _recode = compiled(_recode)
+_code_counts = compiled(_code_counts)
 _texts_by_group = compiled(_texts_by_group)
 _leaf_cells = compiled(_leaf_cells)
 _repeated = compiled(_repeated)
+_repeated_bits = compiled(_repeated_bits)
 _answer_rows = compiled(_answer_rows)
 _survey_rows = compiled(_survey_rows)
 _survey_means = compiled(_survey_means, error_model="numpy")  # 0 ÷ 0 is NaN (no answer counted), as in numpy

@@ -254,17 +254,22 @@ def _applies(book: Book, group_of: np.ndarray, unit: np.ndarray, leaf: np.ndarra
 
 
 def _targets(table: Table, book: Book, problems: Problems) -> tuple[np.ndarray, np.ndarray]:
-    """Each row's leaf index and adjustment index (−1 where not that); problems and notes added."""
-    codes, uniques = coded(table, "criterion_id")
+    """Each row's leaf index and adjustment index (−1 where not that); problems and notes added.
+
+    The rows are read through look-ups per distinct id (`coded_lookup`): a row's own code (its id's number among
+    the distinct ids) is worked out only when a problem or a note needs the rows of an id."""
+    raw, lookup, uniques = coded_lookup(table, "criterion_id")
     leaf_lut = np.full(len(uniques) + 1, -1, dtype=np.int32)  # last slot: the NA sentinel (−1)
     adj_lut = leaf_lut.copy()
-    counts = np.bincount(codes + 1, minlength=len(uniques) + 1)[1:]  # (slot 0: empty cells, code −1)
+    per_raw = kernels.code_counts(raw, len(lookup) - 1)  # rows per raw code (the last slot: code −1)
+    counts = np.bincount(lookup + 1, per_raw, minlength=len(uniques) + 1).astype(np.int64)  # slot 0: empty
     unknown = 0  # the nearest ids are found for as many unknown ids as a report lists (`dp.limited`)
-    order = bounds = np.zeros(0, dtype=np.int64)
+    codes = order = bounds = np.zeros(0, dtype=np.int64)
     for u, criterion in enumerate(uniques):
         target = book.resolve(criterion, suggest=unknown < dp.LIMIT_PER_CODE)
         unknown += target.kind == "unknown"
         if not len(order) and (target.kind not in ("leaf", "adjustment") or target.via is not None):
+            codes = lookup[raw]
             order = np.argsort(codes, kind="stable")  # the rows of each id, without a pass over all rows per id
             bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1), "left")
         rows = None
@@ -275,13 +280,13 @@ def _targets(table: Table, book: Book, problems: Problems) -> tuple[np.ndarray, 
         elif target.kind == "removed":
             first = int(order[bounds[u]])
             problems.add(dp.REMOVED_ROWS, dp.where(table, first, "criterion_id"), severity="note",
-                         column="criterion_id", n=int(counts[u]), criterion=criterion)
+                         column="criterion_id", n=int(counts[u + 1]), criterion=criterion)
         else:
             rows = order[bounds[u]:bounds[u + 1]]
         if target.via is not None and target.kind in ("leaf", "adjustment"):
             first = int(order[bounds[u]])
             problems.add(dp.RENAMED_ROWS, dp.where(table, first, "criterion_id"), severity="note",
-                         column="criterion_id", n=int(counts[u]), criterion=criterion, target=target.via)
+                         column="criterion_id", n=int(counts[u + 1]), criterion=criterion, target=target.via)
         for i in rows if rows is not None else ():
             if target.kind == "parent":
                 dp.add_at(problems, dp.NOT_A_LEAF, table, i, "criterion_id", criterion=criterion,
@@ -292,9 +297,10 @@ def _targets(table: Table, book: Book, problems: Problems) -> tuple[np.ndarray, 
             else:
                 dp.add_at(problems, dp.UNKNOWN_CRITERION, table, i, "criterion_id", criterion=criterion,
                           nearest=target.others)
-    for i in np.flatnonzero(codes < 0):
-        dp.add_at(problems, dp.EMPTY_ID, table, i, "criterion_id", name="criterion_id")
-    return leaf_lut[codes], adj_lut[codes]
+    if counts[0]:
+        for i in np.flatnonzero(lookup[raw] < 0):
+            dp.add_at(problems, dp.EMPTY_ID, table, i, "criterion_id", name="criterion_id")
+    return kernels.recode(raw, leaf_lut[lookup]), kernels.recode(raw, adj_lut[lookup])  # (lookup: −1 → last slot)
 
 
 def _duplicates(table: Table, cell: np.ndarray, member: np.ndarray, valid: np.ndarray, n_cells: int, n_members: int,

@@ -25,6 +25,7 @@ TRICKY = {
     "tabs": "unit_id\tcriterion_id\tself\nA\t1.1\t1\n",
     "quoted_newline_and_comma": 'unit_id,name,group\nA,"Sở ""Nội"" vụ,\ntỉnh",department\n',
     "padded_and_nfd": "unit_id , criterion_id,self\n A ,1.1\u00a0, Ho\u0302 \n",
+    "controls_and_clean_accents": "unit_id,name,group\nA\x01,Sở Nội vụ ,department\nB,x\x7fy\u0090, Đạt\n",
     "trailing_separators": "unit_id,criterion_id,self,\nA,1.1,1,\nB,1.1,0,\n",
     "repeated_header": "unit_id,self,self\nA,1,2\n",
     "empty_cells_and_rows": "unit_id,criterion_id,self\nA,,\n,,\nB,1.1,NA\n",

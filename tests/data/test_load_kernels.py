@@ -62,16 +62,21 @@ def test_leaf_cells_write_the_inputs_layout(path: str) -> None:
     assert reason.tolist() == [[0, 4], [1, 0], [0, 0]]
 
 
-def test_repeated_marks_every_repeat_after_the_first(path: str) -> None:
+def test_repeated_marks_every_repeat_after_the_first(path: str, monkeypatch: pytest.MonkeyPatch) -> None:
     cell = np.array([0, 1, 0, 0, 1, 2, 0])
     member = np.array([5, 5, 5, 6, 5, 5, 5])
     valid = np.array([True, True, True, True, True, True, False])
     # row 2 repeats row 0 (cell 0, member 5), row 4 repeats row 1; row 6 would repeat row 0 but is not valid
-    got = load_kernels.repeated(cell, member, valid, 3, 7)
-    assert got.tolist() == [False, False, True, False, True, False, False]
+    want = [False, False, True, False, True, False, False]
+    assert load_kernels.repeated(cell, member, valid, 3, 7).tolist() == want
+    monkeypatch.setattr(load_kernels, "BIT_KEYS_ANYWAY", -10**9)  # the counting sort (compiled) gives the same
+    assert load_kernels.repeated(cell, member, valid, 3, 7).tolist() == want
 
 
-def test_repeated_at_random_is_the_same_both_ways() -> None:
+@pytest.mark.parametrize("bits", [True, False], ids=["bit per key", "counting sort"])
+def test_repeated_at_random_is_the_same_both_ways(bits: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    if not bits:
+        monkeypatch.setattr(load_kernels, "BIT_KEYS_ANYWAY", -10**9)
     rng = np.random.default_rng(7)
     for n_cells, n_members in ((3, 2), (50, 400), (2000, 3)):
         cell, member = rng.integers(0, n_cells, 5000), rng.integers(0, n_members, 5000)
@@ -186,6 +191,15 @@ def test_used_codes_and_recode(path: str) -> None:
     codes = np.array([2, 0, 2], dtype=np.int32)
     assert load_kernels.used_codes(codes, 4).tolist() == [True, False, True, False]
     assert load_kernels.recode(codes, np.array([10, 11, 12, 13], dtype=np.int32)).tolist() == [12, 10, 12]
+    # a code −1 (an empty cell of a pandas table) reads the last slot
+    assert load_kernels.recode(np.array([-1, 1]), np.array([10, 11, 12], dtype=np.int32)).tolist() == [12, 11]
+
+
+def test_code_counts(path: str) -> None:
+    # int8 codes up to 127, the largest that type holds (127 + 1 must not wrap round), and −1 counted last
+    codes = np.array([127, 0, -1, 127, 5, 127], dtype=np.int8)
+    counts = load_kernels.code_counts(codes, 128)
+    assert counts[127] == 3 and counts[0] == 1 and counts[5] == 1 and counts[128] == 1 and counts.sum() == 6
 
 
 def test_a_columns_codes_are_what_factorize_gives(path: str) -> None:
