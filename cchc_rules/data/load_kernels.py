@@ -59,13 +59,15 @@ def _code_counts(codes, counts):
         counts[c if c >= 0 else last] += 1
 
 
-def recode(codes: np.ndarray, table: np.ndarray) -> np.ndarray:
-    """`table[codes]` (a code −1 reads the last slot)."""
-    if use_compiled(len(codes)):
+def recode(codes: np.ndarray, table: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """`table[codes]` (a code −1 reads the last slot), into `out` when given (e.g. a column of a table)."""
+    if out is None:
         out = np.empty(codes.shape[0], dtype=table.dtype)
+    if use_compiled(len(codes)):
         _recode(codes, table, out)
-        return out
-    return table[codes]
+    else:
+        out[:] = table[codes]
+    return out
 
 
 def _recode(codes, table, out):
@@ -254,6 +256,54 @@ def _survey_means(unit, leaf, weight, form_weight, form, counted, slot, asked_le
             mean[u * n_leaves + bf_leaves[b]] = by_num / by_den
 
 
+LEAF_ROW, NOT_APPLICABLE_ROW, ADJUSTMENT_ROW, REPEATED_ROW, REPORTED_ROW = range(5)  # `assessment_rows`' fates
+
+
+def assessment_rows(unit: np.ndarray, leaf: np.ndarray, adj: np.ndarray, n_units: int, n_leaves: int,
+                    n_adjustments: int, group_of: np.ndarray, applies: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each assessment row's fate and how many rows have each: REPORTED_ROW (an unknown unit or criterion, reported by
+    the caller), REPEATED_ROW (an earlier such row has its unit and criterion), else ADJUSTMENT_ROW, or LEAF_ROW, or
+    NOT_APPLICABLE_ROW where the leaf does not apply to the unit's group (`applies`, 1 + groups × leaves, at the unit's
+    `group_of` + 1 and leaf). `unit`, `leaf`, `adj`: −1 where not that. Compiled: the repeats found by one bit per
+    unit and criterion."""
+    n = len(unit)
+    if use_compiled(n):
+        fate = np.empty(n, dtype=np.int8)
+        seen = np.zeros(n_units * (n_leaves + n_adjustments) // 8 + 1, dtype=np.uint8)
+        _assessment_rows(unit, leaf, adj, n_leaves, n_adjustments, group_of, applies, seen, fate)
+    else:
+        target = np.where(leaf >= 0, leaf, np.where(adj >= 0, n_leaves + adj, -1))
+        valid = (unit >= 0) & (target >= 0)
+        dup = repeated(unit, target, valid, n_units, n_leaves + n_adjustments)
+        fate = np.where(valid, np.where(leaf >= 0, LEAF_ROW, ADJUSTMENT_ROW), REPORTED_ROW).astype(np.int8)
+        fate[dup] = REPEATED_ROW
+        rows = np.flatnonzero(fate == LEAF_ROW)
+        fate[rows[~applies[(group_of[unit[rows]] + 1) * n_leaves + leaf[rows]]]] = NOT_APPLICABLE_ROW
+    return fate, np.bincount(fate, minlength=5)
+
+
+def _assessment_rows(unit, leaf, adj, n_leaves, n_adjustments, group_of, applies, seen, fate):
+    n_targets = n_leaves + n_adjustments
+    for i in range(unit.shape[0]):
+        u, j = unit[i], leaf[i]
+        t = j if j >= 0 else (n_leaves + adj[i] if adj[i] >= 0 else -1)
+        if u < 0 or t < 0:
+            fate[i] = REPORTED_ROW
+            continue
+        key = u * n_targets + t
+        bit = np.uint8(1 << (key & 7))
+        if seen[key >> 3] & bit:
+            fate[i] = REPEATED_ROW
+            continue
+        seen[key >> 3] |= bit
+        if j < 0:
+            fate[i] = ADJUSTMENT_ROW
+        elif applies[(group_of[u] + 1) * n_leaves + j]:
+            fate[i] = LEAF_ROW
+        else:
+            fate[i] = NOT_APPLICABLE_ROW
+
+
 NOT_SURVEY, NO_RESPONDENT, NOT_APPLICABLE, REPORTED = 1, 2, 4, 8  # `survey_rows`' flags (a row may have the first two)
 
 
@@ -371,4 +421,5 @@ _repeated = compiled(_repeated)
 _repeated_bits = compiled(_repeated_bits)
 _answer_rows = compiled(_answer_rows)
 _survey_rows = compiled(_survey_rows)
+_assessment_rows = compiled(_assessment_rows)
 _survey_means = compiled(_survey_means, error_model="numpy")  # 0 ÷ 0 is NaN (no answer counted), as in numpy

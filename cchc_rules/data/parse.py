@@ -246,13 +246,6 @@ def _unit_rows(table: Table, index: pd.Index, problems: Problems) -> np.ndarray:
     return found
 
 
-def _applies(book: Book, group_of: np.ndarray, unit: np.ndarray, leaf: np.ndarray) -> np.ndarray:
-    """Per row: the leaf applies to the unit's group (True for a unit without a known group: reported already)."""
-    n_l = len(book.leaves)
-    table = np.concatenate([np.ones(n_l, dtype=bool), book.applies.ravel()])  # first row: no known group
-    return table[(group_of[unit] + 1) * n_l + leaf]
-
-
 def _targets(table: Table, book: Book, problems: Problems) -> tuple[np.ndarray, np.ndarray]:
     """Each row's leaf index and adjustment index (−1 where not that); problems and notes added.
 
@@ -309,14 +302,21 @@ def _duplicates(table: Table, cell: np.ndarray, member: np.ndarray, valid: np.nd
     returns the mask of repeats. Element i is the table's row `rows[i]` (all rows in order without `rows`)."""
     dup = kernels.repeated(cell, member, valid, n_cells, n_members)
     if dup.any():
-        keys = np.where(valid, cell.astype(np.int64) * n_members + member, -1 - np.arange(len(cell)))
-        lines = table["_row"].to_numpy()
-        first = pd.Series(lines if rows is None else lines[rows]).groupby(keys).transform("first").to_numpy()
-        for i in np.flatnonzero(dup):
-            r = i if rows is None else int(rows[i])
-            params = {name: table[col].iat[r] for name, col in columns.items()}
-            dp.add_at(problems, code, table, r, "criterion_id", first=int(first[i]), **params)
+        _report_repeats(table, dup, cell, member, valid, n_members, problems, code, rows, **columns)
     return dup
+
+
+def _report_repeats(table: Table, dup: np.ndarray, cell: np.ndarray, member: np.ndarray, valid: np.ndarray,
+                    n_members: int, problems: Problems, code: str, rows: np.ndarray | None = None,
+                    **columns: str) -> None:
+    """A problem for each repeat (`dup`), naming the line of the first valid row with its cell and member."""
+    keys = np.where(valid, cell.astype(np.int64) * n_members + member, -1 - np.arange(len(cell)))
+    lines = table["_row"].to_numpy()
+    first = pd.Series(lines if rows is None else lines[rows]).groupby(keys).transform("first").to_numpy()
+    for i in np.flatnonzero(dup):
+        r = i if rows is None else int(rows[i])
+        params = {name: table[col].iat[r] for name, col in columns.items()}
+        dp.add_at(problems, code, table, r, "criterion_id", first=int(first[i]), **params)
 
 
 # ---------------------------------------------------------------- assessments
@@ -347,32 +347,34 @@ def _assessments(dataset: Dataset, book: Book, index: pd.Index, group_of: np.nda
         problems.add(dp.NO_STAGE_COLUMN, pos, stages=stages)
     unit = _unit_rows(table, index, problems)
     leaf, adj = _targets(table, book, problems)
-    n_t = len(book.leaves) + len(book.adjustments)
-    target = np.where(leaf >= 0, leaf, np.where(adj >= 0, len(book.leaves) + adj, -1))
-    valid = (unit >= 0) & (target >= 0)
-    dup = _duplicates(table, unit, target, valid, len(index), n_t, problems, dp.DUPLICATE_ROW,
-                      unit="unit_id", criterion="criterion_id")
-    valid &= ~dup
+    applies = np.concatenate([np.ones(len(book.leaves), dtype=bool), book.applies.ravel()])  # first row: no group
+    fate, counts = kernels.assessment_rows(unit, leaf, adj, len(index), len(book.leaves), len(book.adjustments),
+                                           group_of, applies)
+    if counts[kernels.REPEATED_ROW]:
+        n_t = len(book.leaves) + len(book.adjustments)
+        target = np.where(leaf >= 0, leaf, len(book.leaves) + adj)
+        _report_repeats(table, fate == kernels.REPEATED_ROW, unit, target, fate != kernels.REPORTED_ROW, n_t,
+                        problems, dp.DUPLICATE_ROW, unit="unit_id", criterion="criterion_id")
     cells, texts = _stage_cells(table, stages)
 
     # values for leaves that do not apply to the unit's group: an error unless empty or NA
-    rows = np.flatnonzero(valid & (leaf >= 0))
-    every = len(rows) == len(leaf)  # (as a rule: then the rows' arrays are not copied)
-    at_unit, at_leaf = (unit, leaf) if every else (unit[rows], leaf[rows])
-    applies = _applies(book, group_of, at_unit, at_leaf)
-    for r in rows[~applies]:
+    for r in np.flatnonzero(fate == kernels.NOT_APPLICABLE_ROW) if counts[kernels.NOT_APPLICABLE_ROW] else []:
         for s, code in enumerate(cells[r]):
             if code >= 0 and texts[code] != "NA":
                 dp.add_at(problems, dp.NOT_APPLICABLE_HERE, table, r, stages[s], criterion=book.leaf_ids[leaf[r]],
                           group=book.groups[group_of[unit[r]]], unit=table["unit_id"].iat[r], value=texts[code])
                 cells[r, s] = -1  # reported once, not parsed again
-    parse_leaf_rows(cells if every else cells[rows], texts, at_leaf, at_unit, book.leaves, book.kinds,
-                    dataset.meta.decimal, table, rows, stages, problems, value, status)
-    repeated = np.flatnonzero(dup & (leaf >= 0))
+    every = counts[kernels.LEAF_ROW] + counts[kernels.NOT_APPLICABLE_ROW] == len(fate)  # (as a rule: no copies)
+    rows = np.arange(len(fate)) if every else np.flatnonzero(fate <= kernels.NOT_APPLICABLE_ROW)
+    parse_leaf_rows(cells if every else cells[rows], texts, leaf if every else leaf[rows],
+                    unit if every else unit[rows], book.leaves, book.kinds, dataset.meta.decimal, table, rows, stages,
+                    problems, value, status)
+    none = np.zeros(0, dtype=np.intp)
+    repeated = np.flatnonzero((fate == kernels.REPEATED_ROW) & (leaf >= 0)) if counts[kernels.REPEATED_ROW] else none
     for j, sel in _by(leaf[repeated]):  # a repeated row's own bad cells are reported too (values unused)
         r = repeated[sel]
         parse_cells(cells[r], texts, book.leaves[j], book.kinds[j], dataset.meta.decimal, table, r, stages, problems)
-    rows = np.flatnonzero(valid & (adj >= 0))
+    rows = np.flatnonzero(fate == kernels.ADJUSTMENT_ROW) if counts[kernels.ADJUSTMENT_ROW] else none
     for a, sel in _by(adj[rows]):
         r = rows[sel]
         kind = "points" if book.adjustments[a].rule.points is not None else "deduct"
@@ -389,7 +391,7 @@ def _stage_cells(table: Table, stages: list[str]) -> tuple[np.ndarray, np.ndarra
     for s, stage in enumerate(stages):
         if stage in table.columns:
             codes, lookup, uniques = coded_lookup(table, stage)  # NaN too is empty: frames not from dataset_from_frames
-            cells[:, s] = np.where(lookup >= 0, lookup + offset, -1)[codes]
+            kernels.recode(codes, np.where(lookup >= 0, lookup + offset, -1).astype(np.int32), out=cells[:, s])
             texts.append(uniques)
             offset += len(uniques)
     return cells, np.concatenate(texts) if texts else np.zeros(0, dtype=object)

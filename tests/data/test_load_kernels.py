@@ -113,6 +113,33 @@ def test_survey_means_at_random_are_the_same_bits_both_ways() -> None:
     assert np.isnan(m1).any() and not np.isnan(m1).all()  # some cells have no counted answer
 
 
+def test_assessment_rows_fate(path: str) -> None:
+    # 3 units (groups 0, 1 and none), leaves 0 and 1, one adjustment; leaf 1 does not apply to group 0
+    unit = np.array([0, 0, 0, 1, 1, -1, 2, 1, 0], dtype=np.int32)
+    leaf = np.array([0, 1, 0, -1, -1, 0, 1, -1, 1], dtype=np.int32)
+    adj = np.array([-1, -1, -1, 0, 0, -1, -1, -1, -1], dtype=np.int32)
+    applies = np.array([[True, True], [True, False], [True, True]]).ravel()  # the first row: no known group
+    fate, counts = load_kernels.assessment_rows(unit, leaf, adj, 3, 2, 1, np.array([0, 1, -1]), applies)
+    # row 2 repeats row 0, row 4 row 3 (an adjustment), row 8 row 1 (not applicable, yet a row); rows 5 and 7 have
+    # an unknown unit or criterion; a unit without a known group takes every leaf (row 6)
+    k = load_kernels
+    assert fate.tolist() == [k.LEAF_ROW, k.NOT_APPLICABLE_ROW, k.REPEATED_ROW, k.ADJUSTMENT_ROW, k.REPEATED_ROW,
+                             k.REPORTED_ROW, k.LEAF_ROW, k.REPORTED_ROW, k.REPEATED_ROW]
+    assert counts.tolist() == [2, 1, 1, 3, 2]
+
+
+def test_assessment_rows_at_random_are_the_same_both_ways() -> None:
+    rng = np.random.default_rng(3)
+    n, n_u, n_l, n_a = 6000, 30, 8, 2
+    leaf = rng.integers(-1, n_l, n)
+    adj = np.where(leaf < 0, rng.integers(-1, n_a, n), -1)
+    applies = rng.random(4 * n_l) < 0.7
+    args = (rng.integers(-1, n_u, n), leaf, adj, n_u, n_l, n_a, rng.integers(-1, 3, n_u), applies)
+    (compiled, c_counts), (numpy_path, n_counts) = _both(load_kernels.assessment_rows, *args)
+    assert compiled.tolist() == numpy_path.tolist() and c_counts.tolist() == n_counts.tolist()
+    assert (c_counts > 0).all()  # every fate happens
+
+
 def test_survey_rows_flag_each_row_and_keep_the_rest(path: str) -> None:
     # leaf 3 is the one survey leaf (of 4); units 0 and 2 are in group 0, unit 1 in group 1, where leaf 3 does not
     # apply; respondent raw code 1 is an empty cell
