@@ -49,6 +49,9 @@ class TextTable:
         kept = [k for k, name in enumerate(header) if name or not empty[k][codes[k]].all()]
         blank = None  # rows with no cell: checked column by column, few survive the first
         for k in kept:
+            if not empty[k].any():  # no cell of this column is empty: no row is blank
+                blank = None
+                break
             blank = np.flatnonzero(empty[k][codes[k]]) if blank is None else blank[empty[k][codes[k][blank]]]
             if not len(blank):
                 break

@@ -147,3 +147,13 @@ def test_coded_parsing_reports_bad_cells_as_plain_parsing_does(tmp_path: Path) -
     want = sorted((p.code, str(p.params.get("value", ""))) for p in built.value.problems if p.severity == "error"
                   for _ in range(p.count))
     assert got == want and len(got) >= 6
+
+
+def test_a_lone_quoted_line_break_past_the_first_block_is_read(tmp_path: Path) -> None:
+    """The reader is told whether values may hold line breaks by whether the file has a quote anywhere: one far down
+    (past the first block Arrow reads) still counts."""
+    path = tmp_path / "t.csv"
+    path.write_bytes(b"unit_id,criterion_id,note\n" + b"A,1.1,x\n" * 700_000 + b'B,1.1,"two\nlines"\n')
+    table = read_csv(path, Problems())
+    assert table is not None and len(table) == 700_001
+    assert table["note"].iat[-1] == "two\nlines" and table["_row"].iat[-1] == 700_002
