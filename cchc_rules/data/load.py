@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -15,12 +16,12 @@ from cchc_rules.data.frames import dataset_from_frames
 from cchc_rules.data.mismatch import condensed
 from cchc_rules.data.model import Dataset
 from cchc_rules.data.parse import parse
-from cchc_rules.data.read import CROSSWALK, is_self_assessment, read_dataset, split_flags
+from cchc_rules.data.read import CROSSWALK, NO_MEMORY, is_self_assessment, read_dataset, split_flags
 from cchc_rules.data.wide import read_wide_folder, wide_folder_meta
 from cchc_rules.data.workbook_read import in_workbook, read_workbooks
 from cchc_rules.dsl.models import Rulebook
 from cchc_rules.heap import lean_heap
-from cchc_rules.problems import CchcError, Problems, nearest
+from cchc_rules.problems import CchcError, Pos, Problems, nearest
 
 __all__ = ["check_crosswalk", "dataset_from_frames", "load_dataset", "write_dataset"]
 
@@ -44,16 +45,28 @@ def load_dataset(path: Path | str, rulebook: Rulebook, issued: Path | str | None
         if books:
             return read_workbooks(books, rulebook, issued, folder=path)
     problems = Problems()
-    with lean_heap():  # a large dataset's temporary arrays leave the process once freed (`heap`)
-        dataset = read_dataset(path, problems)
-        if dataset is None:
-            raise CchcError(dp.limited(problems).items)
-        parse(dataset, rulebook, problems)
+    try:
+        with lean_heap():  # a large dataset's temporary arrays leave the process once freed (`heap`)
+            dataset = read_dataset(path, problems)
+            if dataset is None:
+                raise CchcError(dp.limited(problems).items)
+            parse(dataset, rulebook, problems)
+    except MemoryError:  # (Arrow's too) a dataset past the machine's memory: said as a problem, not a traceback
+        raise _no_memory(path) from None
     check_crosswalk(dataset, problems)
     if path.suffix.lower() == ".xlsx":
         problems = in_workbook(problems)
     condensed(problems, dataset, rulebook).raise_if_errors()  # a dataset made for another rulebook: said first
     return dataset
+
+
+def _no_memory(path: Path) -> CchcError:
+    files = [path] if path.is_file() else list(path.glob("*.csv"))
+    size = sum(f.stat().st_size for f in files if f.is_file())
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") if hasattr(os, "sysconf") else 0
+    problems = Problems()
+    problems.add(NO_MEMORY, Pos(str(path)), size=round(size / 2**20), memory=round(memory / 2**20))
+    return CchcError(problems.items)
 
 
 def check_crosswalk(dataset: Dataset, problems: Problems) -> None:

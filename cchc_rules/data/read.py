@@ -49,6 +49,15 @@ TOO_LONG = define(
     "Delete the rows or columns that do not belong; if it really is this large, raise the limit with the "
     "environment variable {env}.",
 )
+NO_MEMORY = define(
+    "D365",
+    "Không đủ bộ nhớ để đọc bộ dữ liệu: các tệp CSV nặng {size} MB, máy có {memory} MB",
+    "Not enough memory to load the dataset: its CSV files take {size} MB, the machine has {memory} MB",
+    "Việc đọc cần khoảng 3 lần dung lượng các tệp CSV, cộng với mảng điểm (đơn vị × tiêu chí × vòng × 9 byte). "
+    "Chạy trên máy nhiều bộ nhớ hơn, hoặc tách bộ dữ liệu (ví dụ theo nhóm đơn vị).",
+    "Loading needs about 3 times the size of the CSV files, plus the score arrays (units × criteria × stages × "
+    "9 bytes). Run it on a machine with more memory, or split the dataset (by group of units, say).",
+)
 FORMULA_NO_VALUE = define(
     "D362",
     "Ô chứa công thức '{formula}' nhưng không có kết quả đã lưu",

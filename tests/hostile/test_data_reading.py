@@ -116,3 +116,29 @@ def test_control_characters_in_names_are_removed(rulebook, tmp_path: Path):
     (folder / "units.csv").write_text(units.replace("Sở Nội vụ", "Sở\x07 Nội\x0b vụ"), encoding="utf-8")
     names = set(load_dataset(folder, rulebook).units["name"])
     assert "Sở Nội vụ" in names
+
+
+def test_a_load_past_the_machines_memory_is_a_located_error(rulebook, tmp_path: Path, monkeypatch):
+    """Arrow's or numpy's MemoryError while loading becomes D365 at the folder, with the files' size and the
+    machine's memory, in both languages: never a traceback."""
+    import os
+
+    import pyarrow as pa
+
+    from cchc_rules.data import load as load_module
+
+    def out_of_memory(*args, **kwargs):
+        raise pa.ArrowMemoryError("malloc of size 8589934592 failed")
+
+    folder = tmp_path / "data"
+    shutil.copytree(DATASET, folder)
+    (folder / "assessments.csv").write_bytes((folder / "assessments.csv").read_bytes() + b"\n" * (3 * 2**20))
+    monkeypatch.setattr(load_module, "parse", out_of_memory)
+    with pytest.raises(CchcError) as exc:
+        load_dataset(folder, rulebook)
+    (problem,) = exc.value.errors
+    assert problem.code == "D365" and problem.pos.file == str(folder)
+    size = sum(f.stat().st_size for f in folder.glob("*.csv")) / 2**20  # 3 MB of blank lines and the sample
+    assert problem.params["size"] == round(size) == 3
+    assert problem.params["memory"] == round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**20)
+    assert "Not enough memory" in problem.what("en") and "Không đủ bộ nhớ" in problem.what("vi")
