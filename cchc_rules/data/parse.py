@@ -365,7 +365,7 @@ def _assessments(dataset: Dataset, book: Book, index: pd.Index, group_of: np.nda
                           group=book.groups[group_of[unit[r]]], unit=table["unit_id"].iat[r], value=texts[code])
                 cells[r, s] = -1  # reported once, not parsed again
     every = counts[kernels.LEAF_ROW] + counts[kernels.NOT_APPLICABLE_ROW] == len(fate)  # (as a rule: no copies)
-    rows = np.arange(len(fate)) if every else np.flatnonzero(fate <= kernels.NOT_APPLICABLE_ROW)
+    rows = range(len(fate)) if every else np.flatnonzero(fate <= kernels.NOT_APPLICABLE_ROW)  # each row's table row
     parse_leaf_rows(cells if every else cells[rows], texts, leaf if every else leaf[rows],
                     unit if every else unit[rows], book.leaves, book.kinds, dataset.meta.decimal, table, rows, stages,
                     problems, value, status)
