@@ -53,10 +53,10 @@ NO_MEMORY = define(
     "D365",
     "Không đủ bộ nhớ để đọc bộ dữ liệu: các tệp CSV nặng {size} MB, máy có {memory} MB",
     "Not enough memory to load the dataset: its CSV files take {size} MB, the machine has {memory} MB",
-    "Việc đọc cần khoảng 3 lần dung lượng các tệp CSV, cộng với mảng điểm (đơn vị × tiêu chí × vòng × 9 byte). "
-    "Chạy trên máy nhiều bộ nhớ hơn, hoặc tách bộ dữ liệu (ví dụ theo nhóm đơn vị).",
-    "Loading needs about 3 times the size of the CSV files, plus the score arrays (units × criteria × stages × "
-    "9 bytes). Run it on a machine with more memory, or split the dataset (by group of units, say).",
+    "Việc đọc cần tới khoảng 3 lần dung lượng các tệp CSV. Chạy trên máy nhiều bộ nhớ hơn, hoặc tách bộ dữ "
+    "liệu (ví dụ theo nhóm đơn vị).",
+    "Loading needs up to about 3 times the size of the CSV files. Run it on a machine with more memory, or "
+    "split the dataset (by group of units, say).",
 )
 FORMULA_NO_VALUE = define(
     "D362",
