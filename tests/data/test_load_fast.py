@@ -21,7 +21,6 @@ from cchc_rules.data.coded import coded
 from cchc_rules.data.columnar import read_csv_columnar
 from cchc_rules.data.load import write_dataset
 from cchc_rules.data.model import EMPTY, VALUE, Dataset, Inputs
-from cchc_rules.data.parse import parse
 from cchc_rules.data.read import read_csv, read_csv_plain, read_dataset, read_meta, shape
 from cchc_rules.data.survey import Answers, aggregate
 from cchc_rules.data.synthetic import synthesize, synthetic_rulebook
@@ -76,19 +75,21 @@ def case(tmp_path_factory: pytest.TempPathFactory) -> tuple[Rulebook, Path, list
     return rulebook, folder, expected
 
 
-def _fast(rulebook: Rulebook, folder: Path) -> tuple[Inputs, list[Problem]]:
+def _fast(rulebook: Rulebook, folder: Path) -> tuple[Inputs, list[Problem], Answers]:
     problems = Problems()
     dataset = read_dataset(folder, problems)
     assert dataset is not None
-    return parse(dataset, rulebook, problems), problems.items
+    inputs, answers = parse_module._check(dataset, parse_module.Book(rulebook), problems)  # (parse's, with Answers)
+    return inputs, problems.items, answers
 
 
-def _plain(rulebook: Rulebook, folder: Path) -> tuple[Inputs, list[Problem]]:
+def _plain(rulebook: Rulebook, folder: Path) -> tuple[Inputs, list[Problem], Answers]:
     problems = Problems()
     tables = {k: shape(k, read_csv_plain(folder / f"{k}.csv", problems)) for k in ("units", "assessments", "survey")}
     meta = read_meta(folder, problems)
     dataset = Dataset(tables["units"], tables["assessments"], tables["survey"], meta, path=folder)
-    return parse(dataset, rulebook, problems), problems.items
+    inputs, answers = parse_module._check(dataset, parse_module.Book(rulebook), problems)
+    return inputs, problems.items, answers
 
 
 def _leaf_by_leaf(cells, vocabulary, leaf_of_row, unit_of_row, leaves, kinds, decimal, table, rows, stages, problems,
@@ -100,10 +101,14 @@ def _leaf_by_leaf(cells, vocabulary, leaf_of_row, unit_of_row, leaves, kinds, de
             cells[sel], vocabulary, leaves[j], kinds[j], decimal, table, rows[sel], stages, problems)
 
 
-def _same(a: tuple[Inputs, list[Problem]], b: tuple[Inputs, list[Problem]]) -> None:
+def _same(a: tuple[Inputs, list[Problem], Answers], b: tuple[Inputs, list[Problem], Answers]) -> None:
     for name in ("value", "status", "adjustment", "survey_n"):
         x, y = getattr(a[0], name), getattr(b[0], name)
         assert x.dtype == y.dtype and x.shape == y.shape and x.tobytes() == y.tobytes(), name
+    assert len(a[2]) > 100  # the survey's answers, kept for the bootstrap, the same too
+    for name in a[2].__dataclass_fields__:
+        x, y = getattr(a[2], name), getattr(b[2], name)
+        assert x.dtype == y.dtype and x.tobytes() == y.tobytes(), name
     assert [(p.code, p.pos, p.params, p.severity) for p in a[0].notes] == \
         [(p.code, p.pos, p.params, p.severity) for p in b[0].notes]
     assert [(p.code, p.pos, p.params, p.severity, p.column) for p in a[1]] == \
@@ -160,7 +165,7 @@ def test_many_leaves_at_once_equal_leaf_by_leaf(case, monkeypatch: pytest.Monkey
 
 def test_each_bad_cell_is_reported_where_it_was_written(case) -> None:
     rulebook, folder, expected = case
-    _, problems = _fast(rulebook, folder)
+    _, problems, _ = _fast(rulebook, folder)
     got = sorted((p.code, p.pos.line, p.pos.col) for p in problems if p.severity == "error")
     assert got == sorted(expected)
     assert all(p.pos.file.endswith(("assessments.csv", "survey.csv")) for p in problems if p.severity == "error")
@@ -168,7 +173,7 @@ def test_each_bad_cell_is_reported_where_it_was_written(case) -> None:
 
 def test_good_and_bad_cells_parse_to_the_values_written(case) -> None:
     rulebook, folder, _ = case
-    inputs, _ = _fast(rulebook, folder)
+    inputs, _, _ = _fast(rulebook, folder)
     unit = {u: i for i, u in enumerate(inputs.units["unit_id"])}
     leaf = {lid: j for j, lid in enumerate(inputs.leaf_ids)}
     stage = {s: k for k, s in enumerate(inputs.stages)}
