@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import resource
 from pathlib import Path
 from typing import Any
 
@@ -63,10 +64,20 @@ def load_dataset(path: Path | str, rulebook: Rulebook, issued: Path | str | None
 def _no_memory(path: Path) -> CchcError:
     files = [path] if path.is_file() else list(path.glob("*.csv"))
     size = sum(f.stat().st_size for f in files if f.is_file())
-    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") if hasattr(os, "sysconf") else 0
     problems = Problems()
+    memory = memory_allowed()
     problems.add(NO_MEMORY, Pos(str(path)), size=round(size / 2**20), memory=round(memory / 2**20))
     return CchcError(problems.items)
+
+
+def memory_allowed() -> int:
+    """Bytes this process may hold: the machine's memory, or less where the process is bounded (`ulimit -d`, `-v`)."""
+    allowed = [os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")]
+    for limit in (resource.RLIMIT_DATA, resource.RLIMIT_AS):
+        soft = resource.getrlimit(limit)[0]
+        if soft != resource.RLIM_INFINITY:
+            allowed.append(soft)
+    return min(allowed)
 
 
 def check_crosswalk(dataset: Dataset, problems: Problems) -> None:

@@ -51,8 +51,8 @@ TOO_LONG = define(
 )
 NO_MEMORY = define(
     "D365",
-    "Không đủ bộ nhớ để đọc bộ dữ liệu: các tệp CSV nặng {size} MB, máy có {memory} MB",
-    "Not enough memory to load the dataset: its CSV files take {size} MB, the machine has {memory} MB",
+    "Không đủ bộ nhớ để đọc bộ dữ liệu: các tệp CSV nặng {size} MB, tiến trình này được dùng tới {memory} MB",
+    "Not enough memory to load the dataset: its CSV files take {size} MB, this process may use up to {memory} MB",
     "Việc đọc cần tới khoảng 3 lần dung lượng các tệp CSV. Chạy trên máy nhiều bộ nhớ hơn, hoặc tách bộ dữ "
     "liệu (ví dụ theo nhóm đơn vị).",
     "Loading needs up to about 3 times the size of the CSV files. Run it on a machine with more memory, or "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -121,8 +122,6 @@ def test_control_characters_in_names_are_removed(rulebook, tmp_path: Path):
 def test_a_load_past_the_machines_memory_is_a_located_error(rulebook, tmp_path: Path, monkeypatch):
     """Arrow's or numpy's MemoryError while loading becomes D365 at the folder, with the files' size and the
     machine's memory, in both languages: never a traceback."""
-    import os
-
     import pyarrow as pa
 
     from cchc_rules.data import load as load_module
@@ -142,3 +141,15 @@ def test_a_load_past_the_machines_memory_is_a_located_error(rulebook, tmp_path: 
     assert problem.params["size"] == round(size) == 3
     assert problem.params["memory"] == round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**20)
     assert "Not enough memory" in problem.what("en") and "Không đủ bộ nhớ" in problem.what("vi")
+
+
+def test_the_memory_a_bounded_process_may_use_is_its_bound(monkeypatch):
+    """Under `ulimit -d` (as the benchmark bounds a million units to 8 GB) D365 names the bound, not the machine."""
+    import resource
+
+    from cchc_rules.data.load import memory_allowed
+
+    bounds = {resource.RLIMIT_DATA: (8 * 2**30, resource.RLIM_INFINITY),
+              resource.RLIMIT_AS: (resource.RLIM_INFINITY, resource.RLIM_INFINITY)}
+    monkeypatch.setattr(resource, "getrlimit", bounds.__getitem__)
+    assert memory_allowed() == min(8 * 2**30, os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
