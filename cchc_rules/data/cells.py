@@ -51,8 +51,9 @@ def parse_cells(cells: np.ndarray, vocabulary: np.ndarray, leaf: Node | None, ki
 def parse_leaf_rows(cells: np.ndarray, vocabulary: np.ndarray, leaf_of_row: np.ndarray, unit_of_row: np.ndarray,
                     leaves: list[Node], kinds: list[str], decimal: str, table: Table, rows: np.ndarray | range,
                     stages: list[str], problems: Problems, value: np.ndarray, status: np.ndarray) -> None:
-    """`parse_cells` for the rows of many leaves at once (`leaf_of_row` indexes `leaves` and `kinds`), each row's
-    values and statuses written at its unit and leaf of `value` and `status` (units × leaves × stages).
+    """`parse_cells` for the rows of many leaves at once (`leaf_of_row` indexes `leaves` and `kinds`; a row of leaf −1
+    is skipped), each row's values and statuses written at its unit and leaf of `value` and `status` (units × leaves
+    × stages); `rows`: each row's row of the `table`.
 
     Each distinct text is parsed once per rule kind (once per level list for `levels` leaves) and a
     leaf's own bound (a `points` leaf's maximum) is checked cell by cell, so the values, statuses

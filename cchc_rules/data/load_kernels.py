@@ -29,17 +29,18 @@ def use_compiled(size: int) -> bool:
 
 
 def used_codes(codes: np.ndarray, n: int) -> np.ndarray:
-    """Per code 0 … n − 1: some row has it (`codes` ≥ 0)."""
+    """Per code 0 … n − 1: some row has it (a code −1 is no code)."""
     if use_compiled(len(codes)):
         used = np.zeros(n, dtype=np.bool_)
         _used_codes(codes, used)
         return used
-    return np.bincount(codes, minlength=n) > 0
+    return np.bincount(codes[codes >= 0], minlength=n) > 0
 
 
 def _used_codes(codes, used):
     for i in range(codes.shape[0]):
-        used[codes[i]] = True
+        if codes[i] >= 0:
+            used[codes[i]] = True
 
 
 def code_counts(codes: np.ndarray, n: int) -> np.ndarray:
@@ -79,13 +80,15 @@ def _recode(codes, table, out):
 
 def texts_by_group(cells: np.ndarray, leaf_of_row: np.ndarray, group_of: np.ndarray, n_groups: int,
                    n_texts: int) -> np.ndarray:
-    """groups × texts: whether a cell (rows × stages, text codes, −1 empty) of the group's leaves uses the text."""
+    """groups × texts: whether a cell (rows × stages, text codes, −1 empty) of the group's leaves uses the text (a
+    row of leaf −1 is not a leaf's: skipped)."""
     present = np.zeros((n_groups, n_texts), dtype=np.bool_)
     if use_compiled(cells.size):
         _texts_by_group(cells, leaf_of_row, group_of, present)
     else:
-        code = cells.ravel()
-        group = np.repeat(group_of[leaf_of_row], cells.shape[1])
+        rows = np.flatnonzero(leaf_of_row >= 0)
+        code = cells[rows].ravel()
+        group = np.repeat(group_of[leaf_of_row[rows]], cells.shape[1])
         used = code >= 0
         present[group[used], code[used]] = True
     return present
@@ -93,6 +96,8 @@ def texts_by_group(cells: np.ndarray, leaf_of_row: np.ndarray, group_of: np.ndar
 
 def _texts_by_group(cells, leaf_of_row, group_of, present):
     for k in range(cells.shape[0]):
+        if leaf_of_row[k] < 0:
+            continue
         g = group_of[leaf_of_row[k]]
         for s in range(cells.shape[1]):
             c = cells[k, s]
@@ -106,22 +111,24 @@ def leaf_cells(cells: np.ndarray, leaf_of_row: np.ndarray, unit_of_row: np.ndarr
     """Each cell's (rows × stages) value and status written at its unit, leaf and stage of `value` and `status` (units
     × leaves × stages, the `Inputs` layout): its group's lookups (groups × texts, the last slot for an empty cell) at
     its text, a value above its leaf's bound `high` out of range (EMPTY); returns each cell's reason (that one
-    `out_of_range`)."""
-    reason = np.empty(cells.shape, dtype=np.int8)
+    `out_of_range`; 0 on a row of leaf −1, not a leaf's: skipped)."""
+    reason = np.zeros(cells.shape, dtype=np.int8)
     if use_compiled(cells.size):
         _leaf_cells(cells, leaf_of_row, unit_of_row, group_of, u_value, u_status, u_reason, high, out_of_range,
                     value.T, status.T, reason)
         return reason
-    n_s = cells.shape[1]
-    code = np.where(cells >= 0, cells, u_value.shape[1] - 1).ravel()
-    cell_leaf = np.repeat(leaf_of_row, n_s)
+    rows = np.flatnonzero(leaf_of_row >= 0)
+    leaf, unit, n_s = leaf_of_row[rows], unit_of_row[rows], cells.shape[1]
+    code = np.where(cells[rows] >= 0, cells[rows], u_value.shape[1] - 1).ravel()
+    cell_leaf = np.repeat(leaf, n_s)
     group = group_of[cell_leaf]
-    row_value, row_status, reason = u_value[group, code], u_status[group, code], u_reason[group, code]
+    row_value, row_status, row_reason = u_value[group, code], u_status[group, code], u_reason[group, code]
     over = np.flatnonzero((row_status == _VALUE) & (row_value > high[cell_leaf]))
-    row_value[over], row_status[over], reason[over] = np.nan, _EMPTY, out_of_range
-    value[unit_of_row, leaf_of_row, :] = row_value.reshape(cells.shape)
-    status[unit_of_row, leaf_of_row, :] = row_status.reshape(cells.shape)
-    return reason.reshape(cells.shape)
+    row_value[over], row_status[over], row_reason[over] = np.nan, _EMPTY, out_of_range
+    value[unit, leaf, :] = row_value.reshape(-1, n_s)
+    status[unit, leaf, :] = row_status.reshape(-1, n_s)
+    reason[rows] = row_reason.reshape(-1, n_s)
+    return reason
 
 
 def _leaf_cells(cells, leaf_of_row, unit_of_row, group_of, u_value, u_status, u_reason, high, out_of_range, value_t,
@@ -129,6 +136,8 @@ def _leaf_cells(cells, leaf_of_row, unit_of_row, group_of, u_value, u_status, u_
     empty = u_value.shape[1] - 1
     for k in range(cells.shape[0]):
         j, u = leaf_of_row[k], unit_of_row[k]
+        if j < 0:
+            continue
         g = group_of[j]
         for s in range(cells.shape[1]):
             c = cells[k, s]

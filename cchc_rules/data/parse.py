@@ -364,11 +364,11 @@ def _assessments(dataset: Dataset, book: Book, index: pd.Index, group_of: np.nda
                 dp.add_at(problems, dp.NOT_APPLICABLE_HERE, table, r, stages[s], criterion=book.leaf_ids[leaf[r]],
                           group=book.groups[group_of[unit[r]]], unit=table["unit_id"].iat[r], value=texts[code])
                 cells[r, s] = -1  # reported once, not parsed again
-    every = counts[kernels.LEAF_ROW] + counts[kernels.NOT_APPLICABLE_ROW] == len(fate)  # (as a rule: no copies)
-    rows = range(len(fate)) if every else np.flatnonzero(fate <= kernels.NOT_APPLICABLE_ROW)  # each row's table row
-    parse_leaf_rows(cells if every else cells[rows], texts, leaf if every else leaf[rows],
-                    unit if every else unit[rows], book.leaves, book.kinds, dataset.meta.decimal, table, rows, stages,
-                    problems, value, status)
+    every = counts[kernels.LEAF_ROW] + counts[kernels.NOT_APPLICABLE_ROW] == len(fate)
+    leaf_rows = leaf if every else np.where(fate <= kernels.NOT_APPLICABLE_ROW, leaf, -1)  # −1: a row not parsed here
+    parse_leaf_rows(cells, texts, leaf_rows, unit, book.leaves, book.kinds, dataset.meta.decimal, table,
+                    range(len(fate)), stages, problems, value, status)
+    del leaf_rows
     none = np.zeros(0, dtype=np.intp)
     repeated = np.flatnonzero((fate == kernels.REPEATED_ROW) & (leaf >= 0)) if counts[kernels.REPEATED_ROW] else none
     for j, sel in _by(leaf[repeated]):  # a repeated row's own bad cells are reported too (values unused)

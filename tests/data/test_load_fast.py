@@ -95,10 +95,10 @@ def _plain(rulebook: Rulebook, folder: Path) -> tuple[Inputs, list[Problem], Ans
 def _leaf_by_leaf(cells, vocabulary, leaf_of_row, unit_of_row, leaves, kinds, decimal, table, rows, stages, problems,
                   value, status):
     """What parsing did before `parse_leaf_rows`: `parse_cells` once per leaf, in leaf order."""
-    for j in np.unique(leaf_of_row):
+    for j in np.unique(leaf_of_row[leaf_of_row >= 0]):  # (−1: a row not a leaf's)
         sel = np.flatnonzero(leaf_of_row == j)
         value[unit_of_row[sel], j, :], status[unit_of_row[sel], j, :] = cells_module.parse_cells(
-            cells[sel], vocabulary, leaves[j], kinds[j], decimal, table, rows[sel], stages, problems)
+            cells[sel], vocabulary, leaves[j], kinds[j], decimal, table, np.asarray(rows)[sel], stages, problems)
 
 
 def _same(a: tuple[Inputs, list[Problem], Answers], b: tuple[Inputs, list[Problem], Answers]) -> None:

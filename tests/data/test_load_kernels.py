@@ -36,10 +36,10 @@ def _both(function, *args):
 
 
 def test_texts_by_group(path: str) -> None:
-    # rows of leaves 0, 1, 2 (groups 0, 1, 0); texts 0..3; −1 is an empty cell
-    cells = np.array([[0, -1], [2, 2], [3, 0]], dtype=np.int32)
-    used = load_kernels.texts_by_group(cells, np.array([0, 1, 2]), np.array([0, 1, 0], dtype=np.int16), 2, 4)
-    assert used.tolist() == [[True, False, False, True], [False, False, True, False]]
+    # rows of leaves 0, 1, 2 (groups 0, 1, 0), then a row of no leaf (−1: skipped); texts 0..4; −1 is an empty cell
+    cells = np.array([[0, -1], [2, 2], [3, 0], [4, 1]], dtype=np.int32)
+    used = load_kernels.texts_by_group(cells, np.array([0, 1, 2, -1]), np.array([0, 1, 0], dtype=np.int16), 2, 5)
+    assert used.tolist() == [[True, False, False, True, False], [False, False, True, False, False]]
 
 
 def test_leaf_cells_write_the_inputs_layout(path: str) -> None:
@@ -47,19 +47,19 @@ def test_leaf_cells_write_the_inputs_layout(path: str) -> None:
     u_value = np.array([[5.0, 12.0, np.nan, np.nan]])
     u_status = np.array([[1, 1, 0, 0]], dtype=np.int8)
     u_reason = np.array([[0, 0, 1, 0]], dtype=np.int8)  # "x" is not a number (reason 1)
-    cells = np.array([[0, 1], [2, -1], [1, 0]], dtype=np.int32)
+    cells = np.array([[0, 1], [2, -1], [1, 0], [2, 2]], dtype=np.int32)
     value = np.full((2, 2, 2)[::-1], -7.0).T  # units × leaves × stages, stored stage-major; −7: not written
     status = np.full((2, 2, 2)[::-1], 9, dtype=np.int8).T
-    reason = load_kernels.leaf_cells(cells, np.array([0, 0, 1]), np.array([1, 0, 1]),
+    reason = load_kernels.leaf_cells(cells, np.array([0, 0, 1, -1]), np.array([1, 0, 1, 0]),
                                      np.array([0, 0], dtype=np.int16), u_value, u_status, u_reason,
                                      np.array([10.0, np.inf]), 4, value, status)
     # rows: unit 1 leaf 0 ("5", "12"), unit 0 leaf 0 ("x", empty), unit 1 leaf 1 ("12", "5"); 12 is over leaf 0's
-    # maximum (reason 4, no value) but fine for leaf 1, which has no bound
+    # maximum (reason 4, no value) but fine for leaf 1, which has no bound; the last row is no leaf's (−1): skipped
     assert np.array_equal(value[1, 0], [5.0, np.nan], equal_nan=True) and status[1, 0].tolist() == [1, 0]
     assert np.isnan(value[0, 0]).all() and status[0, 0].tolist() == [0, 0]
     assert value[1, 1].tolist() == [12.0, 5.0] and status[1, 1].tolist() == [1, 1]
     assert value[0, 1].tolist() == [-7.0, -7.0] and status[0, 1].tolist() == [9, 9]  # no row: left as it was
-    assert reason.tolist() == [[0, 4], [1, 0], [0, 0]]
+    assert reason.tolist() == [[0, 4], [1, 0], [0, 0], [0, 0]]
 
 
 def test_repeated_marks_every_repeat_after_the_first(path: str, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -217,6 +217,7 @@ def test_survey_rows_and_answer_rows_at_random_are_the_same_both_ways() -> None:
 def test_used_codes_and_recode(path: str) -> None:
     codes = np.array([2, 0, 2], dtype=np.int32)
     assert load_kernels.used_codes(codes, 4).tolist() == [True, False, True, False]
+    assert load_kernels.used_codes(np.array([-1, 3, -1]), 4).tolist() == [False, False, False, True]  # −1: no code
     assert load_kernels.recode(codes, np.array([10, 11, 12, 13], dtype=np.int32)).tolist() == [12, 10, 12]
     # a code −1 (an empty cell of a pandas table) reads the last slot
     assert load_kernels.recode(np.array([-1, 1]), np.array([10, 11, 12], dtype=np.int32)).tolist() == [12, 11]
