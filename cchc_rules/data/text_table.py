@@ -45,14 +45,14 @@ class TextTable:
         """The table of a file's columns as the reader gives them (`header` made unique): without columns
         that have neither a header nor a cell (a trailing separator on every line) nor rows with no cell,
         as `read.tidy` drops them."""
-        empty = [_empty_texts(t) for t in texts]
-        kept = [k for k, name in enumerate(header) if name or not empty[k][codes[k]].all()]
+        kept = [k for k, name in enumerate(header) if name or not _empty_texts(texts[k])[codes[k]].all()]
         blank = None  # rows with no cell: checked column by column, few survive the first
         for k in kept:
-            if not empty[k].any():  # no cell of this column is empty: no row is blank
+            empty = _empty_texts(texts[k])
+            if not empty.any():  # no cell of this column is empty: no row is blank
                 blank = None
                 break
-            blank = np.flatnonzero(empty[k][codes[k]]) if blank is None else blank[empty[k][codes[k][blank]]]
+            blank = np.flatnonzero(empty[codes[k]]) if blank is None else blank[empty[codes[k][blank]]]
             if not len(blank):
                 break
         names, kept_texts = [header[k] for k in kept], [texts[k] for k in kept]
