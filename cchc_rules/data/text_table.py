@@ -46,6 +46,8 @@ class TextTable:
         that have neither a header nor a cell (a trailing separator on every line) nor rows with no cell,
         as `read.tidy` drops them."""
         kept = [k for k, name in enumerate(header) if name or not _empty_texts(texts[k])[codes[k]].all()]
+        if not kept:  # no column has a name or a cell: every row is blank
+            return cls([], [], [], np.zeros(0, dtype=np.int32), file)
         blank = None  # rows with no cell: checked column by column, few survive the first
         for k in kept:
             empty = _empty_texts(texts[k])

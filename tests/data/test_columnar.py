@@ -35,6 +35,7 @@ TRICKY = {
     "ragged_long": "unit_id,criterion_id,self\nA,1.1,1,9\n",
     "open_quote": 'unit_id,criterion_id,self\nA,"1.1,1\n',
     "whitespace_only": "  \n",
+    "no_name_no_cell": ",\n,\n,\n",
 }
 
 
