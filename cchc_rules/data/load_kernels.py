@@ -4,10 +4,14 @@ The two paths give identical arrays (tests run both): the compiled ones only loo
 them and add them in the same order as the numpy ones, in one pass instead of several. A small
 dataset (a province's) takes the numpy path: loading compiled code would cost more than it saves.
 
-- `used_codes`, `recode`: which codes a column uses, and the column's codes through a lookup (`data.coded`);
+- `used_codes`, `code_counts`, `recode`: which codes a column uses, how often, and the column's codes through a
+  lookup (`data.coded`);
+- `assessment_rows`, `survey_rows`: each row's fate (unit and criterion known, repeated, applicable; a survey row's
+  leaf and respondent), in one pass per table;
 - `texts_by_group`: which texts the cells of each lookup group use (so each group parses only those);
 - `leaf_cells`: each cell's value and status from its group's lookups (`data.cells`), written into the `Inputs`;
 - `repeated`: rows that repeat an earlier row's key (a cell and a member of it);
+- `answer_rows`: each answer's weights, form and whether it counts;
 - `survey_means`: the survey means and counts (`data.survey.aggregate`), adding in the same order.
 """
 
