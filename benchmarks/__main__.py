@@ -394,7 +394,8 @@ def _report(rows: list[Row], scaling: list[Row], args: Any, n_cells: int, made: 
         lines.append(f"- 1M units: score {big[0].ms / 1000:.2f} s (target ≤ {TARGET_1M_SCORE_S:g} s: {ok}), peak "
                      f"{big[0].peak_mb / 1024:.1f} GB beside inputs of {big[0].note.split('inputs ')[-1]}; loading 1M "
                      "units: `python -m benchmarks.bench_load` (by default refused by the size limits per file; "
-                     "with them raised, over the 8 GB bound: the loader keeps every cell's code and every answer).")
+                     "with them raised, D365 within the 8 GB bound: the loader keeps every cell's code and every "
+                     "answer).")
     return "\n".join(lines)
 
 

@@ -183,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--units", type=int, nargs="+", default=[10_000, 100_000, 1_000_000],
                     help="sizes to measure; from 100,000 on, a multiple of 10,000 built by copying "
                          "(default: 10k, 100k, 1M)")
-    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
     if any(u >= LARGE and u % BASE for u in args.units):
