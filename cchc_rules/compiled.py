@@ -29,3 +29,11 @@ def compiled(function: F, error_model: Literal["python", "numpy"] = "python") ->
     if numba is None:  # pragma: no cover - exercised where numba is absent
         return function
     return numba.njit(function, cache=True, nogil=True, error_model=error_model)  # type: ignore[return-value]
+
+
+def inlined(function: F, error_model: Literal["python", "numpy"] = "python") -> F:
+    """`function` compiled into each compiled pass that calls it (numba `inline="always"`: a cell's helper in a
+    loop costs no call), or as it is without numba."""
+    if numba is None:  # pragma: no cover - exercised where numba is absent
+        return function
+    return numba.njit(function, inline="always", error_model=error_model)  # type: ignore[return-value]

@@ -15,12 +15,14 @@ import ctypes
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import cache
 
 _M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter
 LOADING = 4 * 1024 * 1024  # bytes: blocks from this size are mapped on their own while a dataset loads
 AFTER = 32 * 1024 * 1024  # glibc's DEFAULT_MMAP_THRESHOLD_MAX on 64-bit systems
 
 
+@cache
 def _mallopt() -> Callable[[int, int], int] | None:
     if not sys.platform.startswith("linux"):
         return None

@@ -31,11 +31,6 @@ from scipy import sparse
 
 from cchc_rules import compiled
 
-try:  # the optional `fast` extra
-    import numba
-except ImportError:  # pragma: no cover - exercised where numba is absent
-    numba = None  # type: ignore[assignment]  # checked by `available()`
-
 _NANO = 1e9
 _VALUE, _EMPTY = 1, 0
 
@@ -256,16 +251,15 @@ def _count(hist, column):
             hist[u, column[d, u]] += 1
 
 
-if numba is not None:
-    _count = numba.njit(cache=True, nogil=True)(_count)
-    _zero_leaves = numba.njit(cache=True, nogil=True)(_zero_leaves)
-    _cell = numba.njit(inline="always", error_model="numpy")(_cell)
-    _add_up = numba.njit(nogil=True)(_add_up)
-    _survey_moves = numba.njit(cache=True, nogil=True, error_model="numpy")(_survey_moves)
-    _noise_stream = numba.njit(cache=True, nogil=True, error_model="numpy")(_noise_stream)
-    _noise_moves = numba.njit(cache=True, nogil=True)(_noise_moves)
-    _rank_draw = numba.njit(cache=True, nogil=True)(_rank_draw)
-    _ranks = numba.njit(cache=True, nogil=True)(_ranks)
+_count = compiled.compiled(_count)
+_zero_leaves = compiled.compiled(_zero_leaves)
+_cell = compiled.inlined(_cell, error_model="numpy")
+_add_up = compiled.compiled(_add_up)
+_survey_moves = compiled.compiled(_survey_moves, error_model="numpy")
+_noise_stream = compiled.compiled(_noise_stream, error_model="numpy")
+_noise_moves = compiled.compiled(_noise_moves)
+_rank_draw = compiled.compiled(_rank_draw)
+_ranks = compiled.compiled(_ranks)
 
 
 def count(hist: np.ndarray, column: np.ndarray) -> None:

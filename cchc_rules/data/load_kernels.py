@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cchc_rules.compiled import available, compiled
+from cchc_rules.compiled import available, compiled, inlined
 
 _VALUE, _EMPTY = 1, 0  # `data.model.CellStatus` (not imported: the model imports the modules this one serves)
 COMPILED_FROM = 50_000  # rows or cells: fewer take the numpy path (the same arrays, no compiled code to load)
@@ -173,15 +173,18 @@ def repeated(cell: np.ndarray, member: np.ndarray, valid: np.ndarray, n_cells: i
     return out
 
 
+def _seen_before(seen, key):
+    """Whether bit `key` of `seen` (bytes) was set, setting it."""
+    bit = np.uint8(1 << (key & 7))
+    before = seen[key >> 3] & bit
+    seen[key >> 3] |= bit
+    return before != 0
+
+
 def _repeated_bits(cell, member, valid, n_members, seen, out):
     for i in range(cell.shape[0]):
         if valid[i]:
-            key = cell[i] * n_members + member[i]
-            bit = np.uint8(1 << (key & 7))
-            if seen[key >> 3] & bit:
-                out[i] = True
-            else:
-                seen[key >> 3] |= bit
+            out[i] = _seen_before(seen, cell[i] * n_members + member[i])
 
 
 def _repeated(cell, member, valid, n_cells, n_members, out):
@@ -303,13 +306,9 @@ def _assessment_rows(unit, leaf, adj, n_leaves, n_adjustments, group_of, applies
         if u < 0 or t < 0:
             fate[i] = REPORTED_ROW
             continue
-        key = u * n_targets + t
-        bit = np.uint8(1 << (key & 7))
-        if seen[key >> 3] & bit:
+        if _seen_before(seen, u * n_targets + t):
             fate[i] = REPEATED_ROW
-            continue
-        seen[key >> 3] |= bit
-        if j < 0:
+        elif j < 0:
             fate[i] = ADJUSTMENT_ROW
         elif applies[(group_of[u] + 1) * n_leaves + j]:
             fate[i] = LEAF_ROW
@@ -425,6 +424,7 @@ def _answer_rows(rows, at_unit, at_leaf, at_sl, answer_raw, answer_lookup, form_
         asked[at_unit[k], at_leaf[k]] = True
 
 
+_seen_before = inlined(_seen_before)
 _used_codes = compiled(_used_codes)
 _recode = compiled(_recode)
 _code_counts = compiled(_code_counts)

@@ -63,6 +63,8 @@ class Book:
         self.groups = list(rulebook.groups)
         self.nodes = rulebook.nodes()
         self.applies = self._applicability()
+        # the same with a first row for a unit of no known group (every leaf applies: its group is reported), flat
+        self.applies_by_group_row = np.concatenate([np.ones(len(self.leaves), dtype=bool), self.applies.ravel()])
         derivation = getattr(rulebook, "derivation", None)
         self.removed = set(getattr(derivation, "removed", None) or ())
         self.renamed = dict(getattr(derivation, "renamed", None) or {})
@@ -347,9 +349,8 @@ def _assessments(dataset: Dataset, book: Book, index: pd.Index, group_of: np.nda
         problems.add(dp.NO_STAGE_COLUMN, pos, stages=stages)
     unit = _unit_rows(table, index, problems)
     leaf, adj = _targets(table, book, problems)
-    applies = np.concatenate([np.ones(len(book.leaves), dtype=bool), book.applies.ravel()])  # first row: no group
     fate, counts = kernels.assessment_rows(unit, leaf, adj, len(index), len(book.leaves), len(book.adjustments),
-                                           group_of, applies)
+                                           group_of, book.applies_by_group_row)
     if counts[kernels.REPEATED_ROW]:
         n_t = len(book.leaves) + len(book.adjustments)
         target = np.where(leaf >= 0, leaf, len(book.leaves) + adj)
@@ -422,9 +423,9 @@ def _survey(dataset: Dataset, book: Book, units: pd.DataFrame, index: pd.Index, 
     of_survey = np.full(n_l + 1, -1, dtype=np.int32)  # a leaf's number among the survey leaves (last slot: no leaf)
     of_survey[survey_leaves] = np.arange(len(survey_leaves))
     resp_raw, resp_lookup, resp_texts = coded_lookup(table, "respondent_id")
-    applies = np.concatenate([np.ones(n_l, dtype=bool), book.applies.ravel()])  # first row: no known group
     flags, rows, at_unit, at_leaf, at_sl, at_resp = kernels.survey_rows(unit, leaf, adj, of_survey, resp_raw,
-                                                                        resp_lookup, group_of, applies)
+                                                                        resp_lookup, group_of,
+                                                                        book.applies_by_group_row)
     bad = np.flatnonzero(flags)  # as a rule none
     for i in bad[(flags[bad] & kernels.NOT_SURVEY) > 0]:
         kind = book.kinds[leaf[i]] if leaf[i] >= 0 else "adjustment"

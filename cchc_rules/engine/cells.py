@@ -10,15 +10,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from cchc_rules.compiled import compiled, inlined
 from cchc_rules.data.model import EMPTY, NA, VALUE, ZERO_TOTAL
 from cchc_rules.engine.compile import KIND
 from cchc_rules.engine.rounding import NANO
 from cchc_rules.engine.vocabulary import FILLED, Reason
-
-try:  # the optional `fast` extra
-    import numba
-except ImportError:  # pragma: no cover - exercised where numba is absent
-    numba = None  # type: ignore[assignment]
 
 # Codes as plain ints (numba folds them): K_ rule kinds (`compile.KIND`), R_ reasons, S_ cell statuses.
 K_BINARY, K_LADDER, K_LINEAR, K_RATIO, K_LEVELS, K_DEDUCT, K_POINTS, K_SURVEY, K_RELATIVE = (
@@ -43,25 +39,46 @@ def finish(raw, mx):
     return clamped, np.int64(np.rint(raw * NANO_F))
 
 
-def pick_cell(s, stj, vj, i, applies, missing_r, zero_total_r, na_reason):
-    """Unit i of a block: the value of the last stage with one and its reason (`_select`, one cell)."""
+def last_stage(s, stj, i):
+    """Unit i of a block (`stj`: stages × block): the last stage at or before `s` with a cell that is not empty
+    (`s` when none) and that cell's status (`select.select_at`)."""
     k = s
     st = stj[s, i]
     while st == S_EMPTY and k > 0:
         k -= 1
         st = stj[k, i]
+    return k, st
+
+
+def reason_of(st, applies, missing_r, zero_total_r, na_reason):
+    """The reason a cell of status `st` gives (OK for a value), STRUCTURAL when the leaf is out of the unit's group."""
     why = R_OK if st == S_VALUE else (na_reason if st == S_NA else (zero_total_r if st == S_ZERO_TOTAL else missing_r))
-    return vj[k, i], why if applies else R_STRUCTURAL
+    return why if applies else R_STRUCTURAL
+
+
+def gives_max(why):
+    """The reason gives the leaf's maximum (missing or zero total: `max`)."""
+    return (why == R_FULL[0]) | (why == R_FULL[1])
+
+
+def out_of_max(why):
+    """The reason takes the leaf out of the unit's maximum (out of the group, NA rescaled, `na` policies)."""
+    return (why == R_OUT[0]) | (why == R_OUT[1]) | (why == R_OUT[2]) | (why == R_OUT[3])
+
+
+def pick_cell(s, stj, vj, i, applies, missing_r, zero_total_r, na_reason):
+    """Unit i of a block: the value of the last stage with one and its reason (`_select`, one cell)."""
+    k, st = last_stage(s, stj, i)
+    return vj[k, i], reason_of(st, applies, missing_r, zero_total_r, na_reason)
 
 
 def emit(i, why, raw, mx, max_nano, node_p, node_x, node_a, filled):
     """Cell i's points, applicable maximum and applicability into its node's rows (`_select`, `_rule_points`,
     `_leaf_rows`): the rule's `raw` when the reason is OK, else the reason's; returns 1 for `missing: error`."""
     ok = why == R_OK
-    out = (why == R_OUT[0]) | (why == R_OUT[1]) | (why == R_OUT[2]) | (why == R_OUT[3])
-    full = (why == R_FULL[0]) | (why == R_FULL[1])
+    out = out_of_max(why)
     p = finish(raw, mx)[1]
-    node_p[i] = p if ok else (max_nano if full else 0)
+    node_p[i] = p if ok else (max_nano if gives_max(why) else 0)
     node_x[i] = 0 if out else max_nano
     node_a[i] = not out
     filled[i] += (why == R_FILLED[0]) | (why == R_FILLED[1]) | (why == R_FILLED[2])
@@ -197,11 +214,14 @@ def leaf_nodes(j, s, st, vs, stj, vj, grp, applies_j, missing_r, zero_total_r, n
     return errors
 
 
-if numba is not None:
-    finish = numba.njit(inline="always")(finish)
-    pick_cell = numba.njit(inline="always")(pick_cell)
-    emit = numba.njit(inline="always")(emit)
-    rule_raw = numba.njit(inline="always")(rule_raw)
-    as_usable = numba.njit(inline="always")(as_usable)
-    in_groups = numba.njit(inline="always")(in_groups)
-    leaf_nodes = numba.njit(cache=True, nogil=True)(leaf_nodes)
+finish = inlined(finish)
+last_stage = inlined(last_stage)
+reason_of = inlined(reason_of)
+gives_max = inlined(gives_max)
+out_of_max = inlined(out_of_max)
+pick_cell = inlined(pick_cell)
+emit = inlined(emit)
+rule_raw = inlined(rule_raw)
+as_usable = inlined(as_usable)
+in_groups = inlined(in_groups)
+leaf_nodes = compiled(leaf_nodes)

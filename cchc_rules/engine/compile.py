@@ -12,6 +12,7 @@ from __future__ import annotations
 import weakref
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import cached_property
 
 import numpy as np
 
@@ -145,6 +146,14 @@ class Compiled:
 
     def leaf_index(self, kind: str) -> np.ndarray:
         return np.flatnonzero(self.kind == KIND[kind])
+
+    @cached_property
+    def graded(self) -> tuple[np.ndarray, Compiled]:
+        """The nodes that the index and grading read (top-level nodes, tie-breaks, gates' nodes and leaves), in node
+        order, and a twin of this with those node indices renumbered as positions in that list: `index_from` and
+        `grading.grade` given the twin and the nodes' columns alone compute what they compute from every node. The
+        twin is only for them (its other node indices are still this one's)."""
+        return _graded_nodes(self)
 
 
 _CACHE: dict[int, tuple[weakref.ref, Compiled]] = {}
@@ -361,17 +370,7 @@ def _descends(i: int, ancestor: int, parent: np.ndarray) -> bool:
     return False
 
 
-_GRADED: dict[int, tuple[weakref.ref, np.ndarray, Compiled]] = {}
-
-
-def graded_nodes(c: Compiled) -> tuple[np.ndarray, Compiled]:
-    """The nodes that the index and grading read (top-level nodes, tie-breaks, gates' nodes and leaves), in node
-    order, and `c` with those node indices renumbered as positions in that list: `index_from` and `grading.grade`
-    given `c`'s twin and the nodes' columns alone compute what they compute from every node. The twin is only
-    for them (its other node indices are still `c`'s); cached while `c` lives."""
-    hit = _GRADED.get(id(c))
-    if hit is not None and hit[0]() is c:
-        return hit[1], hit[2]
+def _graded_nodes(c: Compiled) -> tuple[np.ndarray, Compiled]:
     gates = [g for table in c.band_tables for band in table for g in band.gates]
     rows = np.unique(np.concatenate([c.top, c.tie_break, *([g.node] for g in gates if g.node >= 0),
                                      *(g.leaves for g in gates)]).astype(np.int64))
@@ -382,7 +381,4 @@ def graded_nodes(c: Compiled) -> tuple[np.ndarray, Compiled]:
         return replace(g, node=int(at[g.node]) if g.node >= 0 else -1, leaves=at[g.leaves])
 
     tables = tuple(tuple(replace(b, gates=tuple(map(gate, b.gates))) for b in table) for table in c.band_tables)
-    twin = replace(c, top=at[c.top], tie_break=at[c.tie_break], band_tables=tables)
-    key = id(c)
-    _GRADED[key] = (weakref.ref(c, lambda _ref, k=key, cache=_GRADED: cache.pop(k, None)), rows, twin)
-    return rows, twin
+    return rows, replace(c, top=at[c.top], tie_break=at[c.tie_break], band_tables=tables)

@@ -10,7 +10,7 @@ selected and scored, then every parent summed over the block, so each input cell
 array: each leaf's block is scored (`cells.leaf_nodes`) straight into its node's rows of a
 scratch space (nodes × block, one per thread, reused block after block and kept in the cache),
 and only the nodes asked for are copied out: `score.score_inputs` asks for the few that the index
-and grading read (`compile.graded_nodes`), so a call writes and faults in a few MB instead of every
+and grading read (`Compiled.graded`), so a call writes and faults in a few MB instead of every
 node (`Result.node_scores` runs the pass again for every node when first read, `Result.leaves`
 runs `select_and_score`). Relative leaves need their group's worst and best first: they are
 selected and bounded in a pass of their own before the blocks.
@@ -41,16 +41,14 @@ from cchc_rules.engine.cells import (
     K_POINTS,
     K_RATIO,
     K_SURVEY,
-    R_FULL,
     R_OK,
-    R_OUT,
-    R_STRUCTURAL,
     S_EMPTY,
-    S_NA,
-    S_VALUE,
-    S_ZERO_TOTAL,
     finish,
+    gives_max,
+    last_stage,
     leaf_nodes,
+    out_of_max,
+    reason_of,
 )
 from cchc_rules.engine.compile import AGG_BEST, AGG_CAPPED, Compiled
 from cchc_rules.engine.select import adjustments_at
@@ -78,24 +76,17 @@ def _select(s, stj, vj, grp, applies_j, missing_r, zero_total_r, na_reason, max_
     last stage with one (`select.select_at`), and the points, reason and applicability of the cells without a
     usable value (`score.leaf_points`); reason OK marks the others, whose points `_rule_points` gives."""
     for i in range(grp.shape[0]):
-        k = s
-        st = stj[s, i]
-        while st == S_EMPTY and k > 0:
-            k -= 1
-            st = stj[k, i]
+        k, st = last_stage(s, stj, i)
         found = st != S_EMPTY
         used[i] = k if found else -1
         value[i] = vj[k if found else s, i]
         status[i] = st
     for i in range(grp.shape[0]):  # without branches: the reason by the status, unless the leaf is out of the group
-        st = status[i]
-        why = R_OK if st == S_VALUE else (na_reason if st == S_NA else (
-            zero_total_r if st == S_ZERO_TOTAL else missing_r))
-        why = why if applies_j[grp[i]] else R_STRUCTURAL
+        why = reason_of(status[i], applies_j[grp[i]], missing_r, zero_total_r, na_reason)
         reason[i] = why
         clamped[i] = False
-        pts[i] = max_nano if (why == R_FULL[0]) | (why == R_FULL[1]) else 0
-        applicable[i] = not ((why == R_OUT[0]) | (why == R_OUT[1]) | (why == R_OUT[2]) | (why == R_OUT[3]))
+        pts[i] = max_nano if gives_max(why) else 0
+        applicable[i] = not out_of_max(why)
 
 
 def _bounds(j, grp, value, reason, rel_low, rel_high):
@@ -335,15 +326,15 @@ def _twin(function: Callable[..., object], suffix: str) -> FunctionType:
     return twin
 
 
+_top_k_sum = compiled.inlined(_top_k_sum)
+_put = compiled.inlined(_put)
+_select = compiled.compiled(_select)
+_bounds = compiled.compiled(_bounds)
+_rule_points = compiled.compiled(_rule_points)
+_parents = compiled.compiled(_parents)
+_leaf_rows = compiled.compiled(_leaf_rows)
+_leaf = compiled.compiled(_leaf)
 if numba is not None:
-    _top_k_sum = numba.njit(inline="always")(_top_k_sum)
-    _put = numba.njit(inline="always")(_put)
-    _select = numba.njit(cache=True, nogil=True)(_select)
-    _bounds = numba.njit(cache=True, nogil=True)(_bounds)
-    _rule_points = numba.njit(cache=True, nogil=True)(_rule_points)
-    _parents = numba.njit(cache=True, nogil=True)(_parents)
-    _leaf_rows = numba.njit(cache=True, nogil=True)(_leaf_rows)
-    _leaf = numba.njit(cache=True, nogil=True)(_leaf)
     _passes = (numba.njit(cache=True, nogil=True)(_pass),
                numba.njit(cache=True, nogil=True, parallel=True)(_twin(_pass, "_parallel")))
     _trees = (numba.njit(cache=True, nogil=True)(_tree),

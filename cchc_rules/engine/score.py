@@ -5,7 +5,7 @@ inputs, stage)` skips compiling and parsing for repeated calls. Each array step 
 function so that a Monte Carlo can reuse them. There is no Python loop over units × leaves:
 loops run over stages, rule kinds, tree depths, groups and bands. With the compiled pass
 (`fused`), `score_inputs` keeps only the nodes that the index, bands and ranks read
-(`compile.graded_nodes`: top-level nodes, tie-breaks, gates) and grades with them; every
+(`Compiled.graded`: top-level nodes, tie-breaks, gates) and grades with them; every
 node (`Result.node_scores`), the leaf arrays (`Result.selected`, `Result.leaves`) and the
 tables are built when first read.
 
@@ -34,7 +34,7 @@ from cchc_rules.data.model import ZERO_TOTAL as ST_ZERO_TOTAL
 from cchc_rules.data.parse import inputs_for
 from cchc_rules.dsl.models import Rulebook
 from cchc_rules.engine import fused
-from cchc_rules.engine.compile import AGG_BEST, AGG_CAPPED, Compiled, compiled_for, graded_nodes
+from cchc_rules.engine.compile import AGG_BEST, AGG_CAPPED, Compiled, compiled_for
 from cchc_rules.engine.grading import Graded, grade
 from cchc_rules.engine.result import Result
 from cchc_rules.engine.rounding import NANO, nano
@@ -99,7 +99,7 @@ def score_inputs(compiled: Compiled, inputs: Inputs, stage: str | None = None) -
     detail, every_node, filled, top = None, None, None, None
     flags = unit_flags(compiled, inputs)
     if fused.available():  # the nodes grading reads in one pass; the leaf and node arrays are built when asked for
-        rows, twin = graded_nodes(compiled)
+        rows, twin = compiled.graded
         few, tally = fused.score_nodes(compiled, inputs, s, groups, rows)
         detail = partial(fused.select_and_score, compiled, inputs, s, groups)
         every_node = partial(_every_node, compiled, inputs, s, groups)

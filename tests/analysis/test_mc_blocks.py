@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from cchc_rules import compiled
 from cchc_rules.analysis import mc_kernels
 from cchc_rules.analysis.block_grade import BlockGrader, needed_columns, supported
 from cchc_rules.analysis.uncertainty import MonteCarlo
@@ -15,7 +16,7 @@ from cchc_rules.data.synthetic import synthesize, synthetic_rulebook
 
 from .rulebooks import build_rulebook
 
-NUMBA = pytest.mark.skipif(mc_kernels.numba is None, reason="numba (the `fast` extra) is not installed")
+NUMBA = pytest.mark.skipif(compiled.numba is None, reason="numba (the `fast` extra) is not installed")
 EVERYTHING = dict(weight_spread=0.1, threshold_shift=1.0, appraisal_noise="calibrated", survey_bootstrap=True)
 
 

@@ -18,7 +18,7 @@ import pytest
 from cchc_rules.data.parse import inputs_for
 from cchc_rules.data.synthetic import synthesize, synthetic_rulebook
 from cchc_rules.engine import fused
-from cchc_rules.engine.compile import compile_rulebook, graded_nodes
+from cchc_rules.engine.compile import compile_rulebook
 from cchc_rules.engine.grading import grade
 from cchc_rules.engine.score import (
     aggregate,
@@ -170,10 +170,10 @@ def test_result_builds_leaf_arrays_on_first_use(synthetic, monkeypatch):
 
 
 def test_graded_nodes_alone_grade_as_every_node(synthetic, monkeypatch):
-    """`score_nodes` keeping only `compile.graded_nodes` gives those columns of every node; the index, bands,
+    """`score_nodes` keeping only `Compiled.graded` gives those columns of every node; the index, bands,
     ranks and quota demotions computed from them with the renumbered twin are those of every node."""
     compiled, inputs = synthetic
-    rows, twin = graded_nodes(compiled)
+    rows, twin = compiled.graded
     gates = [g for table in compiled.band_tables for band in table for g in band.gates]
     assert {"flag", "min_share", "min", "max_zero_leaves"} <= {g.kind for g in gates}  # the case has every gate
     assert set(compiled.top) | set(compiled.tie_break) <= set(rows)
