@@ -18,6 +18,7 @@ from cchc_rules.data.mismatch import condensed
 from cchc_rules.data.model import Dataset
 from cchc_rules.data.parse import parse
 from cchc_rules.data.read import CROSSWALK, NO_MEMORY, is_self_assessment, read_dataset, split_flags
+from cchc_rules.data.stream import stream_folder
 from cchc_rules.data.wide import read_wide_folder, wide_folder_meta
 from cchc_rules.data.workbook_read import in_workbook, read_workbooks
 from cchc_rules.dsl.models import Rulebook
@@ -48,10 +49,12 @@ def load_dataset(path: Path | str, rulebook: Rulebook, issued: Path | str | None
     problems = Problems()
     try:
         with lean_heap():  # a large dataset's temporary arrays leave the process once freed (`heap`)
-            dataset = read_dataset(path, problems)
+            dataset = stream_folder(path, rulebook)  # a large, clean folder: read in batches (None: read whole)
             if dataset is None:
-                raise CchcError(dp.limited(problems).items)
-            parse(dataset, rulebook, problems)
+                dataset = read_dataset(path, problems)
+                if dataset is None:
+                    raise CchcError(dp.limited(problems).items)
+                parse(dataset, rulebook, problems)
     except MemoryError:  # (Arrow's too) a dataset past the machine's memory: said as a problem, not a traceback
         raise _no_memory(path) from None
     check_crosswalk(dataset, problems)

@@ -12,7 +12,8 @@ dataset (a province's) takes the numpy path: loading compiled code would cost mo
 - `leaf_cells`: each cell's value and status from its group's lookups (`data.cells`), written into the `Inputs`;
 - `repeated`: rows that repeat an earlier row's key (a cell and a member of it);
 - `answer_rows`: each answer's weights, form and whether it counts;
-- `survey_means`: the survey means and counts (`data.survey.aggregate`), adding in the same order.
+- `survey_means`, `SurveySums`: the survey means and counts (`data.survey.aggregate`), adding in the same order
+  (`SurveySums` also across a file's batches, `data.stream`).
 """
 
 from __future__ import annotations
@@ -161,7 +162,7 @@ def repeated(cell: np.ndarray, member: np.ndarray, valid: np.ndarray, n_cells: i
     if use_compiled(len(cell)):
         keys = n_cells * n_members
         if keys <= BIT_KEYS_PER_ROW * len(cell) + BIT_KEYS_ANYWAY:
-            _repeated_bits(cell, member, valid, n_members, np.zeros(keys // 8 + 1, dtype=np.uint8), out)
+            _repeated_bits(cell, member, valid, n_members, row_bits(keys), out)
         else:
             _repeated(cell, member, valid, n_cells, n_members, out)
         return out
@@ -171,6 +172,70 @@ def repeated(cell: np.ndarray, member: np.ndarray, valid: np.ndarray, n_cells: i
         return out  # keys few enough to count in place, each once: no repeat
     out[rows] = pd.Series(key).duplicated(keep="first").to_numpy()
     return out
+
+
+def row_bits(keys: int) -> np.ndarray:
+    """One bit per key, none set (the `seen` of `assessment_rows`, `repeated_in_turn`)."""
+    return np.zeros(keys // 8 + 1, dtype=np.uint8)
+
+
+def repeated_in_turn(cell: np.ndarray, member: np.ndarray, n_cells: int, seen: np.ndarray) -> np.ndarray:
+    """`repeated` over rows that come in turns (a file's batches), every row valid: an earlier row, of this turn or of
+    one before with the same `seen` (`row_bits(turn_bits(n_cells, members))`), has the same cell and member. The bits
+    are grouped by blocks of `MEMBER_BLOCK` members, a cell's bits of one block in one word: the rows of a cell touch
+    a few words (memory read in order when the cells come in order), and `seen` grows at its end as members are met
+    (compiled)."""
+    out = np.zeros(len(cell), dtype=np.bool_)
+    block, within = np.divmod(member.astype(np.int64), MEMBER_BLOCK)
+    _repeated_bits(block * n_cells + cell, within, np.ones(len(cell), dtype=np.bool_), MEMBER_BLOCK, seen, out)
+    return out
+
+
+MEMBER_BLOCK = 64
+
+
+def turn_bits(n_cells: int, n_members: int) -> int:
+    """The bits `repeated_in_turn` needs for members 0 … `n_members` − 1."""
+    return -(-n_members // MEMBER_BLOCK) * MEMBER_BLOCK * n_cells
+
+
+class Runs:
+    """What `repeated_in_runs` carries from one turn of rows to the next: the cells whose run has ended (one bit
+    each), the run each member was last met in, the current cell and run."""
+
+    def __init__(self, n_cells: int):
+        self.ended = row_bits(n_cells)
+        self.member_run = np.full(0, -1, dtype=np.int64)
+        self.state = np.array([-1, -1], dtype=np.int64)  # the current cell, the current run's number
+
+
+def repeated_in_runs(cell: np.ndarray, member: np.ndarray, n_members: int, runs: Runs) -> np.ndarray | None:
+    """`repeated_in_turn` for rows whose cells come in runs (each cell's rows together, as a file sorted by unit or by
+    criterion has them), needing one bit per cell instead of one per cell and member: None when a cell's rows come
+    again after another cell's (then nothing is known, and `repeated_in_turn` must check every row again)."""
+    if len(runs.member_run) < n_members:
+        runs.member_run = np.concatenate([runs.member_run, np.full(n_members - len(runs.member_run), -1, np.int64)])
+    out = np.zeros(len(cell), dtype=np.bool_)
+    return out if _repeated_runs(cell, member, runs.ended, runs.member_run, runs.state, out) else None
+
+
+def _repeated_runs(cell, member, ended, member_run, state, out):
+    current, run = state[0], state[1]
+    for i in range(cell.shape[0]):
+        c = cell[i]
+        if c != current:
+            if current >= 0:
+                _seen_before(ended, current)
+            if ended[c >> 3] & np.uint8(1 << (c & 7)):
+                return False
+            current, run = c, run + 1
+        m = member[i]
+        if member_run[m] == run:
+            out[i] = True
+        else:
+            member_run[m] = run
+    state[0], state[1] = current, run
+    return True
 
 
 def _seen_before(seen, key):
@@ -217,75 +282,113 @@ def survey_means(unit: np.ndarray, leaf: np.ndarray, weight: np.ndarray, form_we
     adds the same products in the same order as that numpy path, so the means are the same bits. The sums are kept
     for the leaves that have answers only (units × those leaves: a few of a rulebook's leaves, and the sums stay in
     cache)."""
-    size = n_units * n_leaves
-    bf_leaves = np.flatnonzero(by_form)
-    bf_index = np.full(n_leaves, -1, dtype=np.int64)
-    bf_index[bf_leaves] = np.arange(len(bf_leaves))
-    n_forms = int(form[counted].max()) + 1 if counted.any() and len(bf_leaves) else 0
     asked_leaves = np.flatnonzero(used_codes(leaf, n_leaves))
     slot = np.full(n_leaves, -1, dtype=np.int64)
     slot[asked_leaves] = np.arange(len(asked_leaves))
-    mean = np.full(size, np.nan)  # NaN where nothing is counted, as 0 ÷ 0 in the numpy path
-    count = np.zeros(size, dtype=np.int64)
-    _survey_means(unit, leaf, weight, form_weight, form, counted, slot, asked_leaves, bf_index, bf_leaves, n_forms,
-                  n_leaves, mean, count)
-    return mean.reshape(n_units, n_leaves), count.reshape(n_units, n_leaves)
+    sums = SurveySums(n_units, slot, by_form)
+    sums.add(unit, leaf, weight, form_weight, form, counted)
+    slot_mean, slot_count = sums.means()
+    mean = np.full((n_units, n_leaves), np.nan)  # NaN where nothing is counted, as 0 ÷ 0 in the numpy path
+    count = np.zeros((n_units, n_leaves), dtype=np.int64)
+    mean[:, asked_leaves], count[:, asked_leaves] = slot_mean, slot_count
+    return mean, count
 
 
-def _survey_means(unit, leaf, weight, form_weight, form, counted, slot, asked_leaves, bf_index, bf_leaves, n_forms,
-                  n_leaves, mean, count):
-    n_units = mean.shape[0] // n_leaves
-    n_asked = asked_leaves.shape[0]
-    num = np.zeros(n_units * n_asked)  # per unit × leaf with answers: the sums and the count
-    den = np.zeros(n_units * n_asked)
-    cnt = np.zeros(n_units * n_asked, dtype=np.int64)
-    n_bf = bf_leaves.shape[0]
-    g_sum = np.zeros(n_units * n_bf * n_forms)  # per unit × by_form leaf × form: the sum, count and form weight
-    g_count = np.zeros(n_units * n_bf * n_forms, dtype=np.int64)
-    g_fw = np.zeros(n_units * n_bf * n_forms)
+class SurveySums:
+    """The sums behind the survey means, added answer by answer (compiled): per unit × slot (a leaf's `slot`, −1 for a
+    leaf with no answers) the sum of form weight × weight, of form weight and the count; per unit × `by_form` leaf ×
+    form the sum of weights, the count and the form weight. Added in answer order, however the answers come (all at
+    once, or a file's batches in turn), every sum adds the same numbers in the same order: the same bits."""
+
+    def __init__(self, n_units: int, slot: np.ndarray, by_form: np.ndarray):
+        self.n_units, self.slot = n_units, slot
+        self.n_slots = int(slot.max()) + 1 if len(slot) else 0
+        self.num = np.zeros(n_units * self.n_slots)
+        self.den = np.zeros(n_units * self.n_slots)
+        self.count = np.zeros(n_units * self.n_slots, dtype=np.int64)
+        self.bf_leaves = np.flatnonzero(by_form)
+        self.bf_index = np.full(len(slot), -1, dtype=np.int64)
+        self.bf_index[self.bf_leaves] = np.arange(len(self.bf_leaves))
+        # per form f (a block of units × by_form leaves each, so that a form met later adds a block at the end)
+        self.g_sum, self.g_count, self.g_fw = np.zeros(0), np.zeros(0, dtype=np.int64), np.zeros(0)
+
+    def add(self, unit: np.ndarray, leaf: np.ndarray, weight: np.ndarray, form_weight: np.ndarray, form: np.ndarray,
+            counted: np.ndarray) -> None:
+        """Add the answers counted (every leaf with a slot); `form` is the answer's form number (0, 1, ...)."""
+        block = self.n_units * len(self.bf_leaves)
+        if block and counted.any():
+            need = (int(form[counted].max()) + 1) * block
+            if need > len(self.g_sum):
+                grow = need - len(self.g_sum)
+                self.g_sum = np.concatenate([self.g_sum, np.zeros(grow)])
+                self.g_count = np.concatenate([self.g_count, np.zeros(grow, dtype=np.int64)])
+                self.g_fw = np.concatenate([self.g_fw, np.zeros(grow)])
+        _sums_add(unit, leaf, weight, form_weight, form, counted, self.slot, self.bf_index, self.n_slots, block,
+                  len(self.bf_leaves), self.num, self.den, self.count, self.g_sum, self.g_count, self.g_fw)
+
+    def means(self) -> tuple[np.ndarray, np.ndarray]:
+        """The mean (NaN where nothing was counted) and the count, units × slots: a `by_form` leaf's mean is its
+        forms' plain means weighted by the form weights, forms in order of their numbers."""
+        mean = np.empty(self.n_units * self.n_slots)
+        n_bf = len(self.bf_leaves)
+        n_forms = len(self.g_sum) // (self.n_units * n_bf) if self.n_units * n_bf else 0
+        _sums_means(self.num, self.den, self.g_sum, self.g_count, self.g_fw, self.slot[self.bf_leaves], n_forms,
+                    self.n_slots, mean)
+        return mean.reshape(self.n_units, self.n_slots), self.count.reshape(self.n_units, self.n_slots)
+
+
+def _sums_add(unit, leaf, weight, form_weight, form, counted, slot, bf_index, n_slots, block, n_bf, num, den, cnt,
+              g_sum, g_count, g_fw):
     for i in range(unit.shape[0]):
         if not counted[i]:
             continue
-        key = unit[i] * n_asked + slot[leaf[i]]
+        key = unit[i] * n_slots + slot[leaf[i]]
         num[key] += form_weight[i] * weight[i]
         den[key] += form_weight[i]
         cnt[key] += 1
         b = bf_index[leaf[i]]
         if b >= 0:
-            g = (unit[i] * n_bf + b) * n_forms + form[i]
+            g = form[i] * block + unit[i] * n_bf + b
             g_sum[g] += weight[i]
             g_count[g] += 1
             g_fw[g] = form_weight[i]
-    for u in range(n_units):
-        for a in range(n_asked):
-            key = u * n_asked + a
-            mean[u * n_leaves + asked_leaves[a]] = num[key] / den[key]
-            count[u * n_leaves + asked_leaves[a]] = cnt[key]
+
+
+def _sums_means(num, den, g_sum, g_count, g_fw, bf_slot, n_forms, n_slots, mean):
+    for k in range(mean.shape[0]):
+        mean[k] = num[k] / den[k]
+    n_bf = bf_slot.shape[0]
+    n_units = mean.shape[0] // n_slots if n_slots else 0
+    block = n_units * n_bf
     for u in range(n_units):
         for b in range(n_bf):
+            if bf_slot[b] < 0:
+                continue  # a by_form leaf with no answers: its mean stays NaN
             by_num, by_den = 0.0, 0.0
             for f in range(n_forms):
-                g = (u * n_bf + b) * n_forms + f
+                g = f * block + u * n_bf + b
                 if g_count[g] > 0:
                     by_num += g_fw[g] * (g_sum[g] / g_count[g])
                     by_den += g_fw[g]
-            mean[u * n_leaves + bf_leaves[b]] = by_num / by_den
+            mean[u * n_slots + bf_slot[b]] = by_num / by_den
 
 
 LEAF_ROW, NOT_APPLICABLE_ROW, ADJUSTMENT_ROW, REPEATED_ROW, REPORTED_ROW = range(5)  # `assessment_rows`' fates
 
 
 def assessment_rows(unit: np.ndarray, leaf: np.ndarray, adj: np.ndarray, n_units: int, n_leaves: int,
-                    n_adjustments: int, group_of: np.ndarray, applies: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+                    n_adjustments: int, group_of: np.ndarray, applies: np.ndarray,
+                    seen: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Each assessment row's fate and how many rows have each: REPORTED_ROW (an unknown unit or criterion, reported by
     the caller), REPEATED_ROW (an earlier such row has its unit and criterion), else ADJUSTMENT_ROW, or LEAF_ROW, or
     NOT_APPLICABLE_ROW where the leaf does not apply to the unit's group (`applies`, 1 + groups × leaves, at the unit's
     `group_of` + 1 and leaf). `unit`, `leaf`, `adj`: −1 where not that. Compiled: the repeats found by one bit per
-    unit and criterion."""
+    unit and criterion; `seen` (`row_bits`) carries those bits from one call to the next (a file read in batches:
+    then always compiled)."""
     n = len(unit)
-    if use_compiled(n):
+    if use_compiled(n) or seen is not None:
         fate = np.empty(n, dtype=np.int8)
-        seen = np.zeros(n_units * (n_leaves + n_adjustments) // 8 + 1, dtype=np.uint8)
+        seen = row_bits(n_units * (n_leaves + n_adjustments)) if seen is None else seen
         _assessment_rows(unit, leaf, adj, n_leaves, n_adjustments, group_of, applies, seen, fate)
     else:
         target = np.where(leaf >= 0, leaf, np.where(adj >= 0, n_leaves + adj, -1))
@@ -432,7 +535,9 @@ _texts_by_group = compiled(_texts_by_group)
 _leaf_cells = compiled(_leaf_cells)
 _repeated = compiled(_repeated)
 _repeated_bits = compiled(_repeated_bits)
+_repeated_runs = compiled(_repeated_runs)
 _answer_rows = compiled(_answer_rows)
 _survey_rows = compiled(_survey_rows)
 _assessment_rows = compiled(_assessment_rows)
-_survey_means = compiled(_survey_means, error_model="numpy")  # 0 ÷ 0 is NaN (no answer counted), as in numpy
+_sums_add = compiled(_sums_add)
+_sums_means = compiled(_sums_means, error_model="numpy")  # 0 ÷ 0 is NaN (no answer counted), as in numpy

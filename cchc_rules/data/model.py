@@ -4,7 +4,7 @@ scores (`Inputs`, the dataset's values parsed for one rulebook as units × leave
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum
 from pathlib import Path
@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from cchc_rules.data.text_table import TextTable
+from cchc_rules.heap import filled
 from cchc_rules.problems import Pos, Problem
 
 
@@ -51,26 +52,33 @@ class Dataset:
 
     Assessments and survey read from CSV are kept as the reader holds them (`TextTable`: codes into
     each column's distinct texts), which parsing reads (`source`); the pandas table is built the
-    first time `assessments` or `survey` is asked for. A dataset's tables are read-only once read (the
+    first time `assessments` or `survey` is asked for. A large dataset read in batches (`data.stream`) holds its
+    parsed Inputs and leaves these two tables in their files (`OnFile`): each is read when first asked for. A
+    dataset's tables are read-only once read (the
     cache of parsed Inputs and the codes rely on it): edit a copy and build a new `Dataset`. `_inputs`
     caches the parsed Inputs per rulebook (see `data.parse.inputs_for`).
     """
 
-    def __init__(self, units: pd.DataFrame, assessments: pd.DataFrame | TextTable,
-                 survey: pd.DataFrame | TextTable | None = None, meta: DatasetMeta | None = None,
+    def __init__(self, units: pd.DataFrame, assessments: pd.DataFrame | TextTable | OnFile,
+                 survey: pd.DataFrame | TextTable | OnFile | None = None, meta: DatasetMeta | None = None,
                  path: Path | None = None):
         self.units = units
-        self._tables: dict[str, pd.DataFrame | TextTable | None] = {"assessments": assessments, "survey": survey}
+        self._tables: dict[str, pd.DataFrame | TextTable | OnFile | None] = {"assessments": assessments,
+                                                                               "survey": survey}
         self.meta = meta if meta is not None else DatasetMeta()
         self.path = path
         self._inputs: dict[Any, Inputs] = {}
 
     def source(self, name: str) -> pd.DataFrame | TextTable | None:
-        """The `assessments` or `survey` table as held: a pandas table, or the reader's codes (`TextTable`)."""
-        return self._tables[name]
+        """The `assessments` or `survey` table as held: a pandas table, or the reader's codes (`TextTable`); a table
+        left in its file is read now."""
+        table = self._tables[name]
+        if isinstance(table, OnFile):
+            table = self._tables[name] = table.read()
+        return table
 
     def _frame(self, name: str) -> pd.DataFrame | None:
-        table = self._tables[name]
+        table = self.source(name)
         return table.frame if isinstance(table, TextTable) else table
 
     @property
@@ -92,8 +100,19 @@ class Dataset:
         self._tables["survey"] = table
 
     def __repr__(self) -> str:
-        sizes = {name: len(t) for name, t in (("units", self.units), *self._tables.items()) if t is not None}
+        sizes = {name: len(t) if not isinstance(t, OnFile) else "…" for name, t in (("units", self.units),
+                                                                                   *self._tables.items())
+                 if t is not None}
         return f"Dataset({self.path or '<memory>'}, rows {sizes})"
+
+
+@dataclass(frozen=True)
+class OnFile:
+    """A table left in its file (`data.stream`): `read` reads it whole (raising `CchcError` if the file is no longer
+    the one loaded)."""
+
+    file: Path
+    read: Callable[[], pd.DataFrame | TextTable]
 
 
 @dataclass
@@ -119,7 +138,7 @@ class Inputs:
     status: np.ndarray
     adjustment_ids: list[str]
     adjustment: np.ndarray
-    survey_n: np.ndarray  # int64 units × leaves: answers counted for survey leaves, else 0
+    survey_n: np.ndarray  # int32 units × leaves: answers counted for survey leaves, else 0
     notes: list[Problem] = field(default_factory=list)
     unit_pos: UnitPlaces | tuple[Pos, ...] = ()  # where each unit was read (units.csv row), for located warnings
     # Per-unit arrays derived from `units` for one rulebook (group codes, flags), kept by the engine
@@ -162,4 +181,4 @@ def laid_out(a: np.ndarray, dtype: type) -> np.ndarray:
 
 def stage_major(shape: tuple[int, ...], fill: float, dtype: type) -> np.ndarray:
     """A new units × … × stages array filled with `fill`, already in the `Inputs` layout."""
-    return np.full(shape[::-1], fill, dtype=dtype).T
+    return filled(shape[::-1], fill, dtype).T

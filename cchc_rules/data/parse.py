@@ -126,12 +126,19 @@ class Book:
 # ---------------------------------------------------------------- public API
 def inputs_for(dataset: Dataset, rulebook: Rulebook) -> Inputs:
     """The dataset's values for `rulebook`; raises `CchcError` listing every data problem."""
-    return _cached(dataset, Book(rulebook))[0]
+    book = Book(rulebook)
+    if book.key not in dataset._inputs:
+        _parsed(dataset, book)
+    return dataset._inputs[book.key]
 
 
 def answers_for(dataset: Dataset, rulebook: Rulebook) -> Answers:
-    """The parsed survey answers behind `inputs_for` (for resampling respondents)."""
-    return _cached(dataset, Book(rulebook))[1]
+    """The parsed survey answers behind `inputs_for` (for resampling respondents; a dataset read in batches keeps
+    none: its tables are read and parsed again, `data.stream`)."""
+    book = Book(rulebook)
+    if ("answers", book.key) not in dataset._inputs:
+        _parsed(dataset, book)
+    return dataset._inputs[("answers", book.key)]  # type: ignore[return-value]
 
 
 def parse(dataset: Dataset, rulebook: Rulebook, problems: Problems) -> Inputs:
@@ -142,14 +149,11 @@ def parse(dataset: Dataset, rulebook: Rulebook, problems: Problems) -> Inputs:
     return _parse_book(dataset, Book(rulebook), problems)
 
 
-def _cached(dataset: Dataset, book: Book) -> tuple[Inputs, Answers]:
-    """The cached Inputs and Answers for `book` (parsed on first use; `CchcError` on any data error)."""
-    key = book.key
-    if key not in dataset._inputs:
-        problems = Problems()
-        _parse_book(dataset, book, problems)
-        dp.limited(problems).raise_if_errors()
-    return dataset._inputs[key], dataset._inputs[("answers", key)]  # type: ignore[return-value]
+def _parsed(dataset: Dataset, book: Book) -> None:
+    """Parse for `book` and cache the Inputs and Answers (`CchcError` on any data error)."""
+    problems = Problems()
+    _parse_book(dataset, book, problems)
+    dp.limited(problems).raise_if_errors()
 
 
 def _parse_book(dataset: Dataset, book: Book, problems: Problems) -> Inputs:
@@ -164,27 +168,38 @@ def _parse_book(dataset: Dataset, book: Book, problems: Problems) -> Inputs:
 
 
 def _check(dataset: Dataset, book: Book, problems: Problems) -> tuple[Inputs, Answers]:
-    units, index = _units(dataset.units, book, problems)
-    n_u, n_l, n_s = len(units), len(book.leaves), len(book.stages)
-    value = stage_major((n_u, n_l, n_s), np.nan, np.float64)  # the engine's layout (see Inputs)
-    status = stage_major((n_u, n_l, n_s), EMPTY, np.int8)
-    adjustment = stage_major((n_u, len(book.adjustments), n_s), np.nan, np.float64)
-    group_of = pd.Index(book.groups).get_indexer(units["group"]).astype(np.int64)
+    units, index = units_of(dataset.units, book, problems)
+    n_u, n_l = len(units), len(book.leaves)
+    value, status, adjustment = new_arrays(n_u, book)
+    group_of = groups_of(units, book)
     _assessments(dataset, book, index, group_of, value, status, adjustment, problems)
     answers = Answers.empty()
-    survey_n = np.zeros((n_u, n_l), dtype=np.int64)
+    survey_n = np.zeros((n_u, n_l), dtype=np.int32)
     if dataset.source("survey") is not None:
         answers, survey_n = _survey(dataset, book, units, index, group_of, value, status, problems)
     inputs = Inputs(
         units=units, leaf_ids=book.leaf_ids, stages=book.stages, value=value, status=status,
         adjustment_ids=book.adjustment_ids, adjustment=adjustment, survey_n=survey_n,
-        notes=[p for p in problems if p.severity == "note"], unit_pos=_unit_positions(dataset.units),
+        notes=[p for p in problems if p.severity == "note"], unit_pos=unit_positions(dataset.units),
     )
     return inputs, answers
 
 
+def new_arrays(n_units: int, book: Book) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The Inputs' value, status and adjustment arrays, empty, in the engine's layout (see `Inputs`)."""
+    n_s = len(book.stages)
+    return (stage_major((n_units, len(book.leaves), n_s), np.nan, np.float64),
+            stage_major((n_units, len(book.leaves), n_s), EMPTY, np.int8),
+            stage_major((n_units, len(book.adjustments), n_s), np.nan, np.float64))
+
+
+def groups_of(units: pd.DataFrame, book: Book) -> np.ndarray:
+    """Each unit's group number in the rulebook (−1: none, or not the rulebook's)."""
+    return pd.Index(book.groups).get_indexer(units["group"]).astype(np.int64)
+
+
 # ---------------------------------------------------------------- units
-def _units(table: pd.DataFrame, book: Book, problems: Problems) -> tuple[pd.DataFrame, pd.Index]:
+def units_of(table: pd.DataFrame, book: Book, problems: Problems) -> tuple[pd.DataFrame, pd.Index]:
     """The units in file order (first row of a repeated id) and an index unit_id → row."""
     table = split_flags(table)  # flags as tuples whoever built the table
     ids = table["unit_id"]
@@ -209,10 +224,10 @@ def _units(table: pd.DataFrame, book: Book, problems: Problems) -> tuple[pd.Data
                           flags=flags, nearest=nearest(flag, flags) if flags else [])
     keep = ~dup & ids.notna().to_numpy()
     units = table.loc[keep, [c for c in table.columns if not c.startswith("_")]].reset_index(drop=True)
-    return units, pd.Index(units["unit_id"])
+    return units, pd.Index(units["unit_id"], dtype=object)  # (a text index would turn object on every look-up)
 
 
-def _unit_positions(table: pd.DataFrame) -> UnitPlaces | tuple[()]:
+def unit_positions(table: pd.DataFrame) -> UnitPlaces | tuple[()]:
     """Where each kept unit (first row of its id) was read, for warnings the engine gives later."""
     ids = table["unit_id"]
     keep = ~(ids.duplicated(keep="first") & ids.notna()).to_numpy() & ids.notna().to_numpy()
@@ -337,20 +352,33 @@ def _assessments(dataset: Dataset, book: Book, index: pd.Index, group_of: np.nda
                  status: np.ndarray, adjustment: np.ndarray, problems: Problems) -> None:
     table = dataset.source("assessments")
     assert table is not None  # a dataset always has assessments
+    assessment_header([c for c in table.columns if not c.startswith("_")], _header_pos(dataset, "assessments"), book,
+                      problems)
+    assessment_block(table, book, index, group_of, dataset.meta.decimal, value, status, adjustment, problems)
+
+
+def assessment_header(header: list[str], pos: Pos, book: Book, problems: Problems) -> None:
+    """Problems with the columns of assessments (`header`, the file's names, read at `pos`)."""
     stages = book.stages
     allowed = {"unit_id", "criterion_id", "evidence", *stages, *(f"note_{s}" for s in stages)}
-    header = [c for c in table.columns if not c.startswith("_")]
-    pos = _header_pos(dataset, "assessments")
     for col in header:
         if col not in allowed:
             problems.add(dp.UNKNOWN_COLUMN, Pos(pos.file, 1, header.index(col) + 1, pos.sheet), column=col,
                          name=col, stages=stages, nearest=nearest(col, sorted(allowed - {"unit_id", "criterion_id"})))
-    if not any(s in table.columns for s in stages):
+    if not any(s in header for s in stages):
         problems.add(dp.NO_STAGE_COLUMN, pos, stages=stages)
+
+
+def assessment_block(table: Table, book: Book, index: pd.Index, group_of: np.ndarray, decimal: str, value: np.ndarray,
+                     status: np.ndarray, adjustment: np.ndarray, problems: Problems,
+                     seen: np.ndarray | None = None) -> None:
+    """Check and parse rows of assessments (the whole table, or one batch of a file read in batches: then `seen`
+    carries the units and criteria met in the batches before, `load_kernels.assessment_rows`) into the arrays."""
+    stages = book.stages
     unit = _unit_rows(table, index, problems)
     leaf, adj = _targets(table, book, problems)
     fate, counts = kernels.assessment_rows(unit, leaf, adj, len(index), len(book.leaves), len(book.adjustments),
-                                           group_of, book.applies_by_group_row)
+                                           group_of, book.applies_by_group_row, seen)
     if counts[kernels.REPEATED_ROW]:
         n_t = len(book.leaves) + len(book.adjustments)
         target = np.where(leaf >= 0, leaf, len(book.leaves) + adj)
@@ -367,20 +395,19 @@ def _assessments(dataset: Dataset, book: Book, index: pd.Index, group_of: np.nda
                 cells[r, s] = -1  # reported once, not parsed again
     every = counts[kernels.LEAF_ROW] + counts[kernels.NOT_APPLICABLE_ROW] == len(fate)
     leaf_rows = leaf if every else np.where(fate <= kernels.NOT_APPLICABLE_ROW, leaf, -1)  # −1: a row not parsed here
-    parse_leaf_rows(cells, texts, leaf_rows, unit, book.leaves, book.kinds, dataset.meta.decimal, table,
+    parse_leaf_rows(cells, texts, leaf_rows, unit, book.leaves, book.kinds, decimal, table,
                     range(len(fate)), stages, problems, value, status)
     del leaf_rows
     none = np.zeros(0, dtype=np.intp)
     repeated = np.flatnonzero((fate == kernels.REPEATED_ROW) & (leaf >= 0)) if counts[kernels.REPEATED_ROW] else none
     for j, sel in _by(leaf[repeated]):  # a repeated row's own bad cells are reported too (values unused)
         r = repeated[sel]
-        parse_cells(cells[r], texts, book.leaves[j], book.kinds[j], dataset.meta.decimal, table, r, stages, problems)
+        parse_cells(cells[r], texts, book.leaves[j], book.kinds[j], decimal, table, r, stages, problems)
     rows = np.flatnonzero(fate == kernels.ADJUSTMENT_ROW) if counts[kernels.ADJUSTMENT_ROW] else none
     for a, sel in _by(adj[rows]):
         r = rows[sel]
         kind = "points" if book.adjustments[a].rule.points is not None else "deduct"
-        v, _ = parse_cells(cells[r], texts, None, f"adjustment_{kind}", dataset.meta.decimal, table, r, stages,
-                           problems)
+        v, _ = parse_cells(cells[r], texts, None, f"adjustment_{kind}", decimal, table, r, stages, problems)
         adjustment[unit[r], a, :] = v
 
 
@@ -417,16 +444,55 @@ def _survey(dataset: Dataset, book: Book, units: pd.DataFrame, index: pd.Index, 
     if table is None:
         raise ValueError("_survey needs a dataset with a survey table")
     n_u, n_l = len(units), len(book.leaves)
+    survey_leaves, of_survey = survey_slots(book)
+    rows, at_unit, at_leaf, at_sl, at_resp, resp_texts = survey_block(table, book, index, group_of, of_survey,
+                                                                      problems)
+    cell = at_unit.astype(np.int64) * len(survey_leaves) + at_sl  # a unit's survey leaf
+    dup = _duplicates(table, cell, at_resp, np.ones(len(rows), dtype=bool), n_u * len(survey_leaves),
+                      len(resp_texts), problems, dp.DUPLICATE_ANSWER, rows=rows, respondent="respondent_id",
+                      unit="unit_id", criterion="criterion_id")
+    if dup.any():
+        rows, at_unit, at_leaf, at_sl, at_resp = (a[~dup] for a in (rows, at_unit, at_leaf, at_sl, at_resp))
+    del cell, dup
+    asked = np.zeros((n_u, n_l), dtype=bool)
+    weight, form_weight, counted, form, _ = answer_weights(table, book, index, survey_leaves, rows, at_unit, at_leaf,
+                                                           at_sl, asked, problems)
+    answers = Answers(unit=at_unit, leaf=at_leaf, respondent=at_resp, form=form, weight=weight,
+                      form_weight=form_weight, counted=counted)
+    del rows, at_unit, at_leaf, at_sl, at_resp
+    overrides(_header_pos(dataset, "assessments"), book, asked, status, survey_leaves, problems)
+    mean, count = aggregate(answers, by_form_leaves(book), n_u, n_l)
+    write_means(asked, mean, count, np.arange(n_l), book, value, status)
+    return answers, count.astype(np.int32)
+
+
+def survey_slots(book: Book) -> tuple[np.ndarray, np.ndarray]:
+    """The survey leaves' indices, and each leaf's number among them (−1: not a survey leaf; a last slot, −1, for
+    rows of no leaf)."""
+    survey_leaves = np.array([j for j, k in enumerate(book.kinds) if k == "survey"], dtype=np.int64)
+    of_survey = np.full(len(book.leaves) + 1, -1, dtype=np.int32)
+    of_survey[survey_leaves] = np.arange(len(survey_leaves))
+    return survey_leaves, of_survey
+
+
+def by_form_leaves(book: Book) -> np.ndarray:
+    """Per leaf: its survey rule says `aggregate: by_form`."""
+    surveys = [leaf.rule.survey if leaf.rule is not None else None for leaf in book.leaves]
+    return np.array([s is not None and s.aggregate == "by_form" for s in surveys], dtype=np.bool_)
+
+
+def survey_block(table: Table, book: Book, index: pd.Index, group_of: np.ndarray, of_survey: np.ndarray,
+                 problems: Problems) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, list]:
+    """Check rows of the survey (the whole table or a batch of it): the rows that are answers (in order), with their
+    unit, leaf, survey leaf and respondent (a code into the respondents' texts, also returned)."""
     unit = _unit_rows(table, index, problems)
     leaf, adj = _targets(table, book, problems)
-    survey_leaves = np.array([j for j, k in enumerate(book.kinds) if k == "survey"], dtype=np.int64)
-    of_survey = np.full(n_l + 1, -1, dtype=np.int32)  # a leaf's number among the survey leaves (last slot: no leaf)
-    of_survey[survey_leaves] = np.arange(len(survey_leaves))
     resp_raw, resp_lookup, resp_texts = coded_lookup(table, "respondent_id")
     flags, rows, at_unit, at_leaf, at_sl, at_resp = kernels.survey_rows(unit, leaf, adj, of_survey, resp_raw,
                                                                         resp_lookup, group_of,
                                                                         book.applies_by_group_row)
     bad = np.flatnonzero(flags)  # as a rule none
+    survey_leaves = np.flatnonzero(of_survey[:-1] >= 0)
     for i in bad[(flags[bad] & kernels.NOT_SURVEY) > 0]:
         kind = book.kinds[leaf[i]] if leaf[i] >= 0 else "adjustment"
         dp.add_at(problems, dp.NOT_SURVEY, table, i, "criterion_id", criterion=table["criterion_id"].iat[i],
@@ -436,33 +502,24 @@ def _survey(dataset: Dataset, book: Book, units: pd.DataFrame, index: pd.Index, 
     for r in bad[flags[bad] == kernels.NOT_APPLICABLE]:
         dp.add_at(problems, dp.NOT_APPLICABLE_HERE, table, r, "answer", criterion=book.leaf_ids[leaf[r]],
                   group=book.groups[group_of[unit[r]]], unit=table["unit_id"].iat[r], value=table["answer"].iat[r])
-    del flags, unit, leaf, adj  # (a row's arrays take megabytes: each is let go once used)
-    cell = at_unit.astype(np.int64) * len(survey_leaves) + at_sl  # a unit's survey leaf
-    dup = _duplicates(table, cell, at_resp, np.ones(len(rows), dtype=bool), n_u * len(survey_leaves),
-                      len(resp_texts), problems, dp.DUPLICATE_ANSWER, rows=rows, respondent="respondent_id",
-                      unit="unit_id", criterion="criterion_id")
-    if dup.any():
-        rows, at_unit, at_leaf, at_sl, at_resp = (a[~dup] for a in (rows, at_unit, at_leaf, at_sl, at_resp))
-    del cell, dup
-    asked = np.zeros((n_u, n_l), dtype=bool)
-    weight, form_weight, counted, form = _answer_weights(table, book, index, survey_leaves, rows, at_unit, at_leaf,
-                                                         at_sl, asked, problems)
-    answers = Answers(unit=at_unit, leaf=at_leaf, respondent=at_resp, form=form, weight=weight,
-                      form_weight=form_weight, counted=counted)
-    del rows, at_unit, at_leaf, at_sl, at_resp
-    valued = np.zeros((n_u, n_l), dtype=bool)  # cells of survey leaves with a value in assessments
+    return rows, at_unit, at_leaf, at_sl, at_resp, list(resp_texts)
+
+
+def overrides(pos: Pos, book: Book, asked: np.ndarray, status: np.ndarray, survey_leaves: np.ndarray,
+              problems: Problems) -> None:
+    """A note per survey leaf whose answers replace values given in assessments (read into `status`; the note is
+    placed at `pos`, the assessments' header)."""
+    valued = np.zeros(asked.shape, dtype=bool)  # cells of survey leaves with a value in assessments
     valued[:, survey_leaves] = (status[:, survey_leaves, :] != EMPTY).any(axis=2)
     for j in np.flatnonzero((asked & valued).any(axis=0)):
         replaced = int((asked[:, j] & valued[:, j]).sum())
-        problems.add(dp.SURVEY_OVERRIDES, _header_pos(dataset, "assessments"),
-                     severity="note", n=replaced, criterion=book.leaf_ids[j])
-    return answers, _apply_answers(answers, asked, book, value, status)
+        problems.add(dp.SURVEY_OVERRIDES, pos, severity="note", n=replaced, criterion=book.leaf_ids[j])
 
 
-def _form_numbers(codes: np.ndarray, lookup: np.ndarray, n_forms: int) -> np.ndarray:
+def _form_numbers(codes: np.ndarray, lookup: np.ndarray, n_forms: int) -> tuple[np.ndarray, bool]:
     """Each form's number (the last slot: the empty form) as `factorize` of the column, empty cells written "",
     numbers it: an empty form is a form of its own, numbered in order of first appearance too (`codes`, `lookup`:
-    `coded_lookup` of the form column)."""
+    `coded_lookup` of the form column); and whether there is an empty form."""
     number = np.arange(n_forms + 1, dtype=np.int32)
     empty = lookup[codes] < 0  # (a code −1 reads the last slot: empty)
     if empty.any():
@@ -470,16 +527,16 @@ def _form_numbers(codes: np.ndarray, lookup: np.ndarray, n_forms: int) -> np.nda
         seen = int(lookup[codes[:first]].max()) + 1 if first else 0  # forms met before the first empty one
         number[seen:n_forms] += 1
         number[n_forms] = seen
-    return number
+    return number, bool(empty.any())
 
 
-def _answer_weights(table: Table, book: Book, index: pd.Index, survey_leaves: np.ndarray, rows: np.ndarray,
-                    at_unit: np.ndarray, at_leaf: np.ndarray, at_sl: np.ndarray, asked: np.ndarray,
-                    problems: Problems) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def answer_weights(table: Table, book: Book, index: pd.Index, survey_leaves: np.ndarray, rows: np.ndarray,
+                   at_unit: np.ndarray, at_leaf: np.ndarray, at_sl: np.ndarray, asked: np.ndarray, problems: Problems
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[str | None]]:
     """For each answer (table row `rows[k]`, unit `at_unit[k]`, leaf `at_leaf[k]`, `at_sl[k]` its number among the
     `survey_leaves`, the leaf indices): the option's weight (NaN when not an option), the form's weight, whether it
-    counts (`load_kernels.answer_rows`) and its form's number; `asked` marked. An answer naming neither an option
-    nor a skip is a problem.
+    counts (`load_kernels.answer_rows`) and its form's number; then each form number's text (None: the empty form);
+    `asked` marked. An answer naming neither an option nor a skip is a problem.
 
     Each survey leaf's rule is looked up once per distinct answer and form text (a row of lookups per
     leaf, the last slot for an empty cell), then every row at once."""
@@ -505,10 +562,13 @@ def _answer_weights(table: Table, book: Book, index: pd.Index, survey_leaves: np
     exclude = np.array([book.leaves[j].rule.survey.exclude_own_unit for j in survey_leaves], dtype=bool)
     own_raw, own_lookup = (_unit_lookup(table, "respondent_unit", index) if exclude.any()
                            else (np.zeros(0, dtype=np.int8), np.full(1, -1, dtype=np.int32)))
+    number, empty_form = _form_numbers(form_raw, form_lookup, len(form_texts))
     weight, form_weight, counted, form = kernels.answer_rows(
         rows, at_unit, at_leaf, at_sl, answer_raw, answer_lookup, form_raw, form_lookup, picked, option_weight,
-        n_options, by_form, _form_numbers(form_raw, form_lookup, len(form_texts)), own_raw, own_lookup,
-        exclude, asked)
+        n_options, by_form, number, own_raw, own_lookup, exclude, asked)
+    form_names: list[str | None] = [None] * (len(form_texts) + empty_form)
+    for c, text in enumerate(form_texts):
+        form_names[number[c]] = text
     unknown = np.flatnonzero(~counted)  # not counted: a skip, the unit's own, or neither option nor skip (a problem)
     unknown = unknown[np.isnan(picked[at_sl[unknown], answer_lookup[answer_raw[rows[unknown]]]])]
     for k in unknown[np.argsort(at_sl[unknown], kind="stable")]:  # by leaf, then row
@@ -519,24 +579,20 @@ def _answer_weights(table: Table, book: Book, index: pd.Index, survey_leaves: np
             dp.add_at(problems, dp.EMPTY_ANSWER, table, r, "answer", options=options, skip=skip)
         else:
             dp.add_at(problems, dp.UNKNOWN_ANSWER, table, r, "answer", value=text, options=options, skip=skip)
-    return weight, form_weight, counted, form
+    return weight, form_weight, counted, form, form_names
 
 
-def _apply_answers(answers: Answers, asked: np.ndarray, book: Book, value: np.ndarray,
-                   status: np.ndarray) -> np.ndarray:
+def write_means(asked: np.ndarray, mean: np.ndarray, count: np.ndarray, column: np.ndarray, book: Book,
+                value: np.ndarray, status: np.ndarray) -> None:
     """Write the aggregated answers into `value`/`status` (every stage) where a unit has answers (`asked`) for a leaf.
 
-    Fewer counted answers than `min_respondents` leave the cell EMPTY (the leaf's missing policy
-    applies). Returns the count of counted answers, units × leaves.
+    `mean` and `count` are units × columns, leaf j's in column `column[j]`. Fewer counted answers than
+    `min_respondents` leave the cell EMPTY (the leaf's missing policy applies).
     """
-    n_u, n_l = value.shape[:2]
-    surveys = [leaf.rule.survey if leaf.rule is not None else None for leaf in book.leaves]
-    by_form = np.array([s is not None and s.aggregate == "by_form" for s in surveys], dtype=np.bool_)
-    minimum = np.array([s.min_respondents if s is not None else 1 for s in surveys], dtype=np.int64)
-    mean, count = aggregate(answers, by_form, n_u, n_l)
+    minimum = np.array([leaf.rule.survey.min_respondents if leaf.rule is not None and leaf.rule.survey is not None
+                        else 1 for leaf in book.leaves], dtype=np.int64)
     unit, leaf = np.nonzero(asked)
-    enough = count[unit, leaf] >= minimum[leaf]
-    value.T[:, leaf, unit] = np.where(enough, mean[unit, leaf], np.nan)  # (stage-major: every stage at once)
+    at = column[leaf]
+    enough = count[unit, at] >= minimum[leaf]
+    value.T[:, leaf, unit] = np.where(enough, mean[unit, at], np.nan)  # (stage-major: every stage at once)
     status.T[:, leaf, unit] = np.where(enough, VALUE, EMPTY).astype(np.int8)
-    return count
-

@@ -296,7 +296,7 @@ def guess_encoding(data: bytes) -> str:
     return "Latin-1"
 
 
-def _separator(text: str) -> str:
+def separator_of(text: str) -> str:
     head = text.split("\n", 1)[0]
     counts = {sep: head.count(sep) for sep in (",", ";", "\t")}
     return max(counts, key=lambda s: (counts[s], s == ","))
@@ -324,7 +324,7 @@ def read_csv_table(path: Path, problems: Problems) -> pd.DataFrame | TextTable |
     if body.strip() and (b"\n" in body or len(head) == size):  # else: a header line longer than _HEAD, or blank
         first = body[: body.find(b"\n")] if b"\n" in body else body
         try:
-            fast = read_csv_columnar(path, _separator(first.decode("utf-8", errors="replace")), header=first,
+            fast = read_csv_columnar(path, separator_of(first.decode("utf-8", errors="replace")), header=first,
                                      max_rows=limits.value(limits.TABLE_ROWS),
                                      max_columns=limits.value(limits.TABLE_COLUMNS))
         except TooLong as exc:
@@ -347,7 +347,7 @@ def read_csv_plain(path: Path, problems: Problems) -> pd.DataFrame | None:
         return tidy(located(pd.DataFrame(), str(path), []))
     try:
         df = pd.read_csv(io.StringIO(text), dtype=object, keep_default_na=False, skip_blank_lines=False,
-                         sep=_separator(text), header=None)
+                         sep=separator_of(text), header=None)
     except (pd.errors.ParserError, ValueError) as exc:
         problems.add(dp.UNREADABLE, Pos(str(path)), reason=str(exc).strip())
         return None

@@ -246,3 +246,53 @@ def test_a_columns_codes_are_what_factorize_gives(path: str) -> None:
         codes, texts = compact(np.array(raw[1:], dtype=np.int32), [t for t, _ in spelled])
         want_codes, want_texts = pd.factorize(pd.Series(cells, dtype=object), use_na_sentinel=True)
         assert codes.tolist() == want_codes.tolist() and list(texts) == list(want_texts)
+
+
+def test_survey_sums_added_in_turns_are_the_same_bits_as_at_once() -> None:
+    """A file's batches: the answers split anywhere (a form first met in a later turn), the same sums in the same
+    order, so the means of `survey_means` bit for bit."""
+    rng = np.random.default_rng(12)
+    n = 20_000
+    unit, leaf, form = rng.integers(0, 500, n), rng.integers(0, 6, n), rng.integers(0, 4, n)
+    form[: n // 2] = np.minimum(form[: n // 2], 1)  # forms 2 and 3 come only in the second half
+    weight, form_weight = rng.choice([0.0, 0.25, 1 / 3, 0.6, 1.0], n), rng.choice([1.0, 1.5, 2.0], n)
+    counted = rng.random(n) < 0.85
+    by_form = np.array([False, True, False, True, True, False])
+    whole_mean, whole_count = load_kernels.survey_means(unit, leaf, weight, form_weight, form, counted, by_form, 500, 6)
+    sums = load_kernels.SurveySums(500, np.arange(6), by_form)
+    cuts = [0, 1, 777, n // 2, n // 2 + 1, 15_000, n]
+    for a, b in zip(cuts, cuts[1:], strict=False):
+        sums.add(unit[a:b], leaf[a:b], weight[a:b], form_weight[a:b], form[a:b], counted[a:b])
+    mean, count = sums.means()
+    assert mean.tobytes() == whole_mean.tobytes() and count.tolist() == whole_count.tolist()
+
+
+def test_survey_sums_by_hand_across_two_turns() -> None:
+    # the answers of ANSWERS, the last (form 1) in a second turn; a second unit with none: NaN, count 0
+    sums = load_kernels.SurveySums(2, np.array([0]), np.array([True]))
+    a = ANSWERS
+    sums.add(a.unit[:2], a.leaf[:2], a.weight[:2], a.form_weight[:2], a.form[:2], a.counted[:2])
+    sums.add(a.unit[2:], a.leaf[2:], a.weight[2:], a.form_weight[2:], a.form[2:], a.counted[2:])
+    mean, count = sums.means()
+    assert mean[0, 0] == pytest.approx(1.8 / 3) and count[0, 0] == 3  # (2·(1 + 0.6)/2 + 1·0.2) / (2 + 1)
+    assert np.isnan(mean[1, 0]) and count[1, 0] == 0
+
+
+def test_repeats_found_across_turns_with_a_bit_per_cell_and_member() -> None:
+    # cells 0..2; members met in turn 1: 0, 70 (a second block of 64); turn 2 repeats (1, 70) and (0, 0)
+    seen = load_kernels.row_bits(load_kernels.turn_bits(3, 71))
+    first = load_kernels.repeated_in_turn(np.array([0, 1, 1, 2]), np.array([0, 70, 0, 70]), 3, seen)
+    assert first.tolist() == [False, False, False, False]
+    second = load_kernels.repeated_in_turn(np.array([2, 1, 0, 0]), np.array([0, 70, 1, 0]), 3, seen)
+    assert second.tolist() == [False, True, False, True]
+    assert load_kernels.turn_bits(3, 64) == 3 * 64 and load_kernels.turn_bits(3, 65) == 3 * 128
+
+
+def test_repeats_found_in_runs_with_a_bit_per_cell() -> None:
+    runs = load_kernels.Runs(4)
+    # cell 2's run continues into the second turn, where member 1 answers it again; cell 3 then its own run
+    first = load_kernels.repeated_in_runs(np.array([0, 0, 2, 2]), np.array([1, 0, 1, 0]), 2, runs)
+    assert first is not None and first.tolist() == [False, False, False, False]
+    second = load_kernels.repeated_in_runs(np.array([2, 3, 3, 3]), np.array([1, 1, 0, 1]), 2, runs)
+    assert second is not None and second.tolist() == [True, False, False, True]
+    assert load_kernels.repeated_in_runs(np.array([0]), np.array([0]), 2, runs) is None  # cell 0 came again
