@@ -56,6 +56,7 @@ bench: install  ## speed and memory, each beside its baseline; figures in benchm
 	$(BIN)/python -m benchmarks.bench_batch
 	$(BIN)/python -m benchmarks.bench_widgets
 	$(BIN)/python -m benchmarks.bench_problems
+	$(BIN)/python -m benchmarks.bench_load  # 10k, 100k and 1M units (7.9 GB of temporary files, a few minutes)
 	$(BIN)/python -m benchmarks.bench_load  # 10k and 1M units (1M: a 7.9 GB folder built in /tmp, deleted after)
 	$(BIN)/python -m benchmarks.bench_dask --no-grid  # the scenario grid on Dask: `python -m benchmarks.bench_dask` (minutes)
 

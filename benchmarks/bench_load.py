@@ -8,7 +8,10 @@ above the process's resident set before the first repeat, once its imports are d
 loader) a 100-unit folder was loaded once, so that the libraries and the compiled passes are not
 counted as the data's memory. Rows:
   cchc-rules   `load_dataset(folder, rulebook)`: read, check every cell against the rulebook and
-               parse into the engine's arrays (the columnar path);
+               parse into the engine's arrays (the columnar path; from 100,000 units on, the folder
+               read in batches, `data.stream`);
+  cchc-rules, then score()  the same, then `score()` of what it loaded (the issue's "load and
+               score" within 8 GB: the time is both, the peak both's);
   plain path   the same through the cell-by-cell reader (`read_csv_plain`) and parsing that hashes
                every cell (what `load_dataset` did before the columnar reader);
   pyarrow      a typed columnar read of the same CSV files (every column declared text), nothing
@@ -43,6 +46,11 @@ RUN = {
     "cchc-rules": """
 from cchc_rules.data.load import load_dataset
 load_dataset(folder, rulebook)
+""",
+    "cchc-rules, then score()": """
+from cchc_rules.data.load import load_dataset
+from cchc_rules.engine.score import score
+score(rulebook, load_dataset(folder, rulebook))
 """,
     "plain path": """
 from cchc_rules.data.model import Dataset
@@ -81,12 +89,15 @@ for name in ("units", "assessments", "survey"):
         del batch
 """,
 }
-STREAMING = ("cchc-rules", "pyarrow streamed")  # the rows run past LARGE units
+STREAMING = ("cchc-rules", "cchc-rules, then score()", "pyarrow streamed")  # the rows run past LARGE units
 
+LOADER_WARM = ("from cchc_rules.data import load_kernels\nfrom cchc_rules.data.load import load_dataset\n"
+               "load_kernels.COMPILED_FROM, small = 0, load_kernels.COMPILED_FROM  # compiled passes too\n"
+               "load_dataset(Path(sys.argv[3]), rulebook)\nload_kernels.COMPILED_FROM = small")
 WARM = {  # run once before the row's memory base is read: imports, and for the loader a 100-unit folder
-    "cchc-rules": "from cchc_rules.data import load_kernels\nfrom cchc_rules.data.load import load_dataset\n"
-                  "load_kernels.COMPILED_FROM, small = 0, load_kernels.COMPILED_FROM  # compiled passes too\n"
-                  "load_dataset(Path(sys.argv[3]), rulebook)\nload_kernels.COMPILED_FROM = small",
+    "cchc-rules": LOADER_WARM,
+    "cchc-rules, then score()": LOADER_WARM + "\nfrom cchc_rules.engine.score import score\n"
+                                              "score(rulebook, load_dataset(Path(sys.argv[3]), rulebook))",
     "plain path": "import cchc_rules.data.parse, cchc_rules.data.read",
     "pyarrow": "from pyarrow import csv",
     "pandas": "import pandas",
