@@ -52,11 +52,11 @@ class Dataset:
 
     Assessments and survey read from CSV are kept as the reader holds them (`TextTable`: codes into
     each column's distinct texts), which parsing reads (`source`); the pandas table is built the
-    first time `assessments` or `survey` is asked for. A large dataset read in batches (`data.stream`) holds its
-    parsed Inputs and leaves these two tables in their files (`OnFile`): each is read when first asked for. A
-    dataset's tables are read-only once read (the
-    cache of parsed Inputs and the codes rely on it): edit a copy and build a new `Dataset`. `_inputs`
-    caches the parsed Inputs per rulebook (see `data.parse.inputs_for`).
+    first time `assessments` or `survey` is asked for. A large dataset read in batches (`data.stream`)
+    holds its parsed Inputs and leaves these two tables in their files (`OnFile`): each is read when
+    first asked for. A dataset's tables are read-only once read (the cache of parsed Inputs and the
+    codes rely on it): edit a copy and build a new `Dataset`. `_inputs` caches the parsed Inputs per
+    rulebook (see `data.parse.inputs_for`).
     """
 
     def __init__(self, units: pd.DataFrame, assessments: pd.DataFrame | TextTable | OnFile,
@@ -100,9 +100,8 @@ class Dataset:
         self._tables["survey"] = table
 
     def __repr__(self) -> str:
-        sizes = {name: len(t) if not isinstance(t, OnFile) else "…" for name, t in (("units", self.units),
-                                                                                   *self._tables.items())
-                 if t is not None}
+        held = (("units", self.units), *self._tables.items())
+        sizes = {name: "…" if isinstance(t, OnFile) else len(t) for name, t in held if t is not None}
         return f"Dataset({self.path or '<memory>'}, rows {sizes})"
 
 
