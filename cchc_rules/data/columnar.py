@@ -61,10 +61,9 @@ def read_csv_columnar(source: bytes | memoryview | Path, separator: str, header:
         table = pacsv.read_csv(
             str(source) if isinstance(source, Path) else pa.BufferReader(pa.py_buffer(source)),
             read_options=pacsv.ReadOptions(autogenerate_column_names=True, block_size=_BLOCK),
-            parse_options=pacsv.ParseOptions(delimiter=separator, newlines_in_values=has_quote(source),
+            parse_options=pacsv.ParseOptions(delimiter=separator, newlines_in_values=_has_quote(source),
                                               ignore_empty_lines=False),
-            convert_options=pacsv.ConvertOptions(column_types=_all_text(first, separator), strings_can_be_null=False,
-                                                 quoted_strings_can_be_null=False),
+            convert_options=all_text(_column_names(first, separator)),
         )
         if max_columns is not None and table.num_columns > max_columns:
             raise TooLong(max(table.num_rows - 1, 0), table.num_columns)
@@ -75,19 +74,15 @@ def read_csv_columnar(source: bytes | memoryview | Path, separator: str, header:
     n_rows = table.num_rows
     if n_rows == 0:
         return None
-    header_texts, codes, texts = [], [], []
-    for name in table.column_names:
-        tidied, indices = encoded(table.column(name))
-        table = table.drop_columns([name])  # the column's blocks are let go as soon as its codes are made
-        header_texts.append(tidied[indices[0]] or "")
-        codes.append(indices[1:])
-        texts.append(tidied)
+    codes, texts = encoded_columns(table)
     del table
+    header_texts = [tidied[indices[0]] or "" for tidied, indices in zip(texts, codes, strict=True)]
+    codes = [indices[1:] for indices in codes]
     pa.default_memory_pool().release_unused()  # Arrow's pool gives the read's pages back, not held through parsing
     return Columns(header_texts, codes, texts, range(2, n_rows + 1))
 
 
-def has_quote(source: bytes | memoryview | Path) -> bool:
+def _has_quote(source: bytes | memoryview | Path) -> bool:
     """Whether the data hold a quote anywhere: without one no value can hold a line break, and Arrow parses faster
     when told so (about 12 % here; the scan costs a tenth of the read). A file is scanned through one buffer of
     `_SCAN` bytes (not memory-mapped: a mapped file's pages would count in the process's memory)."""
@@ -112,18 +107,36 @@ def _first_line(data: bytes | memoryview | Path) -> bytes:
     return head[: head.find(b"\n")] if b"\n" in head else bytes(data).split(b"\n", 1)[0]
 
 
-def _all_text(first: bytes, separator: str) -> dict[str, pa.DataType]:
-    """Every column typed as dictionary-encoded text (the header line says how many there may be; extra
-    names are ignored)."""
-    n = first.count(separator.encode()) + 1 + first.count(b'"')
-    return {f"f{i}": pa.dictionary(pa.int32(), pa.string()) for i in range(n)}
+def _column_names(first: bytes, separator: str) -> list[str]:
+    """Arrow's names of the columns the header line says there may be (extra names are ignored)."""
+    return [f"f{i}" for i in range(first.count(separator.encode()) + 1 + first.count(b'"'))]
+
+
+def all_text(names: list[str], include: list[str] | None = None) -> pacsv.ConvertOptions:
+    """Arrow's conversion of every column (`names`) as dictionary-encoded text, an empty cell an empty text (tidied to
+    None afterwards, as the plain reader does); only the `include` columns read, if given."""
+    return pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.dictionary(pa.int32(), pa.string())),
+                                include_columns=include or [], strings_can_be_null=False,
+                                quoted_strings_can_be_null=False)
+
+
+def encoded_columns(table: pa.Table) -> tuple[list[np.ndarray], list[list[str | None]]]:
+    """`_encoded` of each column of `table`, in order: the codes and the tidied texts. Each column's blocks are let go
+    as soon as its codes are made (the caller lets go of `table`)."""
+    codes, texts = [], []
+    for name in table.column_names:
+        tidied, indices = _encoded(table.column(name))
+        table = table.drop_columns([name])
+        codes.append(indices)
+        texts.append(tidied)
+    return codes, texts
 
 
 _HEAD = 1 << 16
 _PLAIN = r"^[!-~]([ -~]*[!-~])?$"  # printable ASCII, no space at either end: `clean` and `strip` leave it as is
 
 
-def encoded(column: pa.ChunkedArray) -> tuple[list[str | None], np.ndarray]:
+def _encoded(column: pa.ChunkedArray) -> tuple[list[str | None], np.ndarray]:
     """The column's distinct texts in order of first appearance, tidied (`safe_text.clean`: NFC, no control
     characters; trimmed; "" → None), and each row's index into them, in the narrowest signed integer type (a
     copy: the reader's int32 buffers go with the column)."""

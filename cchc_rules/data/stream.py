@@ -36,7 +36,7 @@ from pyarrow import csv as pacsv
 from cchc_rules import limits
 from cchc_rules.compiled import available
 from cchc_rules.data import load_kernels as kernels
-from cchc_rules.data.columnar import encoded
+from cchc_rules.data.columnar import all_text, encoded_columns
 from cchc_rules.data.model import Dataset, Inputs, OnFile
 from cchc_rules.data.parse import (
     Book,
@@ -217,13 +217,20 @@ class _Batches:
         first = line.removeprefix(b"\xef\xbb\xbf").rstrip(b"\r\n")
         if b'"' in first or not line.endswith(b"\n"):  # (no line's end within HEADER_BYTES: not a plain header)
             raise _NotPlain
-        self.separator = separator_of(first.decode("utf-8"))
-        self.header = [clean(name).strip() for name in first.decode("utf-8").split(self.separator)]
+        text = first.decode("utf-8")
+        self.separator = separator_of(text)
+        self.header = [clean(name).strip() for name in text.split(self.separator)]
         if (len(set(self.header)) < len(self.header) or "" in self.header or not set(required) <= set(self.header)
                 or len(self.header) > limits.value(limits.TABLE_COLUMNS)):
             raise _NotPlain
         self.file, self.kind, self.body_at = file, kind, len(line)
         self.columns = [self.header.index(name) for name in (*required, *wanted) if name in self.header]
+        names = [f"f{k}" for k in range(len(self.header))]  # every row must have as many cells as the header
+        self.options = {  # how Arrow reads each chunk
+            "read_options": pacsv.ReadOptions(column_names=names, block_size=READ_BLOCK),
+            "parse_options": pacsv.ParseOptions(delimiter=self.separator, ignore_empty_lines=False),
+            "convert_options": all_text(names, [names[k] for k in self.columns]),
+        }
 
     def __iter__(self) -> Iterator[TextTable]:
         start, most = 2, limits.value(limits.TABLE_ROWS)
@@ -243,23 +250,10 @@ class _Batches:
             raise _NotPlain  # no row: the whole-table path says so
 
     def _read(self, chunk: memoryview) -> tuple[list[np.ndarray], list[list[str | None]], int]:
-        """A chunk's columns (`columnar.encoded`: codes and tidied texts) and its number of rows."""
-        names = [f"f{k}" for k in range(len(self.header))]  # every row must have as many cells as the header
-        table = pacsv.read_csv(pa.BufferReader(pa.py_buffer(chunk)),
-                               read_options=pacsv.ReadOptions(column_names=names, block_size=READ_BLOCK),
-                               parse_options=pacsv.ParseOptions(delimiter=self.separator, ignore_empty_lines=False),
-                               convert_options=pacsv.ConvertOptions(
-                                   column_types=dict.fromkeys(names, pa.dictionary(pa.int32(), pa.string())),
-                                   include_columns=[names[k] for k in self.columns], strings_can_be_null=False,
-                                   quoted_strings_can_be_null=False))
+        """A chunk's columns (`columnar.encoded_columns`: codes and tidied texts) and its number of rows."""
+        table = pacsv.read_csv(pa.BufferReader(pa.py_buffer(chunk)), **self.options)
         n = table.num_rows
-        codes, texts = [], []
-        for name in table.column_names:
-            tidied, column = encoded(table.column(name))
-            table = table.drop_columns([name])
-            codes.append(column)
-            texts.append(tidied)
-        return codes, texts, n
+        return (*encoded_columns(table), n)
 
     def _chunks(self) -> Iterator[memoryview]:
         """The file's lines below the header, about `BLOCK` bytes at a time, each chunk ending at a line's end. The
